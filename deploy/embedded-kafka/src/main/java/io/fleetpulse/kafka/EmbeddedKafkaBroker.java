@@ -1,0 +1,190 @@
+package io.fleetpulse.kafka;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node Kafka broker (KRaft, combined broker + controller) running in this JVM.
+ *
+ * <p>It is what {@code ./fleetpulse run} uses as its Kafka, and what every integration test talks to.
+ * The log directory persists across restarts: the storage is formatted only the first time, so a
+ * restarted all-in-one keeps every topic, offset and transaction. Kafka's own test kit is not used
+ * because it is not published for 4.4 (see ARCHITECTURE.md, "Embedded broker").
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Settings settings;
+  private final int brokerPort;
+  private final int controllerPort;
+  private KafkaRaftServer server;
+
+  /** Where and how to run. Port 0 picks a free port. */
+  public record Settings(Path dataDir, String host, int port, int controllerPort, Map<String, String> overrides) {
+    public Settings {
+      overrides = Map.copyOf(overrides);
+    }
+
+    public static Settings of(Path dataDir) {
+      return new Settings(dataDir, "127.0.0.1", 0, 0, Map.of());
+    }
+
+    public Settings withPorts(int port, int controllerPort) {
+      return new Settings(dataDir, host, port, controllerPort, overrides);
+    }
+  }
+
+  public EmbeddedKafkaBroker(Settings settings) {
+    this.settings = settings;
+    this.brokerPort = settings.port() == 0 ? freePort() : settings.port();
+    this.controllerPort = settings.controllerPort() == 0 ? freePort() : settings.controllerPort();
+  }
+
+  /** Formats the storage when new, starts the broker and waits until it answers metadata requests. */
+  public synchronized EmbeddedKafkaBroker start() {
+    if (server != null) {
+      return this;
+    }
+    Instant begin = Instant.now();
+    Properties props = brokerProperties();
+    formatStorageIfNew(props);
+    KafkaConfig config = KafkaConfig.fromProps(props, false);
+    server = new KafkaRaftServer(config, Time.SYSTEM);
+    server.startup();
+    awaitReady();
+    log.info("Embedded Kafka ready on {} (data in {}) after {} ms",
+        bootstrapServers(), settings.dataDir().toAbsolutePath(), Duration.between(begin, Instant.now()).toMillis());
+    return this;
+  }
+
+  public String bootstrapServers() {
+    return settings.host() + ":" + brokerPort;
+  }
+
+  public Path dataDir() {
+    return settings.dataDir();
+  }
+
+  public boolean isRunning() {
+    return server != null;
+  }
+
+  /** Stops the broker cleanly (controlled shutdown, logs flushed); the data stays for the next start. */
+  @Override
+  public synchronized void close() {
+    if (server == null) {
+      return;
+    }
+    log.info("Stopping embedded Kafka on {}", bootstrapServers());
+    server.shutdown();
+    server.awaitShutdown();
+    server = null;
+  }
+
+  private Properties brokerProperties() {
+    String host = settings.host();
+    Properties props = new Properties();
+    props.put("process.roles", "broker,controller");
+    props.put("node.id", "1");
+    props.put("controller.quorum.voters", "1@" + host + ":" + controllerPort);
+    props.put("listeners", "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
+    props.put("advertised.listeners", "PLAINTEXT://" + host + ":" + brokerPort);
+    props.put("controller.listener.names", "CONTROLLER");
+    props.put("inter.broker.listener.name", "PLAINTEXT");
+    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    props.put("log.dirs", settings.dataDir().resolve("logs").toAbsolutePath().toString());
+    // A single node: every internal topic has one replica, and fewer partitions start faster.
+    props.put("offsets.topic.replication.factor", "1");
+    props.put("offsets.topic.num.partitions", "10");
+    props.put("transaction.state.log.replication.factor", "1");
+    props.put("transaction.state.log.min.isr", "1");
+    props.put("transaction.state.log.num.partitions", "10");
+    props.put("share.coordinator.state.topic.replication.factor", "1");
+    props.put("share.coordinator.state.topic.min.isr", "1");
+    props.put("group.initial.rebalance.delay.ms", "0");
+    props.put("auto.create.topics.enable", "false");
+    props.putAll(settings.overrides());
+    return props;
+  }
+
+  private void formatStorageIfNew(Properties props) {
+    Path logDir = settings.dataDir().resolve("logs");
+    if (Files.exists(logDir.resolve("meta.properties"))) {
+      return;
+    }
+    try {
+      Files.createDirectories(logDir);
+      Path configFile = settings.dataDir().resolve("server.properties");
+      try (Writer out = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
+        props.store(out, "written by fleetpulse for formatting the embedded broker's storage");
+      }
+      ByteArrayOutputStream output = new ByteArrayOutputStream();
+      String[] args = {"format", "--cluster-id", Uuid.randomUuid().toString(), "--config", configFile.toString(), "--ignore-formatted"};
+      int rc = StorageTool.execute(args, new PrintStream(output, true, StandardCharsets.UTF_8));
+      if (rc != 0) {
+        throw new IllegalStateException("Formatting Kafka storage in " + logDir + " failed: " + output.toString(StandardCharsets.UTF_8));
+      }
+      log.info("Formatted new Kafka storage in {}", logDir.toAbsolutePath());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot prepare Kafka storage in " + logDir + ": check that the directory is writable", e);
+    }
+  }
+
+  private void awaitReady() {
+    Map<String, Object> adminConfig = Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+    Instant deadline = Instant.now().plus(READY_TIMEOUT);
+    try (Admin admin = Admin.create(adminConfig)) {
+      while (true) {
+        try {
+          if (!admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).isEmpty()) {
+            return;
+          }
+        } catch (ExecutionException | TimeoutException e) {
+          if (Instant.now().isAfter(deadline)) {
+            throw new IllegalStateException("Embedded Kafka did not become ready within " + READY_TIMEOUT.toSeconds() + " s", e);
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for embedded Kafka", e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("No free local port for the embedded broker", e);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.fleetpulse.schemas;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Kafka serde for one Avro record type in single-object encoding: {@code C3 01}, the writer schema's
+ * 8-byte fingerprint, then the binary record. No registry service is needed: the reader resolves the
+ * fingerprint in a {@link FleetSchemaStore}.
+ */
+public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
+
+  private final Schema schema;
+  private final BinaryMessageEncoder<T> encoder;
+  private final BinaryMessageDecoder<T> decoder;
+
+  public AvroSerde(Class<T> type, FleetSchemaStore store) {
+    SpecificData model = SpecificData.getForClass(type);
+    this.schema = model.getSchema(type);
+    this.encoder = new BinaryMessageEncoder<>(model, schema);
+    this.decoder = new BinaryMessageDecoder<>(model, schema, store);
+  }
+
+  public Schema schema() {
+    return schema;
+  }
+
+  public byte[] toBytes(T record) {
+    try {
+      return encoder.encode(record).array();
+    } catch (IOException | AvroRuntimeException e) {
+      throw new SerializationException("Cannot encode " + schema.getName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  public T fromBytes(byte[] bytes) {
+    try {
+      return decoder.decode(bytes);
+    } catch (MissingSchemaException e) {
+      throw new SerializationException(String.format(
+          "Unknown %s schema fingerprint %016x: the record was written by a schema this reader does not know "
+              + "(a newer fleetpulse?). Upgrade readers before writers, and keep old schemas in FleetSchemaStore.",
+          schema.getName(), writerFingerprint(bytes)), e);
+    } catch (BadHeaderException e) {
+      throw new SerializationException("Not an Avro single-object encoded " + schema.getName() + ": " + e.getMessage(), e);
+    } catch (IOException | AvroRuntimeException e) {
+      throw new SerializationException("Corrupt " + schema.getName() + " record: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Serializer<T> serializer() {
+    return (topic, record) -> record == null ? null : toBytes(record);
+  }
+
+  @Override
+  public Deserializer<T> deserializer() {
+    return (topic, bytes) -> bytes == null ? null : fromBytes(bytes);
+  }
+
+  private static long writerFingerprint(byte[] bytes) {
+    return ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+  }
+}

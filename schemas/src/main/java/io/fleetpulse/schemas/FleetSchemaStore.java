@@ -1,0 +1,48 @@
+package io.fleetpulse.schemas;
+
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.message.SchemaStore;
+
+/**
+ * The schemas a reader can decode: every record's current schema plus the older versions kept for
+ * upgrades. Avro's single-object encoding puts each writer schema's 64-bit fingerprint in front of the
+ * record; the decoder looks the writer schema up here and resolves it to the reader's, filling defaults.
+ *
+ * <p>When a record's schema changes, add its previous {@code .avsc} here (see docs/operations.md,
+ * schema evolution) so records already in the topics stay readable.
+ */
+public final class FleetSchemaStore implements SchemaStore {
+
+  private final SchemaStore.Cache cache = new SchemaStore.Cache();
+
+  private FleetSchemaStore() {}
+
+  /** The store with every current fleetpulse schema. */
+  public static FleetSchemaStore current() {
+    FleetSchemaStore store = new FleetSchemaStore();
+    for (Schema schema : List.of(
+        JournalEntry.getClassSchema(), DeviceEvent.getClassSchema(), Alert.getClassSchema(),
+        DeviceHealth.getClassSchema(), DiskSample.getClassSchema())) {
+      store.add(schema);
+    }
+    return store;
+  }
+
+  /** Also accept records written with {@code schema} (an older or newer version of one of ours). */
+  public FleetSchemaStore add(Schema schema) {
+    cache.addSchema(schema);
+    return this;
+  }
+
+  @Override
+  public Schema findByFingerprint(long fingerprint) {
+    return cache.findByFingerprint(fingerprint);
+  }
+
+  /** The fingerprint single-object encoding writes for {@code schema}. */
+  public static long fingerprint(Schema schema) {
+    return SchemaNormalization.parsingFingerprint64(schema);
+  }
+}

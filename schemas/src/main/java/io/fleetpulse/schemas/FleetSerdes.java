@@ -1,0 +1,29 @@
+package io.fleetpulse.schemas;
+
+/** The serdes of every fleetpulse record type, sharing one schema store. Keys are plain strings. */
+public final class FleetSerdes {
+
+  private static final FleetSchemaStore STORE = FleetSchemaStore.current();
+
+  private FleetSerdes() {}
+
+  public static AvroSerde<JournalEntry> journalEntry() {
+    return new AvroSerde<>(JournalEntry.class, STORE);
+  }
+
+  public static AvroSerde<DeviceEvent> deviceEvent() {
+    return new AvroSerde<>(DeviceEvent.class, STORE);
+  }
+
+  public static AvroSerde<Alert> alert() {
+    return new AvroSerde<>(Alert.class, STORE);
+  }
+
+  public static AvroSerde<DeviceHealth> deviceHealth() {
+    return new AvroSerde<>(DeviceHealth.class, STORE);
+  }
+
+  public static AvroSerde<DiskSample> diskSample() {
+    return new AvroSerde<>(DiskSample.class, STORE);
+  }
+}
