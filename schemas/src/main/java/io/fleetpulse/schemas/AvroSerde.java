@@ -5,12 +5,15 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
+import org.apache.avro.data.TimeConversions;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.util.ClassSecurityValidator;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -22,6 +25,21 @@ import org.apache.kafka.common.serialization.Serializer;
  * fingerprint in a {@link FleetSchemaStore}.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
+
+  static {
+    // Avro only instantiates classes it is told to trust; trust exactly our generated records and enums.
+    ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(
+        ClassSecurityValidator.getGlobal(),
+        ClassSecurityValidator.builder()
+            .add(JournalEntry.class).add(DeviceEvent.class).add(EventKind.class)
+            .add(Alert.class).add(AlertKind.class).add(Severity.class).add(AlertState.class)
+            .add(DeviceHealth.class).add(HealthCheck.class).add(Status.class).add(DiskSample.class)
+            .build()));
+    // Nullable timestamps (["null", timestamp-millis]) hold Instants; the generic model compares and
+    // resolves union branches of decoded arrays, so it must know them too.
+    GenericData.get().addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
+    SpecificData.get().addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
+  }
 
   private final Schema schema;
   private final BinaryMessageEncoder<T> encoder;

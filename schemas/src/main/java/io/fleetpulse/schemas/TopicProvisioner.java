@@ -1,0 +1,89 @@
+package io.fleetpulse.schemas;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates fleetpulse's topics at start-up, all device topics with the same partition count, and
+ * refuses to run on existing topics whose partition counts differ: one device's records must sit on
+ * the same partition number in every topic, or the streams would silently miss correlations.
+ */
+public final class TopicProvisioner {
+
+  private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
+
+  private final int partitions;
+  private final short replication;
+
+  public TopicProvisioner(int partitions, short replication) {
+    if (partitions < 1 || replication < 1) {
+      throw new IllegalArgumentException("partitions and replication must be at least 1");
+    }
+    this.partitions = partitions;
+    this.replication = replication;
+  }
+
+  /** Creates what is missing and checks what exists. */
+  public void provision(Admin admin) throws InterruptedException {
+    List<NewTopic> wanted = new ArrayList<>();
+    for (String topic : Topics.deviceTopics()) {
+      wanted.add(newTopic(topic));
+    }
+    wanted.add(newTopic(Topics.COLLECTOR_CURSORS));
+    Set<String> existing = get(admin.listTopics().names());
+    List<NewTopic> missing = wanted.stream().filter(topic -> !existing.contains(topic.name())).toList();
+    if (!missing.isEmpty()) {
+      admin.createTopics(missing).values().forEach((name, future) -> {
+        try {
+          future.get();
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException("Cannot create topic " + name + ": " + e.getCause().getMessage(), e.getCause());
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      log.info("Created {} topics with {} partitions, replication {}", missing.size(), partitions, replication);
+    }
+    checkCoPartitioned(admin);
+  }
+
+  private NewTopic newTopic(String name) {
+    NewTopic topic = new NewTopic(name, partitions, replication);
+    if (Topics.compactedTopics().contains(name)) {
+      topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    }
+    return topic;
+  }
+
+  private void checkCoPartitioned(Admin admin) throws InterruptedException {
+    Map<String, TopicDescription> descriptions = get(admin.describeTopics(Topics.deviceTopics()).allTopicNames());
+    List<String> mismatched = descriptions.values().stream()
+        .filter(description -> description.partitions().size() != partitions)
+        .map(description -> description.name() + " has " + description.partitions().size())
+        .toList();
+    if (!mismatched.isEmpty()) {
+      throw new IllegalStateException("Device topics must all have " + partitions + " partitions, but " + String.join(", ", mismatched)
+          + ". Set kafka.partitions to the existing count, or add partitions to every device topic with kafka-topics --alter.");
+    }
+  }
+
+  private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) throws InterruptedException {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("Kafka admin request failed: " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package io.fleetpulse.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class AvroSerdeTest {
+
+  private final AvroSerde<JournalEntry> serde = FleetSerdes.journalEntry();
+
+  @Test
+  void roundTripsAJournalEntryWithBinaryMessageAndExtraFields() {
+    JournalEntry entry = JournalEntry.newBuilder()
+        .setDeviceUuid("0123456789abcdef0123456789abcdef")
+        .setFleet("harbor")
+        .setUnit("balena.service")
+        .setSyslogIdentifier("balenad")
+        .setPid(812)
+        .setPriority(6)
+        .setRealtimeUs(1575387366000000L)
+        .setMonotonicUs(60000000L)
+        .setSeqnumId("bf0622d239515d53966c04b3098f35d8")
+        .setSeqnum(1001L)
+        .setMessage("\uFFFDabc")
+        .setMessageBytes(ByteBuffer.wrap(new byte[] {(byte) 0xff, 'a', 'b', 'c'}))
+        .setFields(Map.of("CONTAINER_ID", "f3d4c2b1a0e9"))
+        .setBinaryFields(Map.of("BLOB", ByteBuffer.wrap(new byte[] {0, 1, 2})))
+        .setReceivedAt(Instant.parse("2026-11-27T10:00:00.123Z"))
+        .build();
+
+    byte[] bytes = serde.serializer().serialize(Topics.journalTopicFor("balena.service"), entry);
+
+    assertThat(bytes[0]).isEqualTo((byte) 0xC3);
+    assertThat(bytes[1]).isEqualTo((byte) 0x01);
+    assertThat(serde.deserializer().deserialize("t", bytes)).isEqualTo(entry);
+  }
+
+  @Test
+  void readsARecordWrittenWithAnOlderSchemaAndFillsDefaults() throws IOException {
+    // DiskSample as a first version might have looked: no fleet, no source.
+    Schema older = new Schema.Parser().parse("""
+        {"type":"record","name":"DiskSample","namespace":"io.fleetpulse.schemas","fields":[
+          {"name":"deviceUuid","type":"string"},
+          {"name":"mount","type":"string"},
+          {"name":"sizeBytes","type":"long"},
+          {"name":"usedBytes","type":"long"},
+          {"name":"availBytes","type":"long"},
+          {"name":"at","type":{"type":"long","logicalType":"timestamp-millis"}},
+          {"name":"receivedAt","type":{"type":"long","logicalType":"timestamp-millis"}}]}""");
+    GenericRecord old = new GenericData.Record(older);
+    old.put("deviceUuid", "0123456789abcdef0123456789abcdef");
+    old.put("mount", "/mnt/data");
+    old.put("sizeBytes", 1000L);
+    old.put("usedBytes", 900L);
+    old.put("availBytes", 100L);
+    old.put("at", 1_700_000_000_000L);
+    old.put("receivedAt", 1_700_000_000_500L);
+    byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), older).encode(old).array();
+
+    AvroSerde<DiskSample> reader = new AvroSerde<>(DiskSample.class, FleetSchemaStore.current().add(older));
+    DiskSample sample = reader.fromBytes(bytes);
+
+    assertThat(sample.getMount()).isEqualTo("/mnt/data");
+    assertThat(sample.getUsedBytes()).isEqualTo(900L);
+    assertThat(sample.getFleet()).isEqualTo("default");
+    assertThat(sample.getSource()).isEqualTo("push");
+    assertThat(sample.getAt()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_000L));
+  }
+
+  @Test
+  void unknownFingerprintGivesAClearError() {
+    Schema newer = new Schema.Parser().parse("""
+        {"type":"record","name":"DiskSample","namespace":"io.fleetpulse.schemas","fields":[
+          {"name":"deviceUuid","type":"string"},{"name":"inodes","type":"long"}]}""");
+    GenericRecord record = new GenericData.Record(newer);
+    record.put("deviceUuid", "0123456789abcdef0123456789abcdef");
+    record.put("inodes", 5L);
+    byte[] bytes = encode(newer, record);
+
+    assertThatThrownBy(() -> FleetSerdes.diskSample().fromBytes(bytes))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("Unknown DiskSample schema fingerprint")
+        .hasMessageContaining(String.format("%016x", FleetSchemaStore.fingerprint(newer)))
+        .hasMessageContaining("Upgrade readers before writers");
+  }
+
+  @Test
+  void bytesThatAreNotAvroGiveAClearError() {
+    byte[] json = "{\"MESSAGE\":\"hi\"}".getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> FleetSerdes.deviceEvent().fromBytes(json))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("Not an Avro single-object encoded DeviceEvent");
+  }
+
+  @Test
+  void everyRecordTypeRoundTrips() {
+    Instant now = Instant.parse("2026-11-27T10:00:00Z");
+    DeviceEvent event = DeviceEvent.newBuilder().setDeviceUuid("0123456789abcdef0123456789abcdef").setKind(EventKind.UNIT_RESTART)
+        .setAt(now).setUnit("balena.service").setSummary("balena.service killed by SIGKILL")
+        .setDetails(Map.of("clean", "false", "signal", "KILL")).setReceivedAt(now).build();
+    Alert alert = Alert.newBuilder().setId("a1").setDeviceUuid(event.getDeviceUuid()).setKind(AlertKind.CRASHLOOP)
+        .setSeverity(Severity.critical).setState(AlertState.FIRING).setSubject("balena.service").setSummary("crashloop")
+        .setStartedAt(now).setEvidence(List.of("line 1")).build();
+    DeviceHealth health = DeviceHealth.newBuilder().setDeviceUuid(event.getDeviceUuid()).setStatus(Status.FAIL).setLastSeen(now)
+        .setChecks(List.of(HealthCheck.newBuilder().setName("check_container_engine").setStatus(Status.FAIL).setSince(now).build()))
+        .build();
+
+    assertThat(FleetSerdes.deviceEvent().fromBytes(FleetSerdes.deviceEvent().toBytes(event))).isEqualTo(event);
+    assertThat(FleetSerdes.alert().fromBytes(FleetSerdes.alert().toBytes(alert))).isEqualTo(alert);
+    assertThat(FleetSerdes.deviceHealth().fromBytes(FleetSerdes.deviceHealth().toBytes(health))).isEqualTo(health);
+  }
+
+  private static byte[] encode(Schema schema, GenericRecord record) {
+    try {
+      return new BinaryMessageEncoder<GenericRecord>(GenericData.get(), schema).encode(record).array();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+}

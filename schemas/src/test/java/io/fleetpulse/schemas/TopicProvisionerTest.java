@@ -1,0 +1,44 @@
+package io.fleetpulse.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fleetpulse.kafka.EmbeddedKafkaBroker;
+import io.fleetpulse.kafka.SharedKafkaBroker;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(SharedKafkaBroker.class)
+class TopicProvisionerTest {
+
+  @Test
+  void createsEveryDeviceTopicWithOnePartitionCountAndIsIdempotent(EmbeddedKafkaBroker kafka) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      new TopicProvisioner(3, (short) 1).provision(admin);
+      new TopicProvisioner(3, (short) 1).provision(admin);
+
+      Map<String, TopicDescription> topics = admin.describeTopics(Topics.deviceTopics()).allTopicNames().get();
+      assertThat(topics).hasSize(Topics.deviceTopics().size());
+      assertThat(topics.values()).allMatch(topic -> topic.partitions().size() == 3);
+      assertThat(admin.listTopics().names().get()).contains(Topics.COLLECTOR_CURSORS);
+    }
+  }
+
+  @Test
+  void refusesTopicsWithAnotherPartitionCount(@TempDir Path dataDir) throws Exception {
+    try (EmbeddedKafkaBroker own = new EmbeddedKafkaBroker(EmbeddedKafkaBroker.Settings.of(dataDir)).start();
+         Admin admin = Admin.create(Map.of("bootstrap.servers", own.bootstrapServers()))) {
+      new TopicProvisioner(2, (short) 1).provision(admin);
+
+      assertThatThrownBy(() -> new TopicProvisioner(4, (short) 1).provision(admin))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("must all have 4 partitions")
+          .hasMessageContaining("Set kafka.partitions");
+    }
+  }
+}
