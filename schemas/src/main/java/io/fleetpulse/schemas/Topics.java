@@ -55,6 +55,15 @@ public final class Topics {
     return LEGACY_UNIT_NAMES.getOrDefault(shortName, shortName);
   }
 
+  /**
+   * A unit's name as today's balenaOS spells it, keeping its suffix:
+   * {@code resin-supervisor.service} becomes {@code balena-supervisor.service}.
+   */
+  public static String canonicalUnitName(String unit) {
+    String shortName = canonicalUnitShortName(unit);
+    return unit != null && unit.endsWith(".service") ? shortName + ".service" : shortName;
+  }
+
   /** All journal topics: one per known unit plus {@code fleet.journal.other}. */
   public static List<String> journalTopics() {
     List<String> topics = new ArrayList<>();

@@ -1,0 +1,137 @@
+package io.fleetpulse.collector.journal;
+
+import io.fleetpulse.schemas.JournalEntry;
+import io.fleetpulse.schemas.Topics;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns raw journal fields into a {@link JournalEntry}: the well-known fields become typed columns,
+ * the unit the entry is <em>about</em> is worked out, and every other field is kept.
+ *
+ * <p>The unit: systemd's own messages ("balena.service: Main process exited…") come from
+ * {@code init.scope} but name the affected unit in {@code UNIT=}, so that wins; kernel messages have
+ * no unit and become {@code kernel}; otherwise the sending service, else its syslog identifier.
+ * Old balenaOS names are mapped to today's ({@code resin-supervisor} → {@code balena-supervisor}).
+ */
+public final class JournalEntryNormalizer {
+
+  /** Fields that become typed columns of JournalEntry rather than entries of its field map. */
+  private static final Set<String> COLUMNS = Set.of(
+      "__CURSOR", "__REALTIME_TIMESTAMP", "__MONOTONIC_TIMESTAMP", "__SEQNUM", "__SEQNUM_ID",
+      "_BOOT_ID", "_HOSTNAME", "_PID", "PRIORITY", "_TRANSPORT", "SYSLOG_IDENTIFIER", "MESSAGE");
+
+  /** Set on entries where the sender left out fields as too large (journalctl prints them as null). */
+  public static final String OMITTED_FIELDS = "_FLEETPULSE_OMITTED_FIELDS";
+
+  public JournalEntry normalize(JournalFields raw, DeviceRef device, Instant receivedAt, String ingest) throws MalformedEntryException {
+    JournalEntry.Builder entry = JournalEntry.newBuilder()
+        .setDeviceUuid(device.uuid())
+        .setFleet(device.fleet())
+        .setUnit(Topics.canonicalUnitName(unitOf(raw)))
+        .setSyslogIdentifier(raw.text("SYSLOG_IDENTIFIER"))
+        .setPid(intField(raw, "_PID"))
+        .setPriority(intField(raw, "PRIORITY"))
+        .setTransport(raw.text("_TRANSPORT"))
+        .setBootId(raw.text("_BOOT_ID"))
+        .setRealtimeUs(longField(raw, "__REALTIME_TIMESTAMP"))
+        .setMonotonicUs(longField(raw, "__MONOTONIC_TIMESTAMP"))
+        .setSeqnumId(raw.text("__SEQNUM_ID"))
+        .setSeqnum(longField(raw, "__SEQNUM"))
+        .setCursor(raw.text("__CURSOR"))
+        .setHostname(raw.text("_HOSTNAME"))
+        .setReceivedAt(receivedAt)
+        .setIngest(ingest);
+
+    byte[] message = raw.first("MESSAGE");
+    if (message != null) {
+      String strict = strictUtf8(message);
+      entry.setMessage(strict != null ? strict : new String(message, StandardCharsets.UTF_8));
+      entry.setMessageBytes(strict != null ? null : ByteBuffer.wrap(message));
+    }
+
+    Map<String, String> text = new HashMap<>();
+    Map<String, ByteBuffer> binary = new HashMap<>();
+    for (Map.Entry<String, List<byte[]>> field : raw.values().entrySet()) {
+      if (COLUMNS.contains(field.getKey())) {
+        continue;
+      }
+      // A field that occurs several times keeps its last value; journald's own matching does the same for display.
+      byte[] value = field.getValue().get(field.getValue().size() - 1);
+      String strict = strictUtf8(value);
+      if (strict != null) {
+        text.put(field.getKey(), strict);
+      } else {
+        binary.put(field.getKey(), ByteBuffer.wrap(value));
+      }
+    }
+    if (!raw.omitted().isEmpty()) {
+      text.put(OMITTED_FIELDS, String.join(",", raw.omitted()));
+    }
+    return entry.setFields(text).setBinaryFields(binary).build();
+  }
+
+  private static String unitOf(JournalFields raw) {
+    if (raw.has("UNIT")) {
+      return raw.text("UNIT");
+    }
+    if ("kernel".equals(raw.text("_TRANSPORT"))) {
+      return "kernel";
+    }
+    if (raw.has("_SYSTEMD_UNIT")) {
+      return raw.text("_SYSTEMD_UNIT");
+    }
+    if (raw.has("SYSLOG_IDENTIFIER")) {
+      return raw.text("SYSLOG_IDENTIFIER");
+    }
+    return "unknown";
+  }
+
+  private static Long longField(JournalFields raw, String name) throws MalformedEntryException {
+    String text = raw.text(name);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return Long.parseUnsignedLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw new MalformedEntryException("field " + name + " is not an unsigned decimal number: '" + abbreviate(text) + "'");
+    }
+  }
+
+  private static Integer intField(JournalFields raw, String name) throws MalformedEntryException {
+    Long value = longField(raw, name);
+    if (value == null) {
+      return null;
+    }
+    if (value < 0 || value > Integer.MAX_VALUE) {
+      throw new MalformedEntryException("field " + name + " is out of range: " + Long.toUnsignedString(value));
+    }
+    return value.intValue();
+  }
+
+  /** The text if the bytes are valid UTF-8, else null. */
+  private static String strictUtf8(byte[] bytes) {
+    try {
+      CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
+      return chars.toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 40 ? text : text.substring(0, 40) + "…";
+  }
+}

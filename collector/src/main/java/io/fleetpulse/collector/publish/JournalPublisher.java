@@ -1,0 +1,89 @@
+package io.fleetpulse.collector.publish;
+
+import io.fleetpulse.schemas.FleetSerdes;
+import io.fleetpulse.schemas.JournalEntry;
+import io.fleetpulse.schemas.Topics;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Writes journal entries to their unit topics, keyed by device uuid, and tells when Kafka has
+ * acknowledged all of them (acks=all, idempotent producer). A push is answered 202 only then.
+ *
+ * <p>Sending happens on a worker thread: {@code KafkaProducer.send} blocks while it waits for
+ * metadata or buffer space, which must never happen on an event loop.
+ */
+public final class JournalPublisher implements AutoCloseable {
+
+  private final Vertx vertx;
+  private final KafkaProducer<String, JournalEntry> producer;
+
+  public JournalPublisher(Vertx vertx, PublisherSettings settings) {
+    this.vertx = vertx;
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    config.put(ProducerConfig.CLIENT_ID_CONFIG, "fleetpulse-collector");
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    // Bounded waits: a push must get its 503 while the device is still listening.
+    int deliveryMs = (int) settings.deliveryTimeout().toMillis();
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, deliveryMs / 2);
+    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, deliveryMs / 2);
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryMs);
+    config.putAll(settings.overrides());
+    this.producer = new KafkaProducer<>(config, new StringSerializer(), FleetSerdes.journalEntry().serializer());
+  }
+
+  /** Completes when every entry is acknowledged, fails with the first error otherwise. */
+  public Future<Void> publish(List<JournalEntry> entries) {
+    Context context = vertx.getOrCreateContext();
+    Promise<Void> done = Promise.promise();
+    if (entries.isEmpty()) {
+      done.complete();
+      return done.future();
+    }
+    AtomicInteger pending = new AtomicInteger(entries.size());
+    AtomicReference<Exception> firstError = new AtomicReference<>();
+    vertx.executeBlocking(() -> {
+      for (JournalEntry entry : entries) {
+        ProducerRecord<String, JournalEntry> record = new ProducerRecord<>(
+            Topics.journalTopicFor(entry.getUnit()), null, entry.getReceivedAt().toEpochMilli(),
+            Topics.deviceKey(entry.getDeviceUuid()), entry);
+        producer.send(record, (metadata, error) -> {
+          if (error != null) {
+            firstError.compareAndSet(null, error);
+          }
+          if (pending.decrementAndGet() == 0) {
+            context.runOnContext(ignored -> {
+              if (firstError.get() == null) {
+                done.complete();
+              } else {
+                done.fail(firstError.get());
+              }
+            });
+          }
+        });
+      }
+      return null;
+    }, false).onFailure(done::tryFail);
+    return done.future();
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}
