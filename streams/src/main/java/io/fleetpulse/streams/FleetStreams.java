@@ -1,0 +1,58 @@
+package io.fleetpulse.streams;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running topology: one Kafka Streams instance with exactly-once processing. */
+public final class FleetStreams implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(FleetStreams.class);
+
+  private final KafkaStreams streams;
+
+  public FleetStreams(StreamsSettings settings) {
+    this.streams = new KafkaStreams(FleetTopology.build(settings), properties(settings));
+    streams.setStateListener((now, before) -> log.info("Streams {} -> {}", before, now));
+    streams.setUncaughtExceptionHandler(error -> {
+      log.error("Stream thread failed; replacing it", error);
+      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+  }
+
+  static Properties properties(StreamsSettings settings) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    config.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
+    config.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
+    config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, settings.replication());
+    // Events should reach the REST API within a couple of seconds of the push.
+    config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+    config.putAll(settings.overrides());
+    Properties props = new Properties();
+    props.putAll(config);
+    return props;
+  }
+
+  public void start() {
+    streams.start();
+  }
+
+  public KafkaStreams kafkaStreams() {
+    return streams;
+  }
+
+  public boolean isRunning() {
+    return streams.state() == KafkaStreams.State.RUNNING;
+  }
+
+  @Override
+  public void close() {
+    streams.close();
+  }
+}

@@ -1,0 +1,28 @@
+package io.fleetpulse.streams;
+
+import io.fleetpulse.schemas.JournalEntry;
+import java.time.Instant;
+import java.util.Map;
+
+/** Journal entries as the collector would write them, for topology tests. */
+public final class JournalEntries {
+
+  private JournalEntries() {}
+
+  public static JournalEntry.Builder systemd(String uuid, String unit, String message, Instant at) {
+    return JournalEntry.newBuilder()
+        .setDeviceUuid(uuid)
+        .setFleet("harbor")
+        .setUnit(unit)
+        .setSyslogIdentifier("systemd")
+        .setPid(1)
+        .setPriority(6)
+        .setTransport("journal")
+        .setBootId("6ce386d4e891e05cda4946fa3e7b2438")
+        .setRealtimeUs(at.toEpochMilli() * 1000)
+        .setMonotonicUs(60_000_000L)
+        .setMessage(message)
+        .setFields(Map.of("_SYSTEMD_UNIT", "init.scope", "UNIT", unit))
+        .setReceivedAt(at.plusMillis(250));
+  }
+}
