@@ -1,10 +1,13 @@
 package io.fleetpulse.streams;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +23,7 @@ public final class FleetStreams implements AutoCloseable {
     streams.setStateListener((now, before) -> log.info("Streams {} -> {}", before, now));
     streams.setUncaughtExceptionHandler(error -> {
       log.error("Stream thread failed; replacing it", error);
-      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+      return StreamThreadExceptionResponse.REPLACE_THREAD;
     });
   }
 
@@ -33,6 +36,7 @@ public final class FleetStreams implements AutoCloseable {
     config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, settings.replication());
     // Events should reach the REST API within a couple of seconds of the push.
     config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+    config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     config.putAll(settings.overrides());
     Properties props = new Properties();
     props.putAll(config);
@@ -51,8 +55,13 @@ public final class FleetStreams implements AutoCloseable {
     return streams.state() == KafkaStreams.State.RUNNING;
   }
 
+  /**
+   * Leaves the consumer group on the way out, so a restarted instance gets its partitions at once
+   * instead of waiting out the old member's session timeout.
+   */
   @Override
   public void close() {
-    streams.close();
+    streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        .withTimeout(Duration.ofSeconds(30)));
   }
 }

@@ -1,0 +1,116 @@
+package io.fleetpulse.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fleetpulse.api.health.Readiness;
+import io.fleetpulse.kafka.EmbeddedKafkaBroker;
+import io.fleetpulse.kafka.SharedKafkaBroker;
+import io.fleetpulse.schemas.FleetSerdes;
+import io.fleetpulse.schemas.JournalEntry;
+import io.fleetpulse.schemas.TopicProvisioner;
+import io.fleetpulse.schemas.Topics;
+import io.fleetpulse.streams.FleetStreams;
+import io.fleetpulse.streams.StreamsSettings;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(SharedKafkaBroker.class)
+class ApiServerTest {
+
+  private static final String DEVICE = "ab000000000000000000000000000001";
+  private static final HttpClient http = HttpClient.newHttpClient();
+  private static final AtomicBoolean collectorUp = new AtomicBoolean(false);
+  private static Vertx vertx;
+  private static FleetStreams streams;
+  private static ApiServer api;
+
+  @BeforeAll
+  static void start(EmbeddedKafkaBroker kafka, @TempDir Path stateDir) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      new TopicProvisioner(2, (short) 1).provision(admin);
+    }
+    streams = new FleetStreams(StreamsSettings.of(kafka.bootstrapServers(), "api-test", stateDir));
+    streams.start();
+    vertx = Vertx.vertx();
+    api = new ApiServer(new ApiSettings("127.0.0.1", 0), streams.kafkaStreams(),
+        new Readiness().require("streams", streams::isRunning).require("collector", collectorUp::get));
+    vertx.deployVerticle(api).await();
+  }
+
+  @AfterAll
+  static void stop() {
+    vertx.close().await();
+    streams.close();
+  }
+
+  @Test
+  void readyOnlyWhenEveryPartIsUp() throws Exception {
+    await().atMost(Duration.ofSeconds(30)).until(streams::isRunning);
+    HttpResponse<String> waiting = get("/readyz");
+    assertThat(waiting.statusCode()).isEqualTo(503);
+    assertThat(new JsonObject(waiting.body()).getJsonArray("waitingFor")).containsExactly("collector");
+
+    collectorUp.set(true);
+    assertThat(get("/readyz").statusCode()).isEqualTo(200);
+    assertThat(get("/healthz").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void servesADevicesEventsFromTheStreamsStore(EmbeddedKafkaBroker kafka) throws Exception {
+    Instant at = Instant.now().minusSeconds(30);
+    JournalEntry kill = JournalEntry.newBuilder()
+        .setDeviceUuid(DEVICE).setFleet("harbor").setUnit("balena.service").setSyslogIdentifier("systemd").setPid(1)
+        .setRealtimeUs(at.toEpochMilli() * 1000).setMessage("balena.service: Main process exited, code=killed, status=9/KILL")
+        .setReceivedAt(Instant.now()).build();
+    try (KafkaProducer<String, JournalEntry> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+        new StringSerializer(), FleetSerdes.journalEntry().serializer())) {
+      producer.send(new ProducerRecord<>(Topics.journalTopicFor("balena.service"), DEVICE, kill)).get();
+    }
+
+    JsonObject body = await().atMost(Duration.ofSeconds(30)).until(
+        () -> new JsonObject(get("/api/v1/devices/" + DEVICE + "/events").body()),
+        json -> json.containsKey("events") && json.getJsonArray("events").size() == 1);
+    JsonObject event = body.getJsonArray("events").getJsonObject(0);
+    assertThat(event.getString("kind")).isEqualTo("UNIT_RESTART");
+    assertThat(event.getString("at")).isEqualTo(Instant.ofEpochMilli(at.toEpochMilli()).toString());
+    assertThat(event.getString("summary")).isEqualTo("balena.service was killed by SIGKILL (unclean)");
+
+    String window = "?from=" + at.plusSeconds(1) + "&to=" + Instant.now().plusSeconds(60);
+    assertThat(new JsonObject(get("/api/v1/devices/" + DEVICE + "/events" + window).body()).getJsonArray("events")).isEmpty();
+  }
+
+  @Test
+  void badParametersGet400WithTheReason() throws Exception {
+    HttpResponse<String> badUuid = get("/api/v1/devices/XYZ/events");
+    assertThat(badUuid.statusCode()).isEqualTo(400);
+    assertThat(badUuid.body()).contains("device uuid");
+    assertThat(get("/api/v1/devices/" + DEVICE + "/events?limit=0").body()).contains("limit must be between 1 and 1000");
+    assertThat(get("/api/v1/devices/" + DEVICE + "/events?limit=ten").body()).contains("limit must be a whole number");
+    assertThat(get("/api/v1/devices/" + DEVICE + "/events?kind=REBOOT").body()).contains("kind must be one of");
+    assertThat(get("/api/v1/devices/" + DEVICE + "/events?to=soon").statusCode()).isEqualTo(400);
+  }
+
+  private static HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
