@@ -26,4 +26,8 @@ public final class FleetSerdes {
   public static AvroSerde<DiskSample> diskSample() {
     return new AvroSerde<>(DiskSample.class, STORE);
   }
+
+  public static AvroSerde<DeviceStatus> deviceStatus() {
+    return new AvroSerde<>(DeviceStatus.class, STORE);
+  }
 }

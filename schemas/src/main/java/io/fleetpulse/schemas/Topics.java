@@ -19,6 +19,8 @@ public final class Topics {
   public static final String JOURNAL_OTHER = JOURNAL_PREFIX + "other";
   public static final String METRICS_DISK = "fleet.metrics.disk";
   public static final String COLLECTOR_CURSORS = "fleet.collector.cursors";
+  /** DeviceStatus records: the SSH collector's connection state per device. */
+  public static final String COLLECTOR_STATUS = "fleet.collector.status";
   public static final String EVENTS = "fleet.events";
   public static final String ALERTS = "fleet.alerts";
   public static final String HEALTH = "fleet.health";
@@ -77,7 +79,7 @@ public final class Topics {
   /** Every topic keyed by device uuid; they must share one partition count. */
   public static List<String> deviceTopics() {
     List<String> topics = new ArrayList<>(journalTopics());
-    topics.addAll(List.of(METRICS_DISK, EVENTS, ALERTS, HEALTH));
+    topics.addAll(List.of(METRICS_DISK, COLLECTOR_STATUS, EVENTS, ALERTS, HEALTH));
     return Collections.unmodifiableList(topics);
   }
 
