@@ -23,6 +23,8 @@ public final class Topics {
   public static final String COLLECTOR_STATUS = "fleet.collector.status";
   public static final String EVENTS = "fleet.events";
   public static final String ALERTS = "fleet.alerts";
+  /** Alerts a notifier route could not deliver after its retries, with the route and error in headers. */
+  public static final String ALERTS_DEAD_LETTER = "fleet.alerts.dlq";
   public static final String HEALTH = "fleet.health";
 
   /**

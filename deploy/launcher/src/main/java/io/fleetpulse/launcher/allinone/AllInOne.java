@@ -3,6 +3,10 @@ package io.fleetpulse.launcher.allinone;
 import io.fleetpulse.api.ApiServer;
 import io.fleetpulse.api.ApiSettings;
 import io.fleetpulse.api.health.Readiness;
+import io.fleetpulse.api.notify.Notifiers;
+import io.fleetpulse.api.notify.NotifyRoute;
+import io.fleetpulse.api.notify.NotifySettings;
+import io.fleetpulse.api.notify.RetryPolicy;
 import io.fleetpulse.collector.journal.JournalLimits;
 import io.fleetpulse.collector.publish.JournalPublisher;
 import io.fleetpulse.collector.publish.PublisherSettings;
@@ -11,6 +15,7 @@ import io.fleetpulse.collector.push.PushSettings;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.launcher.config.BindPolicy;
 import io.fleetpulse.launcher.config.FleetpulseConfig;
+import io.fleetpulse.launcher.config.NotifyRoutes;
 import io.fleetpulse.schemas.TopicProvisioner;
 import io.fleetpulse.streams.FleetStreams;
 import io.fleetpulse.streams.StreamsSettings;
@@ -18,6 +23,7 @@ import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
@@ -32,17 +38,20 @@ public final class AllInOne implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AllInOne.class);
 
   private final FleetpulseConfig config;
+  private final List<NotifyRoute> routes;
   private EmbeddedKafkaBroker broker;
   private Vertx vertx;
   private JournalPublisher publisher;
   private FleetStreams streams;
   private PushServer pushServer;
   private ApiServer apiServer;
+  private Notifiers notifiers;
 
   public AllInOne(FleetpulseConfig config) {
     BindPolicy.requireLoopback("collector", config.collector().host());
     BindPolicy.requireLoopback("API", config.api().host());
     this.config = config;
+    this.routes = NotifyRoutes.of(config.notifications().routes(), System.getenv());
   }
 
   /** Starts every part and returns once the API and collector listen; readiness follows on /readyz. */
@@ -80,6 +89,12 @@ public final class AllInOne implements AutoCloseable {
     apiServer = new ApiServer(new ApiSettings(config.api().host(), config.api().port()), streams.kafkaStreams(), readiness);
     vertx.deployVerticle(apiServer).await();
 
+    FleetpulseConfig.Notifications notify = config.notifications();
+    String publicUrl = notify.publicUrl().isEmpty() ? "http://" + config.api().host() + ":" + apiServer.port() : notify.publicUrl();
+    notifiers = new Notifiers(new NotifySettings(bootstrap, publicUrl, routes,
+        new RetryPolicy(notify.maxAttempts(), Duration.ofSeconds(1), Duration.ofMinutes(1)),
+        Duration.ofSeconds(notify.resendIntervalSeconds()))).start();
+
     log.info("fleetpulse started in {} ms: push to http://{}:{}/devices/<uuid>/entries, query http://{}:{}/api/v1/devices/<uuid>/events",
         Duration.between(begin, Instant.now()).toMillis(),
         config.collector().host(), pushServer.port(), config.api().host(), apiServer.port());
@@ -98,10 +113,20 @@ public final class AllInOne implements AutoCloseable {
     return streams != null && streams.isRunning();
   }
 
-  /** Stops in reverse order: no new requests, then streams commit, then the producer flushes, then Kafka. */
+  /**
+   * Stops in reverse order: notifiers (an alert mid-retry stays uncommitted), no new requests, then
+   * streams commit, then the producer flushes, then Kafka.
+   */
   @Override
   public void close() {
     log.info("Stopping fleetpulse");
+    if (notifiers != null) {
+      try {
+        notifiers.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (vertx != null) {
       vertx.close().await();
     }

@@ -6,7 +6,8 @@ package io.fleetpulse.launcher.config;
  * {@code kafka.bootstrap} → {@code FLEETPULSE_KAFKA_BOOTSTRAP}) and can be set with
  * {@code --set path=value}. See the README, "Configuration".
  */
-public record FleetpulseConfig(String dataDir, Kafka kafka, Embedded embedded, Collector collector, Listener api, Streams streams) {
+public record FleetpulseConfig(
+    String dataDir, Kafka kafka, Embedded embedded, Collector collector, Listener api, Streams streams, Notifications notifications) {
 
   /** Kafka as the roles see it. An empty bootstrap in {@code run} means the embedded broker. */
   public record Kafka(String bootstrap, int partitions, short replication, int deliveryTimeoutSeconds) {}
@@ -28,6 +29,18 @@ public record FleetpulseConfig(String dataDir, Kafka kafka, Embedded embedded, C
   /** The topology; its state lives in {@code <dataDir>/streams}. */
   public record Streams(String applicationId, int eventRetentionDays) {}
 
+  /**
+   * Alert notifiers. Routes are set in the YAML file only; a {@code url} or {@code secret} written as
+   * {@code ${NAME}} is read from the environment variable NAME, so webhook secrets stay out of files.
+   *
+   * @param publicUrl base URL for links in messages; empty means the API's own address
+   */
+  public record Notifications(String publicUrl, java.util.List<Route> routes, int maxAttempts, int resendIntervalSeconds) {}
+
+  /** One notifier route: {@code type} is slack, mattermost, teams, webhook or alertmanager; empty match lists match all. */
+  public record Route(String name, String type, String url, String secret,
+                      java.util.List<String> kinds, java.util.List<String> severities, java.util.List<String> fleets) {}
+
   public static FleetpulseConfig defaults() {
     return new FleetpulseConfig(
         "./data",
@@ -35,6 +48,7 @@ public record FleetpulseConfig(String dataDir, Kafka kafka, Embedded embedded, C
         new Embedded(9092, 9093),
         new Collector("127.0.0.1", 19532, new Limits(64 * 1024, 256 * 1024, 256, 64L * 1024 * 1024)),
         new Listener("127.0.0.1", 8080),
-        new Streams("fleetpulse", 14));
+        new Streams("fleetpulse", 14),
+        new Notifications("", java.util.List.of(), 8, 60));
   }
 }

@@ -85,4 +85,32 @@ class ConfigLoaderTest {
         .hasMessageContaining("Refusing to bind the collector to 0.0.0.0")
         .hasMessageContaining("127.0.0.1");
   }
+
+  @Test
+  void notifierRoutesComeFromTheFileWithSecretsFromTheEnvironment() throws Exception {
+    Path file = dir.resolve("routes.yaml");
+    Files.writeString(file, """
+        notifications:
+          publicUrl: https://fleet.example.com
+          routes:
+            - name: support-chat
+              type: slack
+              url: ${SLACK_URL}
+              severities: [critical]
+            - name: sre
+              type: alertmanager
+              url: http://alertmanager:9093/api/v2/alerts
+        """);
+    FleetpulseConfig config = loader.load(file, Map.of(), List.of());
+    List<io.fleetpulse.api.notify.NotifyRoute> routes =
+        NotifyRoutes.of(config.notifications().routes(), Map.of("SLACK_URL", "https://hooks.slack.com/services/T/B/X"));
+
+    assertThat(routes).hasSize(2);
+    assertThat(routes.get(0).url()).isEqualTo("https://hooks.slack.com/services/T/B/X");
+    assertThat(routes.get(0).match().severities()).containsExactly("critical");
+    assertThat(routes.get(0).toString()).doesNotContain("hooks.slack.com");
+    assertThat(routes.get(1).type()).isEqualTo(io.fleetpulse.api.notify.NotifyRoute.ReceiverType.ALERTMANAGER);
+    assertThatThrownBy(() -> NotifyRoutes.of(config.notifications().routes(), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("${SLACK_URL}");
+  }
 }

@@ -1,0 +1,28 @@
+package io.fleetpulse.api.alerts;
+
+import io.fleetpulse.schemas.Alert;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** An alert as CONTRACT.md shows it to clients: the REST API and the generic webhook share this shape. */
+public final class AlertJson {
+
+  private AlertJson() {}
+
+  public static JsonObject of(Alert alert) {
+    return new JsonObject()
+        .put("id", alert.getId())
+        .put("device", alert.getDeviceUuid())
+        .put("fleet", alert.getFleet())
+        .put("kind", alert.getKind().name())
+        .put("severity", alert.getSeverity().name())
+        .put("state", alert.getState().name().toLowerCase(java.util.Locale.ROOT))
+        .put("subject", alert.getSubject())
+        .put("cause", alert.getCause())
+        .put("summary", alert.getSummary())
+        .put("hint", alert.getHint())
+        .put("startedAt", alert.getStartedAt().toString())
+        .put("resolvedAt", alert.getResolvedAt() == null ? null : alert.getResolvedAt().toString())
+        .put("evidence", new JsonArray(alert.getEvidence()));
+  }
+}

@@ -1,0 +1,57 @@
+package io.fleetpulse.api.notify;
+
+import io.fleetpulse.schemas.Alert;
+import io.fleetpulse.schemas.FleetSerdes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs one {@link RouteWorker} thread per configured route. */
+public final class Notifiers implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Notifiers.class);
+
+  private final NotifySettings settings;
+  private final CountDownLatch stopping = new CountDownLatch(1);
+  private final List<Thread> workers = new ArrayList<>();
+  private KafkaProducer<String, Alert> deadLetters;
+
+  public Notifiers(NotifySettings settings) {
+    this.settings = settings;
+  }
+
+  public Notifiers start() {
+    if (settings.routes().isEmpty()) {
+      return this;
+    }
+    deadLetters = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+        ProducerConfig.CLIENT_ID_CONFIG, "fleetpulse-notify-dead-letters",
+        ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), FleetSerdes.alert().serializer());
+    for (NotifyRoute route : settings.routes()) {
+      Thread worker = new Thread(new RouteWorker(route, settings, deadLetters, stopping), "notify-" + route.name());
+      worker.start();
+      workers.add(worker);
+      log.info("Notifying {} of {}", route, route.match().equals(AlertMatch.ALL) ? "every alert" : route.match());
+    }
+    return this;
+  }
+
+  /** Stops every route; an alert in the middle of its retries stays uncommitted and is redelivered on restart. */
+  @Override
+  public void close() throws InterruptedException {
+    stopping.countDown();
+    for (Thread worker : workers) {
+      worker.join(15_000);
+    }
+    if (deadLetters != null) {
+      deadLetters.close();
+    }
+  }
+}

@@ -1,0 +1,232 @@
+package io.fleetpulse.api.notify;
+
+import io.fleetpulse.api.alerts.AlertJson;
+import io.fleetpulse.schemas.Alert;
+import io.fleetpulse.schemas.AlertState;
+import io.fleetpulse.schemas.FleetSerdes;
+import io.fleetpulse.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers {@code fleet.alerts} to one route, at least once: its own consumer group, offsets committed
+ * only after each alert was delivered or dead-lettered, so a receiver that is down gets every alert
+ * when it comes back, and a dead Slack never delays Alertmanager.
+ */
+final class RouteWorker implements Runnable {
+
+  private static final Logger log = LoggerFactory.getLogger(RouteWorker.class);
+  /** A chat channel is not told about alerts older than this (a new route, or a long outage). */
+  private static final Duration MAX_CHAT_BACKLOG = Duration.ofHours(24);
+
+  private final NotifyRoute route;
+  private final NotifySettings settings;
+  private final KafkaProducer<String, Alert> deadLetters;
+  private final CountDownLatch stopping;
+  private final WebhookSender sender;
+  private final IncidentFolding folding = new IncidentFolding();
+  private final ChatFormat chatFormat;
+  private final AlertmanagerFormat alertmanagerFormat;
+  /** Alertmanager only: the firing alerts, re-sent every resend interval. */
+  private final Map<String, Alert> active = new LinkedHashMap<>();
+  private Instant lastResend = Instant.EPOCH;
+
+  RouteWorker(NotifyRoute route, NotifySettings settings, KafkaProducer<String, Alert> deadLetters, CountDownLatch stopping) {
+    this.route = route;
+    this.settings = settings;
+    this.deadLetters = deadLetters;
+    this.stopping = stopping;
+    this.sender = new WebhookSender(settings.retry(), stopping);
+    this.chatFormat = switch (route.type()) {
+      case SLACK -> new SlackFormat();
+      case MATTERMOST -> new MattermostFormat();
+      case TEAMS -> new TeamsFormat();
+      default -> null;
+    };
+    this.alertmanagerFormat = new AlertmanagerFormat(settings.publicUrl());
+  }
+
+  @Override
+  public void run() {
+    try (KafkaConsumer<String, Alert> consumer = consumer("fleetpulse-notify-" + route.name())) {
+      if (route.type() == NotifyRoute.ReceiverType.ALERTMANAGER) {
+        rebuildActiveAlerts();
+      }
+      consumer.subscribe(List.of(Topics.ALERTS));
+      while (stopping.getCount() > 0) {
+        ConsumerRecords<String, Alert> records;
+        try {
+          records = consumer.poll(Duration.ofMillis(500));
+        } catch (RecordDeserializationException e) {
+          log.error("{}: skipping unreadable alert at {} offset {}: {}", route, e.topicPartition(), e.offset(), e.getMessage());
+          consumer.seek(e.topicPartition(), e.offset() + 1);
+          continue;
+        }
+        for (ConsumerRecord<String, Alert> record : records) {
+          if (!handle(record)) {
+            return; // stopping mid-delivery: leave the offset uncommitted, the alert is redelivered next start
+          }
+        }
+        if (!records.isEmpty()) {
+          consumer.commitSync();
+        }
+        resendActiveWhenDue();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.error("{} stopped on an unexpected error; alerts since the last commit will be redelivered on restart", route, e);
+    }
+  }
+
+  /** Returns false when the notifier is stopping and the alert was not delivered. */
+  private boolean handle(ConsumerRecord<String, Alert> record) throws InterruptedException {
+    Alert alert = record.value();
+    if (alert == null || !route.match().matches(alert)) {
+      return true;
+    }
+    String body;
+    Map<String, String> headers = Map.of();
+    switch (route.type()) {
+      case ALERTMANAGER -> {
+        remember(alert);
+        body = alertmanagerFormat.alerts(List.of(alert)).encode();
+      }
+      case WEBHOOK -> {
+        body = AlertJson.of(alert).encode();
+        headers = Map.of("X-Fleetpulse-Signature", "sha256=" + hmacSha256(route.secret(), body));
+      }
+      default -> {
+        int folded = folding.track(alert);
+        if (folding.fold(alert)) {
+          return true;
+        }
+        if (Instant.ofEpochMilli(record.timestamp()).isBefore(Instant.now().minus(MAX_CHAT_BACKLOG))) {
+          log.info("{}: not posting alert {} from {}, older than {}", route, alert.getId(), Instant.ofEpochMilli(record.timestamp()),
+              MAX_CHAT_BACKLOG);
+          return true;
+        }
+        body = chatFormat.message(alert, ChatFormat.ChatText.of(alert, folded, settings.publicUrl())).encode();
+      }
+    }
+    WebhookSender.Outcome outcome = sender.send(route, body, headers);
+    if (outcome.stopped()) {
+      return false;
+    }
+    if (!outcome.delivered()) {
+      deadLetter(record, outcome);
+    }
+    return true;
+  }
+
+  private void deadLetter(ConsumerRecord<String, Alert> record, WebhookSender.Outcome outcome) {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add("fleetpulse.route", route.name().getBytes(StandardCharsets.UTF_8));
+    headers.add("fleetpulse.error", outcome.error().getBytes(StandardCharsets.UTF_8));
+    headers.add("fleetpulse.attempts", Integer.toString(outcome.attempts()).getBytes(StandardCharsets.UTF_8));
+    try {
+      deadLetters.send(new ProducerRecord<>(Topics.ALERTS_DEAD_LETTER, null, record.key(), record.value(), headers)).get();
+      log.warn("{}: alert {} dead-lettered to {} after {} attempt(s): {}", route, record.value().getId(), Topics.ALERTS_DEAD_LETTER,
+          outcome.attempts(), outcome.error());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while dead-lettering", e);
+    } catch (ExecutionException e) {
+      // Without the dead letter the offset must not be committed: fail the route so the alert is retried on restart.
+      throw new IllegalStateException("cannot write dead letter for alert " + record.value().getId(), e.getCause());
+    }
+  }
+
+  private void remember(Alert alert) {
+    if (alert.getState() == AlertState.FIRING) {
+      active.put(alert.getId(), alert);
+    } else {
+      active.remove(alert.getId());
+    }
+  }
+
+  private void resendActiveWhenDue() throws InterruptedException {
+    if (route.type() != NotifyRoute.ReceiverType.ALERTMANAGER || active.isEmpty()
+        || Instant.now().isBefore(lastResend.plus(settings.resendInterval()))) {
+      return;
+    }
+    lastResend = Instant.now();
+    WebhookSender.Outcome outcome = sender.send(route, alertmanagerFormat.alerts(active.values()).encode(), Map.of());
+    if (!outcome.delivered() && !outcome.stopped()) {
+      log.warn("{}: re-sending {} active alerts failed: {}; trying again in {}", route, active.size(), outcome.error(),
+          settings.resendInterval());
+    }
+  }
+
+  /** After a restart, Alertmanager must hear about alerts still firing: replay the topic to find them. */
+  private void rebuildActiveAlerts() {
+    try (KafkaConsumer<String, Alert> replay = consumer("fleetpulse-notify-replay-unused")) {
+      Set<TopicPartition> partitions = replay.partitionsFor(Topics.ALERTS).stream()
+          .map(info -> new TopicPartition(info.topic(), info.partition())).collect(Collectors.toSet());
+      replay.assign(partitions);
+      replay.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = replay.endOffsets(partitions);
+      while (partitions.stream().anyMatch(p -> replay.position(p) < end.get(p)) && stopping.getCount() > 0) {
+        try {
+          replay.poll(Duration.ofMillis(500)).forEach(record -> {
+            if (record.value() != null && route.match().matches(record.value())) {
+              remember(record.value());
+            }
+          });
+        } catch (RecordDeserializationException e) {
+          replay.seek(e.topicPartition(), e.offset() + 1);
+        }
+      }
+    }
+    log.info("{}: {} alerts still firing", route, active.size());
+  }
+
+  private KafkaConsumer<String, Alert> consumer(String groupId) {
+    Map<String, Object> config = Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG, groupId,
+        ConsumerConfig.CLIENT_ID_CONFIG, groupId,
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50,
+        // Retrying a dead receiver can take minutes; the group must not evict the route meanwhile.
+        ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofMinutes(30).toMillis());
+    return new KafkaConsumer<>(config, new StringDeserializer(), FleetSerdes.alert().deserializer());
+  }
+
+  static String hmacSha256(String secret, String body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+      throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+    }
+  }
+}

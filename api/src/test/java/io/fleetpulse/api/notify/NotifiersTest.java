@@ -1,0 +1,200 @@
+package io.fleetpulse.api.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fleetpulse.kafka.EmbeddedKafkaBroker;
+import io.fleetpulse.kafka.SharedKafkaBroker;
+import io.fleetpulse.kafka.TopicReader;
+import io.fleetpulse.schemas.Alert;
+import io.fleetpulse.schemas.AlertKind;
+import io.fleetpulse.schemas.AlertState;
+import io.fleetpulse.schemas.FleetSerdes;
+import io.fleetpulse.schemas.Severity;
+import io.fleetpulse.schemas.TopicProvisioner;
+import io.fleetpulse.schemas.Topics;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Each test uses its own fleet, and its routes match only that fleet: tests share the alerts topic. */
+@ExtendWith(SharedKafkaBroker.class)
+class NotifiersTest {
+
+  private static final RetryPolicy FAST_RETRY = new RetryPolicy(4, Duration.ofMillis(50), Duration.ofMillis(200));
+
+  @BeforeAll
+  static void topics(EmbeddedKafkaBroker kafka) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      new TopicProvisioner(2, (short) 1).provision(admin);
+    }
+  }
+
+  @Test
+  void chatAndSignedWebhookRoutesGetTheirFormats(EmbeddedKafkaBroker kafka) throws Exception {
+    String fleet = "formats";
+    try (RecordingReceiver receiver = new RecordingReceiver().start(0);
+         Notifiers notifiers = new Notifiers(settings(kafka, List.of(
+             route("slack", NotifyRoute.ReceiverType.SLACK, receiver.url("/slack"), fleet),
+             route("teams", NotifyRoute.ReceiverType.TEAMS, receiver.url("/teams"), fleet),
+             route("mm", NotifyRoute.ReceiverType.MATTERMOST, receiver.url("/mm"), fleet),
+             new NotifyRoute("hook", NotifyRoute.ReceiverType.WEBHOOK, receiver.url("/hook"), "s3cret",
+                 new AlertMatch(Set.of(), Set.of(), Set.of(fleet)))))).start()) {
+      publish(kafka, crashloop(fleet, "f0000000000000000000000000000001", AlertState.FIRING));
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 4);
+      JsonObject slack = body(receiver, "/slack");
+      assertThat(slack.getString("text")).contains("CRASHLOOP balena.service on device f000000").contains("Container engine");
+      assertThat(slack.getJsonArray("blocks").encode()).contains("Open in fleetpulse")
+          .contains("http://fleetpulse.example/#/devices/f0000000000000000000000000000001")
+          .contains("restart the engine");
+      assertThat(body(receiver, "/teams").getJsonArray("attachments").getJsonObject(0).getString("contentType"))
+          .isEqualTo("application/vnd.microsoft.card.adaptive");
+      assertThat(body(receiver, "/mm").getJsonArray("attachments").getJsonObject(0).getString("color")).isEqualTo("#e01e5a");
+
+      RecordingReceiver.Received hook = receiver.received().stream().filter(r -> r.path().equals("/hook")).findFirst().orElseThrow();
+      assertThat(hook.headers().get("X-Fleetpulse-Signature")).isEqualTo("sha256=" + RouteWorker.hmacSha256("s3cret", hook.body()));
+      JsonObject alert = new JsonObject(hook.body());
+      assertThat(alert.getString("kind")).isEqualTo("CRASHLOOP");
+      assertThat(alert.getString("state")).isEqualTo("firing");
+      assertThat(alert.getString("device")).isEqualTo("f0000000000000000000000000000001");
+    }
+  }
+
+  @Test
+  void aReceiverThatIsDownAndComesBackGetsEveryAlertInOrder(EmbeddedKafkaBroker kafka) throws Exception {
+    String fleet = "outage";
+    int port = freePort();
+    NotifyRoute down = new NotifyRoute("down", NotifyRoute.ReceiverType.WEBHOOK, "http://127.0.0.1:" + port + "/hook", "k",
+        new AlertMatch(Set.of(), Set.of(), Set.of(fleet)));
+    RetryPolicy patient = new RetryPolicy(50, Duration.ofMillis(100), Duration.ofMillis(300));
+    try (Notifiers notifiers = new Notifiers(new NotifySettings(kafka.bootstrapServers(), "http://fleetpulse.example", List.of(down),
+        patient, Duration.ofMinutes(1))).start()) {
+      for (int i = 1; i <= 3; i++) {
+        publish(kafka, crashloop(fleet, "f00000000000000000000000000000a" + i, AlertState.FIRING));
+      }
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        // The route is consuming (and failing to connect) before the receiver comes up.
+        await().atMost(Duration.ofSeconds(30)).until(() -> !admin.describeConsumerGroups(List.of("fleetpulse-notify-down"))
+            .all().get().get("fleetpulse-notify-down").members().isEmpty());
+      }
+      try (RecordingReceiver receiver = new RecordingReceiver().start(port)) {
+        receiver.failNext(2, 503);
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 3);
+        assertThat(receiver.received()).extracting(r -> new JsonObject(r.body()).getString("device"))
+            .containsExactly("f00000000000000000000000000000a1", "f00000000000000000000000000000a2", "f00000000000000000000000000000a3");
+      }
+    }
+  }
+
+  @Test
+  void undeliverableAlertsAreDeadLetteredAndTheRouteMovesOn(EmbeddedKafkaBroker kafka) throws Exception {
+    String fleet = "deadletter";
+    try (RecordingReceiver receiver = new RecordingReceiver().start(0);
+         Notifiers notifiers = new Notifiers(settings(kafka, List.of(
+             route("refusing", NotifyRoute.ReceiverType.SLACK, receiver.url("/slack"), fleet)))).start();
+         TopicReader<Alert> deadLetters = new TopicReader<>(kafka, FleetSerdes.alert().deserializer(), List.of(Topics.ALERTS_DEAD_LETTER))) {
+      receiver.failNext(1, 400);
+      publish(kafka, crashloop(fleet, "f00000000000000000000000000000d1", AlertState.FIRING),
+          crashloop(fleet, "f00000000000000000000000000000d2", AlertState.FIRING));
+
+      List<ConsumerRecord<String, Alert>> dead = deadLetters.until(records -> records.stream()
+          .anyMatch(r -> r.value().getDeviceUuid().equals("f00000000000000000000000000000d1")));
+      ConsumerRecord<String, Alert> letter = dead.stream()
+          .filter(r -> r.value().getDeviceUuid().equals("f00000000000000000000000000000d1")).findFirst().orElseThrow();
+      assertThat(new String(letter.headers().lastHeader("fleetpulse.route").value(), StandardCharsets.UTF_8)).isEqualTo("refusing");
+      assertThat(new String(letter.headers().lastHeader("fleetpulse.error").value(), StandardCharsets.UTF_8)).isEqualTo("HTTP 400");
+      await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 1);
+      assertThat(receiver.received().get(0).body()).contains("f00000");
+      assertThat(body(receiver, "/slack").getString("text")).contains("device f000000");
+    }
+  }
+
+  @Test
+  void deviceAlertsOfAFiringIncidentAreFoldedIntoItInChatChannels(EmbeddedKafkaBroker kafka) throws Exception {
+    String fleet = "harbor";
+    Alert incident = Alert.newBuilder()
+        .setId("incident-harbor-crashloop").setFleet(fleet).setKind(AlertKind.FLEET_INCIDENT).setSeverity(Severity.critical)
+        .setState(AlertState.FIRING).setSubject("CRASHLOOP").setSummary("6 of 16 devices in fleet harbor: engine crash loops")
+        .setStartedAt(Instant.parse("2026-11-27T10:00:00Z")).build();
+    try (RecordingReceiver receiver = new RecordingReceiver().start(0);
+         Notifiers notifiers = new Notifiers(settings(kafka, List.of(
+             route("chat", NotifyRoute.ReceiverType.SLACK, receiver.url("/chat"), fleet),
+             new NotifyRoute("machine", NotifyRoute.ReceiverType.WEBHOOK, receiver.url("/machine"), "k",
+                 new AlertMatch(Set.of(), Set.of(), Set.of(fleet)))))).start()) {
+      publish(kafka, incident);
+      publish(kafka, crashloop(fleet, "f00000000000000000000000000000f1", AlertState.FIRING),
+          crashloop(fleet, "f00000000000000000000000000000f2", AlertState.FIRING));
+      publish(kafka, Alert.newBuilder(incident).setState(AlertState.RESOLVED).setResolvedAt(Instant.parse("2026-11-27T11:00:00Z")).build());
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 6);
+      List<String> chat = receiver.received().stream().filter(r -> r.path().equals("/chat"))
+          .map(r -> new JsonObject(r.body()).getString("text")).toList();
+      assertThat(chat).hasSize(2);
+      assertThat(chat.get(0)).startsWith("[CRITICAL] FLEET_INCIDENT CRASHLOOP on fleet harbor");
+      assertThat(chat.get(1)).startsWith("Resolved: FLEET_INCIDENT");
+      assertThat(receiver.received().stream().filter(r -> r.path().equals("/chat")).toList().get(1).body())
+          .contains("2 device alerts were folded into this incident");
+      assertThat(receiver.received().stream().filter(r -> r.path().equals("/machine"))).hasSize(4);
+    }
+  }
+
+  private static JsonObject body(RecordingReceiver receiver, String path) {
+    return new JsonObject(receiver.received().stream().filter(r -> r.path().equals(path)).findFirst().orElseThrow().body());
+  }
+
+  static NotifySettings settings(EmbeddedKafkaBroker kafka, List<NotifyRoute> routes) {
+    return new NotifySettings(kafka.bootstrapServers(), "http://fleetpulse.example", routes, FAST_RETRY, Duration.ofMillis(500));
+  }
+
+  static NotifyRoute route(String name, NotifyRoute.ReceiverType type, String url, String fleet) {
+    return new NotifyRoute(name, type, url, null, new AlertMatch(Set.of(), Set.of(), Set.of(fleet)));
+  }
+
+  static Alert crashloop(String fleet, String device, AlertState state) {
+    return Alert.newBuilder()
+        .setId("crashloop-" + device)
+        .setDeviceUuid(device)
+        .setFleet(fleet)
+        .setKind(AlertKind.CRASHLOOP)
+        .setSeverity(Severity.critical)
+        .setState(state)
+        .setSubject("balena.service")
+        .setSummary("Container engine balena has 2 unclean restarts and may be crashlooping")
+        .setHint("Check `journalctl -u balena` for why it was killed; restart the engine with `systemctl restart balena`.")
+        .setStartedAt(Instant.parse("2026-11-27T10:00:00Z"))
+        .setResolvedAt(state == AlertState.RESOLVED ? Instant.parse("2026-11-27T10:30:00Z") : null)
+        .setEvidence(List.of("balena.service: Main process exited, code=killed, status=9/KILL"))
+        .build();
+  }
+
+  static void publish(EmbeddedKafkaBroker kafka, Alert... alerts) throws Exception {
+    try (KafkaProducer<String, Alert> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+        new StringSerializer(), FleetSerdes.alert().serializer())) {
+      for (Alert alert : alerts) {
+        String key = alert.getDeviceUuid() != null ? alert.getDeviceUuid() : alert.getFleet();
+        producer.send(new ProducerRecord<>(Topics.ALERTS, key, alert)).get();
+      }
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package io.fleetpulse.api.notify;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A webhook receiver for tests: records what it is sent and answers with a scripted status. */
+final class RecordingReceiver implements AutoCloseable {
+
+  record Received(String path, MultiMap headers, String body) {}
+
+  private final Vertx vertx = Vertx.vertx();
+  private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final AtomicInteger failuresLeft = new AtomicInteger();
+  private volatile int failureStatus = 503;
+  private HttpServer server;
+
+  RecordingReceiver start(int port) {
+    server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+      if (failuresLeft.getAndDecrement() > 0) {
+        request.response().setStatusCode(failureStatus).putHeader("Retry-After", "0").end();
+        return;
+      }
+      received.add(new Received(request.path(), MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body.toString()));
+      request.response().setStatusCode(200).end("ok");
+    })).listen(port, "127.0.0.1").await();
+    return this;
+  }
+
+  /** The next {@code count} requests get {@code status} instead of 200. */
+  RecordingReceiver failNext(int count, int status) {
+    failureStatus = status;
+    failuresLeft.set(count);
+    return this;
+  }
+
+  int port() {
+    return server.actualPort();
+  }
+
+  String url(String path) {
+    return "http://127.0.0.1:" + port() + path;
+  }
+
+  List<Received> received() {
+    return List.copyOf(received);
+  }
+
+  @Override
+  public void close() {
+    vertx.close().await();
+  }
+}
