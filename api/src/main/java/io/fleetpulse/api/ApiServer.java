@@ -3,6 +3,7 @@ package io.fleetpulse.api;
 import io.fleetpulse.api.devices.DeviceEventsQuery;
 import io.fleetpulse.api.devices.DeviceRoutes;
 import io.fleetpulse.api.health.Readiness;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -23,12 +24,14 @@ public final class ApiServer extends VerticleBase {
   private final ApiSettings settings;
   private final KafkaStreams streams;
   private final Readiness readiness;
+  private final PrometheusMeterRegistry metrics;
   private HttpServer server;
 
-  public ApiServer(ApiSettings settings, KafkaStreams streams, Readiness readiness) {
+  public ApiServer(ApiSettings settings, KafkaStreams streams, Readiness readiness, PrometheusMeterRegistry metrics) {
     this.settings = settings;
     this.streams = streams;
     this.readiness = readiness;
+    this.metrics = metrics;
   }
 
   @Override
@@ -43,6 +46,10 @@ public final class ApiServer extends VerticleBase {
         ApiResponses.json(ctx, 503, new JsonObject().put("status", "NOT_READY").put("waitingFor", new JsonArray(waiting)));
       }
     });
+    // Scraping renders every meter: off the event loop, like any other blocking work.
+    router.get("/metrics").handler(ctx -> vertx.executeBlocking(metrics::scrape, false)
+        .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text))
+        .onFailure(ctx::fail));
     new DeviceRoutes(vertx, new DeviceEventsQuery(streams)).mount(router);
     return vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.port()))
         .requestHandler(router)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fleetpulse.api.health.Readiness;
+import io.fleetpulse.api.metrics.MetricsRegistry;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.kafka.SharedKafkaBroker;
 import io.fleetpulse.schemas.FleetSerdes;
@@ -12,6 +13,7 @@ import io.fleetpulse.schemas.TopicProvisioner;
 import io.fleetpulse.schemas.Topics;
 import io.fleetpulse.streams.FleetStreams;
 import io.fleetpulse.streams.StreamsSettings;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -50,9 +52,11 @@ class ApiServerTest {
     }
     streams = new FleetStreams(StreamsSettings.of(kafka.bootstrapServers(), "api-test", stateDir));
     streams.start();
-    vertx = Vertx.vertx();
+    PrometheusMeterRegistry metrics = MetricsRegistry.create();
+    MetricsRegistry.bindStreams(metrics, streams.kafkaStreams());
+    vertx = MetricsRegistry.vertx(metrics);
     api = new ApiServer(new ApiSettings("127.0.0.1", 0), streams.kafkaStreams(),
-        new Readiness().require("streams", streams::isRunning).require("collector", collectorUp::get));
+        new Readiness().require("streams", streams::isRunning).require("collector", collectorUp::get), metrics);
     vertx.deployVerticle(api).await();
   }
 

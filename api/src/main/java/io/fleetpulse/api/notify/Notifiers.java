@@ -2,6 +2,7 @@ package io.fleetpulse.api.notify;
 
 import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.FleetSerdes;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +19,14 @@ public final class Notifiers implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Notifiers.class);
 
   private final NotifySettings settings;
+  private final MeterRegistry metrics;
   private final CountDownLatch stopping = new CountDownLatch(1);
   private final List<Thread> workers = new ArrayList<>();
   private KafkaProducer<String, Alert> deadLetters;
 
-  public Notifiers(NotifySettings settings) {
+  public Notifiers(NotifySettings settings, MeterRegistry metrics) {
     this.settings = settings;
+    this.metrics = metrics;
   }
 
   public Notifiers start() {
@@ -35,7 +38,7 @@ public final class Notifiers implements AutoCloseable {
         ProducerConfig.CLIENT_ID_CONFIG, "fleetpulse-notify-dead-letters",
         ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), FleetSerdes.alert().serializer());
     for (NotifyRoute route : settings.routes()) {
-      Thread worker = new Thread(new RouteWorker(route, settings, deadLetters, stopping), "notify-" + route.name());
+      Thread worker = new Thread(new RouteWorker(route, settings, deadLetters, stopping, metrics), "notify-" + route.name());
       worker.start();
       workers.add(worker);
       log.info("Notifying {} of {}", route, route.match().equals(AlertMatch.ALL) ? "every alert" : route.match());

@@ -5,6 +5,8 @@ import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.AlertState;
 import io.fleetpulse.schemas.FleetSerdes;
 import io.fleetpulse.schemas.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
@@ -55,9 +57,16 @@ final class RouteWorker implements Runnable {
   /** Alertmanager only: the firing alerts, re-sent every resend interval. */
   private final Map<String, Alert> active = new LinkedHashMap<>();
   private Instant lastResend = Instant.EPOCH;
+  private final Counter delivered;
+  private final Counter deadLettered;
+  private final Counter foldedAlerts;
 
-  RouteWorker(NotifyRoute route, NotifySettings settings, KafkaProducer<String, Alert> deadLetters, CountDownLatch stopping) {
+  RouteWorker(NotifyRoute route, NotifySettings settings, KafkaProducer<String, Alert> deadLetters, CountDownLatch stopping,
+              MeterRegistry metrics) {
     this.route = route;
+    this.delivered = outcomes(metrics, "delivered");
+    this.deadLettered = outcomes(metrics, "dead_lettered");
+    this.foldedAlerts = outcomes(metrics, "folded");
     this.settings = settings;
     this.deadLetters = deadLetters;
     this.stopping = stopping;
@@ -124,6 +133,7 @@ final class RouteWorker implements Runnable {
       default -> {
         int folded = folding.track(alert);
         if (folding.fold(alert)) {
+          foldedAlerts.increment();
           return true;
         }
         if (Instant.ofEpochMilli(record.timestamp()).isBefore(Instant.now().minus(MAX_CHAT_BACKLOG))) {
@@ -138,10 +148,20 @@ final class RouteWorker implements Runnable {
     if (outcome.stopped()) {
       return false;
     }
-    if (!outcome.delivered()) {
+    if (outcome.delivered()) {
+      delivered.increment();
+    } else {
       deadLetter(record, outcome);
+      deadLettered.increment();
     }
     return true;
+  }
+
+  private Counter outcomes(MeterRegistry metrics, String outcome) {
+    return Counter.builder("fleetpulse.notifier.alerts")
+        .description("Alerts handled by a notifier route, by outcome")
+        .tag("route", route.name()).tag("type", route.type().name().toLowerCase(java.util.Locale.ROOT)).tag("outcome", outcome)
+        .register(metrics);
   }
 
   private void deadLetter(ConsumerRecord<String, Alert> record, WebhookSender.Outcome outcome) {

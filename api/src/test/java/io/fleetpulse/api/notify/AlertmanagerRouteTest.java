@@ -8,6 +8,7 @@ import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.kafka.SharedKafkaBroker;
 import io.fleetpulse.schemas.AlertState;
 import io.fleetpulse.schemas.TopicProvisioner;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -60,7 +61,7 @@ class AlertmanagerRouteTest {
               .statusCode() == 200);
       NotifyRoute route = new NotifyRoute("alertmanager", NotifyRoute.ReceiverType.ALERTMANAGER, api + "/alerts", null,
           new AlertMatch(Set.of(), Set.of(), Set.of("am-fleet")));
-      try (Notifiers notifiers = new Notifiers(NotifiersTest.settings(kafka, List.of(route))).start()) {
+      try (Notifiers notifiers = new Notifiers(NotifiersTest.settings(kafka, List.of(route)), new SimpleMeterRegistry()).start()) {
         NotifiersTest.publish(kafka, NotifiersTest.crashloop("am-fleet", DEVICE, AlertState.FIRING));
 
         JsonObject shown = await().atMost(Duration.ofSeconds(30)).until(() -> activeAlerts(http, api), alerts -> alerts.size() == 1)

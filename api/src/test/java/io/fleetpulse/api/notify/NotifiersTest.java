@@ -12,6 +12,7 @@ import io.fleetpulse.schemas.AlertState;
 import io.fleetpulse.schemas.FleetSerdes;
 import io.fleetpulse.schemas.Severity;
 import io.fleetpulse.schemas.TopicProvisioner;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.fleetpulse.schemas.Topics;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -53,7 +54,7 @@ class NotifiersTest {
              route("teams", NotifyRoute.ReceiverType.TEAMS, receiver.url("/teams"), fleet),
              route("mm", NotifyRoute.ReceiverType.MATTERMOST, receiver.url("/mm"), fleet),
              new NotifyRoute("hook", NotifyRoute.ReceiverType.WEBHOOK, receiver.url("/hook"), "s3cret",
-                 new AlertMatch(Set.of(), Set.of(), Set.of(fleet)))))).start()) {
+                 new AlertMatch(Set.of(), Set.of(), Set.of(fleet))))), new SimpleMeterRegistry()).start()) {
       publish(kafka, crashloop(fleet, "f0000000000000000000000000000001", AlertState.FIRING));
 
       await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 4);
@@ -83,7 +84,7 @@ class NotifiersTest {
         new AlertMatch(Set.of(), Set.of(), Set.of(fleet)));
     RetryPolicy patient = new RetryPolicy(50, Duration.ofMillis(100), Duration.ofMillis(300));
     try (Notifiers notifiers = new Notifiers(new NotifySettings(kafka.bootstrapServers(), "http://fleetpulse.example", List.of(down),
-        patient, Duration.ofMinutes(1))).start()) {
+        patient, Duration.ofMinutes(1)), new SimpleMeterRegistry()).start()) {
       for (int i = 1; i <= 3; i++) {
         publish(kafka, crashloop(fleet, "f00000000000000000000000000000a" + i, AlertState.FIRING));
       }
@@ -106,7 +107,7 @@ class NotifiersTest {
     String fleet = "deadletter";
     try (RecordingReceiver receiver = new RecordingReceiver().start(0);
          Notifiers notifiers = new Notifiers(settings(kafka, List.of(
-             route("refusing", NotifyRoute.ReceiverType.SLACK, receiver.url("/slack"), fleet)))).start();
+             route("refusing", NotifyRoute.ReceiverType.SLACK, receiver.url("/slack"), fleet))), new SimpleMeterRegistry()).start();
          TopicReader<Alert> deadLetters = new TopicReader<>(kafka, FleetSerdes.alert().deserializer(), List.of(Topics.ALERTS_DEAD_LETTER))) {
       receiver.failNext(1, 400);
       publish(kafka, crashloop(fleet, "f00000000000000000000000000000d1", AlertState.FIRING),
@@ -135,7 +136,7 @@ class NotifiersTest {
          Notifiers notifiers = new Notifiers(settings(kafka, List.of(
              route("chat", NotifyRoute.ReceiverType.SLACK, receiver.url("/chat"), fleet),
              new NotifyRoute("machine", NotifyRoute.ReceiverType.WEBHOOK, receiver.url("/machine"), "k",
-                 new AlertMatch(Set.of(), Set.of(), Set.of(fleet)))))).start()) {
+                 new AlertMatch(Set.of(), Set.of(), Set.of(fleet))))), new SimpleMeterRegistry()).start()) {
       publish(kafka, incident);
       publish(kafka, crashloop(fleet, "f00000000000000000000000000000f1", AlertState.FIRING),
           crashloop(fleet, "f00000000000000000000000000000f2", AlertState.FIRING));

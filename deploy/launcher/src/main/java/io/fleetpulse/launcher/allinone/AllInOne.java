@@ -3,6 +3,7 @@ package io.fleetpulse.launcher.allinone;
 import io.fleetpulse.api.ApiServer;
 import io.fleetpulse.api.ApiSettings;
 import io.fleetpulse.api.health.Readiness;
+import io.fleetpulse.api.metrics.MetricsRegistry;
 import io.fleetpulse.api.notify.Notifiers;
 import io.fleetpulse.api.notify.NotifyRoute;
 import io.fleetpulse.api.notify.NotifySettings;
@@ -19,6 +20,8 @@ import io.fleetpulse.launcher.config.NotifyRoutes;
 import io.fleetpulse.schemas.TopicProvisioner;
 import io.fleetpulse.streams.FleetStreams;
 import io.fleetpulse.streams.StreamsSettings;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,6 +49,8 @@ public final class AllInOne implements AutoCloseable {
   private PushServer pushServer;
   private ApiServer apiServer;
   private Notifiers notifiers;
+  private final PrometheusMeterRegistry metrics = MetricsRegistry.create();
+  private KafkaStreamsMetrics streamsMetrics;
 
   public AllInOne(FleetpulseConfig config) {
     BindPolicy.requireLoopback("collector", config.collector().host());
@@ -70,9 +75,10 @@ public final class AllInOne implements AutoCloseable {
     log.info("[2/4] Starting streams (state in {})", dataDir.resolve("streams").toAbsolutePath());
     streams = new FleetStreams(new StreamsSettings(bootstrap, config.streams().applicationId(), dataDir.resolve("streams"),
         config.kafka().replication(), Duration.ofDays(config.streams().eventRetentionDays()), Map.of()));
+    streamsMetrics = MetricsRegistry.bindStreams(metrics, streams.kafkaStreams());
     streams.start();
 
-    vertx = Vertx.vertx();
+    vertx = MetricsRegistry.vertx(metrics);
     log.info("[3/4] Starting collector on {}:{}", config.collector().host(), config.collector().port());
     FleetpulseConfig.Limits limits = config.collector().limits();
     publisher = new JournalPublisher(vertx, new PublisherSettings(bootstrap,
@@ -86,14 +92,14 @@ public final class AllInOne implements AutoCloseable {
     Readiness readiness = new Readiness()
         .require("kafka", broker::isRunning)
         .require("streams", streams::isRunning);
-    apiServer = new ApiServer(new ApiSettings(config.api().host(), config.api().port()), streams.kafkaStreams(), readiness);
+    apiServer = new ApiServer(new ApiSettings(config.api().host(), config.api().port()), streams.kafkaStreams(), readiness, metrics);
     vertx.deployVerticle(apiServer).await();
 
     FleetpulseConfig.Notifications notify = config.notifications();
     String publicUrl = notify.publicUrl().isEmpty() ? "http://" + config.api().host() + ":" + apiServer.port() : notify.publicUrl();
     notifiers = new Notifiers(new NotifySettings(bootstrap, publicUrl, routes,
         new RetryPolicy(notify.maxAttempts(), Duration.ofSeconds(1), Duration.ofMinutes(1)),
-        Duration.ofSeconds(notify.resendIntervalSeconds()))).start();
+        Duration.ofSeconds(notify.resendIntervalSeconds())), metrics).start();
 
     log.info("fleetpulse started in {} ms: push to http://{}:{}/devices/<uuid>/entries, query http://{}:{}/api/v1/devices/<uuid>/events",
         Duration.between(begin, Instant.now()).toMillis(),
@@ -129,6 +135,9 @@ public final class AllInOne implements AutoCloseable {
     }
     if (vertx != null) {
       vertx.close().await();
+    }
+    if (streamsMetrics != null) {
+      streamsMetrics.close();
     }
     if (streams != null) {
       streams.close();
