@@ -2,15 +2,21 @@ package io.fleetpulse.api;
 
 import io.fleetpulse.api.devices.DeviceEventsQuery;
 import io.fleetpulse.api.devices.DeviceRoutes;
+import io.fleetpulse.api.auth.BearerAuth;
+import io.fleetpulse.api.auth.Role;
 import io.fleetpulse.api.health.Readiness;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -26,6 +32,7 @@ public final class ApiServer extends VerticleBase {
   private final Readiness readiness;
   private final PrometheusMeterRegistry metrics;
   private HttpServer server;
+  private Router router;
 
   public ApiServer(ApiSettings settings, KafkaStreams streams, Readiness readiness, PrometheusMeterRegistry metrics) {
     this.settings = settings;
@@ -37,6 +44,7 @@ public final class ApiServer extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    BearerAuth auth = new BearerAuth(settings.tokens());
     router.get("/healthz").handler(ctx -> ApiResponses.json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/readyz").handler(ctx -> {
       List<String> waiting = readiness.notReady();
@@ -46,11 +54,16 @@ public final class ApiServer extends VerticleBase {
         ApiResponses.json(ctx, 503, new JsonObject().put("status", "NOT_READY").put("waitingFor", new JsonArray(waiting)));
       }
     });
+    Buffer openapi = openApiDocument();
+    router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(openapi));
     // Scraping renders every meter: off the event loop, like any other blocking work.
-    router.get("/metrics").handler(ctx -> vertx.executeBlocking(metrics::scrape, false)
-        .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text))
-        .onFailure(ctx::fail));
+    router.get("/metrics").handler(BearerAuth.requireOnly(settings.metricsToken()))
+        .handler(ctx -> vertx.executeBlocking(metrics::scrape, false)
+            .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text))
+            .onFailure(ctx::fail));
+    router.route("/api/*").handler(auth.require(Role.VIEWER));
     new DeviceRoutes(vertx, new DeviceEventsQuery(streams)).mount(router);
+    this.router = router;
     return vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.port()))
         .requestHandler(router)
         .listen()
@@ -58,6 +71,22 @@ public final class ApiServer extends VerticleBase {
           server = listening;
           log.info("API listening on http://{}:{}", settings.host(), listening.actualPort());
         });
+  }
+
+  private static Buffer openApiDocument() {
+    try (InputStream in = ApiServer.class.getResourceAsStream("/openapi.yaml")) {
+      if (in == null) {
+        throw new IllegalStateException("openapi.yaml is missing from the api jar");
+      }
+      return Buffer.buffer(in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The routes served, for checking them against the OpenAPI document. */
+  public Router router() {
+    return router;
   }
 
   /** The port actually bound (differs from the setting when that was 0). */

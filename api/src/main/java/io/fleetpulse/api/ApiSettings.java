@@ -1,7 +1,24 @@
 package io.fleetpulse.api;
 
-/** Where the REST API listens. */
-public record ApiSettings(String host, int port) {
+import io.fleetpulse.api.auth.ApiToken;
+import java.util.List;
+
+/**
+ * Where the REST API listens and who may use it.
+ *
+ * @param tokens bearer tokens for the API; empty means no authentication (loopback only)
+ * @param metricsToken a separate token for scraping {@code /metrics}, or null to leave it open
+ */
+public record ApiSettings(String host, int port, List<ApiToken> tokens, ApiToken metricsToken) {
 
   public static final int DEFAULT_PORT = 8080;
+
+  public ApiSettings {
+    tokens = List.copyOf(tokens);
+  }
+
+  /** No authentication: for loopback-only use and tests. */
+  public static ApiSettings open(String host, int port) {
+    return new ApiSettings(host, port, List.of(), null);
+  }
 }

@@ -3,6 +3,12 @@ package io.fleetpulse.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fleetpulse.api.auth.ApiToken;
+import io.fleetpulse.api.auth.BearerAuth;
+import io.fleetpulse.api.auth.Role;
 import io.fleetpulse.api.health.Readiness;
 import io.fleetpulse.api.metrics.MetricsRegistry;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
@@ -15,7 +21,10 @@ import io.fleetpulse.streams.FleetStreams;
 import io.fleetpulse.streams.StreamsSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +32,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -55,7 +68,7 @@ class ApiServerTest {
     PrometheusMeterRegistry metrics = MetricsRegistry.create();
     MetricsRegistry.bindStreams(metrics, streams.kafkaStreams());
     vertx = MetricsRegistry.vertx(metrics);
-    api = new ApiServer(new ApiSettings("127.0.0.1", 0), streams.kafkaStreams(),
+    api = new ApiServer(ApiSettings.open("127.0.0.1", 0), streams.kafkaStreams(),
         new Readiness().require("streams", streams::isRunning).require("collector", collectorUp::get), metrics);
     vertx.deployVerticle(api).await();
   }
@@ -111,6 +124,77 @@ class ApiServerTest {
     assertThat(get("/api/v1/devices/" + DEVICE + "/events?limit=ten").body()).contains("limit must be a whole number");
     assertThat(get("/api/v1/devices/" + DEVICE + "/events?kind=REBOOT").body()).contains("kind must be one of");
     assertThat(get("/api/v1/devices/" + DEVICE + "/events?to=soon").statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void theOpenApiDocumentDescribesExactlyTheServedRoutes() throws Exception {
+    HttpResponse<String> document = get("/openapi.yaml");
+    assertThat(document.statusCode()).isEqualTo(200);
+    JsonNode openapi = new ObjectMapper(new YAMLFactory()).readTree(document.body());
+    Set<String> documented = new TreeSet<>();
+    openapi.get("paths").fields().forEachRemaining(path -> path.getValue().fieldNames()
+        .forEachRemaining(method -> documented.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey())));
+    Set<String> served = new TreeSet<>();
+    for (Route route : api.router().getRoutes()) {
+      if (route.getPath() == null || route.methods() == null || route.getPath().endsWith("*")) {
+        continue; // auth filters, not endpoints
+      }
+      String path = route.getPath().replaceAll(":([A-Za-z]+)", "{$1}");
+      route.methods().forEach(method -> served.add(method.name() + " " + path));
+    }
+    assertThat(documented).isEqualTo(served);
+  }
+
+  @Test
+  void bearerTokensGuardTheApiButNotTheProbes() throws Exception {
+    ApiToken viewer = new ApiToken("support", Role.VIEWER, ApiToken.sha256Hex("viewer-secret"));
+    ApiToken scraper = new ApiToken("prometheus", Role.VIEWER, ApiToken.sha256Hex("scrape-secret"));
+    ApiServer guarded = new ApiServer(new ApiSettings("127.0.0.1", 0, List.of(viewer), scraper), streams.kafkaStreams(),
+        new Readiness(), io.fleetpulse.api.metrics.MetricsRegistry.create());
+    String deployment = vertx.deployVerticle(guarded).await();
+    try {
+      String events = "/api/v1/devices/" + DEVICE + "/events";
+      HttpResponse<String> anonymous = get(guarded, events, null);
+      assertThat(anonymous.statusCode()).isEqualTo(401);
+      assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+      assertThat(get(guarded, events, "wrong").statusCode()).isEqualTo(401);
+      assertThat(get(guarded, events, "viewer-secret").statusCode()).isIn(200, 503);
+      assertThat(get(guarded, "/healthz", null).statusCode()).isEqualTo(200);
+      assertThat(get(guarded, "/readyz", null).statusCode()).isEqualTo(200);
+      assertThat(get(guarded, "/metrics", null).statusCode()).isEqualTo(401);
+      assertThat(get(guarded, "/metrics", "viewer-secret").statusCode()).isEqualTo(401);
+      assertThat(get(guarded, "/metrics", "scrape-secret").statusCode()).isEqualTo(200);
+    } finally {
+      vertx.undeploy(deployment).await();
+    }
+  }
+
+  @Test
+  void aRoleThatDoesNotCoverTheRouteIsForbidden() throws Exception {
+    BearerAuth auth = new BearerAuth(List.of(new ApiToken("support", Role.VIEWER, ApiToken.sha256Hex("viewer-secret")),
+        new ApiToken("ops", Role.ADMIN, ApiToken.sha256Hex("admin-secret"))));
+    Router router = Router.router(vertx);
+    router.post("/admin-only").handler(auth.require(Role.ADMIN)).handler(ctx -> ctx.response().end("done"));
+    HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+    try {
+      URI uri = URI.create("http://127.0.0.1:" + server.actualPort() + "/admin-only");
+      HttpResponse<String> viewer = http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer viewer-secret")
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(viewer.statusCode()).isEqualTo(403);
+      assertThat(viewer.body()).contains("role VIEWER").contains("needs ADMIN");
+      assertThat(http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer admin-secret")
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    } finally {
+      server.close().await();
+    }
+  }
+
+  private static HttpResponse<String> get(ApiServer server, String path, String token) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> get(String path) throws Exception {

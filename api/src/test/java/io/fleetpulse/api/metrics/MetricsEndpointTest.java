@@ -55,7 +55,7 @@ class MetricsEndpointTest {
     MetricsRegistry.bindStreams(metrics, streams.kafkaStreams());
     streams.start();
     vertx = MetricsRegistry.vertx(metrics);
-    api = new ApiServer(new ApiSettings("127.0.0.1", 0), streams.kafkaStreams(), new Readiness(), metrics);
+    api = new ApiServer(ApiSettings.open("127.0.0.1", 0), streams.kafkaStreams(), new Readiness(), metrics);
     vertx.deployVerticle(api).await();
     await().atMost(Duration.ofSeconds(30)).until(streams::isRunning);
   }

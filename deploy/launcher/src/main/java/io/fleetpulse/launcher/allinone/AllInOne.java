@@ -14,6 +14,7 @@ import io.fleetpulse.collector.publish.PublisherSettings;
 import io.fleetpulse.collector.push.PushServer;
 import io.fleetpulse.collector.push.PushSettings;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
+import io.fleetpulse.launcher.config.ApiTokens;
 import io.fleetpulse.launcher.config.BindPolicy;
 import io.fleetpulse.launcher.config.FleetpulseConfig;
 import io.fleetpulse.launcher.config.NotifyRoutes;
@@ -42,6 +43,7 @@ public final class AllInOne implements AutoCloseable {
 
   private final FleetpulseConfig config;
   private final List<NotifyRoute> routes;
+  private final ApiSettings apiSettings;
   private EmbeddedKafkaBroker broker;
   private Vertx vertx;
   private JournalPublisher publisher;
@@ -53,8 +55,11 @@ public final class AllInOne implements AutoCloseable {
   private KafkaStreamsMetrics streamsMetrics;
 
   public AllInOne(FleetpulseConfig config) {
-    BindPolicy.requireLoopback("collector", config.collector().host());
-    BindPolicy.requireLoopback("API", config.api().host());
+    BindPolicy.requireLoopbackUnlessAuthenticated("collector", config.collector().host(), null,
+        "put a TLS-terminating reverse proxy with device authentication in front (built-in device auth is planned)");
+    this.apiSettings = ApiTokens.settings(config.api(), config.api().port());
+    BindPolicy.requireLoopbackUnlessAuthenticated("API", config.api().host(),
+        apiSettings.tokens().isEmpty() ? null : "bearer tokens", "configure api.tokens (./fleetpulse token makes one)");
     this.config = config;
     this.routes = NotifyRoutes.of(config.notifications().routes(), System.getenv());
   }
@@ -92,7 +97,7 @@ public final class AllInOne implements AutoCloseable {
     Readiness readiness = new Readiness()
         .require("kafka", broker::isRunning)
         .require("streams", streams::isRunning);
-    apiServer = new ApiServer(new ApiSettings(config.api().host(), config.api().port()), streams.kafkaStreams(), readiness, metrics);
+    apiServer = new ApiServer(apiSettings, streams.kafkaStreams(), readiness, metrics);
     vertx.deployVerticle(apiServer).await();
 
     FleetpulseConfig.Notifications notify = config.notifications();

@@ -12,12 +12,14 @@ public final class BindPolicy {
 
   private BindPolicy() {}
 
-  /** @throws ConfigException if {@code host} is not loopback */
-  public static void requireLoopback(String what, String host) {
-    if (!LOOPBACK.contains(host) && !host.startsWith("127.")) {
-      throw new ConfigException("Refusing to bind the " + what + " to " + host + ": no authentication is configured, so anyone "
-          + "on that network could push logs in a device's name or read fleet data. Bind to 127.0.0.1 (the default) and put "
-          + "a TLS-terminating reverse proxy with authentication in front; built-in auth comes with the push-ingest and API work.");
+  /**
+   * @param authentication how {@code what} authenticates its clients, or null when it does not
+   * @throws ConfigException if {@code host} is not loopback and there is no authentication
+   */
+  public static void requireLoopbackUnlessAuthenticated(String what, String host, String authentication, String howToEnable) {
+    if (authentication == null && !LOOPBACK.contains(host) && !host.startsWith("127.")) {
+      throw new ConfigException("Refusing to bind the " + what + " to " + host + ": no authentication is configured for it, so anyone "
+          + "on that network could use it. Bind to 127.0.0.1 (the default), or " + howToEnable + ".");
     }
   }
 }

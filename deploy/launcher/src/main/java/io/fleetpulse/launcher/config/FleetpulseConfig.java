@@ -7,7 +7,7 @@ package io.fleetpulse.launcher.config;
  * {@code --set path=value}. See the README, "Configuration".
  */
 public record FleetpulseConfig(
-    String dataDir, Kafka kafka, Embedded embedded, Collector collector, Listener api, Streams streams, Notifications notifications) {
+    String dataDir, Kafka kafka, Embedded embedded, Collector collector, Api api, Streams streams, Notifications notifications) {
 
   /** Kafka as the roles see it. An empty bootstrap in {@code run} means the embedded broker. */
   public record Kafka(String bootstrap, int partitions, short replication, int deliveryTimeoutSeconds) {}
@@ -15,13 +15,17 @@ public record FleetpulseConfig(
   /** The embedded single-node broker of the all-in-one mode; its data lives in {@code <dataDir>/kafka}. */
   public record Embedded(int port, int controllerPort) {}
 
-  public record Listener(String host, int port) {}
+  public record Collector(String host, int port, Limits limits) {}
 
-  public record Collector(String host, int port, Limits limits) {
-    public Listener listener() {
-      return new Listener(host, port);
-    }
-  }
+  /**
+   * The REST API. {@code tokens} (file only) enable bearer authentication, which also allows binding to
+   * addresses other than loopback; {@code metricsTokenSha256} puts {@code /metrics} behind a token of its own.
+   * {@code ./fleetpulse token} prints new tokens with their hashes.
+   */
+  public record Api(String host, int port, java.util.List<Token> tokens, String metricsTokenSha256) {}
+
+  /** One API token: who holds it, {@code viewer} or {@code admin}, and the SHA-256 (hex) of the token. */
+  public record Token(String name, String role, String sha256) {}
 
   /** Journal size limits per field, entry, request (bytes) and fields per entry. */
   public record Limits(int maxFieldBytes, int maxEntryBytes, int maxFieldsPerEntry, long maxRequestBytes) {}
@@ -47,7 +51,7 @@ public record FleetpulseConfig(
         new Kafka("", 6, (short) 1, 10),
         new Embedded(9092, 9093),
         new Collector("127.0.0.1", 19532, new Limits(64 * 1024, 256 * 1024, 256, 64L * 1024 * 1024)),
-        new Listener("127.0.0.1", 8080),
+        new Api("127.0.0.1", 8080, java.util.List.of(), ""),
         new Streams("fleetpulse", 14),
         new Notifications("", java.util.List.of(), 8, 60));
   }

@@ -77,13 +77,39 @@ class ConfigLoaderTest {
 
   @Test
   void withoutAuthOnlyLoopbackBindsAreAllowed() {
-    BindPolicy.requireLoopback("API", "127.0.0.1");
-    BindPolicy.requireLoopback("API", "localhost");
-    BindPolicy.requireLoopback("API", "::1");
-    assertThatThrownBy(() -> BindPolicy.requireLoopback("collector", "0.0.0.0"))
+    for (String loopback : List.of("127.0.0.1", "localhost", "::1")) {
+      BindPolicy.requireLoopbackUnlessAuthenticated("API", loopback, null, "configure tokens");
+    }
+    assertThatThrownBy(() -> BindPolicy.requireLoopbackUnlessAuthenticated("collector", "0.0.0.0", null, "configure tokens"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("Refusing to bind the collector to 0.0.0.0")
         .hasMessageContaining("127.0.0.1");
+    BindPolicy.requireLoopbackUnlessAuthenticated("API", "0.0.0.0", "bearer tokens", "configure tokens");
+  }
+
+  @Test
+  void anApiWithTokensMayServeTheNetworkAndAnApiWithoutMayNot() throws Exception {
+    Path file = dir.resolve("api.yaml");
+    Files.writeString(file, """
+        api:
+          host: 0.0.0.0
+          tokens:
+            - name: support
+              role: viewer
+              sha256: %s
+        """.formatted(io.fleetpulse.api.auth.ApiToken.sha256Hex("t")));
+    FleetpulseConfig withTokens = loader.load(file, Map.of(), List.of());
+    assertThat(ApiTokens.settings(withTokens.api(), 0).tokens()).hasSize(1);
+    new io.fleetpulse.launcher.allinone.AllInOne(withTokens).close();
+
+    FleetpulseConfig open = loader.load(null, Map.of("FLEETPULSE_API_HOST", "0.0.0.0"), List.of());
+    assertThatThrownBy(() -> new io.fleetpulse.launcher.allinone.AllInOne(open))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("Refusing to bind the API to 0.0.0.0")
+        .hasMessageContaining("./fleetpulse token");
+
+    Files.writeString(file, "api:\n  tokens:\n    - {name: x, role: root, sha256: abc}\n");
+    FleetpulseConfig badRole = loader.load(file, Map.of(), List.of());
+    assertThatThrownBy(() -> ApiTokens.settings(badRole.api(), 0)).isInstanceOf(ConfigException.class).hasMessageContaining("viewer or admin");
   }
 
   @Test

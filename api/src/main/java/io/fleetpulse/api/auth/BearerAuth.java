@@ -1,0 +1,70 @@
+package io.fleetpulse.api.auth;
+
+import io.fleetpulse.api.ApiResponses;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Checks {@code Authorization: Bearer <token>} against the configured tokens: 401 without a known
+ * token, 403 when its role does not cover the route. With no tokens configured every request passes
+ * (the launcher then allows loopback binds only).
+ */
+public final class BearerAuth {
+
+  private final List<ApiToken> tokens;
+
+  public BearerAuth(List<ApiToken> tokens) {
+    this.tokens = List.copyOf(tokens);
+  }
+
+  public boolean enabled() {
+    return !tokens.isEmpty();
+  }
+
+  /** A handler that lets requests through only with a token whose role covers {@code required}. */
+  public Handler<RoutingContext> require(Role required) {
+    return ctx -> {
+      if (!enabled()) {
+        ctx.next();
+        return;
+      }
+      Optional<ApiToken> token = presented(ctx).flatMap(this::find);
+      if (token.isEmpty()) {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"fleetpulse\"");
+        ApiResponses.error(ctx, 401, "a valid bearer token is required (Authorization: Bearer <token>)");
+      } else if (!token.get().role().covers(required)) {
+        ApiResponses.error(ctx, 403, "token '" + token.get().name() + "' has role " + token.get().role() + "; this needs " + required);
+      } else {
+        ctx.next();
+      }
+    };
+  }
+
+  /** A handler for one separate token, such as the scrape token of /metrics; none configured means open. */
+  public static Handler<RoutingContext> requireOnly(ApiToken token) {
+    return ctx -> {
+      if (token == null || presented(ctx).map(ApiToken::digest).filter(token::matches).isPresent()) {
+        ctx.next();
+        return;
+      }
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"fleetpulse-metrics\"");
+      ApiResponses.error(ctx, 401, "this endpoint needs its bearer token");
+    };
+  }
+
+  private Optional<ApiToken> find(String presented) {
+    byte[] digest = ApiToken.digest(presented);
+    return tokens.stream().filter(token -> token.matches(digest)).findFirst();
+  }
+
+  private static Optional<String> presented(RoutingContext ctx) {
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return Optional.empty();
+    }
+    return Optional.of(header.substring(7).trim()).filter(token -> !token.isEmpty());
+  }
+}

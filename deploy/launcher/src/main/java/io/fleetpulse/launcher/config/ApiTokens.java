@@ -1,0 +1,35 @@
+package io.fleetpulse.launcher.config;
+
+import io.fleetpulse.api.ApiSettings;
+import io.fleetpulse.api.auth.ApiToken;
+import io.fleetpulse.api.auth.Role;
+import java.util.List;
+import java.util.Locale;
+
+/** Turns the configured API section into the API's settings, refusing unusable tokens by name. */
+public final class ApiTokens {
+
+  private ApiTokens() {}
+
+  public static ApiSettings settings(FleetpulseConfig.Api api, int port) {
+    List<ApiToken> tokens = api.tokens().stream().map(token -> {
+      Role role;
+      try {
+        role = Role.valueOf(String.valueOf(token.role()).toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("API token " + token.name() + ": role must be viewer or admin, not " + token.role());
+      }
+      return token(token.name(), role, token.sha256());
+    }).toList();
+    ApiToken metrics = api.metricsTokenSha256().isEmpty() ? null : token("metrics", Role.VIEWER, api.metricsTokenSha256());
+    return new ApiSettings(api.host(), port, tokens, metrics);
+  }
+
+  private static ApiToken token(String name, Role role, String sha256) {
+    try {
+      return new ApiToken(name, role, sha256);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("API " + e.getMessage());
+    }
+  }
+}
