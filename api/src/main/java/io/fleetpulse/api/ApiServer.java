@@ -5,6 +5,7 @@ import io.fleetpulse.api.devices.DeviceRoutes;
 import io.fleetpulse.api.auth.BearerAuth;
 import io.fleetpulse.api.auth.Role;
 import io.fleetpulse.api.health.Readiness;
+import io.fleetpulse.api.routing.OwnerRouting;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -62,7 +63,7 @@ public final class ApiServer extends VerticleBase {
             .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text))
             .onFailure(ctx::fail));
     router.route("/api/*").handler(auth.require(Role.VIEWER));
-    new DeviceRoutes(vertx, new DeviceEventsQuery(streams)).mount(router);
+    new DeviceRoutes(vertx, new DeviceEventsQuery(streams), new OwnerRouting(vertx, streams, settings.advertised())).mount(router);
     this.router = router;
     return vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.port()))
         .requestHandler(router)

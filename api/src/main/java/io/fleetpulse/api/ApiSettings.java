@@ -2,14 +2,17 @@ package io.fleetpulse.api;
 
 import io.fleetpulse.api.auth.ApiToken;
 import java.util.List;
+import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * Where the REST API listens and who may use it.
  *
  * @param tokens bearer tokens for the API; empty means no authentication (loopback only)
  * @param metricsToken a separate token for scraping {@code /metrics}, or null to leave it open
+ * @param advertised how other api instances reach this one (Kafka Streams' {@code application.server});
+ *     null for a single instance
  */
-public record ApiSettings(String host, int port, List<ApiToken> tokens, ApiToken metricsToken) {
+public record ApiSettings(String host, int port, List<ApiToken> tokens, ApiToken metricsToken, HostInfo advertised) {
 
   public static final int DEFAULT_PORT = 8080;
 
@@ -19,6 +22,6 @@ public record ApiSettings(String host, int port, List<ApiToken> tokens, ApiToken
 
   /** No authentication: for loopback-only use and tests. */
   public static ApiSettings open(String host, int port) {
-    return new ApiSettings(host, port, List.of(), null);
+    return new ApiSettings(host, port, List.of(), null, null);
   }
 }

@@ -1,9 +1,11 @@
 package io.fleetpulse.api.devices;
 
 import io.fleetpulse.api.ApiResponses;
+import io.fleetpulse.api.routing.OwnerRouting;
 import io.fleetpulse.schemas.DeviceEvent;
 import io.fleetpulse.schemas.EventKind;
 import io.fleetpulse.schemas.Topics;
+import io.fleetpulse.streams.events.DeviceEventsStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,14 +24,26 @@ public final class DeviceRoutes {
 
   private final Vertx vertx;
   private final DeviceEventsQuery events;
+  private final OwnerRouting owners;
 
-  public DeviceRoutes(Vertx vertx, DeviceEventsQuery events) {
+  public DeviceRoutes(Vertx vertx, DeviceEventsQuery events, OwnerRouting owners) {
     this.vertx = vertx;
     this.events = events;
+    this.owners = owners;
   }
 
   public void mount(Router router) {
-    router.get("/api/v1/devices/:uuid/events").handler(this::events);
+    router.get("/api/v1/devices/:uuid/events").handler(this::validUuid).handler(owners.forStore(DeviceEventsStore.NAME)).handler(this::events);
+  }
+
+  /** A malformed uuid is the client's mistake wherever the device lives: answer before routing. */
+  private void validUuid(RoutingContext ctx) {
+    try {
+      uuid(ctx);
+      ctx.next();
+    } catch (QueryParameters.BadParameter e) {
+      ApiResponses.error(ctx, 400, e.getMessage());
+    }
   }
 
   private void events(RoutingContext ctx) {

@@ -14,7 +14,7 @@ import io.fleetpulse.collector.publish.PublisherSettings;
 import io.fleetpulse.collector.push.PushServer;
 import io.fleetpulse.collector.push.PushSettings;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
-import io.fleetpulse.launcher.config.ApiTokens;
+import io.fleetpulse.launcher.config.ApiSection;
 import io.fleetpulse.launcher.config.BindPolicy;
 import io.fleetpulse.launcher.config.FleetpulseConfig;
 import io.fleetpulse.launcher.config.NotifyRoutes;
@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +58,7 @@ public final class AllInOne implements AutoCloseable {
   public AllInOne(FleetpulseConfig config) {
     BindPolicy.requireLoopbackUnlessAuthenticated("collector", config.collector().host(), null,
         "put a TLS-terminating reverse proxy with device authentication in front (built-in device auth is planned)");
-    this.apiSettings = ApiTokens.settings(config.api(), config.api().port());
+    this.apiSettings = ApiSection.settings(config.api(), config.api().port() == 0 ? FreePort.find() : config.api().port());
     BindPolicy.requireLoopbackUnlessAuthenticated("API", config.api().host(),
         apiSettings.tokens().isEmpty() ? null : "bearer tokens", "configure api.tokens (./fleetpulse token makes one)");
     this.config = config;
@@ -79,7 +80,8 @@ public final class AllInOne implements AutoCloseable {
 
     log.info("[2/4] Starting streams (state in {})", dataDir.resolve("streams").toAbsolutePath());
     streams = new FleetStreams(new StreamsSettings(bootstrap, config.streams().applicationId(), dataDir.resolve("streams"),
-        config.kafka().replication(), Duration.ofDays(config.streams().eventRetentionDays()), Map.of()));
+        config.kafka().replication(), Duration.ofDays(config.streams().eventRetentionDays()),
+        Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG, apiSettings.advertised().host() + ":" + apiSettings.advertised().port())));
     streamsMetrics = MetricsRegistry.bindStreams(metrics, streams.kafkaStreams());
     streams.start();
 

@@ -99,7 +99,7 @@ class ConfigLoaderTest {
               sha256: %s
         """.formatted(io.fleetpulse.api.auth.ApiToken.sha256Hex("t")));
     FleetpulseConfig withTokens = loader.load(file, Map.of(), List.of());
-    assertThat(ApiTokens.settings(withTokens.api(), 0).tokens()).hasSize(1);
+    assertThat(ApiSection.settings(withTokens.api(), 0).tokens()).hasSize(1);
     new io.fleetpulse.launcher.allinone.AllInOne(withTokens).close();
 
     FleetpulseConfig open = loader.load(null, Map.of("FLEETPULSE_API_HOST", "0.0.0.0"), List.of());
@@ -109,7 +109,7 @@ class ConfigLoaderTest {
 
     Files.writeString(file, "api:\n  tokens:\n    - {name: x, role: root, sha256: abc}\n");
     FleetpulseConfig badRole = loader.load(file, Map.of(), List.of());
-    assertThatThrownBy(() -> ApiTokens.settings(badRole.api(), 0)).isInstanceOf(ConfigException.class).hasMessageContaining("viewer or admin");
+    assertThatThrownBy(() -> ApiSection.settings(badRole.api(), 0)).isInstanceOf(ConfigException.class).hasMessageContaining("viewer or admin");
   }
 
   @Test

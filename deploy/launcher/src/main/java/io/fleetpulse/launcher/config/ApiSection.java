@@ -5,12 +5,14 @@ import io.fleetpulse.api.auth.ApiToken;
 import io.fleetpulse.api.auth.Role;
 import java.util.List;
 import java.util.Locale;
+import org.apache.kafka.streams.state.HostInfo;
 
 /** Turns the configured API section into the API's settings, refusing unusable tokens by name. */
-public final class ApiTokens {
+public final class ApiSection {
 
-  private ApiTokens() {}
+  private ApiSection() {}
 
+  /** @param port the port to listen on and advertise to other instances (the configured one, or a free one for 0) */
   public static ApiSettings settings(FleetpulseConfig.Api api, int port) {
     List<ApiToken> tokens = api.tokens().stream().map(token -> {
       Role role;
@@ -22,7 +24,8 @@ public final class ApiTokens {
       return token(token.name(), role, token.sha256());
     }).toList();
     ApiToken metrics = api.metricsTokenSha256().isEmpty() ? null : token("metrics", Role.VIEWER, api.metricsTokenSha256());
-    return new ApiSettings(api.host(), port, tokens, metrics);
+    String advertisedHost = api.advertisedHost().isEmpty() ? api.host() : api.advertisedHost();
+    return new ApiSettings(api.host(), port, tokens, metrics, new HostInfo(advertisedHost, port));
   }
 
   private static ApiToken token(String name, Role role, String sha256) {
