@@ -14,6 +14,7 @@ import io.fleetpulse.launcher.config.FleetpulseConfig;
 import io.fleetpulse.schemas.TopicProvisioner;
 import io.fleetpulse.streams.FleetStreams;
 import io.fleetpulse.streams.StreamsSettings;
+import io.fleetpulse.streams.detect.DetectionSettings;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +61,8 @@ public final class AllInOne implements AutoCloseable {
 
     log.info("[2/4] Starting streams (state in {})", dataDir.resolve("streams").toAbsolutePath());
     streams = new FleetStreams(new StreamsSettings(bootstrap, config.streams().applicationId(), dataDir.resolve("streams"),
-        config.kafka().replication(), Duration.ofDays(config.streams().eventRetentionDays()), Map.of()));
+        config.kafka().replication(), Duration.ofDays(config.streams().eventRetentionDays()), Duration.ofDays(14),
+        DetectionSettings.defaults(), Map.of()));
     streams.start();
 
     vertx = Vertx.vertx();
