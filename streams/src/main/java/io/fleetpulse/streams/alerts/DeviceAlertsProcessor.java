@@ -85,8 +85,18 @@ public final class DeviceAlertsProcessor implements Processor<String, DeviceEven
     judgeEvents(record.key(), event.getFleet(), event.getAt(), record.timestamp());
   }
 
-  private void judgeEvents(String device, String fleet, Instant now, long timestamp) {
-    List<Finding> findings = detectors.evaluate(recent(device, now), now);
+  /**
+   * Judges the device as of {@code at}, or as of its newest event if a later one is already filed: an
+   * entry that arrives late (another unit's topic lagging, a backfill) joins the picture it belongs to
+   * instead of rewinding the device's state to its own time.
+   */
+  private void judgeEvents(String device, String fleet, Instant at, long timestamp) {
+    List<DeviceEvent> recent = new ArrayList<>();
+    try (WindowStoreIterator<DeviceEvent> it = events.fetch(device, at.minus(settings.lookback()), at.plus(settings.lookback()))) {
+      it.forEachRemaining(kv -> recent.add(kv.value));
+    }
+    Instant now = recent.isEmpty() || recent.get(recent.size() - 1).getAt().isBefore(at) ? at : recent.get(recent.size() - 1).getAt();
+    List<Finding> findings = detectors.evaluate(recent, now);
     emit(device, fleet, lifecycle.reconcile(device, fleet, EVENT_KINDS, findings, now), now, timestamp);
   }
 
@@ -111,14 +121,6 @@ public final class DeviceAlertsProcessor implements Processor<String, DeviceEven
       List<Finding> findings = unreachable.evaluate(status, now);
       emit(device, status.getFleet(), lifecycle.reconcile(device, status.getFleet(), CONNECTION_KINDS, findings, now), now, now.toEpochMilli());
     }
-  }
-
-  private List<DeviceEvent> recent(String device, Instant now) {
-    List<DeviceEvent> recent = new ArrayList<>();
-    try (WindowStoreIterator<DeviceEvent> it = events.fetch(device, now.minus(settings.lookback()), now)) {
-      it.forEachRemaining(kv -> recent.add(kv.value));
-    }
-    return recent;
   }
 
   private void emit(String device, String fleet, List<Alert> transitions, Instant now, long timestamp) {

@@ -13,7 +13,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * monotonic offset. The anchor is the device's own clock whenever that is plausible (so hours of
  * backfill keep their real spacing); a clock set back to 2017 is never trusted, and the receive time
  * bounds the anchor instead: nothing can have happened after it was received. A new boot starts a new
- * anchor and is not a jump. A step is a change of ≥ {@code stepThreshold} in realtime-minus-monotonic
+ * anchor and is not a jump. When the clock steps within a boot, whichever of the stepped clock and the
+ * monotonic continuation is nearer the receive time wins: NTP correcting a wrong clock is followed, a
+ * clock knocked days back is not. A step is a change of ≥ {@code stepThreshold} in realtime-minus-monotonic
  * between an entry and the newest one before it; older entries arriving late are placed but not
  * compared, so out-of-order delivery across units does not look like a jump.
  */
@@ -56,7 +58,13 @@ public final class DeviceClocks {
     long anchorMono;
     long anchorAt;
     boolean trusted;
-    if (device.isPresent()) {
+    if (device.isPresent() && step.isPresent() && sameBoot && clock.trusted()
+        && Math.abs(clock.placeMs(monoUs) - received) < Math.abs(device.get().toEpochMilli() - received)) {
+      // A step away from a clock that was plausible: keep following the monotonic clock.
+      anchorMono = clock.anchorMonoUs();
+      anchorAt = clock.anchorAtMs();
+      trusted = true;
+    } else if (device.isPresent()) {
       anchorMono = monoUs;
       anchorAt = device.get().toEpochMilli();
       trusted = true;
