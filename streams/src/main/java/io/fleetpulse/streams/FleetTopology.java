@@ -10,12 +10,14 @@ import io.fleetpulse.streams.events.DeviceEventsStore;
 import io.fleetpulse.streams.extract.DiskSampleProcessor;
 import io.fleetpulse.streams.extract.EventExtractor;
 import io.fleetpulse.streams.extract.JournalProcessor;
+import io.fleetpulse.streams.fleet.FleetView;
 import io.fleetpulse.streams.health.DeviceHealthStores;
 import io.fleetpulse.streams.time.BootClock;
 import io.fleetpulse.streams.time.DeviceClocks;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -27,10 +29,12 @@ import org.apache.kafka.streams.state.Stores;
  *   fleet.metrics.disk ──disk──► DISK_SAMPLE ───┴─► device-alerts: event log, detectors, alert lifecycle
  *   fleet.collector.status ──► device-connections        │        └─► fleet.events, fleet.alerts
  *                                                        └─► device health (current + history) ─► fleet.health
+ *   fleet.alerts + fleet.health ──by fleet──► fleet incidents ─► fleet.alerts
  * </pre>
  *
  * Every topic is keyed by device uuid and co-partitioned, so one task sees everything about a device
- * (all its units, its disk and its connection) and nothing here repartitions.
+ * (all its units, its disk and its connection) and the device part never repartitions; only the fleet
+ * view re-keys, by fleet ({@link FleetView}).
  */
 public final class FleetTopology {
 
@@ -51,7 +55,9 @@ public final class FleetTopology {
   private FleetTopology() {}
 
   public static Topology build(StreamsSettings settings) {
-    Topology topology = new Topology();
+    StreamsBuilder builder = new StreamsBuilder();
+    FleetView.addTo(builder, settings.detection(), JUDGING_ROUND);
+    Topology topology = builder.build();
     Serializer<String> keys = Serdes.String().serializer();
 
     topology.addSource(JOURNAL, Serdes.String().deserializer(), FleetSerdes.journalEntry().deserializer(),
