@@ -1,46 +1,89 @@
 package io.fleetpulse.streams;
 
-import io.fleetpulse.schemas.DeviceEvent;
 import io.fleetpulse.schemas.FleetSerdes;
-import io.fleetpulse.schemas.JournalEntry;
 import io.fleetpulse.schemas.Topics;
-import io.fleetpulse.streams.events.DeviceEventsIndexer;
+import io.fleetpulse.streams.alerts.AlertsStore;
+import io.fleetpulse.streams.alerts.ConnectionStatusProcessor;
+import io.fleetpulse.streams.alerts.DeviceAlertsProcessor;
+import io.fleetpulse.streams.alerts.DeviceConnectionsStore;
 import io.fleetpulse.streams.events.DeviceEventsStore;
+import io.fleetpulse.streams.extract.DiskSampleProcessor;
 import io.fleetpulse.streams.extract.EventExtractor;
+import io.fleetpulse.streams.extract.JournalProcessor;
+import io.fleetpulse.streams.fleet.FleetView;
+import io.fleetpulse.streams.health.DeviceHealthStores;
+import io.fleetpulse.streams.time.BootClock;
+import io.fleetpulse.streams.time.DeviceClocks;
+import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * The fleetpulse pipeline, read top-down:
  *
  * <pre>
- *   fleet.journal.*  ──extract──►  device events  ──►  fleet.events
- *                                                 └──►  device-events store (REST history)
+ *   fleet.journal.*  ──journal──► time, events ─┐
+ *   fleet.metrics.disk ──disk──► DISK_SAMPLE ───┴─► device-alerts: event log, detectors, alert lifecycle
+ *   fleet.collector.status ──► device-connections        │        └─► fleet.events, fleet.alerts
+ *                                                        └─► device health (current + history) ─► fleet.health
+ *   fleet.alerts + fleet.health ──by fleet──► fleet incidents ─► fleet.alerts
  * </pre>
  *
- * Every topic is keyed by device uuid and co-partitioned, so nothing here repartitions.
+ * Every topic is keyed by device uuid and co-partitioned, so one task sees everything about a device
+ * (all its units, its disk and its connection) and the device part never repartitions; only the fleet
+ * view re-keys, by fleet ({@link FleetView}).
  */
 public final class FleetTopology {
+
+  /** How often conditions that clear by time passing (quiet periods, unreachable) are re-judged. */
+  static final Duration JUDGING_ROUND = Duration.ofSeconds(30);
+
+  private static final String JOURNAL = "journal";
+  private static final String DISK = "disk";
+  private static final String STATUS = "collector-status";
+  private static final String JOURNAL_EVENTS = "journal-events";
+  private static final String DISK_EVENTS = "disk-events";
+  private static final String CONNECTIONS = "connections";
+  private static final String DEVICE_ALERTS = "device-alerts";
+  private static final String EVENTS_SINK = "events-sink";
+  private static final String ALERTS_SINK = "alerts-sink";
+  private static final String HEALTH_SINK = "health-sink";
 
   private FleetTopology() {}
 
   public static Topology build(StreamsSettings settings) {
     StreamsBuilder builder = new StreamsBuilder();
-    EventExtractor extractor = EventExtractor.standard();
+    FleetView.addTo(builder, settings.detection(), JUDGING_ROUND);
+    Topology topology = builder.build();
+    Serializer<String> keys = Serdes.String().serializer();
 
-    KStream<String, JournalEntry> journal =
-        builder.stream(Topics.journalTopics(), Consumed.with(Serdes.String(), FleetSerdes.journalEntry()));
+    topology.addSource(JOURNAL, Serdes.String().deserializer(), FleetSerdes.journalEntry().deserializer(),
+        Topics.journalTopics().toArray(String[]::new));
+    topology.addSource(DISK, Serdes.String().deserializer(), FleetSerdes.diskSample().deserializer(), Topics.METRICS_DISK);
+    topology.addSource(STATUS, Serdes.String().deserializer(), FleetSerdes.deviceStatus().deserializer(), Topics.COLLECTOR_STATUS);
 
-    KStream<String, DeviceEvent> events = journal.flatMapValues(extractor::extract);
-    events.to(Topics.EVENTS, Produced.with(Serdes.String(), FleetSerdes.deviceEvent()));
+    topology.addProcessor(JOURNAL_EVENTS, () -> new JournalProcessor(EventExtractor.standard(),
+        settings.detection().clockStep(), DEVICE_ALERTS, HEALTH_SINK), JOURNAL);
+    topology.addProcessor(DISK_EVENTS, () -> new DiskSampleProcessor(DEVICE_ALERTS, HEALTH_SINK), DISK);
+    topology.addProcessor(CONNECTIONS, ConnectionStatusProcessor::new, STATUS);
+    topology.addProcessor(DEVICE_ALERTS, () -> new DeviceAlertsProcessor(settings.detection(), JUDGING_ROUND,
+        EVENTS_SINK, ALERTS_SINK, HEALTH_SINK), JOURNAL_EVENTS, DISK_EVENTS);
 
-    builder.addStateStore(DeviceEventsStore.builder(settings.eventRetention()));
-    events.process(DeviceEventsIndexer::new, DeviceEventsStore.NAME);
+    topology.addSink(EVENTS_SINK, Topics.EVENTS, keys, FleetSerdes.deviceEvent().serializer(), DEVICE_ALERTS);
+    topology.addSink(ALERTS_SINK, Topics.ALERTS, keys, FleetSerdes.alert().serializer(), DEVICE_ALERTS);
+    topology.addSink(HEALTH_SINK, Topics.HEALTH, keys, FleetSerdes.deviceHealth().serializer(),
+        JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS);
 
-    return builder.build();
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DeviceClocks.STORE),
+        Serdes.String(), BootClock.serde()), JOURNAL_EVENTS);
+    topology.addStateStore(DeviceHealthStores.current(), JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS);
+    topology.addStateStore(DeviceHealthStores.history(settings.healthHistory()), JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS);
+    topology.addStateStore(DeviceEventsStore.builder(settings.eventRetention()), DEVICE_ALERTS);
+    topology.addStateStore(AlertsStore.builder(), DEVICE_ALERTS);
+    topology.addStateStore(DeviceConnectionsStore.builder(), CONNECTIONS, DEVICE_ALERTS);
+    return topology;
   }
 }

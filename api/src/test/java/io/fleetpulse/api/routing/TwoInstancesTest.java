@@ -53,8 +53,8 @@ class TwoInstancesTest {
         port = socket.getLocalPort();
       }
       HostInfo self = new HostInfo("127.0.0.1", port);
-      FleetStreams streams = new FleetStreams(new StreamsSettings(kafka.bootstrapServers(), "two-instances", stateDir, 1,
-          Duration.ofDays(14), Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + port)));
+      FleetStreams streams = new FleetStreams(StreamsSettings.of(kafka.bootstrapServers(), "two-instances", stateDir)
+          .withOverrides(Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + port)));
       streams.start();
       Vertx vertx = Vertx.vertx();
       ApiServer api = new ApiServer(new ApiSettings("127.0.0.1", port, List.of(), null, self), streams.kafkaStreams(),

@@ -2,15 +2,26 @@ package io.fleetpulse.streams.extract;
 
 import io.fleetpulse.schemas.DeviceEvent;
 import io.fleetpulse.schemas.JournalEntry;
-import io.fleetpulse.streams.time.EventTime;
+import io.fleetpulse.schemas.EventKind;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Turns a journal entry into the device events it signals, by running it past every matcher.
- * Adding a signature means adding a matcher to the table, nothing else.
+ * Adding a signature means adding a matcher to the table, nothing else. Matchers of one kind are
+ * alternatives: the first that matches speaks for the line.
  */
 public final class EventExtractor {
+
+  /** The detail holding the log line an event came from: an alert's evidence. */
+  public static final String LINE = "line";
+  static final int MAX_LINE = 500;
 
   private final List<EventMatcher> matchers;
 
@@ -20,25 +31,41 @@ public final class EventExtractor {
 
   /** Every signature fleetpulse knows. */
   public static EventExtractor standard() {
-    return new EventExtractor(List.of(new UnitRestartMatcher()));
+    return new EventExtractor(Signatures.all());
   }
 
-  public List<DeviceEvent> extract(JournalEntry entry) {
+  /** The events of one entry, placed at {@code at}, the entry's robust event time. */
+  public List<DeviceEvent> extract(JournalEntry entry, Instant at) {
+    if (entry.getMessage() == null) {
+      return List.of();
+    }
     List<DeviceEvent> events = new ArrayList<>(1);
+    Set<EventKind> seen = EnumSet.noneOf(EventKind.class);
     for (EventMatcher matcher : matchers) {
-      matcher.match(entry).ifPresent(match -> events.add(DeviceEvent.newBuilder()
+      Optional<MatchedEvent> matched = matcher.match(entry);
+      if (matched.isEmpty() || !seen.add(matched.get().kind())) {
+        continue;
+      }
+      MatchedEvent match = matched.get();
+      Map<String, String> details = new HashMap<>(match.details());
+      details.put(LINE, line(entry.getMessage()));
+      events.add(DeviceEvent.newBuilder()
           .setDeviceUuid(entry.getDeviceUuid())
           .setFleet(entry.getFleet())
           .setKind(match.kind())
-          .setAt(EventTime.of(entry))
+          .setAt(at)
           .setUnit(match.unit())
           .setSummary(match.summary())
-          .setDetails(new java.util.HashMap<>(match.details()))
+          .setDetails(details)
           .setBootId(entry.getBootId())
           .setSeqnum(entry.getSeqnum())
           .setReceivedAt(entry.getReceivedAt())
-          .build()));
+          .build());
     }
     return events;
+  }
+
+  private static String line(String message) {
+    return message.length() > MAX_LINE ? message.substring(0, MAX_LINE) + "…" : message;
   }
 }

@@ -3,6 +3,7 @@ package io.fleetpulse.streams.time;
 import io.fleetpulse.schemas.JournalEntry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * When an entry really happened. Device clocks are exactly what fails (the masterclass sets one to
@@ -19,14 +20,28 @@ public final class EventTime {
 
   private EventTime() {}
 
+  /** The entry's time without knowledge of its boot: see {@link DeviceClocks} for the better one. */
   public static Instant of(JournalEntry entry) {
+    return plausibleDeviceTime(entry).orElse(entry.getReceivedAt());
+  }
+
+  /** The device's realtime clock reading, if it is plausible next to the receive time. */
+  static Optional<Instant> plausibleDeviceTime(JournalEntry entry) {
     Instant received = entry.getReceivedAt();
     Long realtimeUs = entry.getRealtimeUs();
     if (realtimeUs == null || realtimeUs < 0) {
-      return received;
+      return Optional.empty();
     }
     Instant device = Instant.ofEpochSecond(realtimeUs / 1_000_000, (realtimeUs % 1_000_000) * 1_000);
-    boolean plausible = !device.isBefore(received.minus(MAX_BACKFILL)) && !device.isAfter(received.plus(MAX_AHEAD));
-    return plausible ? device : received;
+    return isPlausible(device, received) ? Optional.of(device) : Optional.empty();
+  }
+
+  /** A device-reported time if plausible next to the receive time, else the receive time. */
+  public static Instant plausible(Instant device, Instant received) {
+    return isPlausible(device, received) ? device : received;
+  }
+
+  private static boolean isPlausible(Instant device, Instant received) {
+    return !device.isBefore(received.minus(MAX_BACKFILL)) && !device.isAfter(received.plus(MAX_AHEAD));
   }
 }

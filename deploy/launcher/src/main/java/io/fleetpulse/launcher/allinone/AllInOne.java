@@ -21,6 +21,7 @@ import io.fleetpulse.launcher.config.NotifyRoutes;
 import io.fleetpulse.schemas.TopicProvisioner;
 import io.fleetpulse.streams.FleetStreams;
 import io.fleetpulse.streams.StreamsSettings;
+import io.fleetpulse.streams.detect.DetectionSettings;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -80,7 +81,8 @@ public final class AllInOne implements AutoCloseable {
 
     log.info("[2/4] Starting streams (state in {})", dataDir.resolve("streams").toAbsolutePath());
     streams = new FleetStreams(new StreamsSettings(bootstrap, config.streams().applicationId(), dataDir.resolve("streams"),
-        config.kafka().replication(), Duration.ofDays(config.streams().eventRetentionDays()),
+        config.kafka().replication(), Duration.ofDays(config.streams().eventRetentionDays()), Duration.ofDays(14),
+        DetectionSettings.defaults(),
         Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG, apiSettings.advertised().host() + ":" + apiSettings.advertised().port())));
     streamsMetrics = MetricsRegistry.bindStreams(metrics, streams.kafkaStreams());
     streams.start();

@@ -1,0 +1,94 @@
+package io.fleetpulse.streams.alerts;
+
+import io.fleetpulse.schemas.Alert;
+import io.fleetpulse.schemas.AlertKind;
+import io.fleetpulse.schemas.AlertState;
+import io.fleetpulse.streams.detect.Finding;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * One alert per episode. A finding without a live alert opens one (FIRING, a new id); a live alert
+ * whose finding is gone resolves (RESOLVED, same id); a finding with a live alert changes nothing, so
+ * there is never a second FIRING. The id is derived from the device, kind, subject and start time, so
+ * replaying the same input after a crash yields the same id.
+ */
+public final class AlertLifecycle {
+
+  private final KeyValueStore<String, Alert> store;
+
+  public AlertLifecycle(KeyValueStore<String, Alert> store) {
+    this.store = store;
+  }
+
+  /**
+   * Reconciles one device's live alerts of the given kinds with what its detectors see at {@code now}.
+   * Alerts that started after {@code now} are left alone: a late, older event must not resolve them.
+   *
+   * @return the transitions, in order
+   */
+  public List<Alert> reconcile(String device, String fleet, Set<AlertKind> kinds, List<Finding> findings, Instant now) {
+    List<Alert> transitions = new ArrayList<>();
+    Set<String> held = new HashSet<>();
+    for (Finding finding : findings) {
+      String key = AlertsStore.key(device, finding.key());
+      held.add(key);
+      Alert current = store.get(key);
+      if (current == null || current.getState() == AlertState.RESOLVED) {
+        Alert firing = open(device, fleet, finding);
+        store.put(key, firing);
+        transitions.add(firing);
+      }
+    }
+    for (KeyValue<String, Alert> live : firing(device)) {
+      Alert alert = live.value;
+      if (kinds.contains(alert.getKind()) && !held.contains(live.key) && !now.isBefore(alert.getStartedAt())) {
+        Alert resolved = Alert.newBuilder(alert).setState(AlertState.RESOLVED).setResolvedAt(now).build();
+        store.put(live.key, resolved);
+        transitions.add(resolved);
+      }
+    }
+    return transitions;
+  }
+
+  /** The device's FIRING alerts. */
+  public List<KeyValue<String, Alert>> firing(String device) {
+    List<KeyValue<String, Alert>> live = new ArrayList<>();
+    try (KeyValueIterator<String, Alert> it = store.prefixScan(AlertsStore.devicePrefix(device), new StringSerializer())) {
+      it.forEachRemaining(kv -> {
+        if (kv.value.getState() == AlertState.FIRING) {
+          live.add(kv);
+        }
+      });
+    }
+    return live;
+  }
+
+  private static Alert open(String device, String fleet, Finding finding) {
+    String identity = device + "|" + finding.key() + "|" + finding.since().toEpochMilli();
+    return Alert.newBuilder()
+        .setId(UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString())
+        .setDeviceUuid(device)
+        .setFleet(fleet)
+        .setKind(finding.kind())
+        .setSeverity(finding.severity())
+        .setState(AlertState.FIRING)
+        .setSubject(finding.subject())
+        .setCause(finding.cause())
+        .setSummary(finding.summary())
+        .setHint(finding.hint())
+        .setStartedAt(finding.since())
+        .setResolvedAt(null)
+        .setEvidence(new ArrayList<>(finding.evidence()))
+        .build();
+  }
+}

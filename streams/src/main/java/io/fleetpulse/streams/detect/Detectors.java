@@ -1,0 +1,50 @@
+package io.fleetpulse.streams.detect;
+
+import io.fleetpulse.schemas.AlertKind;
+import io.fleetpulse.schemas.DeviceEvent;
+import io.fleetpulse.schemas.EventKind;
+import io.fleetpulse.schemas.Severity;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every per-device detector, run together over a device's recent events. */
+public final class Detectors {
+
+  private final List<Detector> detectors;
+
+  private Detectors(List<Detector> detectors) {
+    this.detectors = List.copyOf(detectors);
+  }
+
+  public static Detectors standard(DetectionSettings settings) {
+    return new Detectors(List.of(
+        new CrashloopDetector(settings),
+        new LineDetector(AlertKind.TIME_JUMP, EventKind.TIME_JUMP, Severity.warning, e -> null,
+            (subject, jumps) -> "Clock jumped: " + jumps.get(jumps.size() - 1).getSummary(), Hints.CLOCK, settings.quietPeriod()),
+        new VpnTlsDetector(settings),
+        new DnsDetector(settings),
+        new DiskFillingDetector(settings),
+        new LineDetector(AlertKind.DISK_FULL, EventKind.DISK_FULL, Severity.critical, e -> null,
+            (subject, lines) -> "No space left on device (" + lines.size() + " errors, last from " + lines.get(lines.size() - 1).getUnit() + ")",
+            Hints.DISK, settings.quietPeriod()),
+        new UnderVoltageDetector(settings),
+        new LineDetector(AlertKind.CPU_THROTTLING, EventKind.CPU_THROTTLING, Severity.warning, e -> null,
+            (subject, lines) -> lines.size() + " cpu throttling events detected, check CPU temperature", Hints.THROTTLING, settings.quietPeriod()),
+        new LineDetector(AlertKind.STORAGE_ERRORS, EventKind.STORAGE_ERROR, Severity.critical, e -> e.getDetails().get("device"),
+            (device, lines) -> lines.size() + " storage errors on " + device + ", last: " + lines.get(lines.size() - 1).getDetails().get("error"),
+            Hints.STORAGE, settings.quietPeriod()),
+        new LineDetector(AlertKind.OOM_KILL, EventKind.OOM_KILL, Severity.warning, e -> e.getDetails().get("process"),
+            (process, lines) -> "Out of memory: the kernel killed " + process + (lines.size() > 1 ? " " + lines.size() + " times" : ""),
+            Hints.OOM, settings.quietPeriod()),
+        new SupervisorDetector(settings)));
+  }
+
+  public List<Finding> evaluate(List<DeviceEvent> recent, Instant now) {
+    List<Finding> findings = new ArrayList<>();
+    for (Detector detector : detectors) {
+      findings.addAll(detector.evaluate(recent, now));
+    }
+    return findings;
+  }
+}

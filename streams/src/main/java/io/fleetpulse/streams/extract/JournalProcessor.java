@@ -1,0 +1,85 @@
+package io.fleetpulse.streams.extract;
+
+import io.fleetpulse.schemas.DeviceEvent;
+import io.fleetpulse.schemas.DeviceHealth;
+import io.fleetpulse.schemas.EventKind;
+import io.fleetpulse.schemas.JournalEntry;
+import io.fleetpulse.streams.health.DeviceHealthStores;
+import io.fleetpulse.streams.health.HealthBook;
+import io.fleetpulse.streams.health.HealthChecks;
+import io.fleetpulse.streams.time.DeviceClocks;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * The head of the pipeline, once per journal entry: place it in time ({@link DeviceClocks}), turn it
+ * into events ({@link EventExtractor}) plus a journal-clock TIME_JUMP when the entry reveals a step,
+ * and note that the device is reporting on the checks its unit feeds.
+ */
+public final class JournalProcessor implements Processor<String, JournalEntry, String, Object> {
+
+  private final EventExtractor extractor;
+  private final Duration clockStep;
+  private final String eventsChild;
+  private final String healthChild;
+  private ProcessorContext<String, Object> context;
+  private DeviceClocks clocks;
+  private HealthBook health;
+
+  public JournalProcessor(EventExtractor extractor, Duration clockStep, String eventsChild, String healthChild) {
+    this.extractor = extractor;
+    this.clockStep = clockStep;
+    this.eventsChild = eventsChild;
+    this.healthChild = healthChild;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    this.context = context;
+    this.clocks = new DeviceClocks(context.getStateStore(DeviceClocks.STORE), clockStep);
+    this.health = new HealthBook(context.getStateStore(DeviceHealthStores.CURRENT), context.getStateStore(DeviceHealthStores.HISTORY));
+  }
+
+  @Override
+  public void process(Record<String, JournalEntry> record) {
+    JournalEntry entry = record.value();
+    DeviceClocks.Placement placement = clocks.place(entry);
+    placement.step().ifPresent(step -> forwardEvent(record, clockStepEvent(entry, placement.at(), step)));
+    for (DeviceEvent event : extractor.extract(entry, placement.at())) {
+      forwardEvent(record, event);
+    }
+    health.reported(entry.getDeviceUuid(), entry.getFleet(), HealthChecks.fedBy(entry.getUnit()), placement.at())
+        .ifPresent(h -> context.forward(record.<Object>withValue(h), healthChild));
+  }
+
+  private void forwardEvent(Record<String, JournalEntry> record, DeviceEvent event) {
+    context.forward(record.<Object>withValue(event), eventsChild);
+  }
+
+  private static DeviceEvent clockStepEvent(JournalEntry entry, Instant at, Duration step) {
+    double seconds = step.toMillis() / 1000.0;
+    Map<String, String> details = new HashMap<>();
+    details.put("seconds", String.format("%.3f", seconds));
+    details.put("source", "journal-clock");
+    details.put("direction", seconds < 0 ? "-" : "+");
+    String summary = String.format("system clock stepped %s by %.0f s (journal realtime vs monotonic)",
+        seconds < 0 ? "back" : "forward", Math.abs(seconds));
+    return DeviceEvent.newBuilder()
+        .setDeviceUuid(entry.getDeviceUuid())
+        .setFleet(entry.getFleet())
+        .setKind(EventKind.TIME_JUMP)
+        .setAt(at)
+        .setUnit(entry.getUnit())
+        .setSummary(summary)
+        .setDetails(details)
+        .setBootId(entry.getBootId())
+        .setSeqnum(entry.getSeqnum())
+        .setReceivedAt(entry.getReceivedAt())
+        .build();
+  }
+}

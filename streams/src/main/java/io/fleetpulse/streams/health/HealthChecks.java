@@ -1,0 +1,76 @@
+package io.fleetpulse.streams.health;
+
+import io.fleetpulse.schemas.Alert;
+import io.fleetpulse.schemas.Topics;
+import io.fleetpulse.streams.detect.CrashloopDetector;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * CONTRACT.md's check list, named after balena's device diagnostics: which alert drives which check,
+ * which units give a check data, and what an OK check says.
+ */
+public final class HealthChecks {
+
+  public static final String CONTAINER_ENGINE = "check_container_engine";
+  public static final String SUPERVISOR = "check_supervisor";
+  public static final String TIMESYNC = "check_timesync";
+  public static final String NETWORKING = "check_networking";
+  public static final String LOCALDISK = "check_localdisk";
+  public static final String UNDER_VOLTAGE = "check_under_voltage";
+  public static final String TEMPERATURE = "check_temperature";
+  public static final String USER_SERVICES = "check_user_services";
+  public static final String MEMORY = "check_memory";
+  public static final String STORAGE_MEDIA = "check_storage_media";
+
+  public static final List<String> ALL = List.of(CONTAINER_ENGINE, SUPERVISOR, TIMESYNC, NETWORKING, LOCALDISK,
+      UNDER_VOLTAGE, TEMPERATURE, USER_SERVICES, MEMORY, STORAGE_MEDIA);
+
+  private static final Map<String, String> OK_MESSAGES = Map.of(
+      CONTAINER_ENGINE, "Container engine balena is running without unclean restarts",
+      SUPERVISOR, "Supervisor is running and healthy",
+      TIMESYNC, "Time is synchronized, no clock jumps",
+      NETWORKING, "No DNS or VPN failures",
+      LOCALDISK, "No low disk space or full disk",
+      UNDER_VOLTAGE, "No under-voltage events detected",
+      TEMPERATURE, "No cpu throttling events detected",
+      USER_SERVICES, "No user services restarting unexpectedly",
+      MEMORY, "No OOM kills",
+      STORAGE_MEDIA, "No storage media errors");
+
+  private HealthChecks() {}
+
+  public static String okMessage(String check) {
+    return OK_MESSAGES.get(check);
+  }
+
+  /** The check an alert drives; none for device- and fleet-level alerts. */
+  public static Optional<String> checkOf(Alert alert) {
+    return Optional.ofNullable(switch (alert.getKind()) {
+      case CRASHLOOP -> CrashloopDetector.ENGINE.equals(alert.getSubject()) ? CONTAINER_ENGINE
+          : CrashloopDetector.SUPERVISOR.equals(alert.getSubject()) ? SUPERVISOR : USER_SERVICES;
+      case SUPERVISOR_UNHEALTHY -> SUPERVISOR;
+      case TIME_JUMP -> TIMESYNC;
+      case VPN_TLS_FAILURE, DNS_FAILURE -> NETWORKING;
+      case DISK_FILLING, DISK_FULL -> LOCALDISK;
+      case UNDER_VOLTAGE -> UNDER_VOLTAGE;
+      case CPU_THROTTLING -> TEMPERATURE;
+      case OOM_KILL -> MEMORY;
+      case STORAGE_ERRORS -> STORAGE_MEDIA;
+      default -> null;
+    });
+  }
+
+  /** The checks a journal entry from this unit gives data to: the device is reporting on them. */
+  public static List<String> fedBy(String unit) {
+    return switch (Topics.canonicalUnitShortName(unit)) {
+      case "balena" -> List.of(CONTAINER_ENGINE, USER_SERVICES);
+      case "balena-supervisor" -> List.of(SUPERVISOR);
+      case "chronyd", "systemd-timesyncd" -> List.of(TIMESYNC);
+      case "openvpn", "dnsmasq", "NetworkManager" -> List.of(NETWORKING);
+      case "kernel" -> List.of(UNDER_VOLTAGE, TEMPERATURE, MEMORY, STORAGE_MEDIA);
+      default -> List.of();
+    };
+  }
+}

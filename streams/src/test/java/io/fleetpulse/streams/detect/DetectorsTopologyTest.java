@@ -1,0 +1,376 @@
+package io.fleetpulse.streams.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetpulse.schemas.Alert;
+import io.fleetpulse.schemas.AlertKind;
+import io.fleetpulse.schemas.AlertState;
+import io.fleetpulse.schemas.DiskSample;
+import io.fleetpulse.schemas.JournalEntry;
+import io.fleetpulse.schemas.Severity;
+import io.fleetpulse.streams.JournalEntries;
+import io.fleetpulse.streams.MasterclassJournal;
+import io.fleetpulse.streams.TopologyHarness;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each detector through the whole topology, with the masterclass's own lines where it has them. */
+class DetectorsTopologyTest {
+
+  /** The test driver's wall clock starts at 10:00; device lines happen shortly before. */
+  private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+  private static final AtomicInteger DEVICES = new AtomicInteger();
+
+  @TempDir
+  Path stateDir;
+  TopologyHarness topology;
+  String device;
+
+  @BeforeEach
+  void start() {
+    topology = new TopologyHarness(stateDir);
+    device = String.format("d%031x", DEVICES.incrementAndGet());
+  }
+
+  @AfterEach
+  void stop() {
+    topology.close();
+  }
+
+  // --- CRASHLOOP -----------------------------------------------------------------------------------
+
+  @Test
+  void theMasterclassEngineKillTwiceIsACrashloopOfTheEngine() {
+    Instant received = Instant.parse("2019-11-15T10:40:00Z");
+    topology.pipe(MasterclassJournal.entries("00-s2_1-L174.ndjson", device, received));
+    assertThat(topology.alerts()).isEmpty();
+
+    topology.pipe(systemd("balena.service", "balena.service: Main process exited, code=killed, status=9/KILL", Instant.parse("2019-11-15T10:44:00Z")));
+
+    Alert alert = only(topology.alerts());
+    assertThat(alert.getKind()).isEqualTo(AlertKind.CRASHLOOP);
+    assertThat(alert.getSubject()).isEqualTo("balena.service");
+    assertThat(alert.getSeverity()).isEqualTo(Severity.critical);
+    assertThat(alert.getState()).isEqualTo(AlertState.FIRING);
+    assertThat(alert.getSummary()).isEqualTo("Container engine balena has 2 unclean restarts and may be crashlooping");
+    assertThat(alert.getEvidence()).containsExactly(
+        "balena.service: Main process exited, code=killed, status=9/KILL", "balena.service: Main process exited, code=killed, status=9/KILL");
+    assertThat(alert.getHint()).contains("journalctl -u balena.service");
+  }
+
+  @Test
+  void crashloopsOfTheSupervisorUnderItsOldNameAndOfAUserServiceAreTheirOwnAlerts() {
+    for (int i = 0; i < 2; i++) {
+      Instant at = T0.minusSeconds(300 - i * 60);
+      topology.pipe(systemd("resin-supervisor.service", "resin-supervisor.service: Main process exited, code=exited, status=1/FAILURE", at));
+      topology.pipe(systemd("myapp.service", "myapp.service: Main process exited, code=dumped, status=11/SEGV", at.plusSeconds(5)));
+    }
+    List<Alert> alerts = topology.alerts();
+    assertThat(alerts).extracting(Alert::getSubject).containsExactlyInAnyOrder("balena-supervisor.service", "myapp.service");
+    assertThat(alerts).filteredOn(a -> a.getSubject().equals("myapp.service")).singleElement().satisfies(a -> {
+      assertThat(a.getSeverity()).isEqualTo(Severity.warning);
+      assertThat(a.getSummary()).isEqualTo("User service 'myapp.service' is restarting unexpectedly, count: 2");
+    });
+  }
+
+  @Test
+  void cleanExitsNeverCountTowardsACrashloop() {
+    for (int i = 0; i < 6; i++) {
+      topology.pipe(systemd("balena.service", "balena.service: Main process exited, code=exited, status=0/SUCCESS", T0.minusSeconds(600 - i * 60)));
+    }
+    assertThat(topology.alerts()).isEmpty();
+  }
+
+  @Test
+  void twoRestartsFortyMinutesApartBackfilledInOnePushAreNotABurst() {
+    Instant pushed = T0;
+    topology.pipe(JournalEntry.newBuilder(systemd("balena.service", "balena.service: Main process exited, code=killed, status=9/KILL", T0.minus(Duration.ofMinutes(50)))).setReceivedAt(pushed).build());
+    topology.pipe(JournalEntry.newBuilder(systemd("balena.service", "balena.service: Main process exited, code=killed, status=9/KILL", T0.minus(Duration.ofMinutes(10)))).setReceivedAt(pushed).build());
+    assertThat(topology.alerts()).isEmpty();
+  }
+
+  @Test
+  void aClockSetBackTo2017StillCrashloopsAtTheRealTimeOfTheRestarts() {
+    String boot = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
+    Instant realtime2017 = Instant.parse("2017-03-23T12:00:04Z");
+    for (int i = 0; i < 2; i++) {
+      JournalEntry kill = JournalEntry.newBuilder(systemd("balena.service", "balena.service: Main process exited, code=killed, status=9/KILL", realtime2017.plusSeconds(i * 60))).setBootId(boot).setMonotonicUs((100L + i * 60) * 1_000_000).setReceivedAt(T0.plusSeconds(i * 60)).build();
+      topology.pipe(kill);
+    }
+    Alert alert = only(topology.alerts());
+    assertThat(alert.getKind()).isEqualTo(AlertKind.CRASHLOOP);
+    assertThat(alert.getStartedAt()).isEqualTo(T0);
+  }
+
+  // --- TIME_JUMP and VPN_TLS_FAILURE -----------------------------------------------------------------
+
+  @Test
+  void theMasterclassClockJumpTo2017BreaksTheVpnWithCauseClockSkew() {
+    Instant received = Instant.parse("2019-11-22T11:36:00Z");
+    topology.pipe(MasterclassJournal.entries("08-s6_1-L556.ndjson", device, received));
+    topology.pipe(MasterclassJournal.entries("07-s6_1-L541.ndjson", device, received));
+    topology.pipe(MasterclassJournal.entries("09-s6_1-L568.ndjson", device, received.plusSeconds(40)));
+
+    List<Alert> alerts = topology.alerts();
+    assertThat(alerts).extracting(Alert::getKind).containsExactlyInAnyOrder(AlertKind.TIME_JUMP, AlertKind.VPN_TLS_FAILURE);
+    Alert vpn = alerts.stream().filter(a -> a.getKind() == AlertKind.VPN_TLS_FAILURE).findFirst().orElseThrow();
+    assertThat(vpn.getCause()).isEqualTo("CLOCK_SKEW");
+    assertThat(vpn.getSeverity()).isEqualTo(Severity.critical);
+    assertThat(vpn.getHint()).contains("chronyd").contains("UDP port 123");
+    assertThat(vpn.getEvidence()).anyMatch(line -> line.contains("certificate is not yet valid"))
+        .anyMatch(line -> line.contains("Fatal TLS error")).hasSizeLessThanOrEqualTo(Finding.MAX_EVIDENCE);
+    Alert jump = alerts.stream().filter(a -> a.getKind() == AlertKind.TIME_JUMP).findFirst().orElseThrow();
+    assertThat(jump.getSeverity()).isEqualTo(Severity.warning);
+    assertThat(jump.getEvidence()).anyMatch(line -> line.contains("stepped back by 84151045 s"));
+  }
+
+  @Test
+  void vpnFailuresAfterNameResolutionFailuresHaveCauseDns() {
+    Instant received = Instant.parse("2019-12-05T10:44:00Z");
+    topology.pipe(MasterclassJournal.entries("15-s6_3-L808.ndjson", device, received));
+    topology.pipe(openvpn("Thu Dec  5 10:45:00 2019 TLS Error: TLS handshake failed", Instant.parse("2019-12-05T10:45:00Z")));
+    topology.pipe(openvpn("Thu Dec  5 10:46:00 2019 TLS Error: TLS handshake failed", Instant.parse("2019-12-05T10:46:00Z")));
+    assertThat(topology.alerts()).filteredOn(a -> a.getKind() == AlertKind.VPN_TLS_FAILURE).singleElement()
+        .satisfies(a -> assertThat(a.getCause()).isEqualTo("DNS"));
+  }
+
+  @Test
+  void anUnknownIssuerWithASaneClockIsTlsInterception() {
+    for (int i = 0; i < 2; i++) {
+      Instant at = T0.minusSeconds(300 - i * 45);
+      topology.pipe(openvpn("VERIFY ERROR: depth=1, error=unable to get local issuer certificate: C=US, O=Fortinet, CN=FortiGate CA", at));
+      topology.pipe(openvpn("OpenSSL: error:1416F086:SSL routines:tls_process_server_certificate:certificate verify failed", at));
+      topology.pipe(openvpn("TLS Error: TLS handshake failed", at));
+    }
+    Alert alert = only(topology.alerts());
+    assertThat(alert.getCause()).isEqualTo("TLS_INTERCEPTION");
+    assertThat(alert.getHint()).contains("balenaRootCA");
+  }
+
+  @Test
+  void handshakeFailuresWithNothingElseToGoOnHaveCauseUnknown() {
+    topology.pipe(openvpn("TLS Error: TLS key negotiation failed to occur within 60 seconds (check your network connectivity)", T0.minusSeconds(200)));
+    topology.pipe(openvpn("TLS Error: TLS handshake failed", T0.minusSeconds(200)));
+    assertThat(topology.alerts()).as("one attempt is not enough").isEmpty();
+    topology.pipe(openvpn("TLS Error: TLS key negotiation failed to occur within 60 seconds (check your network connectivity)", T0.minusSeconds(100)));
+    assertThat(only(topology.alerts()).getCause()).isEqualTo("UNKNOWN");
+  }
+
+  @Test
+  void aClockStepSeenOnlyInTheJournalIsATimeJump() {
+    String boot = "b1b2c3d4e5f60718293a4b5c6d7e8f90";
+    JournalEntry before = JournalEntry.newBuilder(service("myapp", "node", "tick", T0.minusSeconds(120))).setBootId(boot).setMonotonicUs(100_000_000L).build();
+    JournalEntry after = JournalEntry.newBuilder(service("myapp", "node", "tick", T0.minusSeconds(120).plusSeconds(1).minus(Duration.ofDays(3)))).setBootId(boot).setMonotonicUs(101_000_000L).setReceivedAt(T0.minusSeconds(119)).build();
+    topology.pipe(before).pipe(after);
+    var jumps = topology.events().stream().filter(e -> e.getKind() == io.fleetpulse.schemas.EventKind.TIME_JUMP).toList();
+    assertThat(jumps).singleElement().satisfies(e -> {
+      assertThat(e.getDetails()).containsEntry("source", "journal-clock").containsEntry("direction", "-");
+      assertThat(Double.parseDouble(e.getDetails().get("seconds"))).isEqualTo(-3 * 86400.0);
+      assertThat(e.getAt()).isEqualTo(T0.minusSeconds(119));
+    });
+    assertThat(only(topology.alerts()).getKind()).isEqualTo(AlertKind.TIME_JUMP);
+  }
+
+  // --- DNS, supervisor ---------------------------------------------------------------------------------
+
+  @Test
+  void theMasterclassDnsBreakageFiresDnsFailure() {
+    Instant received = Instant.parse("2019-12-04T17:50:00Z");
+    topology.pipe(MasterclassJournal.entries("13-s6_2-L722.ndjson", device, received));
+    topology.pipe(MasterclassJournal.entries("12-s6_2-L695.ndjson", device, received));
+    Alert alert = topology.alerts().stream().filter(a -> a.getKind() == AlertKind.DNS_FAILURE).findFirst().orElseThrow();
+    assertThat(alert.getSeverity()).isEqualTo(Severity.critical);
+    assertThat(alert.getHint()).contains("dnsmasq").contains("53");
+    assertThat(alert.getEvidence()).anyMatch(line -> line.contains("EAI_AGAIN")).anyMatch(line -> line.contains("resolv.dnsmasq"));
+  }
+
+  @Test
+  void theMasterclassTargetStateFailuresMakeTheSupervisorUnhealthy() {
+    Instant received = Instant.parse("2019-11-22T11:55:00Z");
+    topology.pipe(MasterclassJournal.entries("10-s6_1-L601.ndjson", device, received));
+    assertThat(topology.alerts()).filteredOn(a -> a.getKind() == AlertKind.SUPERVISOR_UNHEALTHY).singleElement()
+        .satisfies(a -> assertThat(a.getSummary()).contains("certificate is not yet valid"));
+  }
+
+  @Test
+  void aSupervisorHealthcheckFailureAloneIsUnhealthy() {
+    topology.pipe(service("balena-supervisor.service", "balena-supervisor",
+        "Healthcheck failure - Device has not fetched target state within appUpdatePollInterval limit", T0.minusSeconds(30)));
+    assertThat(only(topology.alerts()).getSummary()).startsWith("Supervisor is running, but may be unhealthy");
+  }
+
+  // --- disk -----------------------------------------------------------------------------------------------
+
+  @Test
+  void usageGrowingToFullWithinADayIsDiskFillingWithItsProjection() {
+    long size = 10_000_000_000L;
+    for (int i = 0; i <= 12; i++) {
+      long used = 6_000_000_000L + i * 100_000_000L;  // 100 MB per 10 min: 600 MB/h
+      topology.pipe(disk("/mnt/data", size, used, T0.minus(Duration.ofMinutes(120 - i * 10))));
+    }
+    Alert alert = only(topology.alerts());
+    assertThat(alert.getKind()).isEqualTo(AlertKind.DISK_FILLING);
+    assertThat(alert.getSubject()).isEqualTo("/mnt/data");
+    assertThat(alert.getSeverity()).isEqualTo(Severity.warning);
+    assertThat(alert.getSummary()).contains("full in about 6h20m").contains("600.0 MB/h");
+  }
+
+  @Test
+  void flatOrShrinkingUsageNeverAlertsAndLowFreeSpaceDoes() {
+    long size = 10_000_000_000L;
+    for (int i = 0; i <= 12; i++) {
+      topology.pipe(disk("/mnt/data", size, 5_000_000_000L, T0.minus(Duration.ofMinutes(120 - i * 10))));
+      topology.pipe(disk("/mnt/state", size, 8_000_000_000L - i * 100_000_000L, T0.minus(Duration.ofMinutes(120 - i * 10))));
+    }
+    assertThat(topology.alerts()).isEmpty();
+    topology.pipe(disk("/mnt/boot", size, 9_500_000_000L, T0));
+    Alert alert = only(topology.alerts());
+    assertThat(alert.getSubject()).isEqualTo("/mnt/boot");
+    assertThat(alert.getSummary()).isEqualTo("Low disk space on /mnt/boot: (df reports 5% free)");
+  }
+
+  @Test
+  void noSpaceLeftOnDeviceIsDiskFullAndResolvesAfterTheQuietPeriod() {
+    topology.pipe(service("balena.service", "balenad",
+        "level=error msg=\"Handler for POST /containers/create returned error: write /var/lib/docker/x: no space left on device\"", T0.minusSeconds(10)));
+    Alert firing = only(topology.alerts());
+    assertThat(firing.getKind()).isEqualTo(AlertKind.DISK_FULL);
+    assertThat(firing.getSeverity()).isEqualTo(Severity.critical);
+
+    topology.advanceWallClock(Duration.ofMinutes(31));
+    Alert resolved = only(topology.alerts());
+    assertThat(resolved.getId()).isEqualTo(firing.getId());
+    assertThat(resolved.getState()).isEqualTo(AlertState.RESOLVED);
+    assertThat(resolved.getResolvedAt()).isAfter(firing.getStartedAt());
+  }
+
+  // --- kernel -------------------------------------------------------------------------------------------------
+
+  @Test
+  void underVoltageResolvesOnlyAfterVoltageNormalisedAndAQuietPeriod() {
+    topology.pipe(kernel("Under-voltage detected! (0x00050005)", T0.minusSeconds(60)));
+    Alert firing = only(topology.alerts());
+    assertThat(firing.getSummary()).isEqualTo("1 under-voltage events detected, check/change the power supply ASAP");
+
+    topology.advanceWallClock(Duration.ofHours(1));
+    assertThat(topology.alerts()).as("no 'Voltage normalised' yet").isEmpty();
+
+    topology.pipe(kernel("Voltage normalised (0x00000000)", T0.plus(Duration.ofMinutes(61))));
+    topology.advanceWallClock(Duration.ofMinutes(10));
+    assertThat(topology.alerts()).as("normalised, but not quiet for long enough").isEmpty();
+    topology.advanceWallClock(Duration.ofMinutes(25));
+    assertThat(only(topology.alerts()).getState()).isEqualTo(AlertState.RESOLVED);
+  }
+
+  @Test
+  void throttlingStorageErrorsAndOomKillsFireOnOneLineEachWithTheirSubjects() {
+    topology.pipe(kernel("CPU0: Core temperature above threshold, cpu clock throttled (total events = 1)", T0.minusSeconds(50)));
+    topology.pipe(kernel("EXT4-fs error (device mmcblk0p6): ext4_find_entry:1455: inode #2: comm balenad: reading directory lblock 0", T0.minusSeconds(40)));
+    topology.pipe(kernel("Out of memory: Killed process 1234 (node) total-vm:1049604kB, anon-rss:712344kB, file-rss:0kB", T0.minusSeconds(30)));
+    List<Alert> alerts = topology.alerts();
+    assertThat(alerts).extracting(Alert::getKind, Alert::getSubject, Alert::getSeverity).containsExactlyInAnyOrder(
+        org.assertj.core.groups.Tuple.tuple(AlertKind.CPU_THROTTLING, null, Severity.warning),
+        org.assertj.core.groups.Tuple.tuple(AlertKind.STORAGE_ERRORS, "mmcblk0p6", Severity.critical),
+        org.assertj.core.groups.Tuple.tuple(AlertKind.OOM_KILL, "node", Severity.warning));
+  }
+
+  // --- lifecycle --------------------------------------------------------------------------------------------
+
+  @Test
+  void aLiveEpisodeNeverFiresTwiceAndALaterEpisodeGetsANewId() {
+    for (int i = 0; i < 5; i++) {
+      topology.pipe(kernel("mmc0: Timeout waiting for hardware interrupt.", T0.minusSeconds(300 - i * 30)));
+    }
+    Alert first = only(topology.alerts());
+    topology.advanceWallClock(Duration.ofMinutes(31));
+    assertThat(only(topology.alerts())).satisfies(a -> {
+      assertThat(a.getId()).isEqualTo(first.getId());
+      assertThat(a.getState()).isEqualTo(AlertState.RESOLVED);
+    });
+    topology.advanceWallClock(Duration.ofMinutes(5));
+    assertThat(topology.alerts()).as("a resolved alert is not resolved again").isEmpty();
+
+    topology.pipe(kernel("mmc0: Timeout waiting for hardware interrupt.", T0.plus(Duration.ofMinutes(40))));
+    Alert second = only(topology.alerts());
+    assertThat(second.getState()).isEqualTo(AlertState.FIRING);
+    assertThat(second.getId()).isNotEqualTo(first.getId());
+  }
+
+  @Test
+  void aDayOfHealthyNoiseWithCleanRestartsRaisesNoAlert() {
+    Instant start = T0.minus(Duration.ofDays(1));
+    List<JournalEntry> day = new ArrayList<>();
+    for (int minute = 0; minute < 24 * 60; minute += 5) {
+      Instant at = start.plus(Duration.ofMinutes(minute));
+      day.add(service("balena-supervisor.service", "balena-supervisor", "[api]     GET /v1/healthy 200 - 9.561 ms", at));
+      day.add(service("chronyd.service", "chronyd", "Selected source 85.199.214.100", at));
+      day.add(service("openvpn.service", "openvpn", "VERIFY OK: depth=0, CN=vpn.balena-cloud.com", at));
+      day.add(service("balena.service", "balenad", "time=\"x\" level=info msg=\"API listen on /var/run/balena.sock\"", at));
+      if (minute % 120 == 0) {
+        day.add(systemd("myapp.service", "myapp.service: Main process exited, code=exited, status=0/SUCCESS", at));
+        day.add(systemd("os-config.service", "os-config.service: Main process exited, code=exited, status=0/SUCCESS", at));
+        day.add(service("openvpn.service", "openvpn", "Initialization Sequence Completed", at));
+      }
+    }
+    topology.pipe(day);
+    topology.advanceWallClock(Duration.ofHours(1));
+    assertThat(topology.alerts()).isEmpty();
+  }
+
+  // --- unreachable ------------------------------------------------------------------------------------------
+
+  @Test
+  void aDeviceTheCollectorCannotReachForTenMinutesIsUnreachableUntilItStreamsAgain() {
+    topology.pipe(DeviceStatusBuilder.status(device, io.fleetpulse.schemas.ConnectionState.BACKOFF, T0, T0));
+    topology.advanceWallClock(Duration.ofMinutes(5));
+    assertThat(topology.alerts()).isEmpty();
+    topology.advanceWallClock(Duration.ofMinutes(6));
+    Alert firing = only(topology.alerts());
+    assertThat(firing.getKind()).isEqualTo(AlertKind.DEVICE_UNREACHABLE);
+    assertThat(firing.getCause()).isEqualTo("BACKOFF");
+
+    topology.pipe(DeviceStatusBuilder.status(device, io.fleetpulse.schemas.ConnectionState.STREAMING, T0.plus(Duration.ofMinutes(12)),
+        T0.plus(Duration.ofMinutes(12))));
+    topology.advanceWallClock(Duration.ofMinutes(1));
+    assertThat(only(topology.alerts())).satisfies(a -> {
+      assertThat(a.getId()).isEqualTo(firing.getId());
+      assertThat(a.getState()).isEqualTo(AlertState.RESOLVED);
+    });
+  }
+
+  // --- helpers ------------------------------------------------------------------------------------------------
+
+  private static Alert only(List<Alert> alerts) {
+    assertThat(alerts).hasSize(1);
+    return alerts.get(0);
+  }
+
+  private JournalEntry systemd(String unit, String message, Instant at) {
+    return JournalEntries.systemd(device, unit, message, at).setBootId(null).setMonotonicUs(null).build();
+  }
+
+  private JournalEntry service(String unit, String identifier, String message, Instant at) {
+    return JournalEntries.service(device, unit, identifier, message, at).setBootId(null).setMonotonicUs(null).build();
+  }
+
+  private JournalEntry openvpn(String message, Instant at) {
+    return service("openvpn.service", "openvpn", message, at);
+  }
+
+  private JournalEntry kernel(String message, Instant at) {
+    return JournalEntries.kernel(device, message, at).setBootId(null).setMonotonicUs(null).build();
+  }
+
+  private DiskSample disk(String mount, long size, long used, Instant at) {
+    return DiskSample.newBuilder().setDeviceUuid(device).setFleet("harbor").setMount(mount).setSizeBytes(size)
+        .setUsedBytes(used).setAvailBytes(size - used).setAt(at).setReceivedAt(at.plusSeconds(1)).setSource("push").build();
+  }
+}
