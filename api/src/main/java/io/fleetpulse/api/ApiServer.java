@@ -1,11 +1,15 @@
 package io.fleetpulse.api;
 
 import io.fleetpulse.api.devices.DeviceEventsQuery;
+import io.fleetpulse.api.devices.DeviceHealthQuery;
 import io.fleetpulse.api.devices.DeviceRoutes;
 import io.fleetpulse.api.auth.BearerAuth;
 import io.fleetpulse.api.auth.Role;
+import io.fleetpulse.api.fleet.FleetRoutes;
+import io.fleetpulse.api.fleet.LocalFleetState;
 import io.fleetpulse.api.health.Readiness;
 import io.fleetpulse.api.routing.OwnerRouting;
+import io.fleetpulse.api.routing.ScatterGather;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -63,7 +67,9 @@ public final class ApiServer extends VerticleBase {
             .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text))
             .onFailure(ctx::fail));
     router.route("/api/*").handler(auth.require(Role.VIEWER));
-    new DeviceRoutes(vertx, new DeviceEventsQuery(streams), new OwnerRouting(vertx, streams, settings.advertised())).mount(router);
+    OwnerRouting owners = new OwnerRouting(vertx, streams, settings.advertised());
+    new DeviceRoutes(vertx, new DeviceEventsQuery(streams), new DeviceHealthQuery(streams), owners).mount(router);
+    new FleetRoutes(vertx, new LocalFleetState(streams), new ScatterGather(vertx, streams, settings.advertised())).mount(router);
     this.router = router;
     return vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.port()))
         .requestHandler(router)

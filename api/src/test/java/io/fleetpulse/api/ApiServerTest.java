@@ -197,6 +197,78 @@ class ApiServerTest {
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  @Test
+  void aCrashloopingEngineShowsInHealthHistoryAlertsDevicesAndTheSummary(EmbeddedKafkaBroker kafka) throws Exception {
+    String device = "ab0000000000000000000000000000c1";
+    Instant first = Instant.now().minusSeconds(120);
+    try (KafkaProducer<String, JournalEntry> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+        new StringSerializer(), FleetSerdes.journalEntry().serializer())) {
+      for (Instant at : List.of(first, first.plusSeconds(40))) {
+        producer.send(new ProducerRecord<>(Topics.journalTopicFor("balena.service"), device, JournalEntry.newBuilder()
+            .setDeviceUuid(device).setFleet("harbor").setUnit("balena.service").setSyslogIdentifier("systemd").setPid(1)
+            .setRealtimeUs(at.toEpochMilli() * 1000).setMonotonicUs(at.minusSeconds(1000).toEpochMilli() * 1000 - first.minusSeconds(2000).toEpochMilli() * 1000)
+            .setBootId("b00700000000000000000000000000c1")
+            .setMessage("balena.service: Main process exited, code=killed, status=9/KILL")
+            .setReceivedAt(Instant.now()).build())).get();
+      }
+    }
+
+    JsonObject health = await().atMost(Duration.ofSeconds(30)).until(
+        () -> new JsonObject(get("/api/v1/devices/" + device + "/health").body()),
+        json -> "FAIL".equals(json.getString("status")));
+    JsonObject engine = health.getJsonArray("checks").stream().map(JsonObject.class::cast)
+        .filter(check -> check.getString("name").equals("check_container_engine")).findFirst().orElseThrow();
+    assertThat(engine.getString("status")).isEqualTo("FAIL");
+    assertThat(engine.getString("message")).contains("Container engine balena").contains("crashlooping");
+    assertThat(health.getString("fleet")).isEqualTo("harbor");
+
+    JsonObject alerts = new JsonObject(get("/api/v1/alerts?state=firing&device=" + device).body());
+    assertThat(alerts.getJsonArray("alerts")).hasSize(1);
+    JsonObject alert = alerts.getJsonArray("alerts").getJsonObject(0);
+    assertThat(alert.getString("kind")).isEqualTo("CRASHLOOP");
+    assertThat(alert.getString("severity")).isEqualTo("critical");
+    assertThat(alert.getString("state")).isEqualTo("firing");
+    assertThat(new JsonObject(get("/api/v1/alerts?state=resolved&device=" + device).body()).getJsonArray("alerts")).isEmpty();
+
+    JsonObject failing = new JsonObject(get("/api/v1/devices?status=FAIL&fleet=harbor").body());
+    assertThat(failing.getJsonArray("devices").stream().map(JsonObject.class::cast).map(row -> row.getString("uuid"))).contains(device);
+    JsonObject summary = new JsonObject(get("/api/v1/fleet/summary").body());
+    assertThat(summary.getJsonObject("devices").getInteger("FAIL")).isPositive();
+    assertThat(summary.getJsonObject("failingChecks").getInteger("check_container_engine")).isPositive();
+    assertThat(summary.getJsonObject("firingAlerts").getInteger("CRASHLOOP")).isPositive();
+
+    JsonObject history = new JsonObject(get("/api/v1/devices/" + device + "/history?from=" + first.minusSeconds(3600)).body());
+    assertThat(history.getJsonArray("history").stream().map(JsonObject.class::cast).map(version -> version.getString("status")))
+        .last().isEqualTo("FAIL");
+
+    assertThat(get("/api/v1/devices/ab0000000000000000000000000000ff/health").statusCode()).isEqualTo(404);
+    assertThat(get("/api/v1/devices?status=BROKEN").statusCode()).isEqualTo(400);
+    assertThat(get("/api/v1/alerts?state=open").body()).contains("state must be firing or resolved");
+    assertThat(get("/api/v1/devices/" + device + "/history?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z").statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void devicePagesFollowTheCursor(EmbeddedKafkaBroker kafka) throws Exception {
+    List<String> devices = List.of("ab0000000000000000000000000000d1", "ab0000000000000000000000000000d2");
+    try (KafkaProducer<String, JournalEntry> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+        new StringSerializer(), FleetSerdes.journalEntry().serializer())) {
+      for (String device : devices) {
+        producer.send(new ProducerRecord<>(Topics.journalTopicFor("chronyd.service"), device, JournalEntry.newBuilder()
+            .setDeviceUuid(device).setFleet("paging").setUnit("chronyd.service").setSyslogIdentifier("chronyd").setPid(700)
+            .setRealtimeUs(Instant.now().toEpochMilli() * 1000).setMessage("Selected source 85.199.214.100")
+            .setReceivedAt(Instant.now()).build())).get();
+      }
+    }
+    JsonObject firstPage = await().atMost(Duration.ofSeconds(30))
+        .until(() -> new JsonObject(get("/api/v1/devices?fleet=paging&limit=1").body()), json -> json.getString("next") != null);
+    assertThat(firstPage.getJsonArray("devices").getJsonObject(0).getString("uuid")).isEqualTo(devices.get(0));
+    assertThat(firstPage.getString("next")).isEqualTo(devices.get(0));
+    JsonObject secondPage = new JsonObject(get("/api/v1/devices?fleet=paging&limit=1&cursor=" + firstPage.getString("next")).body());
+    assertThat(secondPage.getJsonArray("devices").getJsonObject(0).getString("uuid")).isEqualTo(devices.get(1));
+    assertThat(secondPage.getString("next")).isNull();
+    assertThat(get("/api/v1/devices?cursor=xyz").statusCode()).isEqualTo(400);
+  }
+
   private static HttpResponse<String> get(String path) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path)).build(),
         HttpResponse.BodyHandlers.ofString());

@@ -6,6 +6,7 @@ import io.fleetpulse.schemas.DeviceEvent;
 import io.fleetpulse.schemas.EventKind;
 import io.fleetpulse.schemas.Topics;
 import io.fleetpulse.streams.events.DeviceEventsStore;
+import io.fleetpulse.streams.health.DeviceHealthStores;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,9 +15,14 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Callable;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
-/** {@code /api/v1/devices/...}: one device's story. */
+/**
+ * {@code /api/v1/devices/{uuid}/...}: one device's story — health now, health over time, events.
+ * Every route validates the uuid, goes to the instance owning the device, then reads its stores on a
+ * worker thread.
+ */
 public final class DeviceRoutes {
 
   private static final int DEFAULT_LIMIT = 100;
@@ -24,63 +30,110 @@ public final class DeviceRoutes {
 
   private final Vertx vertx;
   private final DeviceEventsQuery events;
+  private final DeviceHealthQuery health;
   private final OwnerRouting owners;
 
-  public DeviceRoutes(Vertx vertx, DeviceEventsQuery events, OwnerRouting owners) {
+  public DeviceRoutes(Vertx vertx, DeviceEventsQuery events, DeviceHealthQuery health, OwnerRouting owners) {
     this.vertx = vertx;
     this.events = events;
+    this.health = health;
     this.owners = owners;
   }
 
   public void mount(Router router) {
-    router.get("/api/v1/devices/:uuid/events").handler(this::validUuid).handler(owners.forStore(DeviceEventsStore.NAME)).handler(this::events);
+    router.get("/api/v1/devices/:uuid/health").handler(this::validUuid).handler(owners.forStore(DeviceHealthStores.CURRENT))
+        .handler(this::health);
+    router.get("/api/v1/devices/:uuid/history").handler(this::validUuid).handler(owners.forStore(DeviceHealthStores.HISTORY))
+        .handler(this::history);
+    router.get("/api/v1/devices/:uuid/events").handler(this::validUuid).handler(owners.forStore(DeviceEventsStore.NAME))
+        .handler(this::events);
   }
 
   /** A malformed uuid is the client's mistake wherever the device lives: answer before routing. */
   private void validUuid(RoutingContext ctx) {
-    try {
-      uuid(ctx);
+    if (Topics.isDeviceUuid(ctx.pathParam("uuid"))) {
       ctx.next();
+    } else {
+      ApiResponses.error(ctx, 400, "device uuid must be 32 (or legacy 62) lower-case hex digits, not '" + ctx.pathParam("uuid") + "'");
+    }
+  }
+
+  private void health(RoutingContext ctx) {
+    String uuid = ctx.pathParam("uuid");
+    answer(ctx, () -> health.current(uuid).map(HealthJson::of).orElse(null), "device " + uuid + " has never sent data");
+  }
+
+  private void history(RoutingContext ctx) {
+    String uuid = ctx.pathParam("uuid");
+    Instant from;
+    Instant to;
+    try {
+      QueryParameters params = new QueryParameters(ctx);
+      to = params.instant("to", Instant.now());
+      from = params.instant("from", to.minus(Duration.ofDays(1)));
+      if (from.isAfter(to)) {
+        throw new QueryParameters.BadParameter("from must not be after to");
+      }
     } catch (QueryParameters.BadParameter e) {
       ApiResponses.error(ctx, 400, e.getMessage());
+      return;
     }
+    answer(ctx, () -> {
+      List<DeviceHealthQuery.Version> versions = health.history(uuid, from, to);
+      if (versions.isEmpty() && health.current(uuid).isEmpty()) {
+        return null;
+      }
+      JsonArray history = new JsonArray();
+      for (DeviceHealthQuery.Version version : versions) {
+        history.add(new JsonObject()
+            .put("at", version.at().toString())
+            .put("status", version.health().getStatus().name())
+            .put("checks", HealthJson.checks(version.health())));
+      }
+      return new JsonObject().put("uuid", uuid).put("history", history);
+    }, "device " + uuid + " has never sent data");
   }
 
   private void events(RoutingContext ctx) {
     DeviceEventsQuery.Request request;
     try {
       QueryParameters params = new QueryParameters(ctx);
-      Instant to = params.instant("to", Instant.now().plus(Duration.ofDays(1)));
       request = new DeviceEventsQuery.Request(
-          uuid(ctx),
+          ctx.pathParam("uuid"),
           params.enumValue("kind", EventKind.class),
           params.instant("from", Instant.EPOCH),
-          to,
+          params.instant("to", Instant.now().plus(Duration.ofDays(1))),
           params.integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT));
     } catch (QueryParameters.BadParameter e) {
       ApiResponses.error(ctx, 400, e.getMessage());
       return;
     }
-    vertx.executeBlocking(() -> events.run(request), false)
-        .onSuccess(found -> ApiResponses.json(ctx, 200, new JsonObject().put("events", toJson(found))))
+    answer(ctx, () -> new JsonObject().put("events", eventsJson(events.run(request))), null);
+  }
+
+  /**
+   * Runs a store read on a worker and answers: 200 with its JSON, 404 when it found nothing (and
+   * {@code notFound} says so), 503 while the stores are not queryable.
+   */
+  private void answer(RoutingContext ctx, Callable<JsonObject> read, String notFound) {
+    vertx.executeBlocking(read, false)
+        .onSuccess(json -> {
+          if (json == null) {
+            ApiResponses.error(ctx, 404, notFound);
+          } else {
+            ApiResponses.json(ctx, 200, json);
+          }
+        })
         .onFailure(error -> {
           if (error instanceof InvalidStateStoreException) {
-            ApiResponses.unavailable(ctx, "event store is not ready yet (starting or rebalancing)");
+            ApiResponses.unavailable(ctx, "device state is not queryable yet (starting or rebalancing)");
           } else {
-            ApiResponses.error(ctx, 500, "event query failed: " + error.getMessage());
+            ApiResponses.error(ctx, 500, "query failed: " + error.getMessage());
           }
         });
   }
 
-  private static String uuid(RoutingContext ctx) {
-    String uuid = ctx.pathParam("uuid");
-    if (!Topics.isDeviceUuid(uuid)) {
-      throw new QueryParameters.BadParameter("device uuid must be 32 (or legacy 62) lower-case hex digits, not '" + uuid + "'");
-    }
-    return uuid;
-  }
-
-  private static JsonArray toJson(List<DeviceEvent> events) {
+  private static JsonArray eventsJson(List<DeviceEvent> events) {
     JsonArray array = new JsonArray();
     for (DeviceEvent event : events) {
       JsonObject details = new JsonObject();

@@ -6,22 +6,22 @@ import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 
 /** Reads and validates query parameters; a bad one becomes a 400 naming the parameter. */
-final class QueryParameters {
+public final class QueryParameters {
 
   /** A parameter the client got wrong; its message is the 400's reason. */
-  static final class BadParameter extends RuntimeException {
-    BadParameter(String message) {
+  public static final class BadParameter extends RuntimeException {
+    public BadParameter(String message) {
       super(message);
     }
   }
 
   private final RoutingContext ctx;
 
-  QueryParameters(RoutingContext ctx) {
+  public QueryParameters(RoutingContext ctx) {
     this.ctx = ctx;
   }
 
-  Instant instant(String name, Instant fallback) {
+  public Instant instant(String name, Instant fallback) {
     String value = ctx.queryParams().get(name);
     if (value == null || value.isEmpty()) {
       return fallback;
@@ -33,7 +33,7 @@ final class QueryParameters {
     }
   }
 
-  int integer(String name, int fallback, int min, int max) {
+  public int integer(String name, int fallback, int min, int max) {
     String value = ctx.queryParams().get(name);
     if (value == null || value.isEmpty()) {
       return fallback;
@@ -49,7 +49,7 @@ final class QueryParameters {
     }
   }
 
-  <E extends Enum<E>> E enumValue(String name, Class<E> type) {
+  public <E extends Enum<E>> E enumValue(String name, Class<E> type) {
     String value = ctx.queryParams().get(name);
     if (value == null || value.isEmpty()) {
       return null;

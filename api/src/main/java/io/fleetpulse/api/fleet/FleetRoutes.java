@@ -1,0 +1,196 @@
+package io.fleetpulse.api.fleet;
+
+import io.fleetpulse.api.ApiResponses;
+import io.fleetpulse.api.alerts.AlertJson;
+import io.fleetpulse.api.devices.HealthJson;
+import io.fleetpulse.api.devices.QueryParameters;
+import io.fleetpulse.api.routing.ScatterGather;
+import io.fleetpulse.schemas.Alert;
+import io.fleetpulse.schemas.AlertKind;
+import io.fleetpulse.schemas.AlertState;
+import io.fleetpulse.schemas.HealthCheck;
+import io.fleetpulse.schemas.Status;
+import io.fleetpulse.schemas.Topics;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+
+/**
+ * Fleet-wide views: the device list, alerts, and the fleet summary. Each instance answers for its
+ * own partitions; the instance a client asked combines every instance's part ({@link ScatterGather}).
+ */
+public final class FleetRoutes {
+
+  private static final int DEFAULT_LIMIT = 100;
+  private static final int MAX_LIMIT = 1000;
+
+  private final Vertx vertx;
+  private final LocalFleetState local;
+  private final ScatterGather others;
+
+  public FleetRoutes(Vertx vertx, LocalFleetState local, ScatterGather others) {
+    this.vertx = vertx;
+    this.local = local;
+    this.others = others;
+  }
+
+  public void mount(Router router) {
+    router.get("/api/v1/devices").handler(this::devices);
+    router.get("/api/v1/alerts").handler(this::alerts);
+    router.get("/api/v1/fleet/summary").handler(this::summary);
+  }
+
+  private void devices(RoutingContext ctx) {
+    Status status;
+    String fleet;
+    String cursor;
+    int limit;
+    try {
+      QueryParameters params = new QueryParameters(ctx);
+      status = params.enumValue("status", Status.class);
+      fleet = ctx.queryParams().get("fleet");
+      cursor = ctx.queryParams().get("cursor");
+      if (cursor != null && !Topics.isDeviceUuid(cursor)) {
+        throw new QueryParameters.BadParameter("cursor must be the 'next' value of a previous page");
+      }
+      limit = params.integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+    } catch (QueryParameters.BadParameter e) {
+      ApiResponses.error(ctx, 400, e.getMessage());
+      return;
+    }
+    combine(ctx, () -> {
+      List<JsonObject> rows = new ArrayList<>();
+      local.forEachDevice(health -> {
+        if ((status == null || health.getStatus() == status) && (fleet == null || fleet.equals(health.getFleet()))
+            && (cursor == null || health.getDeviceUuid().compareTo(cursor) > 0)) {
+          rows.add(HealthJson.summary(health));
+        }
+      });
+      // One more than a page tells the combining instance whether there is a next page.
+      return new JsonObject().put("devices", new JsonArray(firstN(rows, Comparator.comparing(row -> row.getString("uuid")), limit + 1)));
+    }, parts -> {
+      List<JsonObject> rows = firstN(collect(parts, "devices"), Comparator.comparing(row -> row.getString("uuid")), limit + 1);
+      String next = rows.size() > limit ? rows.get(limit - 1).getString("uuid") : null;
+      return new JsonObject().put("devices", new JsonArray(rows.subList(0, Math.min(limit, rows.size())))).put("next", next);
+    });
+  }
+
+  private void alerts(RoutingContext ctx) {
+    AlertState state;
+    AlertKind kind;
+    String device;
+    String fleet;
+    int limit;
+    try {
+      QueryParameters params = new QueryParameters(ctx);
+      String stateParam = ctx.queryParams().get("state");
+      if (stateParam != null && !stateParam.equals("firing") && !stateParam.equals("resolved")) {
+        throw new QueryParameters.BadParameter("state must be firing or resolved, not '" + stateParam + "'");
+      }
+      state = stateParam == null ? null : AlertState.valueOf(stateParam.toUpperCase(Locale.ROOT));
+      kind = params.enumValue("kind", AlertKind.class);
+      device = ctx.queryParams().get("device");
+      if (device != null && !Topics.isDeviceUuid(device)) {
+        throw new QueryParameters.BadParameter("device must be a device uuid (32 or legacy 62 lower-case hex digits)");
+      }
+      fleet = ctx.queryParams().get("fleet");
+      limit = params.integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+    } catch (QueryParameters.BadParameter e) {
+      ApiResponses.error(ctx, 400, e.getMessage());
+      return;
+    }
+    Comparator<JsonObject> newestFirst = Comparator.comparing((JsonObject alert) -> alert.getString("startedAt")).reversed();
+    combine(ctx, () -> {
+      List<JsonObject> rows = new ArrayList<>();
+      for (Alert alert : local.alerts()) {
+        if ((state == null || alert.getState() == state) && (kind == null || alert.getKind() == kind)
+            && (device == null || device.equals(alert.getDeviceUuid())) && (fleet == null || fleet.equals(alert.getFleet()))) {
+          rows.add(AlertJson.of(alert));
+        }
+      }
+      return new JsonObject().put("alerts", new JsonArray(firstN(rows, newestFirst, limit)));
+    }, parts -> new JsonObject().put("alerts", new JsonArray(firstN(collect(parts, "alerts"), newestFirst, limit))));
+  }
+
+  private void summary(RoutingContext ctx) {
+    combine(ctx, () -> {
+      JsonObject devices = new JsonObject().put("total", 0);
+      for (Status status : List.of(Status.OK, Status.WARN, Status.FAIL, Status.UNKNOWN)) {
+        devices.put(status.name(), 0);
+      }
+      JsonObject failingChecks = new JsonObject();
+      local.forEachDevice(health -> {
+        increment(devices, "total", 1);
+        increment(devices, health.getStatus().name(), 1);
+        for (HealthCheck check : health.getChecks()) {
+          if (check.getStatus() == Status.FAIL || check.getStatus() == Status.WARN) {
+            increment(failingChecks, check.getName(), 1);
+          }
+        }
+      });
+      JsonObject firingAlerts = new JsonObject();
+      for (Alert alert : local.alerts()) {
+        if (alert.getState() == AlertState.FIRING) {
+          increment(firingAlerts, alert.getKind().name(), 1);
+        }
+      }
+      return new JsonObject().put("devices", devices).put("failingChecks", failingChecks).put("firingAlerts", firingAlerts);
+    }, parts -> {
+      JsonObject total = new JsonObject().put("devices", new JsonObject()).put("failingChecks", new JsonObject())
+          .put("firingAlerts", new JsonObject());
+      for (JsonObject part : parts) {
+        for (String section : List.of("devices", "failingChecks", "firingAlerts")) {
+          part.getJsonObject(section).forEach(count -> increment(total.getJsonObject(section), count.getKey(), ((Number) count.getValue()).intValue()));
+        }
+      }
+      return total;
+    });
+  }
+
+  /**
+   * Answers with this instance's part alone when another instance asked for it, else with every
+   * instance's parts combined. 503 while any part is not queryable.
+   */
+  private void combine(RoutingContext ctx, java.util.concurrent.Callable<JsonObject> localPart, Function<List<JsonObject>, JsonObject> merge) {
+    vertx.executeBlocking(localPart, false)
+        .compose(mine -> ScatterGather.localOnly(ctx)
+            ? io.vertx.core.Future.succeededFuture(mine)
+            : others.fromOthers(ctx).map(theirs -> {
+              List<JsonObject> parts = new ArrayList<>(theirs);
+              parts.add(mine);
+              return merge.apply(parts);
+            }))
+        .onSuccess(json -> ApiResponses.json(ctx, 200, json))
+        .onFailure(error -> {
+          if (error instanceof InvalidStateStoreException) {
+            ApiResponses.unavailable(ctx, "fleet state is not queryable yet (starting or rebalancing)");
+          } else {
+            ApiResponses.unavailable(ctx, "not every instance could answer: " + error.getMessage());
+          }
+        });
+  }
+
+  private static List<JsonObject> collect(List<JsonObject> parts, String field) {
+    List<JsonObject> rows = new ArrayList<>();
+    for (JsonObject part : parts) {
+      part.getJsonArray(field).forEach(row -> rows.add((JsonObject) row));
+    }
+    return rows;
+  }
+
+  private static List<JsonObject> firstN(List<JsonObject> rows, Comparator<JsonObject> order, int n) {
+    return rows.stream().sorted(order).limit(n).toList();
+  }
+
+  private static void increment(JsonObject counts, String key, int by) {
+    counts.put(key, counts.getInteger(key, 0) + by);
+  }
+}

@@ -1,0 +1,47 @@
+package io.fleetpulse.api.fleet;
+
+import io.fleetpulse.schemas.Alert;
+import io.fleetpulse.schemas.DeviceHealth;
+import io.fleetpulse.streams.alerts.AlertsStore;
+import io.fleetpulse.streams.fleet.FleetStores;
+import io.fleetpulse.streams.health.DeviceHealthStores;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * What this instance's partitions know about the fleet: every local device's health and every local
+ * alert (per-device episodes and fleet incidents). Fleet-wide answers combine this from every instance.
+ * Blocking (RocksDB scans): call from a worker thread.
+ */
+public final class LocalFleetState {
+
+  private final KafkaStreams streams;
+
+  public LocalFleetState(KafkaStreams streams) {
+    this.streams = streams;
+  }
+
+  public void forEachDevice(Consumer<DeviceHealth> visitor) {
+    this.<DeviceHealth>scan(DeviceHealthStores.CURRENT, visitor);
+  }
+
+  public List<Alert> alerts() {
+    List<Alert> alerts = new ArrayList<>();
+    this.<Alert>scan(AlertsStore.NAME, alerts::add);
+    this.<Alert>scan(FleetStores.INCIDENTS, alerts::add);
+    return alerts;
+  }
+
+  private <V> void scan(String storeName, Consumer<V> visitor) {
+    ReadOnlyKeyValueStore<String, V> store = streams.store(StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore()));
+    try (KeyValueIterator<String, V> all = store.all()) {
+      all.forEachRemaining(entry -> visitor.accept(entry.value));
+    }
+  }
+}
