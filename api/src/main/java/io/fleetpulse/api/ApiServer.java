@@ -8,6 +8,7 @@ import io.fleetpulse.api.auth.Role;
 import io.fleetpulse.api.fleet.FleetRoutes;
 import io.fleetpulse.api.fleet.LocalFleetState;
 import io.fleetpulse.api.health.Readiness;
+import io.fleetpulse.api.metrics.FleetGauges;
 import io.fleetpulse.api.routing.OwnerRouting;
 import io.fleetpulse.api.routing.ScatterGather;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -22,6 +23,7 @@ import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -31,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+  private static final Duration GAUGE_REFRESH = Duration.ofSeconds(5);
 
   private final ApiSettings settings;
   private final KafkaStreams streams;
@@ -38,6 +41,7 @@ public final class ApiServer extends VerticleBase {
   private final PrometheusMeterRegistry metrics;
   private HttpServer server;
   private Router router;
+  private FleetGauges gauges;
 
   public ApiServer(ApiSettings settings, KafkaStreams streams, Readiness readiness, PrometheusMeterRegistry metrics) {
     this.settings = settings;
@@ -69,7 +73,9 @@ public final class ApiServer extends VerticleBase {
     router.route("/api/*").handler(auth.require(Role.VIEWER));
     OwnerRouting owners = new OwnerRouting(vertx, streams, settings.advertised());
     new DeviceRoutes(vertx, new DeviceEventsQuery(streams), new DeviceHealthQuery(streams), owners).mount(router);
-    new FleetRoutes(vertx, new LocalFleetState(streams), new ScatterGather(vertx, streams, settings.advertised())).mount(router);
+    LocalFleetState fleetState = new LocalFleetState(streams);
+    new FleetRoutes(vertx, fleetState, new ScatterGather(vertx, streams, settings.advertised())).mount(router);
+    gauges = new FleetGauges(vertx, fleetState, metrics, settings.perDeviceSeriesCap()).start(GAUGE_REFRESH);
     this.router = router;
     return vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.port()))
         .requestHandler(router)
@@ -78,6 +84,12 @@ public final class ApiServer extends VerticleBase {
           server = listening;
           log.info("API listening on http://{}:{}", settings.host(), listening.actualPort());
         });
+  }
+
+  @Override
+  public Future<?> stop() {
+    gauges.stop();
+    return Future.succeededFuture();
   }
 
   private static Buffer openApiDocument() {

@@ -11,17 +11,20 @@ import org.apache.kafka.streams.state.HostInfo;
  * @param metricsToken a separate token for scraping {@code /metrics}, or null to leave it open
  * @param advertised how other api instances reach this one (Kafka Streams' {@code application.server});
  *     null for a single instance
+ * @param perDeviceSeriesCap at most this many per-device series ({@code fleetpulse_device_failing}) in /metrics
  */
-public record ApiSettings(String host, int port, List<ApiToken> tokens, ApiToken metricsToken, HostInfo advertised) {
+public record ApiSettings(String host, int port, List<ApiToken> tokens, ApiToken metricsToken, HostInfo advertised,
+                          int perDeviceSeriesCap) {
+
+  public static final int DEFAULT_PER_DEVICE_SERIES_CAP = 1000;
 
   public static final int DEFAULT_PORT = 8080;
-
   public ApiSettings {
     tokens = List.copyOf(tokens);
   }
 
   /** No authentication: for loopback-only use and tests. */
   public static ApiSettings open(String host, int port) {
-    return new ApiSettings(host, port, List.of(), null, null);
+    return new ApiSettings(host, port, List.of(), null, null, DEFAULT_PER_DEVICE_SERIES_CAP);
   }
 }

@@ -149,7 +149,7 @@ class ApiServerTest {
   void bearerTokensGuardTheApiButNotTheProbes() throws Exception {
     ApiToken viewer = new ApiToken("support", Role.VIEWER, ApiToken.sha256Hex("viewer-secret"));
     ApiToken scraper = new ApiToken("prometheus", Role.VIEWER, ApiToken.sha256Hex("scrape-secret"));
-    ApiServer guarded = new ApiServer(new ApiSettings("127.0.0.1", 0, List.of(viewer), scraper, null), streams.kafkaStreams(),
+    ApiServer guarded = new ApiServer(new ApiSettings("127.0.0.1", 0, List.of(viewer), scraper, null, ApiSettings.DEFAULT_PER_DEVICE_SERIES_CAP), streams.kafkaStreams(),
         new Readiness(), io.fleetpulse.api.metrics.MetricsRegistry.create());
     String deployment = vertx.deployVerticle(guarded).await();
     try {

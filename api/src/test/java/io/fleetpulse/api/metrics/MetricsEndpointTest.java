@@ -9,7 +9,10 @@ import io.fleetpulse.api.ApiSettings;
 import io.fleetpulse.api.health.Readiness;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.kafka.SharedKafkaBroker;
+import io.fleetpulse.schemas.FleetSerdes;
+import io.fleetpulse.schemas.JournalEntry;
 import io.fleetpulse.schemas.TopicProvisioner;
+import io.fleetpulse.schemas.Topics;
 import io.fleetpulse.streams.FleetStreams;
 import io.fleetpulse.streams.StreamsSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -26,8 +29,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,8 +95,21 @@ class MetricsEndpointTest {
   }
 
   @Test
-  void aRealPrometheusScrapesTheApi(@TempDir Path dir) throws Exception {
+  void aRealPrometheusScrapesTheApiAndCountsTheFleetsDevices(EmbeddedKafkaBroker kafka, @TempDir Path dir) throws Exception {
     assumeTrue(Files.isExecutable(PROMETHEUS), "prometheus is not installed (scripts/test.sh installs it as root)");
+    // Fleet "prom": two crash-looping devices and one healthy one.
+    try (KafkaProducer<String, JournalEntry> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+        new StringSerializer(), FleetSerdes.journalEntry().serializer())) {
+      Instant first = Instant.now().minusSeconds(100);
+      for (String device : List.of("cd0000000000000000000000000000a1", "cd0000000000000000000000000000a2")) {
+        for (Instant at : List.of(first, first.plusSeconds(30))) {
+          producer.send(new ProducerRecord<>(Topics.journalTopicFor("balena.service"), device, entry(device, "systemd",
+              "balena.service: Main process exited, code=killed, status=9/KILL", at))).get();
+        }
+      }
+      producer.send(new ProducerRecord<>(Topics.journalTopicFor("chronyd.service"), "cd0000000000000000000000000000a3",
+          entry("cd0000000000000000000000000000a3", "chronyd", "Selected source 85.199.214.100", first))).get();
+    }
     int port = freePort();
     Path config = dir.resolve("prometheus.yml");
     Files.writeString(config, """
@@ -103,18 +124,34 @@ class MetricsEndpointTest {
         "--web.listen-address=127.0.0.1:" + port)
         .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
     try {
-      String query = "http://127.0.0.1:" + port + "/api/v1/query?query="
-          + URLEncoder.encode("up{job=\"fleetpulse\"} * on() group_left count(jvm_memory_used_bytes{job=\"fleetpulse\"})",
-          StandardCharsets.UTF_8);
-      JsonObject answer = await().atMost(Duration.ofSeconds(60)).ignoreExceptions().pollInterval(Duration.ofMillis(500))
-          .until(() -> new JsonObject(http.send(HttpRequest.newBuilder(URI.create(query)).build(), HttpResponse.BodyHandlers.ofString()).body()),
-              json -> !json.getJsonObject("data").getJsonArray("result").isEmpty());
-      double value = Double.parseDouble(answer.getJsonObject("data").getJsonArray("result").getJsonObject(0).getJsonArray("value").getString(1));
-      assertThat(value).as("scrape up × number of JVM memory series").isGreaterThan(0);
+      String api = "http://127.0.0.1:" + port + "/api/v1/query?query=";
+      assertThat(await().atMost(Duration.ofSeconds(60)).until(() -> promql(api, "up{job=\"fleetpulse\"}"), value -> value == 1.0)).isEqualTo(1.0);
+      await().atMost(Duration.ofSeconds(60)).until(() -> promql(api, "sum(fleetpulse_devices{fleet=\"prom\",status=\"FAIL\"})"), value -> value == 2.0);
+      assertThat(promql(api, "sum(fleetpulse_devices{fleet=\"prom\"})")).isEqualTo(3.0);
+      assertThat(promql(api, "count(fleetpulse_device_failing{fleet=\"prom\",check=\"check_container_engine\"})")).isEqualTo(2.0);
+      assertThat(promql(api, "sum(fleetpulse_alerts_firing{fleet=\"prom\",kind=\"CRASHLOOP\"})")).isEqualTo(2.0);
     } finally {
       prometheus.destroy();
       prometheus.waitFor();
     }
+  }
+
+  /** The value of an instant PromQL query with one result, or NaN while it has none. */
+  private static double promql(String api, String query) {
+    try {
+      JsonObject answer = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(api + URLEncoder.encode(query, StandardCharsets.UTF_8)))
+          .build(), HttpResponse.BodyHandlers.ofString()).body());
+      var result = answer.getJsonObject("data").getJsonArray("result");
+      return result.isEmpty() ? Double.NaN : Double.parseDouble(result.getJsonObject(0).getJsonArray("value").getString(1));
+    } catch (Exception e) {
+      return Double.NaN;
+    }
+  }
+
+  private static JournalEntry entry(String device, String identifier, String message, Instant at) {
+    return JournalEntry.newBuilder().setDeviceUuid(device).setFleet("prom").setUnit(identifier.equals("systemd") ? "balena.service" : "chronyd.service")
+        .setSyslogIdentifier(identifier).setPid(identifier.equals("systemd") ? 1 : 700).setRealtimeUs(at.toEpochMilli() * 1000)
+        .setMessage(message).setReceivedAt(Instant.now()).build();
   }
 
   private static HttpResponse<String> get(String path) throws Exception {

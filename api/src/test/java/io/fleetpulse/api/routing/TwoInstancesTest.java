@@ -57,7 +57,7 @@ class TwoInstancesTest {
           .withOverrides(Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + port)));
       streams.start();
       Vertx vertx = Vertx.vertx();
-      ApiServer api = new ApiServer(new ApiSettings("127.0.0.1", port, List.of(), null, self), streams.kafkaStreams(),
+      ApiServer api = new ApiServer(new ApiSettings("127.0.0.1", port, List.of(), null, self, ApiSettings.DEFAULT_PER_DEVICE_SERIES_CAP), streams.kafkaStreams(),
           new Readiness(), MetricsRegistry.create());
       vertx.deployVerticle(api).await();
       return new Instance(streams, api, vertx);

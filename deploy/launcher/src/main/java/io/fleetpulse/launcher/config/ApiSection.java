@@ -25,7 +25,7 @@ public final class ApiSection {
     }).toList();
     ApiToken metrics = api.metricsTokenSha256().isEmpty() ? null : token("metrics", Role.VIEWER, api.metricsTokenSha256());
     String advertisedHost = api.advertisedHost().isEmpty() ? api.host() : api.advertisedHost();
-    return new ApiSettings(api.host(), port, tokens, metrics, new HostInfo(advertisedHost, port));
+    return new ApiSettings(api.host(), port, tokens, metrics, new HostInfo(advertisedHost, port), api.perDeviceSeriesCap());
   }
 
   private static ApiToken token(String name, Role role, String sha256) {

@@ -21,9 +21,11 @@ public record FleetpulseConfig(
    * The REST API. {@code tokens} (file only) enable bearer authentication, which also allows binding to
    * addresses other than loopback; {@code metricsTokenSha256} puts {@code /metrics} behind a token of its own.
    * {@code ./fleetpulse token} prints new tokens with their hashes. {@code advertisedHost} is how other api
-   * instances reach this one (a pod's DNS name); empty means {@code host}.
+   * instances reach this one (a pod's DNS name); empty means {@code host}. {@code perDeviceSeriesCap} bounds
+   * the per-device series of /metrics (failing devices only).
    */
-  public record Api(String host, int port, String advertisedHost, java.util.List<Token> tokens, String metricsTokenSha256) {}
+  public record Api(String host, int port, String advertisedHost, java.util.List<Token> tokens, String metricsTokenSha256,
+                    int perDeviceSeriesCap) {}
 
   /** One API token: who holds it, {@code viewer} or {@code admin}, and the SHA-256 (hex) of the token. */
   public record Token(String name, String role, String sha256) {}
@@ -52,7 +54,7 @@ public record FleetpulseConfig(
         new Kafka("", 6, (short) 1, 10),
         new Embedded(9092, 9093),
         new Collector("127.0.0.1", 19532, new Limits(64 * 1024, 256 * 1024, 256, 64L * 1024 * 1024)),
-        new Api("127.0.0.1", 8080, "", java.util.List.of(), ""),
+        new Api("127.0.0.1", 8080, "", java.util.List.of(), "", 1000),
         new Streams("fleetpulse", 14),
         new Notifications("", java.util.List.of(), 8, 60));
   }
