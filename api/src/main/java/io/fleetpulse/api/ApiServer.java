@@ -63,7 +63,9 @@ public final class ApiServer extends VerticleBase {
         ApiResponses.json(ctx, 503, new JsonObject().put("status", "NOT_READY").put("waitingFor", new JsonArray(waiting)));
       }
     });
-    Buffer openapi = openApiDocument();
+    Buffer openapi = resource("/openapi.yaml");
+    Buffer fleetPage = resource("/webroot/index.html");
+    router.get("/").handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(fleetPage));
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(openapi));
     // Scraping renders every meter: off the event loop, like any other blocking work.
     router.get("/metrics").handler(BearerAuth.requireOnly(settings.metricsToken()))
@@ -92,10 +94,10 @@ public final class ApiServer extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  private static Buffer openApiDocument() {
-    try (InputStream in = ApiServer.class.getResourceAsStream("/openapi.yaml")) {
+  private static Buffer resource(String path) {
+    try (InputStream in = ApiServer.class.getResourceAsStream(path)) {
       if (in == null) {
-        throw new IllegalStateException("openapi.yaml is missing from the api jar");
+        throw new IllegalStateException(path + " is missing from the api jar");
       }
       return Buffer.buffer(in.readAllBytes());
     } catch (IOException e) {
