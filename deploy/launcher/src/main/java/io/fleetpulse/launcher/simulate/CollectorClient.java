@@ -1,0 +1,82 @@
+package io.fleetpulse.launcher.simulate;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/**
+ * Pushes a simulated fleet's journals and disk samples to a collector, as devices would: one request
+ * per device per second. Entries the collector does not accept (429, 503, a refused connection) are
+ * kept and sent again with the next push, as a real agent would.
+ */
+final class CollectorClient {
+
+  /** Counts for progress lines. */
+  record Stats(long accepted, long retried, long refused) {}
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String baseUrl;
+  private final Map<SimulatedDevice, List<JsonObject>> unsent = new ConcurrentHashMap<>();
+  private final AtomicLong accepted = new AtomicLong();
+  private final AtomicLong retried = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong();
+
+  CollectorClient(String baseUrl) {
+    this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+  }
+
+  /** Sends one second of the fleet's output; completes when every request has been answered. */
+  CompletableFuture<Void> push(FleetSimulator.Tick tick) {
+    List<CompletableFuture<?>> requests = new ArrayList<>();
+    tick.entries().forEach((device, entries) -> {
+      List<JsonObject> batch = new ArrayList<>(unsent.getOrDefault(device, List.of()));
+      batch.addAll(entries);
+      unsent.remove(device);
+      if (!batch.isEmpty()) {
+        String body = batch.stream().map(JsonObject::encode).collect(Collectors.joining("\n", "", "\n"));
+        requests.add(post(device, "/entries", "application/x-ndjson", body).thenAccept(status -> {
+          if (status == 202) {
+            accepted.addAndGet(batch.size());
+          } else if (status == 429 || status == 503 || status < 0) {
+            retried.addAndGet(batch.size());
+            unsent.merge(device, batch, (older, newer) -> {
+              List<JsonObject> all = new ArrayList<>(newer);
+              all.addAll(older);
+              return all;
+            });
+          } else {
+            refused.addAndGet(batch.size());
+          }
+        }));
+      }
+    });
+    tick.diskSamples().forEach((device, samples) -> requests.add(
+        post(device, "/metrics", "application/json", new JsonObject().put("disk", new JsonArray(samples)).encode())));
+    return CompletableFuture.allOf(requests.toArray(CompletableFuture[]::new));
+  }
+
+  Stats stats() {
+    return new Stats(accepted.get(), retried.get(), refused.get());
+  }
+
+  /** The HTTP status, or -1 when the collector could not be reached. */
+  private CompletableFuture<Integer> post(SimulatedDevice device, String endpoint, String contentType, String body) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/fleets/" + device.fleet + "/devices/" + device.uuid + endpoint))
+        .timeout(Duration.ofSeconds(15))
+        .header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
+    return http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode).exceptionally(error -> -1);
+  }
+}
