@@ -10,17 +10,8 @@ import io.fleetpulse.api.auth.ApiToken;
 import io.fleetpulse.api.auth.BearerAuth;
 import io.fleetpulse.api.auth.Role;
 import io.fleetpulse.api.health.Readiness;
-import io.fleetpulse.api.metrics.MetricsRegistry;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.kafka.SharedKafkaBroker;
-import io.fleetpulse.schemas.FleetSerdes;
-import io.fleetpulse.schemas.JournalEntry;
-import io.fleetpulse.schemas.TopicProvisioner;
-import io.fleetpulse.schemas.Topics;
-import io.fleetpulse.streams.FleetStreams;
-import io.fleetpulse.streams.StreamsSettings;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
@@ -34,14 +25,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,34 +40,22 @@ class ApiServerTest {
   private static final String DEVICE = "ab000000000000000000000000000001";
   private static final HttpClient http = HttpClient.newHttpClient();
   private static final AtomicBoolean collectorUp = new AtomicBoolean(false);
-  private static Vertx vertx;
-  private static FleetStreams streams;
-  private static ApiServer api;
+  private static ApiStack stack;
 
   @BeforeAll
-  static void start(EmbeddedKafkaBroker kafka, @TempDir Path stateDir) throws Exception {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      new TopicProvisioner(2, (short) 1).provision(admin);
-    }
-    streams = new FleetStreams(StreamsSettings.of(kafka.bootstrapServers(), "api-test", stateDir));
-    streams.start();
-    PrometheusMeterRegistry metrics = MetricsRegistry.create();
-    MetricsRegistry.bindStreams(metrics, streams.kafkaStreams());
-    vertx = MetricsRegistry.vertx(metrics);
-    api = new ApiServer(ApiSettings.open("127.0.0.1", 0), streams.kafkaStreams(),
-        new Readiness().require("streams", streams::isRunning).require("collector", collectorUp::get), metrics);
-    vertx.deployVerticle(api).await();
+  static void start(EmbeddedKafkaBroker kafka, @TempDir Path stateDir) {
+    stack = ApiStack.start(kafka, stateDir, "api-test", ApiSettings.open("127.0.0.1", 0),
+        streams -> new Readiness().require("streams", streams::isRunning).require("collector", collectorUp::get));
   }
 
   @AfterAll
   static void stop() {
-    vertx.close().await();
-    streams.close();
+    stack.close();
   }
 
   @Test
   void readyOnlyWhenEveryPartIsUp() throws Exception {
-    await().atMost(Duration.ofSeconds(30)).until(streams::isRunning);
+    await().atMost(Duration.ofSeconds(30)).until(stack.streams()::isRunning);
     HttpResponse<String> waiting = get("/readyz");
     assertThat(waiting.statusCode()).isEqualTo(503);
     assertThat(new JsonObject(waiting.body()).getJsonArray("waitingFor")).containsExactly("collector");
@@ -92,16 +66,9 @@ class ApiServerTest {
   }
 
   @Test
-  void servesADevicesEventsFromTheStreamsStore(EmbeddedKafkaBroker kafka) throws Exception {
+  void servesADevicesEventsFromTheStreamsStore() throws Exception {
     Instant at = Instant.now().minusSeconds(30);
-    JournalEntry kill = JournalEntry.newBuilder()
-        .setDeviceUuid(DEVICE).setFleet("harbor").setUnit("balena.service").setSyslogIdentifier("systemd").setPid(1)
-        .setRealtimeUs(at.toEpochMilli() * 1000).setMessage("balena.service: Main process exited, code=killed, status=9/KILL")
-        .setReceivedAt(Instant.now()).build();
-    try (KafkaProducer<String, JournalEntry> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-        new StringSerializer(), FleetSerdes.journalEntry().serializer())) {
-      producer.send(new ProducerRecord<>(Topics.journalTopicFor("balena.service"), DEVICE, kill)).get();
-    }
+    stack.write(ApiStack.engineKilled(DEVICE, "harbor", at));
 
     JsonObject body = await().atMost(Duration.ofSeconds(30)).until(
         () -> new JsonObject(get("/api/v1/devices/" + DEVICE + "/events").body()),
@@ -135,7 +102,7 @@ class ApiServerTest {
     openapi.get("paths").fields().forEachRemaining(path -> path.getValue().fieldNames()
         .forEachRemaining(method -> documented.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey())));
     Set<String> served = new TreeSet<>();
-    for (Route route : api.router().getRoutes()) {
+    for (Route route : stack.api().router().getRoutes()) {
       if (route.getPath() == null || route.methods() == null || route.getPath().endsWith("*")) {
         continue; // auth filters, not endpoints
       }
@@ -149,9 +116,9 @@ class ApiServerTest {
   void bearerTokensGuardTheApiButNotTheProbes() throws Exception {
     ApiToken viewer = new ApiToken("support", Role.VIEWER, ApiToken.sha256Hex("viewer-secret"));
     ApiToken scraper = new ApiToken("prometheus", Role.VIEWER, ApiToken.sha256Hex("scrape-secret"));
-    ApiServer guarded = new ApiServer(new ApiSettings("127.0.0.1", 0, List.of(viewer), scraper, null, ApiSettings.DEFAULT_PER_DEVICE_SERIES_CAP), streams.kafkaStreams(),
-        new Readiness(), io.fleetpulse.api.metrics.MetricsRegistry.create());
-    String deployment = vertx.deployVerticle(guarded).await();
+    ApiServer guarded = new ApiServer(new ApiSettings("127.0.0.1", 0, List.of(viewer), scraper, null, ApiSettings.DEFAULT_PER_DEVICE_SERIES_CAP),
+        stack.streams().kafkaStreams(), new Readiness(), stack.metrics());
+    String deployment = stack.vertx().deployVerticle(guarded).await();
     try {
       String events = "/api/v1/devices/" + DEVICE + "/events";
       HttpResponse<String> anonymous = get(guarded, events, null);
@@ -165,7 +132,7 @@ class ApiServerTest {
       assertThat(get(guarded, "/metrics", "viewer-secret").statusCode()).isEqualTo(401);
       assertThat(get(guarded, "/metrics", "scrape-secret").statusCode()).isEqualTo(200);
     } finally {
-      vertx.undeploy(deployment).await();
+      stack.vertx().undeploy(deployment).await();
     }
   }
 
@@ -173,9 +140,9 @@ class ApiServerTest {
   void aRoleThatDoesNotCoverTheRouteIsForbidden() throws Exception {
     BearerAuth auth = new BearerAuth(List.of(new ApiToken("support", Role.VIEWER, ApiToken.sha256Hex("viewer-secret")),
         new ApiToken("ops", Role.ADMIN, ApiToken.sha256Hex("admin-secret"))));
-    Router router = Router.router(vertx);
+    Router router = Router.router(stack.vertx());
     router.post("/admin-only").handler(auth.require(Role.ADMIN)).handler(ctx -> ctx.response().end("done"));
-    HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+    HttpServer server = stack.vertx().createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
     try {
       URI uri = URI.create("http://127.0.0.1:" + server.actualPort() + "/admin-only");
       HttpResponse<String> viewer = http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer viewer-secret")
@@ -198,20 +165,10 @@ class ApiServerTest {
   }
 
   @Test
-  void aCrashloopingEngineShowsInHealthHistoryAlertsDevicesAndTheSummary(EmbeddedKafkaBroker kafka) throws Exception {
+  void aCrashloopingEngineShowsInHealthHistoryAlertsDevicesAndTheSummary() throws Exception {
     String device = "ab0000000000000000000000000000c1";
     Instant first = Instant.now().minusSeconds(120);
-    try (KafkaProducer<String, JournalEntry> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-        new StringSerializer(), FleetSerdes.journalEntry().serializer())) {
-      for (Instant at : List.of(first, first.plusSeconds(40))) {
-        producer.send(new ProducerRecord<>(Topics.journalTopicFor("balena.service"), device, JournalEntry.newBuilder()
-            .setDeviceUuid(device).setFleet("harbor").setUnit("balena.service").setSyslogIdentifier("systemd").setPid(1)
-            .setRealtimeUs(at.toEpochMilli() * 1000).setMonotonicUs(at.minusSeconds(1000).toEpochMilli() * 1000 - first.minusSeconds(2000).toEpochMilli() * 1000)
-            .setBootId("b00700000000000000000000000000c1")
-            .setMessage("balena.service: Main process exited, code=killed, status=9/KILL")
-            .setReceivedAt(Instant.now()).build())).get();
-      }
-    }
+    stack.write(ApiStack.engineKilled(device, "harbor", first), ApiStack.engineKilled(device, "harbor", first.plusSeconds(40)));
 
     JsonObject health = await().atMost(Duration.ofSeconds(30)).until(
         () -> new JsonObject(get("/api/v1/devices/" + device + "/health").body()),
@@ -248,17 +205,9 @@ class ApiServerTest {
   }
 
   @Test
-  void devicePagesFollowTheCursor(EmbeddedKafkaBroker kafka) throws Exception {
+  void devicePagesFollowTheCursor() throws Exception {
     List<String> devices = List.of("ab0000000000000000000000000000d1", "ab0000000000000000000000000000d2");
-    try (KafkaProducer<String, JournalEntry> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-        new StringSerializer(), FleetSerdes.journalEntry().serializer())) {
-      for (String device : devices) {
-        producer.send(new ProducerRecord<>(Topics.journalTopicFor("chronyd.service"), device, JournalEntry.newBuilder()
-            .setDeviceUuid(device).setFleet("paging").setUnit("chronyd.service").setSyslogIdentifier("chronyd").setPid(700)
-            .setRealtimeUs(Instant.now().toEpochMilli() * 1000).setMessage("Selected source 85.199.214.100")
-            .setReceivedAt(Instant.now()).build())).get();
-      }
-    }
+    stack.write(ApiStack.chronySelected(devices.get(0), "paging", Instant.now()), ApiStack.chronySelected(devices.get(1), "paging", Instant.now()));
     JsonObject firstPage = await().atMost(Duration.ofSeconds(30))
         .until(() -> new JsonObject(get("/api/v1/devices?fleet=paging&limit=1").body()), json -> json.getString("next") != null);
     assertThat(firstPage.getJsonArray("devices").getJsonObject(0).getString("uuid")).isEqualTo(devices.get(0));
@@ -269,8 +218,7 @@ class ApiServerTest {
     assertThat(get("/api/v1/devices?cursor=xyz").statusCode()).isEqualTo(400);
   }
 
-  private static HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
+  private static HttpResponse<String> get(String path) {
+    return stack.get(path);
   }
 }

@@ -4,19 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.fleetpulse.api.ApiServer;
-import io.fleetpulse.api.ApiSettings;
-import io.fleetpulse.api.health.Readiness;
+import io.fleetpulse.api.ApiStack;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.kafka.SharedKafkaBroker;
-import io.fleetpulse.schemas.FleetSerdes;
-import io.fleetpulse.schemas.JournalEntry;
-import io.fleetpulse.schemas.TopicProvisioner;
-import io.fleetpulse.schemas.Topics;
-import io.fleetpulse.streams.FleetStreams;
-import io.fleetpulse.streams.StreamsSettings;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -31,11 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,29 +34,17 @@ class MetricsEndpointTest {
   private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
   private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
   private static final HttpClient http = HttpClient.newHttpClient();
-  private static Vertx vertx;
-  private static FleetStreams streams;
-  private static ApiServer api;
+  private static ApiStack stack;
 
   @BeforeAll
-  static void start(EmbeddedKafkaBroker kafka, @TempDir Path stateDir) throws Exception {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      new TopicProvisioner(2, (short) 1).provision(admin);
-    }
-    streams = new FleetStreams(StreamsSettings.of(kafka.bootstrapServers(), "metrics-test", stateDir));
-    PrometheusMeterRegistry metrics = MetricsRegistry.create();
-    MetricsRegistry.bindStreams(metrics, streams.kafkaStreams());
-    streams.start();
-    vertx = MetricsRegistry.vertx(metrics);
-    api = new ApiServer(ApiSettings.open("127.0.0.1", 0), streams.kafkaStreams(), new Readiness(), metrics);
-    vertx.deployVerticle(api).await();
-    await().atMost(Duration.ofSeconds(30)).until(streams::isRunning);
+  static void start(EmbeddedKafkaBroker kafka, @TempDir Path stateDir) {
+    stack = ApiStack.start(kafka, stateDir, "metrics-test");
+    await().atMost(Duration.ofSeconds(30)).until(stack.streams()::isRunning);
   }
 
   @AfterAll
   static void stop() {
-    vertx.close().await();
-    streams.close();
+    stack.close();
   }
 
   @Test
@@ -95,21 +68,14 @@ class MetricsEndpointTest {
   }
 
   @Test
-  void aRealPrometheusScrapesTheApiAndCountsTheFleetsDevices(EmbeddedKafkaBroker kafka, @TempDir Path dir) throws Exception {
+  void aRealPrometheusScrapesTheApiAndCountsTheFleetsDevices(@TempDir Path dir) throws Exception {
     assumeTrue(Files.isExecutable(PROMETHEUS), "prometheus is not installed (scripts/test.sh installs it as root)");
     // Fleet "prom": two crash-looping devices and one healthy one.
-    try (KafkaProducer<String, JournalEntry> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-        new StringSerializer(), FleetSerdes.journalEntry().serializer())) {
-      Instant first = Instant.now().minusSeconds(100);
-      for (String device : List.of("cd0000000000000000000000000000a1", "cd0000000000000000000000000000a2")) {
-        for (Instant at : List.of(first, first.plusSeconds(30))) {
-          producer.send(new ProducerRecord<>(Topics.journalTopicFor("balena.service"), device, entry(device, "systemd",
-              "balena.service: Main process exited, code=killed, status=9/KILL", at))).get();
-        }
-      }
-      producer.send(new ProducerRecord<>(Topics.journalTopicFor("chronyd.service"), "cd0000000000000000000000000000a3",
-          entry("cd0000000000000000000000000000a3", "chronyd", "Selected source 85.199.214.100", first))).get();
+    Instant first = Instant.now().minusSeconds(100);
+    for (String device : List.of("cd0000000000000000000000000000a1", "cd0000000000000000000000000000a2")) {
+      stack.write(ApiStack.engineKilled(device, "prom", first), ApiStack.engineKilled(device, "prom", first.plusSeconds(30)));
     }
+    stack.write(ApiStack.chronySelected("cd0000000000000000000000000000a3", "prom", first));
     int port = freePort();
     Path config = dir.resolve("prometheus.yml");
     Files.writeString(config, """
@@ -119,7 +85,7 @@ class MetricsEndpointTest {
           - job_name: fleetpulse
             static_configs:
               - targets: ['127.0.0.1:%d']
-        """.formatted(api.port()));
+        """.formatted(stack.api().port()));
     Process prometheus = new ProcessBuilder(PROMETHEUS.toString(), "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("tsdb"),
         "--web.listen-address=127.0.0.1:" + port)
         .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
@@ -148,14 +114,8 @@ class MetricsEndpointTest {
     }
   }
 
-  private static JournalEntry entry(String device, String identifier, String message, Instant at) {
-    return JournalEntry.newBuilder().setDeviceUuid(device).setFleet("prom").setUnit(identifier.equals("systemd") ? "balena.service" : "chronyd.service")
-        .setSyslogIdentifier(identifier).setPid(identifier.equals("systemd") ? 1 : 700).setRealtimeUs(at.toEpochMilli() * 1000)
-        .setMessage(message).setReceivedAt(Instant.now()).build();
-  }
-
-  private static HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
+  private static HttpResponse<String> get(String path) {
+    return stack.get(path);
   }
 
   private static int freePort() throws IOException {

@@ -127,10 +127,11 @@ class NotifiersTest {
 
   @Test
   void deviceAlertsOfAFiringIncidentAreFoldedIntoItInChatChannels(EmbeddedKafkaBroker kafka) throws Exception {
-    String fleet = "harbor";
+    // A fleet no other test writes to: the topologies of other api tests publish real alerts too.
+    String fleet = "folding";
     Alert incident = Alert.newBuilder()
-        .setId("incident-harbor-crashloop").setFleet(fleet).setKind(AlertKind.FLEET_INCIDENT).setSeverity(Severity.critical)
-        .setState(AlertState.FIRING).setSubject("CRASHLOOP").setSummary("6 of 16 devices in fleet harbor: engine crash loops")
+        .setId("incident-folding-crashloop").setFleet(fleet).setKind(AlertKind.FLEET_INCIDENT).setSeverity(Severity.critical)
+        .setState(AlertState.FIRING).setSubject("CRASHLOOP").setSummary("6 of 16 devices in fleet folding: engine crash loops")
         .setStartedAt(Instant.parse("2026-11-27T10:00:00Z")).build();
     try (RecordingReceiver receiver = new RecordingReceiver().start(0);
          Notifiers notifiers = new Notifiers(settings(kafka, List.of(
@@ -146,7 +147,7 @@ class NotifiersTest {
       List<String> chat = receiver.received().stream().filter(r -> r.path().equals("/chat"))
           .map(r -> new JsonObject(r.body()).getString("text")).toList();
       assertThat(chat).hasSize(2);
-      assertThat(chat.get(0)).startsWith("[CRITICAL] FLEET_INCIDENT CRASHLOOP on fleet harbor");
+      assertThat(chat.get(0)).startsWith("[CRITICAL] FLEET_INCIDENT CRASHLOOP on fleet folding");
       assertThat(chat.get(1)).startsWith("Resolved: FLEET_INCIDENT");
       assertThat(receiver.received().stream().filter(r -> r.path().equals("/chat")).toList().get(1).body())
           .contains("2 device alerts were folded into this incident");

@@ -4,23 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.fleetpulse.api.ApiServer;
-import io.fleetpulse.api.ApiSettings;
-import io.fleetpulse.api.health.Readiness;
-import io.fleetpulse.api.metrics.MetricsRegistry;
+import io.fleetpulse.api.ApiStack;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.kafka.SharedKafkaBroker;
-import io.fleetpulse.schemas.FleetSerdes;
-import io.fleetpulse.schemas.JournalEntry;
-import io.fleetpulse.schemas.TopicProvisioner;
-import io.fleetpulse.schemas.Topics;
-import io.fleetpulse.streams.FleetStreams;
-import io.fleetpulse.streams.StreamsSettings;
-import io.vertx.core.Vertx;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,12 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,39 +32,19 @@ class FleetPageTest {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final String DEVICE = "fa0000000000000000000000000000e1";
   private static final Path SHOTS = Path.of("target", "fleet-page");
-  private static Vertx vertx;
-  private static FleetStreams streams;
-  private static ApiServer api;
+  private static ApiStack stack;
 
   @BeforeAll
   static void start(EmbeddedKafkaBroker kafka, @TempDir Path stateDir) throws Exception {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      new TopicProvisioner(2, (short) 1).provision(admin);
-    }
-    streams = new FleetStreams(StreamsSettings.of(kafka.bootstrapServers(), "fleet-page-test", stateDir));
-    streams.start();
-    vertx = Vertx.vertx();
-    api = new ApiServer(ApiSettings.open("127.0.0.1", 0), streams.kafkaStreams(), new Readiness(), MetricsRegistry.create());
-    vertx.deployVerticle(api).await();
+    stack = ApiStack.start(kafka, stateDir, "fleet-page-test");
     Instant first = Instant.now().minusSeconds(300);
-    try (KafkaProducer<String, JournalEntry> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-        new StringSerializer(), FleetSerdes.journalEntry().serializer())) {
-      for (Instant at : List.of(first, first.plusSeconds(40))) {
-        producer.send(new ProducerRecord<>(Topics.journalTopicFor("balena.service"), DEVICE, JournalEntry.newBuilder()
-            .setDeviceUuid(DEVICE).setFleet("harbor").setUnit("balena.service").setSyslogIdentifier("systemd").setPid(1)
-            .setRealtimeUs(at.toEpochMilli() * 1000).setMessage("balena.service: Main process exited, code=killed, status=9/KILL")
-            .setReceivedAt(Instant.now()).build())).get();
-      }
-    }
-    HttpClient http = HttpClient.newHttpClient();
-    await().atMost(Duration.ofSeconds(30)).until(() -> http.send(HttpRequest.newBuilder(
-        URI.create(base() + "/api/v1/devices/" + DEVICE + "/health")).build(), HttpResponse.BodyHandlers.ofString()).body().contains("\"FAIL\""));
+    stack.write(ApiStack.engineKilled(DEVICE, "harbor", first), ApiStack.engineKilled(DEVICE, "harbor", first.plusSeconds(40)));
+    await().atMost(Duration.ofSeconds(30)).until(() -> stack.get("/api/v1/devices/" + DEVICE + "/health").body().contains("\"FAIL\""));
   }
 
   @AfterAll
   static void stop() {
-    vertx.close().await();
-    streams.close();
+    stack.close();
   }
 
   @Test
@@ -132,6 +93,6 @@ class FleetPageTest {
   }
 
   private static String base() {
-    return "http://127.0.0.1:" + api.port();
+    return stack.baseUrl();
   }
 }

@@ -1,0 +1,151 @@
+package io.fleetpulse.api;
+
+import io.fleetpulse.api.health.Readiness;
+import io.fleetpulse.api.metrics.MetricsRegistry;
+import io.fleetpulse.kafka.EmbeddedKafkaBroker;
+import io.fleetpulse.schemas.FleetSerdes;
+import io.fleetpulse.schemas.JournalEntry;
+import io.fleetpulse.schemas.TopicProvisioner;
+import io.fleetpulse.schemas.Topics;
+import io.fleetpulse.streams.FleetStreams;
+import io.fleetpulse.streams.StreamsSettings;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * What api tests run against: the real topology on the shared broker and an {@link ApiServer} in
+ * front of it, with the metrics wiring of production. Tests write journal entries straight to the
+ * unit topics, as the collector would.
+ */
+public final class ApiStack implements AutoCloseable {
+
+  public static final int PARTITIONS = 2;
+  private static final HttpClient http = HttpClient.newHttpClient();
+
+  private final EmbeddedKafkaBroker kafka;
+  private final FleetStreams streams;
+  private final Vertx vertx;
+  private final ApiServer api;
+  private final PrometheusMeterRegistry metrics;
+
+  private ApiStack(EmbeddedKafkaBroker kafka, FleetStreams streams, Vertx vertx, ApiServer api, PrometheusMeterRegistry metrics) {
+    this.kafka = kafka;
+    this.streams = streams;
+    this.vertx = vertx;
+    this.api = api;
+    this.metrics = metrics;
+  }
+
+  /** A single api instance without authentication. */
+  public static ApiStack start(EmbeddedKafkaBroker kafka, Path stateDir, String applicationId) {
+    return start(kafka, stateDir, applicationId, ApiSettings.open("127.0.0.1", 0), streams -> new Readiness());
+  }
+
+  /**
+   * An api instance with these settings; its streams advertise {@code settings.advertised()} to the
+   * other instances of {@code applicationId}.
+   */
+  public static ApiStack start(EmbeddedKafkaBroker kafka, Path stateDir, String applicationId, ApiSettings settings,
+                               Function<FleetStreams, Readiness> readiness) {
+    provisionTopics(kafka);
+    StreamsSettings streamsSettings = StreamsSettings.of(kafka.bootstrapServers(), applicationId, stateDir);
+    if (settings.advertised() != null) {
+      streamsSettings = streamsSettings.withOverrides(
+          Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG, settings.advertised().host() + ":" + settings.advertised().port()));
+    }
+    FleetStreams streams = new FleetStreams(streamsSettings);
+    PrometheusMeterRegistry metrics = MetricsRegistry.create();
+    MetricsRegistry.bindStreams(metrics, streams.kafkaStreams());
+    streams.start();
+    Vertx vertx = MetricsRegistry.vertx(metrics);
+    ApiServer api = new ApiServer(settings, streams.kafkaStreams(), readiness.apply(streams), metrics);
+    vertx.deployVerticle(api).await();
+    return new ApiStack(kafka, streams, vertx, api, metrics);
+  }
+
+  public static void provisionTopics(EmbeddedKafkaBroker kafka) {
+    try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+      new TopicProvisioner(PARTITIONS, (short) 1).provision(admin);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public FleetStreams streams() {
+    return streams;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public ApiServer api() {
+    return api;
+  }
+
+  public PrometheusMeterRegistry metrics() {
+    return metrics;
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + api.port();
+  }
+
+  public HttpResponse<String> get(String path) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Writes entries to their unit topics, keyed by device, as the collector does. */
+  public void write(JournalEntry... entries) throws Exception {
+    try (KafkaProducer<String, JournalEntry> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+        new StringSerializer(), FleetSerdes.journalEntry().serializer())) {
+      for (JournalEntry entry : entries) {
+        producer.send(new ProducerRecord<>(Topics.journalTopicFor(entry.getUnit()), entry.getDeviceUuid(), entry)).get();
+      }
+    }
+  }
+
+  /** systemd reporting a SIGKILL of balenad, at device time {@code at}. */
+  public static JournalEntry engineKilled(String device, String fleet, Instant at) {
+    return entry(device, fleet, "balena.service", "systemd", 1, "balena.service: Main process exited, code=killed, status=9/KILL", at);
+  }
+
+  /** chrony choosing an NTP server: a healthy device's sign of life. */
+  public static JournalEntry chronySelected(String device, String fleet, Instant at) {
+    return entry(device, fleet, "chronyd.service", "chronyd", 702, "Selected source 85.199.214.100", at);
+  }
+
+  private static JournalEntry entry(String device, String fleet, String unit, String identifier, int pid, String message, Instant at) {
+    return JournalEntry.newBuilder().setDeviceUuid(device).setFleet(fleet).setUnit(unit).setSyslogIdentifier(identifier).setPid(pid)
+        .setRealtimeUs(at.toEpochMilli() * 1000).setMessage(message).setReceivedAt(Instant.now()).build();
+  }
+
+  @Override
+  public void close() {
+    vertx.close().await();
+    streams.close();
+  }
+}
