@@ -36,7 +36,7 @@ public final class AllInOne implements AutoCloseable {
     this.config = config;
     try {
       this.collector = new CollectorRole(config);
-      this.api = new ApiRole(config);
+      this.api = new ApiRole(config, System.getenv());
     } catch (RuntimeException invalid) {
       vertx.close().await();
       throw invalid;

@@ -42,13 +42,17 @@ public final class ApiRole implements AutoCloseable {
   private String deploymentId;
   private Notifiers notifiers;
 
-  /** Checks the API's configuration (bind policy, tokens, notifier routes); nothing is started yet. */
-  public ApiRole(FleetpulseConfig config) {
+  /**
+   * Checks the API's configuration (bind policy, tokens, notifier routes); nothing is started yet.
+   *
+   * @param env the process environment, where notifier routes find their {@code ${NAME}} values
+   */
+  public ApiRole(FleetpulseConfig config, Map<String, String> env) {
     FleetpulseConfig.Api api = config.api();
     this.apiSettings = ApiSection.settings(api, api.port() == 0 ? FreePort.find() : api.port());
     BindPolicy.requireLoopbackUnlessAuthenticated("API", api.host(),
         apiSettings.tokens().isEmpty() ? null : "bearer tokens", "configure api.tokens (./fleetpulse token makes one)");
-    this.routes = NotifyRoutes.of(config.notifications().routes(), System.getenv());
+    this.routes = NotifyRoutes.of(config.notifications().routes(), env);
     this.config = config;
   }
 

@@ -41,7 +41,7 @@ public final class StandaloneRole implements AutoCloseable {
     this.context = new RoleContext(config.kafka().bootstrap(), MetricsRegistry.vertx(metrics), metrics);
     try {
       this.collector = kind == Kind.COLLECTOR ? new CollectorRole(config) : null;
-      this.api = kind == Kind.API ? new ApiRole(config) : null;
+      this.api = kind == Kind.API ? new ApiRole(config, System.getenv()) : null;
     } catch (RuntimeException invalid) {
       context.vertx().close().await();
       throw invalid;

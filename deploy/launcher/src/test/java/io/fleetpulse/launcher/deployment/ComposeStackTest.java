@@ -74,7 +74,7 @@ class ComposeStackTest {
         new CollectorRole(config);
         assertThat(config.collector().host()).isEqualTo("0.0.0.0");
       } else {
-        new ApiRole(config);
+        new ApiRole(config, env);
         assertThat(config.api().advertisedHost()).as("advertised host of %s", name).isEqualTo(name).isEqualTo(service.get("hostname"));
         assertThat(config.streams().standbyReplicas()).isEqualTo(1);
         assertThat(config.api().tokens()).as("Grafana's token is accepted by %s", name)
