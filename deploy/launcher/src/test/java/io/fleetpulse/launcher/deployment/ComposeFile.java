@@ -12,7 +12,7 @@ import org.yaml.snakeyaml.Yaml;
  * compose.yaml as Docker Compose reads it: anchors and merge keys resolved (SnakeYAML does both), bind
  * mounts resolved against the compose file's folder.
  */
-final class ComposeFile {
+public final class ComposeFile {
 
   /** A bind mount: {@code source} on the host, {@code target} in the container. */
   record Mount(Path source, String target) {}
@@ -20,7 +20,7 @@ final class ComposeFile {
   private final Map<String, Map<String, Object>> services;
 
   @SuppressWarnings("unchecked")
-  ComposeFile(Path file) {
+  public ComposeFile(Path file) {
     Map<String, Object> document = new Yaml().load(RepositoryFiles.read(file));
     this.services = new LinkedHashMap<>((Map<String, Map<String, Object>>) document.get("services"));
   }
@@ -29,7 +29,7 @@ final class ComposeFile {
     return services;
   }
 
-  Map<String, Object> service(String name) {
+  public Map<String, Object> service(String name) {
     Map<String, Object> service = services.get(name);
     if (service == null) {
       throw new AssertionError("compose.yaml has no service " + name + "; it has " + services.keySet());

@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** The deployment artefacts in the repository, found from wherever Maven runs the tests. */
-final class RepositoryFiles {
+public final class RepositoryFiles {
 
   static final Path ROOT = findRoot();
   static final Path COMPOSE_DIR = ROOT.resolve("deploy/compose");
-  static final Path COMPOSE_FILE = COMPOSE_DIR.resolve("compose.yaml");
+  public static final Path COMPOSE_FILE = COMPOSE_DIR.resolve("compose.yaml");
   static final Path DOCKERFILE = ROOT.resolve("deploy/docker/Dockerfile");
   static final Path CHART = ROOT.resolve("helm/fleetpulse");
   static final Path RULES_DIR = CHART.resolve("files/prometheus");
