@@ -7,10 +7,16 @@ import io.fleetpulse.launcher.config.ConfigLoader;
 import io.fleetpulse.launcher.config.FleetpulseConfig;
 import io.fleetpulse.launcher.role.ApiRole;
 import io.fleetpulse.launcher.role.CollectorRole;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +33,29 @@ class ComposeStackTest {
   void everyFileTheStackMountsExists() {
     compose.services().keySet().forEach(service -> compose.bindMounts(service).forEach(mount ->
         assertThat(mount.source()).as("%s mounts %s at %s", service, mount.source(), mount.target()).exists()));
+  }
+
+  /** Prometheus targets, Alertmanager webhooks, notifier routes, Grafana data sources: each names a service of the stack. */
+  @Test
+  void everyAddressInTheMountedConfigurationIsAServiceOfTheStack() throws IOException {
+    Pattern address = Pattern.compile("(?:https?://|[\"'])([a-z][a-z0-9-]*):(\\d+)");
+    List<String> found = new ArrayList<>();
+    for (String service : compose.services().keySet()) {
+      for (ComposeFile.Mount mount : compose.bindMounts(service)) {
+        try (Stream<Path> files = Files.walk(mount.source())) {
+          for (Path file : files.filter(Files::isRegularFile).toList()) {
+            Matcher matcher = address.matcher(RepositoryFiles.read(file));
+            while (matcher.find()) {
+              found.add(matcher.group(1));
+              if (!matcher.group(1).equals("localhost")) {
+                assertThat(compose.services()).as("%s in %s", matcher.group(), file.getFileName()).containsKey(matcher.group(1));
+              }
+            }
+          }
+        }
+      }
+    }
+    assertThat(found).as("addresses in the mounted configuration").contains("collector", "api-0", "api-1", "alertmanager", "webhook", "prometheus");
   }
 
   @Test
