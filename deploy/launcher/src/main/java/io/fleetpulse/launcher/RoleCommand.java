@@ -1,5 +1,6 @@
 package io.fleetpulse.launcher;
 
+import io.fleetpulse.launcher.config.FleetpulseConfig;
 import io.fleetpulse.launcher.role.StandaloneRole;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,12 @@ abstract class RoleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    StandaloneRole role = new StandaloneRole(kind, config());
+    return Foreground.run(role::start, role::close);
+  }
+
+  /** The configuration layers with this command's flags on top. */
+  FleetpulseConfig config() {
     List<String> flags = new ArrayList<>();
     if (bootstrapServers != null) {
       flags.add("kafka.bootstrap=" + bootstrapServers);
@@ -38,8 +45,7 @@ abstract class RoleCommand implements Callable<Integer> {
     if (port != null) {
       flags.add(portKey + "=" + port);
     }
-    StandaloneRole role = new StandaloneRole(kind, options.load(flags));
-    return Foreground.run(role::start, role::close);
+    return options.load(flags);
   }
 
   @Command(
