@@ -52,6 +52,7 @@ class HelmChartTest {
     assertThat(api.at("/spec/serviceName").asText()).isEqualTo("fp-fleetpulse-api-headless");
     assertThat(api.at("/spec/volumeClaimTemplates/0/spec/resources/requests/storage").asText()).isEqualTo("10Gi");
     assertThat(container(api).at("/readinessProbe/httpGet/path").asText()).isEqualTo("/readyz");
+    assertThat(container(api).at("/readinessProbe/failureThreshold").asInt()).as("rebalances are tolerated").isGreaterThanOrEqualTo(6);
     assertThat(env(container(api)).get("FLEETPULSE_API_ADVERTISED_HOST"))
         .isEqualTo("$(POD_NAME).fp-fleetpulse-api-headless.fleet.svc.cluster.local");
     assertSecuredPod(api);
