@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = FleetpulseCli.Version.class,
     description = "Fleet-health pipeline for balenaOS devices: journals in, alerts and device health out.",
-    subcommands = {RunCommand.class, SimulateCommand.class, TokenCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, RoleCommand.Collector.class, RoleCommand.Api.class, SimulateCommand.class, TokenCommand.class,
+        CommandLine.HelpCommand.class})
 public final class FleetpulseCli {
 
   public static void main(String[] args) {

@@ -1,14 +1,11 @@
 package io.fleetpulse.launcher;
 
 import io.fleetpulse.launcher.allinone.AllInOne;
-import io.fleetpulse.launcher.config.ConfigLoader;
-import io.fleetpulse.launcher.config.FleetpulseConfig;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code fleetpulse run}: the all-in-one stack on an embedded Kafka broker, until SIGTERM or Ctrl-C. */
@@ -25,11 +22,8 @@ import picocli.CommandLine.Option;
         ""})
 final class RunCommand implements Callable<Integer> {
 
-  @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (see README, Configuration)")
-  Path configFile;
-
-  @Option(names = "--set", paramLabel = "PATH=VALUE", description = "Override one setting, e.g. --set kafka.partitions=12 (repeatable)")
-  List<String> sets = new ArrayList<>();
+  @Mixin
+  ConfigOptions options;
 
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Where Kafka logs and streams state live (default ./data)")
   String dataDir;
@@ -45,20 +39,12 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    FleetpulseConfig config = new ConfigLoader().load(configFile, System.getenv(), flags());
-    AllInOne fleetpulse = new AllInOne(config);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      fleetpulse.close();
-      stopped.countDown();
-    }, "fleetpulse-shutdown"));
-    fleetpulse.start();
-    stopped.await();
-    return 0;
+    AllInOne fleetpulse = new AllInOne(options.load(flags()));
+    return Foreground.run(fleetpulse::start, fleetpulse::close);
   }
 
   private List<String> flags() {
-    List<String> flags = new ArrayList<>(sets);
+    List<String> flags = new ArrayList<>();
     if (dataDir != null) {
       flags.add("dataDir=" + dataDir);
     }

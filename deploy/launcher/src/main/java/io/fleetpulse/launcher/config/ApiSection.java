@@ -23,9 +23,14 @@ public final class ApiSection {
       }
       return token(token.name(), role, token.sha256());
     }).toList();
-    ApiToken metrics = api.metricsTokenSha256().isEmpty() ? null : token("metrics", Role.VIEWER, api.metricsTokenSha256());
+    ApiToken metrics = metricsToken(api);
     String advertisedHost = api.advertisedHost().isEmpty() ? api.host() : api.advertisedHost();
     return new ApiSettings(api.host(), port, tokens, metrics, new HostInfo(advertisedHost, port), api.perDeviceSeriesCap());
+  }
+
+  /** The separate scrape token of /metrics, or null when /metrics is open. */
+  public static ApiToken metricsToken(FleetpulseConfig.Api api) {
+    return api.metricsTokenSha256().isEmpty() ? null : token("metrics", Role.VIEWER, api.metricsTokenSha256());
   }
 
   private static ApiToken token(String name, Role role, String sha256) {

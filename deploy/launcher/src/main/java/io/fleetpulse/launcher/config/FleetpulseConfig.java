@@ -15,7 +15,12 @@ public record FleetpulseConfig(
   /** The embedded single-node broker of the all-in-one mode; its data lives in {@code <dataDir>/kafka}. */
   public record Embedded(int port, int controllerPort) {}
 
-  public record Collector(String host, int port, Limits limits) {}
+  /**
+   * The push endpoint. {@code behindAuthenticatingProxy} allows binding beyond loopback without built-in device
+   * authentication, for a TLS-terminating proxy that authenticates devices; {@code opsPort} serves
+   * {@code /healthz} and {@code /metrics} of the standalone collector role (in {@code run}, the API serves them).
+   */
+  public record Collector(String host, int port, boolean behindAuthenticatingProxy, int opsPort, Limits limits) {}
 
   /**
    * The REST API. {@code tokens} (file only) enable bearer authentication, which also allows binding to
@@ -33,8 +38,11 @@ public record FleetpulseConfig(
   /** Journal size limits per field, entry, request (bytes) and fields per entry. */
   public record Limits(int maxFieldBytes, int maxEntryBytes, int maxFieldsPerEntry, long maxRequestBytes) {}
 
-  /** The topology; its state lives in {@code <dataDir>/streams}. */
-  public record Streams(String applicationId, int eventRetentionDays) {}
+  /**
+   * The topology; its state lives in {@code <dataDir>/streams}. {@code standbyReplicas} keeps warm copies of
+   * each state store on other api instances, so a failover does not wait for a restore.
+   */
+  public record Streams(String applicationId, int eventRetentionDays, int standbyReplicas) {}
 
   /**
    * Alert notifiers. Routes are set in the YAML file only; a {@code url} or {@code secret} written as
@@ -53,9 +61,9 @@ public record FleetpulseConfig(
         "./data",
         new Kafka("", 6, (short) 1, 10),
         new Embedded(9092, 9093),
-        new Collector("127.0.0.1", 19532, new Limits(64 * 1024, 256 * 1024, 256, 64L * 1024 * 1024)),
+        new Collector("127.0.0.1", 19532, false, 19533, new Limits(64 * 1024, 256 * 1024, 256, 64L * 1024 * 1024)),
         new Api("127.0.0.1", 8080, "", java.util.List.of(), "", 1000),
-        new Streams("fleetpulse", 14),
+        new Streams("fleetpulse", 14, 0),
         new Notifications("", java.util.List.of(), 8, 60));
   }
 }

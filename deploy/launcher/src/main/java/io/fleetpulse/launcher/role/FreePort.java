@@ -1,4 +1,4 @@
-package io.fleetpulse.launcher.allinone;
+package io.fleetpulse.launcher.role;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,0 +1,117 @@
+package io.fleetpulse.launcher.role;
+
+import io.fleetpulse.api.ApiServer;
+import io.fleetpulse.api.ApiSettings;
+import io.fleetpulse.api.health.Readiness;
+import io.fleetpulse.api.metrics.MetricsRegistry;
+import io.fleetpulse.api.notify.Notifiers;
+import io.fleetpulse.api.notify.NotifyRoute;
+import io.fleetpulse.api.notify.NotifySettings;
+import io.fleetpulse.api.notify.RetryPolicy;
+import io.fleetpulse.launcher.config.ApiSection;
+import io.fleetpulse.launcher.config.BindPolicy;
+import io.fleetpulse.launcher.config.FleetpulseConfig;
+import io.fleetpulse.launcher.config.NotifyRoutes;
+import io.fleetpulse.streams.FleetStreams;
+import io.fleetpulse.streams.StreamsSettings;
+import io.fleetpulse.streams.detect.DetectionSettings;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The api role: the streams topology (whose state stores it queries), the REST API in front of it, and
+ * the alert notifiers. Several instances share the work by partitions and forward each device query to
+ * the instance that owns the device, found through Kafka Streams' {@code application.server}.
+ */
+public final class ApiRole implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiRole.class);
+
+  private final FleetpulseConfig config;
+  private final ApiSettings apiSettings;
+  private final List<NotifyRoute> routes;
+  private RoleContext context;
+  private FleetStreams streams;
+  private KafkaStreamsMetrics streamsMetrics;
+  private ApiServer apiServer;
+  private String deploymentId;
+  private Notifiers notifiers;
+
+  /**
+   * Checks the API's configuration (bind policy, tokens, notifier routes); nothing is started yet.
+   *
+   * @param env the process environment, where notifier routes find their {@code ${NAME}} values
+   */
+  public ApiRole(FleetpulseConfig config, Map<String, String> env) {
+    FleetpulseConfig.Api api = config.api();
+    this.apiSettings = ApiSection.settings(api, api.port() == 0 ? FreePort.find() : api.port());
+    BindPolicy.requireLoopbackUnlessAuthenticated("API", api.host(),
+        apiSettings.tokens().isEmpty() ? null : "bearer tokens", "configure api.tokens (./fleetpulse token makes one)");
+    this.routes = NotifyRoutes.of(config.notifications().routes(), env);
+    this.config = config;
+  }
+
+  /**
+   * Starts the streams, then the API, then the notifiers; returns once the API listens.
+   *
+   * @param readiness what else must be up before /readyz answers 200 (the streams are added here)
+   */
+  public ApiRole start(RoleContext context, Readiness readiness) {
+    this.context = context;
+    Path stateDir = Path.of(config.dataDir()).resolve("streams");
+    log.info("Starting streams (state in {})", stateDir.toAbsolutePath());
+    streams = new FleetStreams(new StreamsSettings(context.bootstrap(), config.streams().applicationId(), stateDir,
+        config.kafka().replication(), Duration.ofDays(config.streams().eventRetentionDays()), Duration.ofDays(14),
+        DetectionSettings.defaults(),
+        Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG, apiSettings.advertised().host() + ":" + apiSettings.advertised().port(),
+            StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.streams().standbyReplicas())));
+    streamsMetrics = MetricsRegistry.bindStreams(context.metrics(), streams.kafkaStreams());
+    streams.start();
+
+    log.info("Starting API on {}:{}", config.api().host(), apiSettings.port());
+    apiServer = new ApiServer(apiSettings, streams.kafkaStreams(), readiness.require("streams", streams::isRunning), context.metrics());
+    deploymentId = context.vertx().deployVerticle(apiServer).await();
+
+    FleetpulseConfig.Notifications notify = config.notifications();
+    String publicUrl = notify.publicUrl().isEmpty() ? "http://" + config.api().host() + ":" + apiServer.port() : notify.publicUrl();
+    notifiers = new Notifiers(new NotifySettings(context.bootstrap(), publicUrl, routes,
+        new RetryPolicy(notify.maxAttempts(), Duration.ofSeconds(1), Duration.ofMinutes(1)),
+        Duration.ofSeconds(notify.resendIntervalSeconds())), context.metrics()).start();
+    return this;
+  }
+
+  public int port() {
+    return apiServer.port();
+  }
+
+  public boolean isRunning() {
+    return streams != null && streams.isRunning();
+  }
+
+  /** Notifiers first (an alert mid-retry stays uncommitted), then no new requests, then the streams commit. */
+  @Override
+  public void close() {
+    if (notifiers != null) {
+      try {
+        notifiers.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (deploymentId != null) {
+      context.vertx().undeploy(deploymentId).await();
+    }
+    if (streamsMetrics != null) {
+      streamsMetrics.close();
+    }
+    if (streams != null) {
+      streams.close();
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package io.fleetpulse.launcher.deployment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import io.fleetpulse.launcher.config.ConfigLoader;
+import io.fleetpulse.launcher.config.FleetpulseConfig;
+import io.fleetpulse.launcher.role.ApiRole;
+import io.fleetpulse.launcher.role.CollectorRole;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Helm chart through helm itself (helm-java): lint, and the objects rendered with default and production values. */
+class HelmChartTest {
+
+  private static final Path PRODUCTION_VALUES = RepositoryFiles.CHART.resolve("ci/production-values.yaml");
+  private static final ObjectMapper yaml = new YAMLMapper();
+
+  @Test
+  void lintPasses() {
+    LintResult lint = new Helm(RepositoryFiles.CHART).lint().strict().call();
+    assertThat(lint.isFailed()).as("helm lint: %s", lint.getMessages()).isFalse();
+  }
+
+  @Test
+  void defaultValuesRenderTheRolesWithSafeDefaults() throws IOException {
+    Rendered chart = render(template -> template);
+
+    assertThat(chart.kinds()).containsExactlyInAnyOrder("ConfigMap", "Secret", "Deployment", "StatefulSet",
+        "Service", "Service", "Service", "PodDisruptionBudget", "PodDisruptionBudget");
+    JsonNode collector = chart.one("Deployment", "fp-fleetpulse-collector");
+    assertThat(container(collector).get("args").toString()).isEqualTo("[\"collector\"]");
+    assertThat(container(collector).at("/readinessProbe/httpGet/path").asText()).isEqualTo("/healthz");
+    assertSecuredPod(collector);
+
+    JsonNode api = chart.one("StatefulSet", "fp-fleetpulse-api");
+    assertThat(api.at("/spec/serviceName").asText()).isEqualTo("fp-fleetpulse-api-headless");
+    assertThat(api.at("/spec/volumeClaimTemplates/0/spec/resources/requests/storage").asText()).isEqualTo("10Gi");
+    assertThat(container(api).at("/readinessProbe/httpGet/path").asText()).isEqualTo("/readyz");
+    assertThat(container(api).at("/readinessProbe/failureThreshold").asInt()).as("rebalances are tolerated").isGreaterThanOrEqualTo(6);
+    assertThat(env(container(api)).get("FLEETPULSE_API_ADVERTISED_HOST"))
+        .isEqualTo("$(POD_NAME).fp-fleetpulse-api-headless.fleet.svc.cluster.local");
+    assertSecuredPod(api);
+    assertThat(chart.one("Service", "fp-fleetpulse-api-headless").at("/spec/clusterIP").asText()).isEqualTo("None");
+    assertThat(chart.kinds()).doesNotContain("ServiceMonitor", "PrometheusRule");
+  }
+
+  @Test
+  void productionValuesAddMonitoringAndAConfigurationTheRolesAccept() throws IOException {
+    Rendered chart = render(template -> template.withValuesFile(PRODUCTION_VALUES));
+
+    assertThat(chart.kinds()).contains("ServiceMonitor", "PrometheusRule");
+    JsonNode api = chart.one("StatefulSet", "fp-fleetpulse-api");
+    assertThat(api.at("/spec/replicas").asInt()).isEqualTo(4);
+    assertThat(container(api).get("image").asText()).isEqualTo("registry.example.com/fleetpulse/api:0.1.0");
+    assertThat(container(api).at("/envFrom/1/secretRef/name").asText()).isEqualTo("fleetpulse-notifier-secrets");
+
+    // The same rules as compose, and every ServiceMonitor adds the `component` label they select on.
+    JsonNode rules = chart.one("PrometheusRule", "fp-fleetpulse");
+    JsonNode rulesFile = yaml.readTree(RepositoryFiles.RULES_DIR.resolve("fleetpulse-rules.yml").toFile());
+    assertThat(rules.at("/spec/groups")).isEqualTo(rulesFile.get("groups"));
+    for (String component : List.of("collector", "api")) {
+      JsonNode monitor = chart.one("ServiceMonitor", "fp-fleetpulse-" + component);
+      assertThat(monitor.at("/spec/endpoints/0/relabelings/0/replacement").asText()).isEqualTo(component);
+      assertThat(monitor.at("/spec/endpoints/0/authorization/credentials/name").asText()).isEqualTo("fleetpulse-metrics-token");
+    }
+
+    // What the pods will read: the ConfigMap's environment and the Secret's file, loaded by the real loader.
+    Map<String, String> podEnv = new HashMap<>();
+    chart.one("ConfigMap", "fp-fleetpulse-env").get("data").fields().forEachRemaining(entry -> podEnv.put(entry.getKey(), entry.getValue().asText()));
+    podEnv.put("FLEETPULSE_API_ADVERTISED_HOST", "fp-fleetpulse-api-0.fp-fleetpulse-api-headless.fleet.svc.cluster.local");
+    podEnv.put("SLACK_WEBHOOK_URL", "https://hooks.slack.example/T000/B000/XXXX");
+    Path configFile = Files.createTempFile("fleetpulse", ".yaml");
+    try {
+      Files.writeString(configFile, chart.one("Secret", "fp-fleetpulse-config").at("/stringData/fleetpulse.yaml").asText());
+      FleetpulseConfig config = new ConfigLoader().load(configFile, podEnv, List.of());
+      assertThat(config.kafka().partitions()).isEqualTo(24);
+      assertThat(config.api().tokens()).hasSize(2);
+      assertThat(config.streams().standbyReplicas()).isEqualTo(1);
+      assertThat(config.notifications().routes()).hasSize(2);
+      new CollectorRole(config);
+      new ApiRole(config, podEnv);
+    } finally {
+      Files.delete(configFile);
+    }
+  }
+
+  @Test
+  void theSchemaRefusesValuesThatCannotWork(@TempDir Path dir) throws IOException {
+    Path badToken = dir.resolve("bad.yaml");
+    Files.writeString(badToken, """
+        api:
+          tokens:
+            - {name: alice, role: owner, sha256: abc}
+        """);
+    assertThatThrownBy(() -> render(template -> template.withValuesFile(badToken)))
+        .hasMessageContaining("role").hasMessageContaining("sha256");
+    Path typo = dir.resolve("typo.yaml");
+    Files.writeString(typo, "kafak:\n  bootstrap: kafka:9092\n");
+    assertThatThrownBy(() -> render(template -> template.withValuesFile(typo))).hasMessageContaining("kafak");
+  }
+
+  private static void assertSecuredPod(JsonNode workload) {
+    JsonNode pod = workload.at("/spec/template/spec");
+    assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
+    assertThat(pod.at("/securityContext/runAsUser").asInt()).isEqualTo(10001);
+    assertThat(pod.at("/automountServiceAccountToken").asBoolean(true)).isFalse();
+    JsonNode container = container(workload);
+    assertThat(container.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
+    assertThat(container.at("/securityContext/allowPrivilegeEscalation").asBoolean(true)).isFalse();
+    assertThat(container.at("/securityContext/capabilities/drop/0").asText()).isEqualTo("ALL");
+    assertThat(container.at("/resources/limits/memory").asText()).isNotEmpty();
+    List<String> mounts = new ArrayList<>();
+    container.get("volumeMounts").forEach(mount -> mounts.add(mount.get("mountPath").asText()));
+    assertThat(mounts).as("writable paths on a read-only root").contains("/tmp", "/var/lib/fleetpulse");
+  }
+
+  private static JsonNode container(JsonNode workload) {
+    return workload.at("/spec/template/spec/containers/0");
+  }
+
+  private static Map<String, String> env(JsonNode container) {
+    Map<String, String> env = new HashMap<>();
+    container.get("env").forEach(variable -> env.put(variable.get("name").asText(), variable.path("value").asText()));
+    return env;
+  }
+
+  private static Rendered render(UnaryOperator<TemplateCommand> values) throws IOException {
+    String manifest = values.apply(new Helm(RepositoryFiles.CHART).template().withName("fp").withNamespace("fleet")).call();
+    List<JsonNode> objects = new ArrayList<>();
+    try (var parser = new YAMLFactory().createParser(manifest)) {
+      yaml.readValues(parser, JsonNode.class).forEachRemaining(node -> {
+        if (node != null && !node.isNull() && !node.isMissingNode()) {
+          objects.add(node);
+        }
+      });
+    }
+    return new Rendered(objects);
+  }
+
+  /** The objects a template run produced. */
+  private record Rendered(List<JsonNode> objects) {
+
+    List<String> kinds() {
+      return objects.stream().map(object -> object.get("kind").asText()).toList();
+    }
+
+    JsonNode one(String kind, String name) {
+      List<JsonNode> found = objects.stream()
+          .filter(object -> object.get("kind").asText().equals(kind) && object.at("/metadata/name").asText().equals(name))
+          .toList();
+      assertThat(found).as("%s %s among %s", kind, name, kinds()).hasSize(1);
+      return found.get(0);
+    }
+  }
+}
