@@ -14,7 +14,6 @@ import io.fleetpulse.launcher.config.FleetpulseConfig;
 import io.fleetpulse.schemas.TopicProvisioner;
 import io.fleetpulse.streams.FleetStreams;
 import io.fleetpulse.streams.StreamsSettings;
-import io.fleetpulse.streams.detect.DetectionSettings;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,8 +60,8 @@ public final class AllInOne implements AutoCloseable {
 
     log.info("[2/4] Starting streams (state in {})", dataDir.resolve("streams").toAbsolutePath());
     streams = new FleetStreams(new StreamsSettings(bootstrap, config.streams().applicationId(), dataDir.resolve("streams"),
-        config.kafka().replication(), Duration.ofDays(config.streams().eventRetentionDays()), Duration.ofDays(14),
-        DetectionSettings.defaults(), Map.of()));
+        config.kafka().replication(), Duration.ofDays(config.streams().eventRetentionDays()),
+        Duration.ofDays(config.streams().healthHistoryDays()), config.streams().detection().settings(), Map.of()));
     streams.start();
 
     vertx = Vertx.vertx();
