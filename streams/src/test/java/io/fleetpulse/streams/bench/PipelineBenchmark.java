@@ -41,9 +41,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * in the same run (the ceiling); then end-to-end latency from an entry's produce acknowledgement (the
  * collector's "push accepted") to its alert on {@code fleet.alerts}, at a steady rate.
  *
- * <p>Run: {@code mvn -B -q test-compile -pl streams -am && mvn -B -q -pl streams
- * org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.classpathScope=test
- * -Dexec.mainClass=io.fleetpulse.streams.bench.PipelineBenchmark [-Dexec.args="ENTRIES RATE SECONDS"]}
+ * <p>Run from the repository root (arguments: entries, steady rate, seconds, commit interval ms):
+ * <pre>
+ * mvn -B -q test-compile -pl streams -am
+ * mvn -B -q -pl streams dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/cp.txt
+ * java -Xmx2g -cp streams/target/test-classes:streams/target/classes:$(cat /tmp/cp.txt) \
+ *     io.fleetpulse.streams.bench.PipelineBenchmark 300000 20000 20 200
+ * </pre>
  */
 public final class PipelineBenchmark {
 
@@ -54,6 +58,8 @@ public final class PipelineBenchmark {
     int entries = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     int rate = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+    // fleetpulse commits every 200 ms so events reach the API quickly; a longer interval trades that for throughput.
+    int commitMs = args.length > 3 ? Integer.parseInt(args[3]) : 200;
     Path dir = Files.createTempDirectory("fleetpulse-bench");
     try (EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker(EmbeddedKafkaBroker.Settings.of(dir.resolve("kafka"))).start();
         Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
@@ -82,8 +88,8 @@ public final class PipelineBenchmark {
       System.out.printf("pre-loaded %,d entries from %,d devices on %d partitions%n", entries, DEVICES, PARTITIONS);
 
       double rawRate = rawRead(kafka, entries);
-      double pipelineRate = pipeline(kafka, admin, dir.resolve("streams-throughput"), entries);
-      List<Long> latencies = latency(kafka, dir.resolve("streams-latency"), traffic, rate, seconds);
+      double pipelineRate = pipeline(kafka, admin, dir.resolve("streams-throughput"), entries, commitMs);
+      List<Long> latencies = latency(kafka, dir.resolve("streams-latency"), traffic, rate, seconds, commitMs);
 
       Collections.sort(latencies);
       long p50 = latencies.get(latencies.size() / 2);
@@ -121,11 +127,11 @@ public final class PipelineBenchmark {
   }
 
   /** The topology from RUNNING until its committed offsets reach the end of every journal partition. */
-  private static double pipeline(EmbeddedKafkaBroker kafka, Admin admin, Path stateDir, int entries) throws Exception {
+  private static double pipeline(EmbeddedKafkaBroker kafka, Admin admin, Path stateDir, int entries, int commitMs) throws Exception {
     String applicationId = "bench-pipeline";
     Map<TopicPartition, Long> ends = endOffsets(admin);
     try (FleetStreams streams = new FleetStreams(StreamsSettings.of(kafka.bootstrapServers(), applicationId, stateDir)
-        .withOverrides(Map.of("num.stream.threads", 2)))) {
+        .withOverrides(Map.of("num.stream.threads", 2, "commit.interval.ms", commitMs)))) {
       streams.start();
       while (!streams.isRunning()) {
         Thread.sleep(10);
@@ -135,7 +141,8 @@ public final class PipelineBenchmark {
         Thread.sleep(100);
       }
       double rate = entries / ((System.nanoTime() - began) / 1e9);
-      System.out.printf("fleetpulse topology (exactly_once_v2, 2 threads): %,d entries at %,.0f entries/s%n", entries, rate);
+      System.out.printf("fleetpulse topology (exactly_once_v2, 2 threads, commit every %d ms): %,d entries at %,.0f entries/s%n",
+          commitMs, entries, rate);
       return rate;
     }
   }
@@ -145,12 +152,13 @@ public final class PipelineBenchmark {
    * twice, 30 s apart (device time), and the time from the second kill's acknowledgement to its
    * CRASHLOOP on fleet.alerts is one latency sample.
    */
-  private static List<Long> latency(EmbeddedKafkaBroker kafka, Path stateDir, FleetTraffic traffic, int rate, int seconds) throws Exception {
+  private static List<Long> latency(EmbeddedKafkaBroker kafka, Path stateDir, FleetTraffic traffic, int rate, int seconds, int commitMs)
+      throws Exception {
     Map<String, Long> ackedAt = new ConcurrentHashMap<>();
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
     // This instance starts at the end of the pre-loaded topics: it measures steady state, not catching up.
     try (FleetStreams streams = new FleetStreams(StreamsSettings.of(kafka.bootstrapServers(), "bench-latency", stateDir)
-            .withOverrides(Map.of("consumer.auto.offset.reset", "latest")));
+            .withOverrides(Map.of("consumer.auto.offset.reset", "latest", "commit.interval.ms", commitMs)));
         KafkaConsumer<String, Alert> alerts = new KafkaConsumer<>(Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
             ConsumerConfig.GROUP_ID_CONFIG, "bench-alerts",
@@ -247,6 +255,10 @@ public final class PipelineBenchmark {
     return new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
         ProducerConfig.ACKS_CONFIG, "all",
+        // The idempotent producer got stuck in OUT_OF_ORDER_SEQUENCE_NUMBER retries on freshly created
+        // partitions here; one request in flight keeps order without it, and the loaded count is checked.
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
         // A loaded 2-core machine answers slowly; a batch must not expire while it waits.
         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 120_000,
         ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000,
