@@ -77,8 +77,9 @@ public final class FleetTopology {
     topology.addSink(HEALTH_SINK, Topics.HEALTH, keys, FleetSerdes.deviceHealth().serializer(),
         JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS);
 
+    // Read and written for every entry: the cache keeps that in memory between commits.
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DeviceClocks.STORE),
-        Serdes.String(), BootClock.serde()), JOURNAL_EVENTS);
+        Serdes.String(), BootClock.serde()).withCachingEnabled(), JOURNAL_EVENTS);
     topology.addStateStore(DeviceHealthStores.current(), JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS);
     topology.addStateStore(DeviceHealthStores.history(settings.healthHistory()), JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS);
     topology.addStateStore(DeviceEventsStore.builder(settings.eventRetention()), DEVICE_ALERTS);

@@ -39,10 +39,11 @@ public final class EventExtractor {
     if (entry.getMessage() == null) {
       return List.of();
     }
+    String text = MessageText.withoutPrefix(entry.getMessage());
     List<DeviceEvent> events = new ArrayList<>(1);
     Set<EventKind> seen = EnumSet.noneOf(EventKind.class);
     for (EventMatcher matcher : matchers) {
-      Optional<MatchedEvent> matched = matcher.match(entry);
+      Optional<MatchedEvent> matched = matcher.match(entry, text);
       if (matched.isEmpty() || !seen.add(matched.get().kind())) {
         continue;
       }

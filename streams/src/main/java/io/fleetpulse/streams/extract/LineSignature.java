@@ -27,11 +27,11 @@ public record LineSignature(EventKind kind, Predicate<JournalEntry> source, Patt
   }
 
   @Override
-  public Optional<MatchedEvent> match(JournalEntry entry) {
-    if (entry.getMessage() == null || !source.test(entry)) {
+  public Optional<MatchedEvent> match(JournalEntry entry, String text) {
+    if (!source.test(entry)) {
       return Optional.empty();
     }
-    Matcher m = pattern.matcher(MessageText.withoutPrefix(entry.getMessage()));
+    Matcher m = pattern.matcher(text);
     return m.find() ? Optional.of(describer.describe(entry, m)) : Optional.empty();
   }
 }

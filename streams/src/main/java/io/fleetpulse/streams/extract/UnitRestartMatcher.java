@@ -21,11 +21,12 @@ public final class UnitRestartMatcher implements EventMatcher {
       "^(?<unit>\\S+): Main process exited, code=(?<code>exited|killed|dumped), status=(?<status>\\d+)(?:/(?<name>[A-Za-z0-9_+-]+))?");
 
   @Override
-  public Optional<MatchedEvent> match(JournalEntry entry) {
-    if (!fromSystemd(entry) || entry.getMessage() == null) {
+  public Optional<MatchedEvent> match(JournalEntry entry, String text) {
+    // Only PID 1 speaks for units; an application printing the same words is not a restart.
+    if (!Signatures.SYSTEMD.test(entry)) {
       return Optional.empty();
     }
-    Matcher m = MAIN_PROCESS_EXITED.matcher(entry.getMessage());
+    Matcher m = MAIN_PROCESS_EXITED.matcher(text);
     if (!m.find()) {
       return Optional.empty();
     }
@@ -49,10 +50,5 @@ public final class UnitRestartMatcher implements EventMatcher {
         ? unit + " exited with status " + status + (clean ? " (clean)" : " (unclean)")
         : unit + " was killed by SIG" + details.get("signal") + (code.equals("dumped") ? " and dumped core" : "") + " (unclean)";
     return Optional.of(new MatchedEvent(EventKind.UNIT_RESTART, unit, summary, details));
-  }
-
-  /** Only PID 1 speaks for units; an application printing the same words is not a restart. */
-  private static boolean fromSystemd(JournalEntry entry) {
-    return "systemd".equals(entry.getSyslogIdentifier()) || Integer.valueOf(1).equals(entry.getPid());
   }
 }

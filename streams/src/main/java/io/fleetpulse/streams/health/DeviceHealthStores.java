@@ -23,7 +23,9 @@ public final class DeviceHealthStores {
   private DeviceHealthStores() {}
 
   public static StoreBuilder<KeyValueStore<String, DeviceHealth>> current() {
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CURRENT), Serdes.String(), FleetSerdes.deviceHealth());
+    // Read for every journal entry (has this check data yet?): cached.
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CURRENT), Serdes.String(), FleetSerdes.deviceHealth())
+        .withCachingEnabled();
   }
 
   public static StoreBuilder<VersionedKeyValueStore<String, DeviceHealth>> history(Duration retention) {

@@ -1,5 +1,10 @@
 package io.fleetpulse.launcher.config;
 
+import io.fleetpulse.streams.detect.DetectionSettings;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Everything an operator can configure, with its default. The YAML file mirrors this shape; every
  * key also has an environment variable ({@code FLEETPULSE_} + the path in upper snake case, e.g.
@@ -42,7 +47,79 @@ public record FleetpulseConfig(
    * The topology; its state lives in {@code <dataDir>/streams}. {@code standbyReplicas} keeps warm copies of
    * each state store on other api instances, so a failover does not wait for a restore.
    */
-  public record Streams(String applicationId, int eventRetentionDays, int standbyReplicas) {}
+  public record Streams(String applicationId, int eventRetentionDays, int healthHistoryDays, int standbyReplicas, Detection detection) {}
+
+  /**
+   * Detector thresholds (CONTRACT.md "Alert kinds"), in the units their names say. Defaults come from
+   * {@link DetectionSettings#defaults()}, so the contract's numbers live in one place.
+   */
+  public record Detection(
+      int crashloopRestarts, int crashloopWindowMinutes, int clockStepSeconds,
+      int vpnTlsFailures, int vpnTlsWindowMinutes, int causeWindowMinutes,
+      int dnsFailures, int dnsWindowMinutes,
+      int diskTrendWindowHours, int diskFullHorizonHours, int diskCriticalHorizonHours, int diskMinFreePercent,
+      int supervisorTargetStateFailures, int supervisorWindowMinutes,
+      int unreachableMinutes, int quietPeriodMinutes,
+      int fleetIncidentDevices, int fleetIncidentPercent, int fleetIncidentWindowMinutes, int fleetActiveMinutes) {
+
+    public Detection {
+      Map<String, Integer> values = new LinkedHashMap<>();
+      values.put("crashloopRestarts", crashloopRestarts);
+      values.put("crashloopWindowMinutes", crashloopWindowMinutes);
+      values.put("clockStepSeconds", clockStepSeconds);
+      values.put("vpnTlsFailures", vpnTlsFailures);
+      values.put("vpnTlsWindowMinutes", vpnTlsWindowMinutes);
+      values.put("causeWindowMinutes", causeWindowMinutes);
+      values.put("dnsFailures", dnsFailures);
+      values.put("dnsWindowMinutes", dnsWindowMinutes);
+      values.put("diskTrendWindowHours", diskTrendWindowHours);
+      values.put("diskFullHorizonHours", diskFullHorizonHours);
+      values.put("diskCriticalHorizonHours", diskCriticalHorizonHours);
+      values.put("diskMinFreePercent", diskMinFreePercent);
+      values.put("supervisorTargetStateFailures", supervisorTargetStateFailures);
+      values.put("supervisorWindowMinutes", supervisorWindowMinutes);
+      values.put("unreachableMinutes", unreachableMinutes);
+      values.put("quietPeriodMinutes", quietPeriodMinutes);
+      values.put("fleetIncidentDevices", fleetIncidentDevices);
+      values.put("fleetIncidentPercent", fleetIncidentPercent);
+      values.put("fleetIncidentWindowMinutes", fleetIncidentWindowMinutes);
+      values.put("fleetActiveMinutes", fleetActiveMinutes);
+      values.forEach((name, value) -> {
+        if (value <= 0) {
+          throw new IllegalArgumentException("streams.detection." + name + " must be positive, got " + value);
+        }
+      });
+      if (diskMinFreePercent > 100 || fleetIncidentPercent > 100) {
+        throw new IllegalArgumentException("streams.detection percentages must be at most 100");
+      }
+    }
+
+    static Detection of(DetectionSettings d) {
+      return new Detection(
+          d.crashloopRestarts(), (int) d.crashloopWindow().toMinutes(), (int) d.clockStep().toSeconds(),
+          d.vpnTlsFailures(), (int) d.vpnTlsWindow().toMinutes(), (int) d.causeWindow().toMinutes(),
+          d.dnsFailures(), (int) d.dnsWindow().toMinutes(),
+          (int) d.diskTrendWindow().toHours(), (int) d.diskFullHorizon().toHours(), (int) d.diskCriticalHorizon().toHours(),
+          (int) Math.round(d.diskMinFreeFraction() * 100),
+          d.supervisorTargetStateFailures(), (int) d.supervisorWindow().toMinutes(),
+          (int) d.unreachableAfter().toMinutes(), (int) d.quietPeriod().toMinutes(),
+          d.fleetIncidentDevices(), (int) Math.round(d.fleetIncidentShare() * 100), (int) d.fleetIncidentWindow().toMinutes(),
+          (int) d.fleetActiveWindow().toMinutes());
+    }
+
+    public DetectionSettings settings() {
+      return new DetectionSettings(
+          crashloopRestarts, Duration.ofMinutes(crashloopWindowMinutes), Duration.ofSeconds(clockStepSeconds),
+          vpnTlsFailures, Duration.ofMinutes(vpnTlsWindowMinutes), Duration.ofMinutes(causeWindowMinutes),
+          dnsFailures, Duration.ofMinutes(dnsWindowMinutes),
+          Duration.ofHours(diskTrendWindowHours), Duration.ofHours(diskFullHorizonHours), Duration.ofHours(diskCriticalHorizonHours),
+          diskMinFreePercent / 100.0,
+          supervisorTargetStateFailures, Duration.ofMinutes(supervisorWindowMinutes),
+          Duration.ofMinutes(unreachableMinutes), Duration.ofMinutes(quietPeriodMinutes),
+          fleetIncidentDevices, fleetIncidentPercent / 100.0, Duration.ofMinutes(fleetIncidentWindowMinutes),
+          Duration.ofMinutes(fleetActiveMinutes));
+    }
+  }
 
   /**
    * Alert notifiers. Routes are set in the YAML file only; a {@code url} or {@code secret} written as
@@ -63,7 +140,7 @@ public record FleetpulseConfig(
         new Embedded(9092, 9093),
         new Collector("127.0.0.1", 19532, false, 19533, new Limits(64 * 1024, 256 * 1024, 256, 64L * 1024 * 1024)),
         new Api("127.0.0.1", 8080, "", java.util.List.of(), "", 1000),
-        new Streams("fleetpulse", 14, 0),
+        new Streams("fleetpulse", 14, 14, 0, Detection.of(DetectionSettings.defaults())),
         new Notifications("", java.util.List.of(), 8, 60));
   }
 }

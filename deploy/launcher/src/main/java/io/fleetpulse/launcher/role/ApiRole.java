@@ -14,7 +14,6 @@ import io.fleetpulse.launcher.config.FleetpulseConfig;
 import io.fleetpulse.launcher.config.NotifyRoutes;
 import io.fleetpulse.streams.FleetStreams;
 import io.fleetpulse.streams.StreamsSettings;
-import io.fleetpulse.streams.detect.DetectionSettings;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,8 +66,8 @@ public final class ApiRole implements AutoCloseable {
     Path stateDir = Path.of(config.dataDir()).resolve("streams");
     log.info("Starting streams (state in {})", stateDir.toAbsolutePath());
     streams = new FleetStreams(new StreamsSettings(context.bootstrap(), config.streams().applicationId(), stateDir,
-        config.kafka().replication(), Duration.ofDays(config.streams().eventRetentionDays()), Duration.ofDays(14),
-        DetectionSettings.defaults(),
+        config.kafka().replication(), Duration.ofDays(config.streams().eventRetentionDays()),
+        Duration.ofDays(config.streams().healthHistoryDays()), config.streams().detection().settings(),
         Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG, apiSettings.advertised().host() + ":" + apiSettings.advertised().port(),
             StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.streams().standbyReplicas())));
     streamsMetrics = MetricsRegistry.bindStreams(context.metrics(), streams.kafkaStreams());

@@ -76,6 +76,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void detectionThresholdsDefaultToTheContractAndAreSettableAndChecked() {
+    FleetpulseConfig defaults = loader.load(null, Map.of(), List.of());
+    assertThat(defaults.streams().detection().settings()).isEqualTo(io.fleetpulse.streams.detect.DetectionSettings.defaults());
+
+    FleetpulseConfig tuned = loader.load(null, Map.of("FLEETPULSE_STREAMS_DETECTION_CRASHLOOP_RESTARTS", "3"),
+        List.of("streams.detection.fleetIncidentPercent=30"));
+    assertThat(tuned.streams().detection().settings().crashloopRestarts()).isEqualTo(3);
+    assertThat(tuned.streams().detection().settings().fleetIncidentShare()).isEqualTo(0.30);
+
+    assertThatThrownBy(() -> loader.load(null, Map.of(), List.of("streams.detection.dnsFailures=0")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("streams.detection.dnsFailures must be positive");
+  }
+
+  @Test
   void withoutAuthOnlyLoopbackBindsAreAllowed() {
     for (String loopback : List.of("127.0.0.1", "localhost", "::1")) {
       BindPolicy.requireLoopbackUnlessAuthenticated("API", loopback, null, "configure tokens");
