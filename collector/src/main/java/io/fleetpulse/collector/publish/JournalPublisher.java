@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -49,37 +50,68 @@ public final class JournalPublisher implements AutoCloseable {
 
   /** Completes when every entry is acknowledged, fails with the first error otherwise. */
   public Future<Void> publish(List<JournalEntry> entries) {
+    return deliver(entries).compose(delivery -> delivery.complete() ? Future.succeededFuture() : Future.failedFuture(delivery.error()));
+  }
+
+  /**
+   * Sends the entries and reports, once Kafka has answered for each, how many of them from the start
+   * were acknowledged without a gap: a caller that remembers what was delivered (for dedup) must not
+   * count an entry delivered after one that was lost.
+   */
+  public Future<Delivery> deliver(List<JournalEntry> entries) {
     Context context = vertx.getOrCreateContext();
-    Promise<Void> done = Promise.promise();
+    Promise<Delivery> done = Promise.promise();
     if (entries.isEmpty()) {
-      done.complete();
+      done.complete(new Delivery(0, 0, null));
       return done.future();
     }
+    AtomicIntegerArray acked = new AtomicIntegerArray(entries.size());
     AtomicInteger pending = new AtomicInteger(entries.size());
     AtomicReference<Exception> firstError = new AtomicReference<>();
     vertx.executeBlocking(() -> {
-      for (JournalEntry entry : entries) {
+      for (int i = 0; i < entries.size(); i++) {
+        JournalEntry entry = entries.get(i);
+        int index = i;
         ProducerRecord<String, JournalEntry> record = new ProducerRecord<>(
             Topics.journalTopicFor(entry.getUnit()), null, entry.getReceivedAt().toEpochMilli(),
             Topics.deviceKey(entry.getDeviceUuid()), entry);
         producer.send(record, (metadata, error) -> {
           if (error != null) {
             firstError.compareAndSet(null, error);
+          } else {
+            acked.set(index, 1);
           }
           if (pending.decrementAndGet() == 0) {
-            context.runOnContext(ignored -> {
-              if (firstError.get() == null) {
-                done.complete();
-              } else {
-                done.fail(firstError.get());
-              }
-            });
+            Delivery delivery = new Delivery(entries.size(), ackedPrefix(acked), firstError.get());
+            context.runOnContext(ignored -> done.complete(delivery));
           }
         });
       }
       return null;
-    }, false).onFailure(done::tryFail);
+    }, false).onFailure(error -> done.tryComplete(new Delivery(entries.size(), 0, error)));
     return done.future();
+  }
+
+  /**
+   * What Kafka acknowledged of one {@link #deliver} call.
+   *
+   * @param sent how many entries were sent
+   * @param ackedPrefix how many entries from the first were all acknowledged
+   * @param error the first failure, or null when every entry was acknowledged
+   */
+  public record Delivery(int sent, int ackedPrefix, Throwable error) {
+
+    public boolean complete() {
+      return error == null;
+    }
+  }
+
+  private static int ackedPrefix(AtomicIntegerArray acked) {
+    int prefix = 0;
+    while (prefix < acked.length() && acked.get(prefix) == 1) {
+      prefix++;
+    }
+    return prefix;
   }
 
   @Override

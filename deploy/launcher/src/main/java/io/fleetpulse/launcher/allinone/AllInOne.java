@@ -3,6 +3,7 @@ package io.fleetpulse.launcher.allinone;
 import io.fleetpulse.api.ApiServer;
 import io.fleetpulse.api.ApiSettings;
 import io.fleetpulse.api.health.Readiness;
+import io.fleetpulse.collector.dedup.SequenceMarkStore;
 import io.fleetpulse.collector.journal.JournalLimits;
 import io.fleetpulse.collector.publish.JournalPublisher;
 import io.fleetpulse.collector.publish.PublisherSettings;
@@ -14,6 +15,7 @@ import io.fleetpulse.launcher.config.FleetpulseConfig;
 import io.fleetpulse.schemas.TopicProvisioner;
 import io.fleetpulse.streams.FleetStreams;
 import io.fleetpulse.streams.StreamsSettings;
+import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +38,7 @@ public final class AllInOne implements AutoCloseable {
   private Vertx vertx;
   private JournalPublisher publisher;
   private FleetStreams streams;
+  private SequenceMarkStore markStore;
   private PushServer pushServer;
   private ApiServer apiServer;
 
@@ -68,9 +71,10 @@ public final class AllInOne implements AutoCloseable {
     FleetpulseConfig.Limits limits = config.collector().limits();
     publisher = new JournalPublisher(vertx, new PublisherSettings(bootstrap,
         Duration.ofSeconds(config.kafka().deliveryTimeoutSeconds()), Map.of()));
+    markStore = new SequenceMarkStore(vertx, bootstrap, Duration.ofSeconds(config.kafka().deliveryTimeoutSeconds()));
     pushServer = new PushServer(new PushSettings(config.collector().host(), config.collector().port(),
         new JournalLimits(limits.maxFieldBytes(), limits.maxEntryBytes(), limits.maxFieldsPerEntry(), limits.maxRequestBytes())),
-        publisher);
+        publisher, markStore, Metrics.globalRegistry);
     vertx.deployVerticle(pushServer).await();
 
     log.info("[4/4] Starting API on {}:{}", config.api().host(), config.api().port());
@@ -110,6 +114,9 @@ public final class AllInOne implements AutoCloseable {
     }
     if (publisher != null) {
       publisher.close();
+    }
+    if (markStore != null) {
+      markStore.close();
     }
     if (broker != null) {
       broker.close();
