@@ -171,7 +171,7 @@ final class PushRequest {
 
   /** Refuses the request because of the entry being read (numbered from 0, blank lines not counted). */
   private void refuse(MalformedEntryException e) {
-    String already = accepted + duplicates == 0 ? "" : " (the " + (accepted + duplicates) + " entries before it were accepted)";
+    String already = accepted == 0 ? "" : " (" + accepted + " entries of this request were already accepted; re-sending them is safe)";
     refuse("entry " + index + ": " + e.getMessage() + already, e.tooLarge() ? 413 : 400, e.tooLarge() ? "too_large" : "malformed");
   }
 

@@ -24,14 +24,11 @@ class ParserFuzzTest {
   private static final byte[] JSON_SEED = ("{\"__CURSOR\":\"s=a;i=1\",\"MESSAGE\":[104,105],\"F\":[\"a\",[1,2]],\"G\":null,"
       + "\"_PID\":\"12\"}").getBytes(StandardCharsets.UTF_8);
 
-  /** Bytes that mean something to one of the formats, so insertions hit the parsers' edge cases. */
-  private static final String STRUCTURAL = "\n={}[]\",0:9";
-
   @RepeatedTest(200)
   @Timeout(5)
   void exportParserSurvivesMutatedAndRandomInput(RepetitionInfo repetition) {
     Random random = new Random(repetition.getCurrentRepetition());
-    for (byte[] input : List.of(mutate(EXPORT_SEED, random), randomBytes(random))) {
+    for (byte[] input : List.of(InputMutator.mutate(EXPORT_SEED, random), InputMutator.randomBytes(random))) {
       assertThatCode(() -> {
         try {
           JournalExportParser parser = new JournalExportParser(LIMITS);
@@ -53,7 +50,7 @@ class ParserFuzzTest {
     Random random = new Random(repetition.getCurrentRepetition());
     JournalJsonParser parser = new JournalJsonParser(LIMITS);
     JournalEntryNormalizer normalizer = new JournalEntryNormalizer();
-    for (byte[] input : List.of(mutate(JSON_SEED, random), randomBytes(random))) {
+    for (byte[] input : List.of(InputMutator.mutate(JSON_SEED, random), InputMutator.randomBytes(random))) {
       assertThatCode(() -> {
         try {
           normalizer.normalize(parser.parse(input, 0, input.length), new DeviceRef("a".repeat(32), "default"),
@@ -63,34 +60,5 @@ class ParserFuzzTest {
         }
       }).doesNotThrowAnyException();
     }
-  }
-
-  /** Flips, inserts, deletes and duplicates bytes of a valid input. */
-  static byte[] mutate(byte[] seed, Random random) {
-    List<Byte> bytes = new ArrayList<>();
-    for (byte b : seed) {
-      bytes.add(b);
-    }
-    int mutations = 1 + random.nextInt(8);
-    for (int i = 0; i < mutations && !bytes.isEmpty(); i++) {
-      int at = random.nextInt(bytes.size());
-      switch (random.nextInt(4)) {
-        case 0 -> bytes.set(at, (byte) random.nextInt(256));
-        case 1 -> bytes.add(at, (byte) STRUCTURAL.charAt(random.nextInt(STRUCTURAL.length())));
-        case 2 -> bytes.remove(at);
-        default -> bytes.addAll(at, bytes.subList(at, Math.min(bytes.size(), at + random.nextInt(16))).stream().toList());
-      }
-    }
-    byte[] out = new byte[bytes.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = bytes.get(i);
-    }
-    return out;
-  }
-
-  static byte[] randomBytes(Random random) {
-    byte[] bytes = new byte[random.nextInt(600)];
-    random.nextBytes(bytes);
-    return bytes;
   }
 }

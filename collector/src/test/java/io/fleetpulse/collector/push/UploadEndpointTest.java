@@ -80,8 +80,8 @@ class UploadEndpointTest {
     byte[] json = "{\"MESSAGE\":\"a\",\"_SYSTEMD_UNIT\":\"x.service\"}\n{\"MESSAGE\":[1,2],\"F\":null}\n".getBytes(StandardCharsets.UTF_8);
     Random random = new Random(42);
     for (int i = 0; i < 40; i++) {
-      byte[] mutatedExport = io.fleetpulse.collector.journal.ParserFuzzTest.mutate(export, random);
-      byte[] mutatedJson = io.fleetpulse.collector.journal.ParserFuzzTest.mutate(json, random);
+      byte[] mutatedExport = io.fleetpulse.collector.journal.InputMutator.mutate(export, random);
+      byte[] mutatedJson = io.fleetpulse.collector.journal.InputMutator.mutate(json, random);
       assertThat(collector.post("/devices/" + uuid + "/upload", EXPORT, mutatedExport).statusCode()).isBetween(200, 499);
       assertThat(collector.post("/devices/" + uuid + "/entries", "application/x-ndjson", mutatedJson).statusCode()).isBetween(200, 499);
     }
@@ -96,13 +96,14 @@ class UploadEndpointTest {
       export.text("__CURSOR", "s=feed;i=" + Integer.toHexString(i + 1)).text("_SYSTEMD_UNIT", "os-config.service")
           .text("MESSAGE", "entry " + i).endEntry();
     }
-    export.text("MESSAGE", "no end");
+    byte[] cutShort = "MESSAGE=no newline, no end".getBytes(StandardCharsets.UTF_8);
+    byte[] body = java.nio.ByteBuffer.allocate(export.bytes().length + cutShort.length).put(export.bytes()).put(cutShort).array();
 
-    HttpResponse<String> response = collector.post("/devices/" + uuid + "/upload", EXPORT, export.bytes());
+    HttpResponse<String> response = collector.post("/devices/" + uuid + "/upload", EXPORT, body);
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.body()).contains("entry " + good + ": the body ended inside field MESSAGE")
-        .contains("the " + PushRequest.BATCH_ENTRIES + " entries before it were accepted");
+        .contains(PushRequest.BATCH_ENTRIES + " entries of this request were already accepted");
     try (TopicReader<JournalEntry> reader = new TopicReader<>(kafka, FleetSerdes.journalEntry().deserializer(), List.of(Topics.JOURNAL_PREFIX + "os-config"))) {
       assertThat(reader.drain(Duration.ofSeconds(2))).filteredOn(record -> record.key().equals(uuid)).hasSize(PushRequest.BATCH_ENTRIES);
     }
