@@ -1,80 +1,135 @@
 package io.fleetpulse.collector.dedup;
 
 import io.fleetpulse.schemas.JournalEntry;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Per device, the highest journal sequence number accepted for each sequence-number id: an entry at or
- * below it was already delivered and is a re-send (a client retrying after a 503, or an overlapping
+ * Per device, the highest journal sequence number delivered for each sequence-number id: an entry at or
+ * below it was delivered before and is a re-send (a client retrying after a 503, or an overlapping
  * {@code journalctl --since} window). Entries without a sequence number are never dropped.
  *
- * <p>Senders send in journal order (systemd-journal-upload and journalctl both do), so one number per
- * sequence-number id is enough. A device keeps the marks of its few most recent ids (a new id begins
- * when its journal is recreated, e.g. after a reflash).
+ * <p>Senders send in journal order (systemd-journal-upload and journalctl both do), so one number per id
+ * is enough, with one exception: when Kafka fails part-way through a batch, entries after the first
+ * lost one may have been delivered. The mark then stops below the lost entry and the delivered ones
+ * above it are remembered one by one (in memory), so the re-send delivers exactly the lost ones.
+ * A device keeps the marks of its few most recent ids (a new id begins when its journal is recreated).
  */
 public final class SequenceMarks {
 
   static final int IDS_PER_DEVICE = 8;
 
-  private final Map<String, Map<String, Long>> byDevice = new ConcurrentHashMap<>();
+  private final Map<String, DeviceMarks> byDevice = new ConcurrentHashMap<>();
 
   /** Marks as loaded from the store at start-up. */
   public SequenceMarks(Map<String, Map<String, Long>> initial) {
-    initial.forEach((device, marks) -> byDevice.put(device, bounded(marks)));
+    initial.forEach((device, marks) -> {
+      DeviceMarks loaded = new DeviceMarks();
+      marks.forEach((id, seqnum) -> loaded.byId.put(id, new Mark(seqnum)));
+      byDevice.put(device, loaded);
+    });
   }
 
-  /** A filter for one request of one device, starting from the device's current marks. */
+  /** A filter for one request of one device, starting from what the device has delivered so far. */
   public ResendFilter filterFor(String deviceUuid) {
-    return new ResendFilter(Map.copyOf(byDevice.getOrDefault(deviceUuid, Map.of())));
+    DeviceMarks marks = byDevice.get(deviceUuid);
+    return new ResendFilter(marks == null ? Map.of() : marks.copy());
   }
 
-  /** Records that these entries (all of one device) are in Kafka; returns the device's marks now. */
-  public Map<String, Long> delivered(String deviceUuid, List<JournalEntry> entries) {
-    Map<String, Long> marks = byDevice.computeIfAbsent(deviceUuid, key -> bounded(Map.of()));
+  /**
+   * Records the outcome of sending a device's entries: {@code delivered} are in Kafka, {@code lost} are
+   * not. Returns the device's marks as they should be stored.
+   */
+  public Map<String, Long> delivered(String deviceUuid, List<JournalEntry> delivered, List<JournalEntry> lost) {
+    DeviceMarks marks = byDevice.computeIfAbsent(deviceUuid, key -> new DeviceMarks());
     synchronized (marks) {
-      for (JournalEntry entry : entries) {
+      Map<String, Long> firstLost = new HashMap<>();
+      for (JournalEntry entry : lost) {
         if (entry.getSeqnumId() != null && entry.getSeqnum() != null) {
-          marks.merge(entry.getSeqnumId(), entry.getSeqnum(), Math::max);
+          firstLost.merge(entry.getSeqnumId(), entry.getSeqnum(), Math::min);
         }
       }
-      return Map.copyOf(marks);
+      for (JournalEntry entry : delivered) {
+        if (entry.getSeqnumId() != null && entry.getSeqnum() != null) {
+          Long lostFrom = firstLost.get(entry.getSeqnumId());
+          marks.byId.computeIfAbsent(entry.getSeqnumId(), id -> new Mark(-1))
+              .delivered(entry.getSeqnum(), lostFrom != null && entry.getSeqnum() > lostFrom);
+        }
+      }
+      Map<String, Long> stored = new HashMap<>();
+      marks.byId.forEach((id, mark) -> stored.put(id, mark.upTo));
+      return stored;
     }
   }
 
-  private static Map<String, Long> bounded(Map<String, Long> marks) {
-    Map<String, Long> map = new LinkedHashMap<>(16, 0.75f, true) {
+  private static final class DeviceMarks {
+    private final Map<String, Mark> byId = new LinkedHashMap<>(16, 0.75f, true) {
       @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+      protected boolean removeEldestEntry(Map.Entry<String, Mark> eldest) {
         return size() > IDS_PER_DEVICE;
       }
     };
-    map.putAll(marks);
-    return map;
+
+    synchronized Map<String, Mark> copy() {
+      Map<String, Mark> copy = new HashMap<>();
+      byId.forEach((id, mark) -> copy.put(id, mark.copy()));
+      return copy;
+    }
+  }
+
+  /** Everything up to {@code upTo} was delivered, and the numbers in {@code ahead} above it. */
+  private static final class Mark {
+    private long upTo;
+    private final TreeSet<Long> ahead = new TreeSet<>();
+
+    Mark(long upTo) {
+      this.upTo = upTo;
+    }
+
+    boolean covers(long seqnum) {
+      return seqnum <= upTo || ahead.contains(seqnum);
+    }
+
+    void delivered(long seqnum, boolean afterALostEntry) {
+      if (afterALostEntry) {
+        ahead.add(seqnum);
+      } else if (seqnum > upTo) {
+        upTo = seqnum;
+        ahead.headSet(upTo, true).clear();
+      }
+    }
+
+    Mark copy() {
+      Mark copy = new Mark(upTo);
+      copy.ahead.addAll(ahead);
+      return copy;
+    }
   }
 
   /** Decides, entry by entry in request order, whether an entry was delivered before. */
   public static final class ResendFilter {
-    private final Map<String, Long> seen;
+    private final Map<String, Mark> seen;
 
-    ResendFilter(Map<String, Long> marks) {
-      this.seen = new java.util.HashMap<>(marks);
+    ResendFilter(Map<String, Mark> marks) {
+      this.seen = new HashMap<>(marks);
     }
 
-    /** True when the entry was delivered before (or earlier in this request); otherwise remembers it. */
+    /** True when the entry was delivered before (or came earlier in this request); otherwise remembers it. */
     public boolean isResent(JournalEntry entry) {
       String id = entry.getSeqnumId();
       Long seqnum = entry.getSeqnum();
       if (id == null || seqnum == null) {
         return false;
       }
-      Long mark = seen.get(id);
-      if (mark != null && Long.compareUnsigned(seqnum, mark) <= 0) {
+      Mark mark = seen.computeIfAbsent(id, key -> new Mark(-1));
+      if (mark.covers(seqnum)) {
         return true;
       }
-      seen.put(id, seqnum);
+      mark.delivered(seqnum, false);
       return false;
     }
   }

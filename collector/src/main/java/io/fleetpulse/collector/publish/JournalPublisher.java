@@ -7,11 +7,11 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -54,18 +54,18 @@ public final class JournalPublisher implements AutoCloseable {
   }
 
   /**
-   * Sends the entries and reports, once Kafka has answered for each, how many of them from the start
-   * were acknowledged without a gap: a caller that remembers what was delivered (for dedup) must not
-   * count an entry delivered after one that was lost.
+   * Sends the entries and reports, once Kafka has answered for each, which of them were acknowledged:
+   * when Kafka fails part-way, a caller that remembers what was delivered (for dedup) must know exactly
+   * which entries made it, since entries on other partitions may have made it after one that did not.
    */
   public Future<Delivery> deliver(List<JournalEntry> entries) {
     Context context = vertx.getOrCreateContext();
     Promise<Delivery> done = Promise.promise();
     if (entries.isEmpty()) {
-      done.complete(new Delivery(0, 0, null));
+      done.complete(new Delivery(0, new BitSet(), null));
       return done.future();
     }
-    AtomicIntegerArray acked = new AtomicIntegerArray(entries.size());
+    BitSet acked = new BitSet(entries.size());
     AtomicInteger pending = new AtomicInteger(entries.size());
     AtomicReference<Exception> firstError = new AtomicReference<>();
     vertx.executeBlocking(() -> {
@@ -79,16 +79,21 @@ public final class JournalPublisher implements AutoCloseable {
           if (error != null) {
             firstError.compareAndSet(null, error);
           } else {
-            acked.set(index, 1);
+            synchronized (acked) {
+              acked.set(index);
+            }
           }
           if (pending.decrementAndGet() == 0) {
-            Delivery delivery = new Delivery(entries.size(), ackedPrefix(acked), firstError.get());
+            Delivery delivery;
+            synchronized (acked) {
+              delivery = new Delivery(entries.size(), (BitSet) acked.clone(), firstError.get());
+            }
             context.runOnContext(ignored -> done.complete(delivery));
           }
         });
       }
       return null;
-    }, false).onFailure(error -> done.tryComplete(new Delivery(entries.size(), 0, error)));
+    }, false).onFailure(error -> done.tryComplete(new Delivery(entries.size(), new BitSet(), error)));
     return done.future();
   }
 
@@ -96,22 +101,18 @@ public final class JournalPublisher implements AutoCloseable {
    * What Kafka acknowledged of one {@link #deliver} call.
    *
    * @param sent how many entries were sent
-   * @param ackedPrefix how many entries from the first were all acknowledged
+   * @param acked the indexes of the entries Kafka acknowledged
    * @param error the first failure, or null when every entry was acknowledged
    */
-  public record Delivery(int sent, int ackedPrefix, Throwable error) {
+  public record Delivery(int sent, BitSet acked, Throwable error) {
 
     public boolean complete() {
       return error == null;
     }
-  }
 
-  private static int ackedPrefix(AtomicIntegerArray acked) {
-    int prefix = 0;
-    while (prefix < acked.length() && acked.get(prefix) == 1) {
-      prefix++;
+    public int ackedCount() {
+      return acked.cardinality();
     }
-    return prefix;
   }
 
   @Override

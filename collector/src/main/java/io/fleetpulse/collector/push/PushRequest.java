@@ -137,17 +137,22 @@ final class PushRequest {
     long sentNanos = System.nanoTime();
     return pipeline.publisher().deliver(sending).compose(delivery -> {
       pipeline.metrics().produced(Duration.ofNanos(System.nanoTime() - sentNanos));
-      accepted += delivery.ackedPrefix();
-      pipeline.metrics().accepted(delivery.ackedPrefix());
-      return rememberDelivered(sending.subList(0, delivery.ackedPrefix())).compose(ignored -> checkComplete(delivery));
+      accepted += delivery.ackedCount();
+      pipeline.metrics().accepted(delivery.ackedCount());
+      return rememberDelivered(sending, delivery).compose(ignored -> checkComplete(delivery));
     });
   }
 
-  private Future<Void> rememberDelivered(List<JournalEntry> delivered) {
-    if (delivered.isEmpty()) {
+  private Future<Void> rememberDelivered(List<JournalEntry> sent, Delivery delivery) {
+    if (delivery.ackedCount() == 0) {
       return Future.succeededFuture();
     }
-    var marks = pipeline.marks().delivered(device.uuid(), delivered);
+    List<JournalEntry> delivered = new ArrayList<>();
+    List<JournalEntry> lost = new ArrayList<>();
+    for (int i = 0; i < sent.size(); i++) {
+      (delivery.acked().get(i) ? delivered : lost).add(sent.get(i));
+    }
+    var marks = pipeline.marks().delivered(device.uuid(), delivered, lost);
     // The entries are in Kafka whatever happens to their mark; a lost mark only lets a re-send through.
     return pipeline.markStore().save(device.uuid(), marks)
         .recover(error -> {
@@ -160,7 +165,7 @@ final class PushRequest {
     if (delivery.complete()) {
       return Future.succeededFuture();
     }
-    log.warn("Kafka did not take {} of {} entries from device {}: {}", delivery.sent() - delivery.ackedPrefix(),
+    log.warn("Kafka did not take {} of {} entries from device {}: {}", delivery.sent() - delivery.ackedCount(),
         delivery.sent(), device.uuid(), delivery.error().toString());
     pipeline.metrics().rejected("kafka_unavailable");
     ctx.response().putHeader(HttpHeaders.RETRY_AFTER, KAFKA_RETRY_AFTER_SECONDS).putHeader(HttpHeaders.CONNECTION, "close");

@@ -35,11 +35,27 @@ class SequenceMarksTest {
     marks.filterFor(DEVICE).isResent(entry("s=aaa;i=5;b=x"));
     assertThat(marks.filterFor(DEVICE).isResent(entry("s=aaa;i=5;b=x"))).as("not delivered yet").isFalse();
 
-    Map<String, Long> now = marks.delivered(DEVICE, List.of(entry("s=aaa;i=5;b=x"), entry("s=aaa;i=3;b=x")));
+    Map<String, Long> now = marks.delivered(DEVICE, List.of(entry("s=aaa;i=5;b=x"), entry("s=aaa;i=3;b=x")), List.of());
 
     assertThat(now).containsExactly(Map.entry("aaa", 5L));
     assertThat(SequenceMarkStore.decode(SequenceMarkStore.encode(now))).isEqualTo(now);
     assertThat(marks.filterFor(DEVICE).isResent(entry("s=aaa;i=4;b=x"))).isTrue();
+  }
+
+  @Test
+  void afterAPartialFailureOnlyTheLostEntriesGetThrough() throws Exception {
+    SequenceMarks marks = new SequenceMarks(Map.of());
+
+    Map<String, Long> stored = marks.delivered(DEVICE,
+        List.of(entry("s=aaa;i=1;b=x"), entry("s=aaa;i=3;b=x"), entry("s=aaa;i=5;b=x")),
+        List.of(entry("s=aaa;i=2;b=x"), entry("s=aaa;i=4;b=x")));
+
+    assertThat(stored).containsExactly(Map.entry("aaa", 1L));
+    SequenceMarks.ResendFilter resend = marks.filterFor(DEVICE);
+    assertThat(List.of(1, 2, 3, 4, 5)).map(i -> resend.isResent(entry("s=aaa;i=" + i + ";b=x")))
+        .containsExactly(true, false, true, false, true);
+    marks.delivered(DEVICE, List.of(entry("s=aaa;i=2;b=x"), entry("s=aaa;i=4;b=x")), List.of());
+    assertThat(marks.delivered(DEVICE, List.of(), List.of())).containsExactly(Map.entry("aaa", 4L));
   }
 
   private static JournalEntry entry(String cursor) throws Exception {

@@ -9,6 +9,7 @@ import io.fleetpulse.collector.publish.JournalPublisher;
 import io.fleetpulse.collector.publish.PublisherSettings;
 import io.fleetpulse.collector.push.PushServer;
 import io.fleetpulse.collector.push.PushSettings;
+import io.fleetpulse.collector.ratelimit.RateLimitSettings;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.launcher.config.BindPolicy;
 import io.fleetpulse.launcher.config.FleetpulseConfig;
@@ -69,11 +70,13 @@ public final class AllInOne implements AutoCloseable {
     vertx = Vertx.vertx();
     log.info("[3/4] Starting collector on {}:{}", config.collector().host(), config.collector().port());
     FleetpulseConfig.Limits limits = config.collector().limits();
+    FleetpulseConfig.RateLimits rates = config.collector().rateLimits();
     publisher = new JournalPublisher(vertx, new PublisherSettings(bootstrap,
         Duration.ofSeconds(config.kafka().deliveryTimeoutSeconds()), Map.of()));
     markStore = new SequenceMarkStore(vertx, bootstrap, Duration.ofSeconds(config.kafka().deliveryTimeoutSeconds()));
     pushServer = new PushServer(new PushSettings(config.collector().host(), config.collector().port(),
-        new JournalLimits(limits.maxFieldBytes(), limits.maxEntryBytes(), limits.maxFieldsPerEntry(), limits.maxRequestBytes())),
+        new JournalLimits(limits.maxFieldBytes(), limits.maxEntryBytes(), limits.maxFieldsPerEntry(), limits.maxRequestBytes()),
+        new RateLimitSettings(rates.entriesPerSecond(), rates.bytesPerSecond(), rates.burstSeconds())),
         publisher, markStore, Metrics.globalRegistry);
     vertx.deployVerticle(pushServer).await();
 

@@ -16,7 +16,7 @@ public record FleetpulseConfig(String dataDir, Kafka kafka, Embedded embedded, C
 
   public record Listener(String host, int port) {}
 
-  public record Collector(String host, int port, Limits limits) {
+  public record Collector(String host, int port, Limits limits, RateLimits rateLimits) {
     public Listener listener() {
       return new Listener(host, port);
     }
@@ -24,6 +24,9 @@ public record FleetpulseConfig(String dataDir, Kafka kafka, Embedded embedded, C
 
   /** Journal size limits per field, entry, request (bytes) and fields per entry. */
   public record Limits(int maxFieldBytes, int maxEntryBytes, int maxFieldsPerEntry, long maxRequestBytes) {}
+
+  /** Per-device push limits: sustained entries and bytes per second, burst in seconds' worth; 0 = unlimited. */
+  public record RateLimits(double entriesPerSecond, double bytesPerSecond, double burstSeconds) {}
 
   /** The topology; its state lives in {@code <dataDir>/streams}. */
   public record Streams(String applicationId, int eventRetentionDays) {}
@@ -33,7 +36,8 @@ public record FleetpulseConfig(String dataDir, Kafka kafka, Embedded embedded, C
         "./data",
         new Kafka("", 6, (short) 1, 10),
         new Embedded(9092, 9093),
-        new Collector("127.0.0.1", 19532, new Limits(64 * 1024, 256 * 1024, 256, 64L * 1024 * 1024)),
+        new Collector("127.0.0.1", 19532, new Limits(64 * 1024, 256 * 1024, 256, 64L * 1024 * 1024),
+            new RateLimits(2_000, 2 * 1024 * 1024, 30)),
         new Listener("127.0.0.1", 8080),
         new Streams("fleetpulse", 14));
   }
