@@ -11,8 +11,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -65,36 +64,61 @@ public final class JournalPublisher implements AutoCloseable {
       done.complete(new Delivery(0, new BitSet(), null));
       return done.future();
     }
-    BitSet acked = new BitSet(entries.size());
-    AtomicInteger pending = new AtomicInteger(entries.size());
-    AtomicReference<Exception> firstError = new AtomicReference<>();
+    PendingBatch batch = new PendingBatch(entries.size(), delivery -> context.runOnContext(ignored -> done.complete(delivery)));
     vertx.executeBlocking(() -> {
       for (int i = 0; i < entries.size(); i++) {
-        JournalEntry entry = entries.get(i);
         int index = i;
+        if (batch.failure() != null) {
+          // Kafka already refused one synchronously (no metadata within max.block.ms): each further send
+          // would block as long again, so the rest fail with it at once.
+          batch.answered(index, batch.failure());
+          continue;
+        }
+        JournalEntry entry = entries.get(i);
         ProducerRecord<String, JournalEntry> record = new ProducerRecord<>(
             Topics.journalTopicFor(entry.getUnit()), null, entry.getReceivedAt().toEpochMilli(),
             Topics.deviceKey(entry.getDeviceUuid()), entry);
-        producer.send(record, (metadata, error) -> {
-          if (error != null) {
-            firstError.compareAndSet(null, error);
-          } else {
-            synchronized (acked) {
-              acked.set(index);
-            }
-          }
-          if (pending.decrementAndGet() == 0) {
-            Delivery delivery;
-            synchronized (acked) {
-              delivery = new Delivery(entries.size(), (BitSet) acked.clone(), firstError.get());
-            }
-            context.runOnContext(ignored -> done.complete(delivery));
-          }
-        });
+        producer.send(record, (metadata, error) -> batch.answered(index, error));
       }
       return null;
     }, false).onFailure(error -> done.tryComplete(new Delivery(entries.size(), new BitSet(), error)));
     return done.future();
+  }
+
+  /** Collects Kafka's answers for one batch, from producer threads; reports once every entry has one. */
+  private static final class PendingBatch {
+    private final int size;
+    private final Consumer<Delivery> whenAnswered;
+    private final BitSet acked;
+    private int answers;
+    private Exception failure;
+
+    PendingBatch(int size, Consumer<Delivery> whenAnswered) {
+      this.size = size;
+      this.whenAnswered = whenAnswered;
+      this.acked = new BitSet(size);
+    }
+
+    synchronized Exception failure() {
+      return failure;
+    }
+
+    void answered(int index, Exception error) {
+      Delivery delivery = null;
+      synchronized (this) {
+        if (error == null) {
+          acked.set(index);
+        } else if (failure == null) {
+          failure = error;
+        }
+        if (++answers == size) {
+          delivery = new Delivery(size, (BitSet) acked.clone(), failure);
+        }
+      }
+      if (delivery != null) {
+        whenAnswered.accept(delivery);
+      }
+    }
   }
 
   /**
