@@ -11,10 +11,13 @@ import io.fleetpulse.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -88,16 +91,29 @@ public final class PushServer extends VerticleBase {
       router.post(prefix + "/devices/:uuid/upload").handler(ctx -> accept(ctx, export, Set.of(EXPORT_TYPE),
           EXPORT_TYPE + " (the Journal Export Format, as systemd-journal-upload sends it)",
           () -> EntryDecoder.journalExport(settings.limits())));
-      router.post(prefix + "/upload").handler(ctx -> reply(ctx, 400,
-          "no device uuid: push to /devices/{uuid}/upload (the device uuid in the URL path)"));
+      router.post(prefix + "/upload").handler(ctx -> accept(ctx, export, Set.of(EXPORT_TYPE),
+          EXPORT_TYPE + " (the Journal Export Format, as systemd-journal-upload sends it)",
+          () -> EntryDecoder.journalExport(settings.limits())));
     }
-    return vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.port()))
+    HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(settings.port());
+    settings.tls().ifPresent(tls -> {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath()));
+      if (tls.requiresClientCertificates()) {
+        options.setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCaPath())).setClientAuth(ClientAuth.REQUIRED);
+      }
+    });
+    return vertx.createHttpServer(options)
         .requestHandler(router)
         .listen()
         .onSuccess(listening -> {
           server = listening;
-          log.info("Collector accepting pushes on http://{}:{}", settings.host(), listening.actualPort());
+          log.info("Collector accepting pushes on {}://{}:{}{}", settings.tls().isPresent() ? "https" : "http",
+              settings.host(), listening.actualPort(), mutualTls() ? " (device certificates required)" : "");
         });
+  }
+
+  private boolean mutualTls() {
+    return settings.tls().map(PushTls::requiresClientCertificates).orElse(false);
   }
 
   /** The port actually bound (differs from the setting when that was 0). */
@@ -109,7 +125,7 @@ public final class PushServer extends VerticleBase {
       Supplier<EntryDecoder> decoder) {
     DeviceRef device = deviceOf(ctx);
     if (device == null) {
-      pipeline.metrics().rejected("bad_path");
+      pipeline.metrics().rejected(ctx.response().getStatusCode() == 403 ? "forbidden" : "bad_path");
       return;
     }
     String contentType = mediaType(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
@@ -135,8 +151,28 @@ public final class PushServer extends VerticleBase {
     lanes.run(device.uuid(), () -> new PushRequest(ctx, device, decoder.get(), pipeline).run());
   }
 
-  private static DeviceRef deviceOf(RoutingContext ctx) {
+  /**
+   * The pushing device: from the path, checked against the client certificate under mTLS (403 when they
+   * differ); for {@code /upload} without a uuid in the path, the certificate's alone.
+   */
+  private DeviceRef deviceOf(RoutingContext ctx) {
     String uuid = ctx.pathParam("uuid");
+    if (mutualTls()) {
+      String certified = CertifiedDevice.of(ctx.request().connection());
+      if (certified == null) {
+        reply(ctx, 403, "the client certificate's CN must be the device uuid (32 lower-case hex digits)");
+        return null;
+      }
+      if (uuid == null) {
+        uuid = certified;
+      } else if (!uuid.equals(certified)) {
+        reply(ctx, 403, "the client certificate is for device " + certified + ", not " + uuid);
+        return null;
+      }
+    } else if (uuid == null) {
+      reply(ctx, 400, "no device uuid: push to /devices/{uuid}/upload, or to /upload with a device certificate (mTLS)");
+      return null;
+    }
     if (!Topics.isDeviceUuid(uuid)) {
       reply(ctx, 400, "device uuid must be 32 (or legacy 62) lower-case hex digits: " + uuid);
       return null;
