@@ -53,6 +53,7 @@ public final class PushServer extends VerticleBase {
   private final JournalJsonParser jsonParser;
   private PushPipeline json;
   private PushPipeline export;
+  private DeviceTokens tokens;
   private HttpServer server;
 
   /**
@@ -70,7 +71,18 @@ public final class PushServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.executeBlocking(markStore::load).compose(loaded -> {
+    return vertx.executeBlocking(() -> {
+      if (settings.deviceTokensFile().isPresent()) {
+        tokens = DeviceTokens.load(settings.deviceTokensFile().get());
+      }
+      return markStore.load();
+    }).compose(loaded -> {
+      if (tokens != null) {
+        vertx.setPeriodic(DeviceTokens.RELOAD_CHECK_MS, id -> vertx.executeBlocking(() -> {
+          tokens.reloadIfChanged();
+          return null;
+        }, false));
+      }
       SequenceMarks marks = new SequenceMarks(loaded);
       JournalEntryNormalizer normalizer = new JournalEntryNormalizer();
       json = new PushPipeline("push-json", settings.limits(), normalizer, marks, markStore, publisher, rateLimiter,
@@ -85,7 +97,7 @@ public final class PushServer extends VerticleBase {
   private Future<HttpServer> listen() {
     Router router = Router.router(vertx);
     for (String prefix : List.of("", "/fleets/:fleet")) {
-      router.post(prefix + "/devices/:uuid/entries").handler(ctx -> accept(ctx, json, JSON_TYPES,
+      router.post(prefix + "/devices/:uuid/entries").handler(this::requireToken).handler(ctx -> accept(ctx, json, JSON_TYPES,
           "application/x-ndjson or application/json (journalctl -o json output)",
           () -> EntryDecoder.jsonLines(jsonParser, settings.limits())));
       router.post(prefix + "/devices/:uuid/upload").handler(ctx -> accept(ctx, export, Set.of(EXPORT_TYPE),
@@ -119,6 +131,24 @@ public final class PushServer extends VerticleBase {
   /** The port actually bound (differs from the setting when that was 0). */
   public int port() {
     return server.actualPort();
+  }
+
+  /** With device tokens configured, the JSON endpoint needs {@code Authorization: Bearer <the device's token>}. */
+  private void requireToken(RoutingContext ctx) {
+    if (tokens == null) {
+      ctx.next();
+      return;
+    }
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
+    if (!tokens.permits(ctx.pathParam("uuid"), token)) {
+      json.metrics().rejected("unauthorized");
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      reply(ctx, 401, token == null ? "a bearer token is required (Authorization: Bearer <the device's token>)"
+          : "the bearer token is not this device's");
+      return;
+    }
+    ctx.next();
   }
 
   private void accept(RoutingContext ctx, PushPipeline pipeline, Set<String> contentTypes, String expectedType,

@@ -34,7 +34,7 @@ class MutualTlsTest {
     Path journal = SystemdPeers.journalDirectory(Files.createDirectories(dir.resolve("journal")), JournalUploadTest.exportOf(20));
     TestCollector.provisionTopics(kafka);
     PushSettings https = new PushSettings("127.0.0.1", 0, JournalLimits.DEFAULT, RateLimitSettings.UNLIMITED,
-        Optional.of(certificates.serverTls(true)));
+        Optional.of(certificates.serverTls(true)), Optional.empty());
 
     try (TestCollector collector = new TestCollector(PublisherSettings.of(kafka.bootstrapServers()), https)) {
       String base = "https://127.0.0.1:" + collector.server.port();
