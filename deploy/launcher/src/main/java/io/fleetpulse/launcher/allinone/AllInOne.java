@@ -9,6 +9,7 @@ import io.fleetpulse.collector.publish.JournalPublisher;
 import io.fleetpulse.collector.publish.PublisherSettings;
 import io.fleetpulse.collector.push.PushServer;
 import io.fleetpulse.collector.push.PushSettings;
+import io.fleetpulse.collector.push.PushTls;
 import io.fleetpulse.collector.ratelimit.RateLimitSettings;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.launcher.config.BindPolicy;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +46,10 @@ public final class AllInOne implements AutoCloseable {
   private ApiServer apiServer;
 
   public AllInOne(FleetpulseConfig config) {
-    BindPolicy.requireLoopback("collector", config.collector().host());
+    if (!config.collector().tls().mutual()) {
+      // With mTLS every push is authenticated by its device certificate, so the collector may face a network.
+      BindPolicy.requireLoopback("collector", config.collector().host());
+    }
     BindPolicy.requireLoopback("API", config.api().host());
     this.config = config;
   }
@@ -76,7 +81,9 @@ public final class AllInOne implements AutoCloseable {
     markStore = new SequenceMarkStore(vertx, bootstrap, Duration.ofSeconds(config.kafka().deliveryTimeoutSeconds()));
     pushServer = new PushServer(new PushSettings(config.collector().host(), config.collector().port(),
         new JournalLimits(limits.maxFieldBytes(), limits.maxEntryBytes(), limits.maxFieldsPerEntry(), limits.maxRequestBytes()),
-        new RateLimitSettings(rates.entriesPerSecond(), rates.bytesPerSecond(), rates.burstSeconds())),
+        new RateLimitSettings(rates.entriesPerSecond(), rates.bytesPerSecond(), rates.burstSeconds()),
+        pushTls(config.collector().tls()),
+        Optional.of(config.collector().deviceTokensFile()).filter(file -> !file.isEmpty()).map(Path::of)),
         publisher, markStore, Metrics.globalRegistry);
     vertx.deployVerticle(pushServer).await();
 
@@ -91,6 +98,10 @@ public final class AllInOne implements AutoCloseable {
         Duration.between(begin, Instant.now()).toMillis(),
         config.collector().host(), pushServer.port(), config.api().host(), apiServer.port());
     return this;
+  }
+
+  private static Optional<PushTls> pushTls(FleetpulseConfig.Tls tls) {
+    return tls.enabled() ? Optional.of(new PushTls(tls.certFile(), tls.keyFile(), tls.clientCaFile())) : Optional.empty();
   }
 
   public int collectorPort() {

@@ -16,7 +16,7 @@ public record FleetpulseConfig(String dataDir, Kafka kafka, Embedded embedded, C
 
   public record Listener(String host, int port) {}
 
-  public record Collector(String host, int port, Limits limits, RateLimits rateLimits) {
+  public record Collector(String host, int port, Limits limits, RateLimits rateLimits, Tls tls, String deviceTokensFile) {
     public Listener listener() {
       return new Listener(host, port);
     }
@@ -28,6 +28,20 @@ public record FleetpulseConfig(String dataDir, Kafka kafka, Embedded embedded, C
   /** Per-device push limits: sustained entries and bytes per second, burst in seconds' worth; 0 = unlimited. */
   public record RateLimits(double entriesPerSecond, double bytesPerSecond, double burstSeconds) {}
 
+  /**
+   * HTTPS for push (PEM files; empty = plain HTTP). With {@code clientCaFile} devices must present a
+   * certificate signed by it whose CN is their uuid (mTLS).
+   */
+  public record Tls(String certFile, String keyFile, String clientCaFile) {
+    public boolean enabled() {
+      return !certFile.isEmpty();
+    }
+
+    public boolean mutual() {
+      return enabled() && !clientCaFile.isEmpty();
+    }
+  }
+
   /** The topology; its state lives in {@code <dataDir>/streams}. */
   public record Streams(String applicationId, int eventRetentionDays) {}
 
@@ -37,7 +51,7 @@ public record FleetpulseConfig(String dataDir, Kafka kafka, Embedded embedded, C
         new Kafka("", 6, (short) 1, 10),
         new Embedded(9092, 9093),
         new Collector("127.0.0.1", 19532, new Limits(64 * 1024, 256 * 1024, 256, 64L * 1024 * 1024),
-            new RateLimits(2_000, 2 * 1024 * 1024, 30)),
+            new RateLimits(2_000, 2 * 1024 * 1024, 30), new Tls("", "", ""), ""),
         new Listener("127.0.0.1", 8080),
         new Streams("fleetpulse", 14));
   }
