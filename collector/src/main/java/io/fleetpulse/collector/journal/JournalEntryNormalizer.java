@@ -149,6 +149,10 @@ public final class JournalEntryNormalizer {
 
   /** The text if the bytes are valid UTF-8, else null. */
   private static String strictUtf8(byte[] bytes) {
+    if (isAscii(bytes)) {
+      // Nearly every journal field: no decoder needed.
+      return new String(bytes, StandardCharsets.US_ASCII);
+    }
     try {
       CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
@@ -158,6 +162,15 @@ public final class JournalEntryNormalizer {
     } catch (CharacterCodingException e) {
       return null;
     }
+  }
+
+  private static boolean isAscii(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String abbreviate(String text) {

@@ -38,6 +38,8 @@ public final class JournalPublisher implements AutoCloseable {
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    // Entries are ~1 KiB once encoded; the 16 KiB default batch would send a request every 16 of them.
+    config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     // Bounded waits: a push must get its 503 while the device is still listening.
     int deliveryMs = (int) settings.deliveryTimeout().toMillis();
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, deliveryMs / 2);

@@ -21,18 +21,17 @@ interface EntryDecoder {
     return new EntryDecoder() {
       @Override
       public void feed(Buffer chunk, JournalFieldsHandler handler) throws MalformedEntryException {
-        lines.feed(chunk, line -> parse(line, handler));
+        lines.feed(chunk, (bytes, offset, length) -> parse(bytes, offset, length, handler));
       }
 
       @Override
       public void finish(JournalFieldsHandler handler) throws MalformedEntryException {
-        lines.finish(line -> parse(line, handler));
+        lines.finish((bytes, offset, length) -> parse(bytes, offset, length, handler));
       }
 
-      private void parse(Buffer line, JournalFieldsHandler handler) throws MalformedEntryException {
-        if (!isBlank(line)) {
-          byte[] bytes = line.getBytes();
-          handler.entry(parser.parse(bytes, 0, bytes.length));
+      private void parse(byte[] bytes, int offset, int length, JournalFieldsHandler handler) throws MalformedEntryException {
+        if (!isBlank(bytes, offset, length)) {
+          handler.entry(parser.parse(bytes, offset, length));
         }
       }
     };
@@ -55,9 +54,9 @@ interface EntryDecoder {
     };
   }
 
-  private static boolean isBlank(Buffer line) {
-    for (int i = 0; i < line.length(); i++) {
-      byte b = line.getByte(i);
+  private static boolean isBlank(byte[] bytes, int offset, int length) {
+    for (int i = offset; i < offset + length; i++) {
+      byte b = bytes[i];
       if (b != ' ' && b != '\t' && b != '\r') {
         return false;
       }
