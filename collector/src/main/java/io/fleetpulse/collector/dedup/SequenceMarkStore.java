@@ -1,5 +1,6 @@
 package io.fleetpulse.collector.dedup;
 
+import io.fleetpulse.collector.publish.PublisherSettings;
 import io.fleetpulse.schemas.Topics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -14,7 +15,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -31,18 +31,10 @@ public final class SequenceMarkStore implements AutoCloseable {
   private final String bootstrapServers;
   private final KafkaProducer<String, String> producer;
 
-  public SequenceMarkStore(Vertx vertx, String bootstrapServers, Duration deliveryTimeout) {
+  public SequenceMarkStore(Vertx vertx, PublisherSettings kafka) {
     this.vertx = vertx;
-    this.bootstrapServers = bootstrapServers;
-    int deliveryMs = (int) deliveryTimeout.toMillis();
-    this.producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.CLIENT_ID_CONFIG, "fleetpulse-collector-marks",
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.MAX_BLOCK_MS_CONFIG, deliveryMs / 2,
-        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, deliveryMs / 2,
-        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryMs), new StringSerializer(), new StringSerializer());
+    this.bootstrapServers = kafka.bootstrapServers();
+    this.producer = new KafkaProducer<>(kafka.producerConfig("fleetpulse-collector-marks"), new StringSerializer(), new StringSerializer());
   }
 
   /** Reads every device's latest marks (blocking: call at start-up, before accepting pushes). */

@@ -8,12 +8,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -31,22 +29,7 @@ public final class JournalPublisher implements AutoCloseable {
 
   public JournalPublisher(Vertx vertx, PublisherSettings settings) {
     this.vertx = vertx;
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    config.put(ProducerConfig.CLIENT_ID_CONFIG, "fleetpulse-collector");
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    // Entries are ~1 KiB once encoded; the 16 KiB default batch would send a request every 16 of them.
-    config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-    // Bounded waits: a push must get its 503 while the device is still listening.
-    int deliveryMs = (int) settings.deliveryTimeout().toMillis();
-    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, deliveryMs / 2);
-    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, deliveryMs / 2);
-    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryMs);
-    config.putAll(settings.overrides());
-    this.producer = new KafkaProducer<>(config, new StringSerializer(), FleetSerdes.journalEntry().serializer());
+    this.producer = new KafkaProducer<>(settings.producerConfig("fleetpulse-collector"), new StringSerializer(), FleetSerdes.journalEntry().serializer());
   }
 
   /** Completes when every entry is acknowledged, fails with the first error otherwise. */

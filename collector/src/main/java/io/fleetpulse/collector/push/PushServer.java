@@ -5,12 +5,16 @@ import io.fleetpulse.collector.dedup.SequenceMarks;
 import io.fleetpulse.collector.journal.DeviceRef;
 import io.fleetpulse.collector.journal.JournalEntryNormalizer;
 import io.fleetpulse.collector.journal.JournalJsonParser;
+import io.fleetpulse.collector.journal.MalformedEntryException;
+import io.fleetpulse.collector.publish.DiskSamplePublisher;
 import io.fleetpulse.collector.publish.JournalPublisher;
 import io.fleetpulse.collector.ratelimit.DeviceRateLimiter;
+import io.fleetpulse.schemas.DiskSample;
 import io.fleetpulse.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
@@ -20,7 +24,9 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -43,10 +49,12 @@ public final class PushServer extends VerticleBase {
   private static final Pattern FLEET = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Set<String> JSON_TYPES = Set.of("application/x-ndjson", "application/json", "application/jsonl");
   private static final String EXPORT_TYPE = "application/vnd.fdo.journal";
+  private static final int DISK_BODY_LIMIT = 64 * 1024;
 
   private final PushSettings settings;
   private final JournalPublisher publisher;
   private final SequenceMarkStore markStore;
+  private final DiskSamplePublisher disks;
   private final MeterRegistry registry;
   private final DeviceRateLimiter rateLimiter;
   private final DeviceLanes lanes = new DeviceLanes();
@@ -58,12 +66,15 @@ public final class PushServer extends VerticleBase {
 
   /**
    * @param markStore where the dedup marks live; they are loaded when the verticle starts
+   * @param disks where disk samples go
    * @param registry where the ingest meters are registered
    */
-  public PushServer(PushSettings settings, JournalPublisher publisher, SequenceMarkStore markStore, MeterRegistry registry) {
+  public PushServer(PushSettings settings, JournalPublisher publisher, SequenceMarkStore markStore, DiskSamplePublisher disks,
+      MeterRegistry registry) {
     this.settings = settings;
     this.publisher = publisher;
     this.markStore = markStore;
+    this.disks = disks;
     this.registry = registry;
     this.rateLimiter = new DeviceRateLimiter(settings.rateLimits());
     this.jsonParser = new JournalJsonParser(settings.limits());
@@ -103,6 +114,8 @@ public final class PushServer extends VerticleBase {
       router.post(prefix + "/devices/:uuid/upload").handler(ctx -> accept(ctx, export, Set.of(EXPORT_TYPE),
           EXPORT_TYPE + " (the Journal Export Format, as systemd-journal-upload sends it)",
           () -> EntryDecoder.journalExport(settings.limits())));
+      router.post(prefix + "/devices/:uuid/metrics").handler(BodyHandler.create().setBodyLimit(DISK_BODY_LIMIT))
+          .handler(this::requireToken).handler(this::acceptDiskSamples);
       router.post(prefix + "/upload").handler(ctx -> accept(ctx, export, Set.of(EXPORT_TYPE),
           EXPORT_TYPE + " (the Journal Export Format, as systemd-journal-upload sends it)",
           () -> EntryDecoder.journalExport(settings.limits())));
@@ -149,6 +162,33 @@ public final class PushServer extends VerticleBase {
       return;
     }
     ctx.next();
+  }
+
+  /** {@code POST …/metrics}: disk samples, small enough to read whole; 202 once Kafka has them. */
+  private void acceptDiskSamples(RoutingContext ctx) {
+    DeviceRef device = deviceOf(ctx);
+    if (device == null) {
+      return;
+    }
+    if (!"application/json".equals(mediaType(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE)))) {
+      reply(ctx, 415, "Content-Type must be application/json");
+      return;
+    }
+    List<DiskSample> samples;
+    try {
+      samples = DiskSamplesParser.parse(ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer(), device, Instant.now());
+    } catch (MalformedEntryException e) {
+      reply(ctx, e.tooLarge() ? 413 : 400, e.getMessage());
+      return;
+    }
+    disks.publish(samples)
+        .onSuccess(done -> ctx.response().setStatusCode(202).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .end(new JsonObject().put("accepted", samples.size()).encode()))
+        .onFailure(error -> {
+          log.warn("Kafka did not take {} disk samples from device {}: {}", samples.size(), device.uuid(), error.toString());
+          ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
+          reply(ctx, 503, "Kafka is not reachable; nothing was lost, retry later");
+        });
   }
 
   private void accept(RoutingContext ctx, PushPipeline pipeline, Set<String> contentTypes, String expectedType,

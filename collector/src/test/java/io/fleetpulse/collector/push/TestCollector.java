@@ -1,6 +1,7 @@
 package io.fleetpulse.collector.push;
 
 import io.fleetpulse.collector.dedup.SequenceMarkStore;
+import io.fleetpulse.collector.publish.DiskSamplePublisher;
 import io.fleetpulse.collector.publish.JournalPublisher;
 import io.fleetpulse.collector.publish.PublisherSettings;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
@@ -22,6 +23,7 @@ final class TestCollector implements AutoCloseable {
   final Vertx vertx = Vertx.vertx();
   final JournalPublisher publisher;
   final SequenceMarkStore marks;
+  final DiskSamplePublisher disks;
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   final PushServer server;
 
@@ -36,8 +38,9 @@ final class TestCollector implements AutoCloseable {
 
   private TestCollector(String marksBootstrap, PublisherSettings kafka, PushSettings settings) {
     publisher = new JournalPublisher(vertx, kafka);
-    marks = new SequenceMarkStore(vertx, marksBootstrap, kafka.deliveryTimeout());
-    server = new PushServer(settings, publisher, marks, meters);
+    marks = new SequenceMarkStore(vertx, new PublisherSettings(marksBootstrap, kafka.deliveryTimeout(), Map.of()));
+    disks = new DiskSamplePublisher(vertx, kafka);
+    server = new PushServer(settings, publisher, marks, disks, meters);
     vertx.deployVerticle(server).await();
   }
 
@@ -64,5 +67,6 @@ final class TestCollector implements AutoCloseable {
     vertx.close().await();
     publisher.close();
     marks.close();
+    disks.close();
   }
 }

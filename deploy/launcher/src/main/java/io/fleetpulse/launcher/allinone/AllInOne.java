@@ -5,6 +5,7 @@ import io.fleetpulse.api.ApiSettings;
 import io.fleetpulse.api.health.Readiness;
 import io.fleetpulse.collector.dedup.SequenceMarkStore;
 import io.fleetpulse.collector.journal.JournalLimits;
+import io.fleetpulse.collector.publish.DiskSamplePublisher;
 import io.fleetpulse.collector.publish.JournalPublisher;
 import io.fleetpulse.collector.publish.PublisherSettings;
 import io.fleetpulse.collector.push.PushServer;
@@ -42,6 +43,7 @@ public final class AllInOne implements AutoCloseable {
   private JournalPublisher publisher;
   private FleetStreams streams;
   private SequenceMarkStore markStore;
+  private DiskSamplePublisher diskPublisher;
   private PushServer pushServer;
   private ApiServer apiServer;
 
@@ -78,13 +80,16 @@ public final class AllInOne implements AutoCloseable {
     FleetpulseConfig.RateLimits rates = config.collector().rateLimits();
     publisher = new JournalPublisher(vertx, new PublisherSettings(bootstrap,
         Duration.ofSeconds(config.kafka().deliveryTimeoutSeconds()), Map.of()));
-    markStore = new SequenceMarkStore(vertx, bootstrap, Duration.ofSeconds(config.kafka().deliveryTimeoutSeconds()));
+    diskPublisher = new DiskSamplePublisher(vertx, new PublisherSettings(bootstrap,
+        Duration.ofSeconds(config.kafka().deliveryTimeoutSeconds()), Map.of()));
+    markStore = new SequenceMarkStore(vertx, new PublisherSettings(bootstrap,
+        Duration.ofSeconds(config.kafka().deliveryTimeoutSeconds()), Map.of()));
     pushServer = new PushServer(new PushSettings(config.collector().host(), config.collector().port(),
         new JournalLimits(limits.maxFieldBytes(), limits.maxEntryBytes(), limits.maxFieldsPerEntry(), limits.maxRequestBytes()),
         new RateLimitSettings(rates.entriesPerSecond(), rates.bytesPerSecond(), rates.burstSeconds()),
         pushTls(config.collector().tls()),
         Optional.of(config.collector().deviceTokensFile()).filter(file -> !file.isEmpty()).map(Path::of)),
-        publisher, markStore, Metrics.globalRegistry);
+        publisher, markStore, diskPublisher, Metrics.globalRegistry);
     vertx.deployVerticle(pushServer).await();
 
     log.info("[4/4] Starting API on {}:{}", config.api().host(), config.api().port());
@@ -131,6 +136,9 @@ public final class AllInOne implements AutoCloseable {
     }
     if (markStore != null) {
       markStore.close();
+    }
+    if (diskPublisher != null) {
+      diskPublisher.close();
     }
     if (broker != null) {
       broker.close();

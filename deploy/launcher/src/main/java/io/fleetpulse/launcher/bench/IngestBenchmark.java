@@ -2,6 +2,7 @@ package io.fleetpulse.launcher.bench;
 
 import io.fleetpulse.collector.dedup.SequenceMarkStore;
 import io.fleetpulse.collector.journal.JournalLimits;
+import io.fleetpulse.collector.publish.DiskSamplePublisher;
 import io.fleetpulse.collector.publish.JournalPublisher;
 import io.fleetpulse.collector.publish.PublisherSettings;
 import io.fleetpulse.collector.push.PushServer;
@@ -76,9 +77,10 @@ final class IngestBenchmark {
       double kcatRate = kcatEntriesPerSecond(kafka, dir, perDevice);
       Vertx vertx = Vertx.vertx();
       try (JournalPublisher publisher = new JournalPublisher(vertx, PublisherSettings.of(kafka.bootstrapServers()));
-           SequenceMarkStore marks = new SequenceMarkStore(vertx, kafka.bootstrapServers(), Duration.ofSeconds(10))) {
+           SequenceMarkStore marks = new SequenceMarkStore(vertx, PublisherSettings.of(kafka.bootstrapServers()));
+           DiskSamplePublisher disks = new DiskSamplePublisher(vertx, PublisherSettings.of(kafka.bootstrapServers()))) {
         PushServer server = new PushServer(new PushSettings("127.0.0.1", 0, JournalLimits.DEFAULT, RateLimitSettings.UNLIMITED),
-            publisher, marks, new SimpleMeterRegistry());
+            publisher, marks, disks, new SimpleMeterRegistry());
         vertx.deployVerticle(server).await();
         String base = "http://127.0.0.1:" + server.port();
         // Warm-up (not measured): the JIT compiles the ingest path; kcat, native code, needs none.
