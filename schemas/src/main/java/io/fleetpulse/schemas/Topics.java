@@ -19,6 +19,8 @@ public final class Topics {
   public static final String JOURNAL_OTHER = JOURNAL_PREFIX + "other";
   public static final String METRICS_DISK = "fleet.metrics.disk";
   public static final String COLLECTOR_CURSORS = "fleet.collector.cursors";
+  /** Per device, the highest journal sequence number the push endpoints accepted (drops re-sent entries). */
+  public static final String COLLECTOR_PUSH_MARKS = "fleet.collector.push-marks";
   /** DeviceStatus records: the SSH collector's connection state per device. */
   public static final String COLLECTOR_STATUS = "fleet.collector.status";
   public static final String EVENTS = "fleet.events";
@@ -87,7 +89,7 @@ public final class Topics {
 
   /** Topics that hold the latest value per key and are compacted. */
   public static List<String> compactedTopics() {
-    return List.of(COLLECTOR_CURSORS, HEALTH);
+    return List.of(COLLECTOR_CURSORS, COLLECTOR_PUSH_MARKS, HEALTH);
   }
 
   /**

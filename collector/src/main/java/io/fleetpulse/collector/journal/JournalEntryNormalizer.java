@@ -44,8 +44,8 @@ public final class JournalEntryNormalizer {
         .setBootId(raw.text("_BOOT_ID"))
         .setRealtimeUs(longField(raw, "__REALTIME_TIMESTAMP"))
         .setMonotonicUs(longField(raw, "__MONOTONIC_TIMESTAMP"))
-        .setSeqnumId(raw.text("__SEQNUM_ID"))
-        .setSeqnum(longField(raw, "__SEQNUM"))
+        .setSeqnumId(raw.has("__SEQNUM_ID") ? raw.text("__SEQNUM_ID") : cursorPart(raw, "s"))
+        .setSeqnum(raw.has("__SEQNUM") ? longField(raw, "__SEQNUM") : cursorSeqnum(raw))
         .setCursor(raw.text("__CURSOR"))
         .setHostname(raw.text("_HOSTNAME"))
         .setReceivedAt(receivedAt)
@@ -95,6 +95,35 @@ public final class JournalEntryNormalizer {
     return "unknown";
   }
 
+  /**
+   * systemd before 254 exports no {@code __SEQNUM}; its cursor ({@code s=<seqnum id>;i=<seqnum, hex>;b=…})
+   * carries the same position, which re-sent entries must be recognised by.
+   */
+  private static Long cursorSeqnum(JournalFields raw) {
+    String hex = cursorPart(raw, "i");
+    if (hex == null) {
+      return null;
+    }
+    try {
+      return Long.parseUnsignedLong(hex, 16);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static String cursorPart(JournalFields raw, String key) {
+    String cursor = raw.text("__CURSOR");
+    if (cursor == null) {
+      return null;
+    }
+    for (String part : cursor.split(";")) {
+      if (part.length() > key.length() + 1 && part.startsWith(key) && part.charAt(key.length()) == '=') {
+        return part.substring(key.length() + 1);
+      }
+    }
+    return null;
+  }
+
   private static Long longField(JournalFields raw, String name) throws MalformedEntryException {
     String text = raw.text(name);
     if (text == null) {
@@ -120,6 +149,10 @@ public final class JournalEntryNormalizer {
 
   /** The text if the bytes are valid UTF-8, else null. */
   private static String strictUtf8(byte[] bytes) {
+    if (isAscii(bytes)) {
+      // Nearly every journal field: no decoder needed.
+      return new String(bytes, StandardCharsets.US_ASCII);
+    }
     try {
       CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
@@ -129,6 +162,15 @@ public final class JournalEntryNormalizer {
     } catch (CharacterCodingException e) {
       return null;
     }
+  }
+
+  private static boolean isAscii(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String abbreviate(String text) {

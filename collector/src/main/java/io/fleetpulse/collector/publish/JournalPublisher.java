@@ -7,13 +7,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.util.HashMap;
+import java.util.BitSet;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -31,55 +28,99 @@ public final class JournalPublisher implements AutoCloseable {
 
   public JournalPublisher(Vertx vertx, PublisherSettings settings) {
     this.vertx = vertx;
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    config.put(ProducerConfig.CLIENT_ID_CONFIG, "fleetpulse-collector");
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    // Bounded waits: a push must get its 503 while the device is still listening.
-    int deliveryMs = (int) settings.deliveryTimeout().toMillis();
-    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, deliveryMs / 2);
-    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, deliveryMs / 2);
-    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryMs);
-    config.putAll(settings.overrides());
-    this.producer = new KafkaProducer<>(config, new StringSerializer(), FleetSerdes.journalEntry().serializer());
+    this.producer = new KafkaProducer<>(settings.producerConfig("fleetpulse-collector"), new StringSerializer(), FleetSerdes.journalEntry().serializer());
   }
 
   /** Completes when every entry is acknowledged, fails with the first error otherwise. */
   public Future<Void> publish(List<JournalEntry> entries) {
+    return deliver(entries).compose(delivery -> delivery.complete() ? Future.succeededFuture() : Future.failedFuture(delivery.error()));
+  }
+
+  /**
+   * Sends the entries and reports, once Kafka has answered for each, which of them were acknowledged:
+   * when Kafka fails part-way, a caller that remembers what was delivered (for dedup) must know exactly
+   * which entries made it, since entries on other partitions may have made it after one that did not.
+   */
+  public Future<Delivery> deliver(List<JournalEntry> entries) {
     Context context = vertx.getOrCreateContext();
-    Promise<Void> done = Promise.promise();
+    Promise<Delivery> done = Promise.promise();
     if (entries.isEmpty()) {
-      done.complete();
+      done.complete(new Delivery(0, new BitSet(), null));
       return done.future();
     }
-    AtomicInteger pending = new AtomicInteger(entries.size());
-    AtomicReference<Exception> firstError = new AtomicReference<>();
+    PendingBatch batch = new PendingBatch(entries.size(), delivery -> context.runOnContext(ignored -> done.complete(delivery)));
     vertx.executeBlocking(() -> {
-      for (JournalEntry entry : entries) {
+      for (int i = 0; i < entries.size(); i++) {
+        int index = i;
+        if (batch.failure() != null) {
+          // Kafka already refused one synchronously (no metadata within max.block.ms): each further send
+          // would block as long again, so the rest fail with it at once.
+          batch.answered(index, batch.failure());
+          continue;
+        }
+        JournalEntry entry = entries.get(i);
         ProducerRecord<String, JournalEntry> record = new ProducerRecord<>(
             Topics.journalTopicFor(entry.getUnit()), null, entry.getReceivedAt().toEpochMilli(),
             Topics.deviceKey(entry.getDeviceUuid()), entry);
-        producer.send(record, (metadata, error) -> {
-          if (error != null) {
-            firstError.compareAndSet(null, error);
-          }
-          if (pending.decrementAndGet() == 0) {
-            context.runOnContext(ignored -> {
-              if (firstError.get() == null) {
-                done.complete();
-              } else {
-                done.fail(firstError.get());
-              }
-            });
-          }
-        });
+        producer.send(record, (metadata, error) -> batch.answered(index, error));
       }
       return null;
-    }, false).onFailure(done::tryFail);
+    }, false).onFailure(error -> done.tryComplete(new Delivery(entries.size(), new BitSet(), error)));
     return done.future();
+  }
+
+  /** Collects Kafka's answers for one batch, from producer threads; reports once every entry has one. */
+  private static final class PendingBatch {
+    private final int size;
+    private final Consumer<Delivery> whenAnswered;
+    private final BitSet acked;
+    private int answers;
+    private Exception failure;
+
+    PendingBatch(int size, Consumer<Delivery> whenAnswered) {
+      this.size = size;
+      this.whenAnswered = whenAnswered;
+      this.acked = new BitSet(size);
+    }
+
+    synchronized Exception failure() {
+      return failure;
+    }
+
+    void answered(int index, Exception error) {
+      Delivery delivery = null;
+      synchronized (this) {
+        if (error == null) {
+          acked.set(index);
+        } else if (failure == null) {
+          failure = error;
+        }
+        if (++answers == size) {
+          delivery = new Delivery(size, (BitSet) acked.clone(), failure);
+        }
+      }
+      if (delivery != null) {
+        whenAnswered.accept(delivery);
+      }
+    }
+  }
+
+  /**
+   * What Kafka acknowledged of one {@link #deliver} call.
+   *
+   * @param sent how many entries were sent
+   * @param acked the indexes of the entries Kafka acknowledged
+   * @param error the first failure, or null when every entry was acknowledged
+   */
+  public record Delivery(int sent, BitSet acked, Throwable error) {
+
+    public boolean complete() {
+      return error == null;
+    }
+
+    public int ackedCount() {
+      return acked.cardinality();
+    }
   }
 
   @Override

@@ -1,13 +1,37 @@
 package io.fleetpulse.collector.publish;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /** How the collector reaches Kafka. {@code overrides} are raw producer properties for tuning. */
 public record PublisherSettings(String bootstrapServers, Duration deliveryTimeout, Map<String, Object> overrides) {
 
   public PublisherSettings {
     overrides = Map.copyOf(overrides);
+  }
+
+  /**
+   * The producer configuration every collector producer shares: idempotent, acks=all, and bounded waits
+   * so that a push gets its 503 while the device is still listening.
+   */
+  public Map<String, Object> producerConfig(String clientId) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    // Entries are ~1 KiB once encoded; the 16 KiB default batch would send a request every 16 of them.
+    config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    int deliveryMs = (int) deliveryTimeout.toMillis();
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, deliveryMs / 2);
+    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, deliveryMs / 2);
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryMs);
+    config.putAll(overrides);
+    return config;
   }
 
   public static PublisherSettings of(String bootstrapServers) {

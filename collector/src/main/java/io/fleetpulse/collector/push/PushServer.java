@@ -1,26 +1,36 @@
 package io.fleetpulse.collector.push;
 
+import io.fleetpulse.collector.dedup.SequenceMarkStore;
+import io.fleetpulse.collector.dedup.SequenceMarks;
 import io.fleetpulse.collector.journal.DeviceRef;
 import io.fleetpulse.collector.journal.JournalEntryNormalizer;
 import io.fleetpulse.collector.journal.JournalJsonParser;
 import io.fleetpulse.collector.journal.MalformedEntryException;
+import io.fleetpulse.collector.publish.DiskSamplePublisher;
 import io.fleetpulse.collector.publish.JournalPublisher;
-import io.fleetpulse.schemas.JournalEntry;
+import io.fleetpulse.collector.ratelimit.DeviceRateLimiter;
+import io.fleetpulse.schemas.DiskSample;
 import io.fleetpulse.schemas.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,42 +38,107 @@ import org.slf4j.LoggerFactory;
 /**
  * The collector's HTTP ingest: devices push their journal here (CONTRACT.md, "Ingest").
  *
- * <p>A request is read as a stream, validated entry by entry, and published only when every entry is
- * valid: a request is accepted whole or refused whole, so a sender that fixes its input and retries
- * never leaves half a batch behind. 202 is answered only once Kafka has acknowledged every entry.
+ * <p>{@code /upload} takes the Journal Export Format from systemd-journal-upload, {@code /entries}
+ * takes {@code journalctl -o json} lines; both then share one path ({@link PushRequest}): rate limit,
+ * streaming decode, normalisation, dedup, publishing, 202 once Kafka has acknowledged every entry.
+ * One device's pushes are handled one after another, different devices' in parallel.
  */
 public final class PushServer extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(PushServer.class);
   private static final Pattern FLEET = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Set<String> JSON_TYPES = Set.of("application/x-ndjson", "application/json", "application/jsonl");
-  private static final String RETRY_AFTER_SECONDS = "5";
+  private static final String EXPORT_TYPE = "application/vnd.fdo.journal";
+  private static final int DISK_BODY_LIMIT = 64 * 1024;
 
   private final PushSettings settings;
   private final JournalPublisher publisher;
+  private final SequenceMarkStore markStore;
+  private final DiskSamplePublisher disks;
+  private final MeterRegistry registry;
+  private final DeviceRateLimiter rateLimiter;
+  private final DeviceLanes lanes = new DeviceLanes();
   private final JournalJsonParser jsonParser;
-  private final JournalEntryNormalizer normalizer = new JournalEntryNormalizer();
+  private PushPipeline json;
+  private PushPipeline export;
+  private DeviceTokens tokens;
   private HttpServer server;
 
-  public PushServer(PushSettings settings, JournalPublisher publisher) {
+  /**
+   * @param markStore where the dedup marks live; they are loaded when the verticle starts
+   * @param disks where disk samples go
+   * @param registry where the ingest meters are registered
+   */
+  public PushServer(PushSettings settings, JournalPublisher publisher, SequenceMarkStore markStore, DiskSamplePublisher disks,
+      MeterRegistry registry) {
     this.settings = settings;
     this.publisher = publisher;
+    this.markStore = markStore;
+    this.disks = disks;
+    this.registry = registry;
+    this.rateLimiter = new DeviceRateLimiter(settings.rateLimits());
     this.jsonParser = new JournalJsonParser(settings.limits());
   }
 
   @Override
   public Future<?> start() {
+    return vertx.executeBlocking(() -> {
+      if (settings.deviceTokensFile().isPresent()) {
+        tokens = DeviceTokens.load(settings.deviceTokensFile().get());
+      }
+      return markStore.load();
+    }).compose(loaded -> {
+      if (tokens != null) {
+        vertx.setPeriodic(DeviceTokens.RELOAD_CHECK_MS, id -> vertx.executeBlocking(() -> {
+          tokens.reloadIfChanged();
+          return null;
+        }, false));
+      }
+      SequenceMarks marks = new SequenceMarks(loaded);
+      JournalEntryNormalizer normalizer = new JournalEntryNormalizer();
+      json = new PushPipeline("push-json", settings.limits(), normalizer, marks, markStore, publisher, rateLimiter,
+          new IngestMetrics(registry, "push-json"));
+      export = new PushPipeline("push-export", settings.limits(), normalizer, marks, markStore, publisher, rateLimiter,
+          new IngestMetrics(registry, "push-export"));
+      log.info("Loaded the dedup marks of {} devices", loaded.size());
+      return listen();
+    });
+  }
+
+  private Future<HttpServer> listen() {
     Router router = Router.router(vertx);
     for (String prefix : List.of("", "/fleets/:fleet")) {
-      router.post(prefix + "/devices/:uuid/entries").handler(this::acceptJsonLines);
+      router.post(prefix + "/devices/:uuid/entries").handler(this::requireToken).handler(ctx -> accept(ctx, json, JSON_TYPES,
+          "application/x-ndjson or application/json (journalctl -o json output)",
+          () -> EntryDecoder.jsonLines(jsonParser, settings.limits())));
+      router.post(prefix + "/devices/:uuid/upload").handler(ctx -> accept(ctx, export, Set.of(EXPORT_TYPE),
+          EXPORT_TYPE + " (the Journal Export Format, as systemd-journal-upload sends it)",
+          () -> EntryDecoder.journalExport(settings.limits())));
+      router.post(prefix + "/devices/:uuid/metrics").handler(BodyHandler.create().setBodyLimit(DISK_BODY_LIMIT))
+          .handler(this::requireToken).handler(this::acceptDiskSamples);
+      router.post(prefix + "/upload").handler(ctx -> accept(ctx, export, Set.of(EXPORT_TYPE),
+          EXPORT_TYPE + " (the Journal Export Format, as systemd-journal-upload sends it)",
+          () -> EntryDecoder.journalExport(settings.limits())));
     }
-    return vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.port()))
+    HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(settings.port());
+    settings.tls().ifPresent(tls -> {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath()));
+      if (tls.requiresClientCertificates()) {
+        options.setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCaPath())).setClientAuth(ClientAuth.REQUIRED);
+      }
+    });
+    return vertx.createHttpServer(options)
         .requestHandler(router)
         .listen()
         .onSuccess(listening -> {
           server = listening;
-          log.info("Collector accepting pushes on http://{}:{}", settings.host(), listening.actualPort());
+          log.info("Collector accepting pushes on {}://{}:{}{}", settings.tls().isPresent() ? "https" : "http",
+              settings.host(), listening.actualPort(), mutualTls() ? " (device certificates required)" : "");
         });
+  }
+
+  private boolean mutualTls() {
+    return settings.tls().map(PushTls::requiresClientCertificates).orElse(false);
   }
 
   /** The port actually bound (differs from the setting when that was 0). */
@@ -71,105 +146,103 @@ public final class PushServer extends VerticleBase {
     return server.actualPort();
   }
 
-  private void acceptJsonLines(RoutingContext ctx) {
-    HttpServerRequest request = ctx.request();
+  /** With device tokens configured, the JSON endpoint needs {@code Authorization: Bearer <the device's token>}. */
+  private void requireToken(RoutingContext ctx) {
+    if (tokens == null) {
+      ctx.next();
+      return;
+    }
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
+    if (!tokens.permits(ctx.pathParam("uuid"), token)) {
+      json.metrics().rejected("unauthorized");
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      reply(ctx, 401, token == null ? "a bearer token is required (Authorization: Bearer <the device's token>)"
+          : "the bearer token is not this device's");
+      return;
+    }
+    ctx.next();
+  }
+
+  /** {@code POST …/metrics}: disk samples, small enough to read whole; 202 once Kafka has them. */
+  private void acceptDiskSamples(RoutingContext ctx) {
     DeviceRef device = deviceOf(ctx);
     if (device == null) {
       return;
     }
-    String contentType = mediaType(request.getHeader(HttpHeaders.CONTENT_TYPE));
-    if (!JSON_TYPES.contains(contentType)) {
-      reply(ctx, 415, "Content-Type must be application/x-ndjson or application/json (journalctl -o json output), not " + contentType);
+    if (!"application/json".equals(mediaType(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE)))) {
+      reply(ctx, 415, "Content-Type must be application/json");
       return;
     }
-    String declaredLength = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    List<DiskSample> samples;
+    try {
+      samples = DiskSamplesParser.parse(ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer(), device, Instant.now());
+    } catch (MalformedEntryException e) {
+      reply(ctx, e.tooLarge() ? 413 : 400, e.getMessage());
+      return;
+    }
+    disks.publish(samples)
+        .onSuccess(done -> ctx.response().setStatusCode(202).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .end(new JsonObject().put("accepted", samples.size()).encode()))
+        .onFailure(error -> {
+          log.warn("Kafka did not take {} disk samples from device {}: {}", samples.size(), device.uuid(), error.toString());
+          ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
+          reply(ctx, 503, "Kafka is not reachable; nothing was lost, retry later");
+        });
+  }
+
+  private void accept(RoutingContext ctx, PushPipeline pipeline, Set<String> contentTypes, String expectedType,
+      Supplier<EntryDecoder> decoder) {
+    DeviceRef device = deviceOf(ctx);
+    if (device == null) {
+      pipeline.metrics().rejected(ctx.response().getStatusCode() == 403 ? "forbidden" : "bad_path");
+      return;
+    }
+    String contentType = mediaType(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
+    if (!contentTypes.contains(contentType)) {
+      pipeline.metrics().rejected("unsupported_media_type");
+      reply(ctx, 415, "Content-Type must be " + expectedType + ", not " + contentType);
+      return;
+    }
+    String declaredLength = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
     if (declaredLength != null && parseLength(declaredLength) > settings.limits().maxRequestBytes()) {
+      pipeline.metrics().rejected("too_large");
       reply(ctx, 413, "request is " + declaredLength + " bytes, over the limit of " + settings.limits().maxRequestBytes());
       return;
     }
-    new JsonLinesRequest(ctx, device).read();
+    Duration wait = rateLimiter.waitBeforeNextPush(device.uuid());
+    if (!wait.isZero()) {
+      pipeline.metrics().rejected("rate_limited");
+      long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds)).putHeader(HttpHeaders.CONNECTION, "close");
+      reply(ctx, 429, "device " + device.uuid() + " is over its rate limit; retry in " + seconds + " s");
+      return;
+    }
+    lanes.run(device.uuid(), () -> new PushRequest(ctx, device, decoder.get(), pipeline).run());
   }
 
-  /** One push of journalctl JSON lines, read as it streams in. */
-  private final class JsonLinesRequest {
-    private final RoutingContext ctx;
-    private final DeviceRef device;
-    private final Instant receivedAt = Instant.now();
-    private final LineAssembler lines = new LineAssembler(settings.limits().maxEntryBytes());
-    private final List<JournalEntry> entries = new ArrayList<>();
-    private long bytes;
-    private int index;
-    private boolean refused;
-
-    JsonLinesRequest(RoutingContext ctx, DeviceRef device) {
-      this.ctx = ctx;
-      this.device = device;
-    }
-
-    void read() {
-      HttpServerRequest request = ctx.request();
-      request.handler(chunk -> {
-        if (refused) {
-          return;
-        }
-        bytes += chunk.length();
-        if (bytes > settings.limits().maxRequestBytes()) {
-          refuse("request is over the limit of " + settings.limits().maxRequestBytes() + " bytes", true);
-          return;
-        }
-        try {
-          lines.feed(chunk, this::entry);
-        } catch (MalformedEntryException e) {
-          refuse(e);
-        }
-      });
-      request.exceptionHandler(error -> log.debug("Push from {} broke off: {}", device.uuid(), error.toString()));
-      request.endHandler(ignored -> {
-        if (refused) {
-          return;
-        }
-        try {
-          lines.finish(this::entry);
-        } catch (MalformedEntryException e) {
-          refuse(e);
-          return;
-        }
-        publisher.publish(entries)
-            .onSuccess(done -> ctx.response().setStatusCode(202).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(new JsonObject().put("accepted", entries.size()).encode()))
-            .onFailure(error -> {
-              log.warn("Kafka did not take {} entries from device {}: {}", entries.size(), device.uuid(), error.toString());
-              ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
-              reply(ctx, 503, "Kafka is not reachable; nothing was lost, retry later");
-            });
-      });
-      request.resume();
-    }
-
-    private void entry(Buffer line) throws MalformedEntryException {
-      if (isBlank(line)) {
-        return;
-      }
-      byte[] bytes = line.getBytes();
-      entries.add(normalizer.normalize(jsonParser.parse(bytes, 0, bytes.length), device, receivedAt, "push-json"));
-      index++;
-    }
-
-    /** Refuses the request because of the entry being read (numbered from 0, blank lines not counted). */
-    private void refuse(MalformedEntryException e) {
-      refuse("entry " + index + ": " + e.getMessage(), e.tooLarge());
-    }
-
-    private void refuse(String reason, boolean tooLarge) {
-      refused = true;
-      log.info("Refused push from device {}: {}", device.uuid(), reason);
-      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-      reply(ctx, tooLarge ? 413 : 400, reason);
-    }
-  }
-
-  private static DeviceRef deviceOf(RoutingContext ctx) {
+  /**
+   * The pushing device: from the path, checked against the client certificate under mTLS (403 when they
+   * differ); for {@code /upload} without a uuid in the path, the certificate's alone.
+   */
+  private DeviceRef deviceOf(RoutingContext ctx) {
     String uuid = ctx.pathParam("uuid");
+    if (mutualTls()) {
+      String certified = CertifiedDevice.of(ctx.request().connection());
+      if (certified == null) {
+        reply(ctx, 403, "the client certificate's CN must be the device uuid (32 lower-case hex digits)");
+        return null;
+      }
+      if (uuid == null) {
+        uuid = certified;
+      } else if (!uuid.equals(certified)) {
+        reply(ctx, 403, "the client certificate is for device " + certified + ", not " + uuid);
+        return null;
+      }
+    } else if (uuid == null) {
+      reply(ctx, 400, "no device uuid: push to /devices/{uuid}/upload, or to /upload with a device certificate (mTLS)");
+      return null;
+    }
     if (!Topics.isDeviceUuid(uuid)) {
       reply(ctx, 400, "device uuid must be 32 (or legacy 62) lower-case hex digits: " + uuid);
       return null;
@@ -199,7 +272,7 @@ public final class PushServer extends VerticleBase {
       return "none";
     }
     int semicolon = header.indexOf(';');
-    return (semicolon < 0 ? header : header.substring(0, semicolon)).trim().toLowerCase(java.util.Locale.ROOT);
+    return (semicolon < 0 ? header : header.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
   }
 
   private static long parseLength(String header) {
@@ -208,15 +281,5 @@ public final class PushServer extends VerticleBase {
     } catch (NumberFormatException e) {
       return -1;
     }
-  }
-
-  private static boolean isBlank(Buffer line) {
-    for (int i = 0; i < line.length(); i++) {
-      byte b = line.getByte(i);
-      if (b != ' ' && b != '\t' && b != '\r') {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -3,7 +3,6 @@ package io.fleetpulse.collector.push;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetpulse.collector.journal.JournalLimits;
-import io.fleetpulse.collector.publish.JournalPublisher;
 import io.fleetpulse.collector.publish.PublisherSettings;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.kafka.JournalFixtures;
@@ -11,18 +10,13 @@ import io.fleetpulse.kafka.SharedKafkaBroker;
 import io.fleetpulse.kafka.TopicReader;
 import io.fleetpulse.schemas.FleetSerdes;
 import io.fleetpulse.schemas.JournalEntry;
-import io.fleetpulse.schemas.TopicProvisioner;
 import io.fleetpulse.schemas.Topics;
-import io.vertx.core.Vertx;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,26 +26,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SharedKafkaBroker.class)
 class PushServerTest {
 
-  private static final HttpClient http = HttpClient.newHttpClient();
-  private static Vertx vertx;
-  private static JournalPublisher publisher;
-  private static PushServer server;
+  private static TestCollector collector;
 
   @BeforeAll
   static void start(EmbeddedKafkaBroker kafka) throws Exception {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      new TopicProvisioner(3, (short) 1).provision(admin);
-    }
-    vertx = Vertx.vertx();
-    publisher = new JournalPublisher(vertx, PublisherSettings.of(kafka.bootstrapServers()));
-    server = new PushServer(new PushSettings("127.0.0.1", 0, new JournalLimits(1024, 4096, 64, 64 * 1024)), publisher);
-    vertx.deployVerticle(server).await();
+    TestCollector.provisionTopics(kafka);
+    collector = new TestCollector(PublisherSettings.of(kafka.bootstrapServers()),
+        new PushSettings("127.0.0.1", 0, new JournalLimits(1024, 4096, 64, 64 * 1024)));
   }
 
   @AfterAll
   static void stop() {
-    vertx.close().await();
-    publisher.close();
+    collector.close();
   }
 
   @Test
@@ -143,34 +129,22 @@ class PushServerTest {
   }
 
   @Test
-  void answers503WithRetryAfterWhenKafkaIsUnreachable() throws Exception {
-    Vertx isolated = Vertx.vertx();
+  void answers503WithRetryAfterWhenKafkaIsUnreachable(EmbeddedKafkaBroker kafka) throws Exception {
+    // The mark store reaches the real broker (start-up needs it); only the entries' producer cannot.
     PublisherSettings deadKafka = new PublisherSettings("127.0.0.1:1", Duration.ofSeconds(2), Map.of());
-    try (JournalPublisher unreachable = new JournalPublisher(isolated, deadKafka)) {
-      PushServer dead = new PushServer(new PushSettings("127.0.0.1", 0, JournalLimits.DEFAULT), unreachable);
-      isolated.deployVerticle(dead).await();
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dead.port()
-              + "/devices/a0000000000000000000000000000006/entries"))
-          .header("Content-Type", "application/x-ndjson")
-          .POST(HttpRequest.BodyPublishers.ofString("{\"MESSAGE\":\"hello\",\"_SYSTEMD_UNIT\":\"chronyd.service\"}\n"))
-          .build(), HttpResponse.BodyHandlers.ofString());
+    try (TestCollector dead = new TestCollector(kafka, deadKafka, new PushSettings("127.0.0.1", 0, JournalLimits.DEFAULT))) {
+      HttpResponse<String> response = dead.post("/devices/a0000000000000000000000000000006/entries", "application/x-ndjson",
+          "{\"MESSAGE\":\"hello\",\"_SYSTEMD_UNIT\":\"chronyd.service\"}\n".getBytes(StandardCharsets.UTF_8));
 
       assertThat(response.statusCode()).isEqualTo(503);
       assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
       assertThat(response.body()).contains("retry later");
-    } finally {
-      isolated.close().await();
     }
   }
 
   private static HttpResponse<String> post(String path, String contentType, String body) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-        .header("Content-Type", contentType)
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString());
+    return collector.post(path, contentType, body.getBytes(StandardCharsets.UTF_8));
   }
-
   private static List<ConsumerRecord<String, JournalEntry>> ofDevice(List<ConsumerRecord<String, JournalEntry>> records, String uuid) {
     return records.stream().filter(record -> record.key().equals(uuid)).toList();
   }

@@ -1,5 +1,6 @@
 package io.fleetpulse.launcher;
 
+import io.fleetpulse.launcher.bench.BenchCommand;
 import io.fleetpulse.launcher.config.ConfigException;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
@@ -11,8 +12,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = FleetpulseCli.Version.class,
     description = "Fleet-health pipeline for balenaOS devices: journals in, alerts and device health out.",
-    subcommands = {RunCommand.class, RoleCommand.Collector.class, RoleCommand.Api.class, SimulateCommand.class, TokenCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, RoleCommand.Collector.class, RoleCommand.Api.class, SimulateCommand.class, BenchCommand.class,
+        TokenCommand.class, CommandLine.HelpCommand.class})
 public final class FleetpulseCli {
 
   public static void main(String[] args) {

@@ -25,7 +25,8 @@ public record FleetpulseConfig(
    * authentication, for a TLS-terminating proxy that authenticates devices; {@code opsPort} serves
    * {@code /healthz} and {@code /metrics} of the standalone collector role (in {@code run}, the API serves them).
    */
-  public record Collector(String host, int port, boolean behindAuthenticatingProxy, int opsPort, Limits limits) {}
+  public record Collector(String host, int port, boolean behindAuthenticatingProxy, int opsPort, Limits limits,
+                          RateLimits rateLimits, Tls tls, String deviceTokensFile) {}
 
   /**
    * The REST API. {@code tokens} (file only) enable bearer authentication, which also allows binding to
@@ -42,6 +43,23 @@ public record FleetpulseConfig(
 
   /** Journal size limits per field, entry, request (bytes) and fields per entry. */
   public record Limits(int maxFieldBytes, int maxEntryBytes, int maxFieldsPerEntry, long maxRequestBytes) {}
+
+  /** Per-device push limits: sustained entries and bytes per second, burst in seconds' worth; 0 = unlimited. */
+  public record RateLimits(double entriesPerSecond, double bytesPerSecond, double burstSeconds) {}
+
+  /**
+   * HTTPS for push (PEM files; empty = plain HTTP). With {@code clientCaFile} devices must present a
+   * certificate signed by it whose CN is their uuid (mTLS).
+   */
+  public record Tls(String certFile, String keyFile, String clientCaFile) {
+    public boolean enabled() {
+      return !certFile.isEmpty();
+    }
+
+    public boolean mutual() {
+      return enabled() && !clientCaFile.isEmpty();
+    }
+  }
 
   /**
    * The topology; its state lives in {@code <dataDir>/streams}. {@code standbyReplicas} keeps warm copies of
@@ -138,7 +156,8 @@ public record FleetpulseConfig(
         "./data",
         new Kafka("", 6, (short) 1, 10),
         new Embedded(9092, 9093),
-        new Collector("127.0.0.1", 19532, false, 19533, new Limits(64 * 1024, 256 * 1024, 256, 64L * 1024 * 1024)),
+        new Collector("127.0.0.1", 19532, false, 19533, new Limits(64 * 1024, 256 * 1024, 256, 64L * 1024 * 1024),
+            new RateLimits(2_000, 2 * 1024 * 1024, 30), new Tls("", "", ""), ""),
         new Api("127.0.0.1", 8080, "", java.util.List.of(), "", 1000),
         new Streams("fleetpulse", 14, 14, 0, Detection.of(DetectionSettings.defaults())),
         new Notifications("", java.util.List.of(), 8, 60));

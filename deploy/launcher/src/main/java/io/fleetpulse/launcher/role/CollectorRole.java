@@ -1,18 +1,24 @@
 package io.fleetpulse.launcher.role;
 
+import io.fleetpulse.collector.dedup.SequenceMarkStore;
 import io.fleetpulse.collector.journal.JournalLimits;
+import io.fleetpulse.collector.publish.DiskSamplePublisher;
 import io.fleetpulse.collector.publish.JournalPublisher;
 import io.fleetpulse.collector.publish.PublisherSettings;
 import io.fleetpulse.collector.push.PushServer;
 import io.fleetpulse.collector.push.PushSettings;
+import io.fleetpulse.collector.push.PushTls;
+import io.fleetpulse.collector.ratelimit.RateLimitSettings;
 import io.fleetpulse.launcher.config.BindPolicy;
 import io.fleetpulse.launcher.config.FleetpulseConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The collector: the push endpoint and the Kafka producer behind it. */
+/** The collector: the push endpoints and the Kafka producers behind them (entries, disk samples, dedup marks). */
 public final class CollectorRole implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(CollectorRole.class);
@@ -20,45 +26,72 @@ public final class CollectorRole implements AutoCloseable {
   private final FleetpulseConfig config;
   private RoleContext context;
   private JournalPublisher publisher;
+  private DiskSamplePublisher diskPublisher;
+  private SequenceMarkStore markStore;
   private PushServer pushServer;
   private String deploymentId;
 
   /** Checks the collector's configuration; nothing is started yet. */
   public CollectorRole(FleetpulseConfig config) {
     FleetpulseConfig.Collector collector = config.collector();
-    BindPolicy.requireLoopbackUnlessAuthenticated("collector", collector.host(),
-        collector.behindAuthenticatingProxy() ? "an authenticating reverse proxy (collector.behindAuthenticatingProxy)" : null,
-        "put a TLS-terminating reverse proxy with device authentication in front and set collector.behindAuthenticatingProxy=true "
-            + "(built-in device auth is planned)");
+    BindPolicy.requireLoopbackUnlessAuthenticated("collector", collector.host(), deviceAuthentication(collector),
+        "configure mTLS (collector.tls.certFile, keyFile and clientCaFile: every device then proves its uuid with its "
+            + "certificate), or put a TLS-terminating reverse proxy with device authentication in front and set "
+            + "collector.behindAuthenticatingProxy=true");
     this.config = config;
+  }
+
+  private static String deviceAuthentication(FleetpulseConfig.Collector collector) {
+    if (collector.tls().mutual()) {
+      return "device certificates (mTLS)";
+    }
+    return collector.behindAuthenticatingProxy() ? "an authenticating reverse proxy (collector.behindAuthenticatingProxy)" : null;
   }
 
   /** Returns once the push endpoint listens. */
   public CollectorRole start(RoleContext context) {
     this.context = context;
-    log.info("Starting collector on {}:{}", config.collector().host(), config.collector().port());
-    FleetpulseConfig.Limits limits = config.collector().limits();
-    publisher = new JournalPublisher(context.vertx(), new PublisherSettings(context.bootstrap(),
-        Duration.ofSeconds(config.kafka().deliveryTimeoutSeconds()), Map.of()));
-    pushServer = new PushServer(new PushSettings(config.collector().host(), config.collector().port(),
-        new JournalLimits(limits.maxFieldBytes(), limits.maxEntryBytes(), limits.maxFieldsPerEntry(), limits.maxRequestBytes())),
-        publisher);
+    FleetpulseConfig.Collector collector = config.collector();
+    log.info("Starting collector on {}:{}", collector.host(), collector.port());
+    PublisherSettings producers = new PublisherSettings(context.bootstrap(),
+        Duration.ofSeconds(config.kafka().deliveryTimeoutSeconds()), Map.of());
+    publisher = new JournalPublisher(context.vertx(), producers);
+    diskPublisher = new DiskSamplePublisher(context.vertx(), producers);
+    markStore = new SequenceMarkStore(context.vertx(), producers);
+    FleetpulseConfig.Limits limits = collector.limits();
+    FleetpulseConfig.RateLimits rates = collector.rateLimits();
+    pushServer = new PushServer(new PushSettings(collector.host(), collector.port(),
+        new JournalLimits(limits.maxFieldBytes(), limits.maxEntryBytes(), limits.maxFieldsPerEntry(), limits.maxRequestBytes()),
+        new RateLimitSettings(rates.entriesPerSecond(), rates.bytesPerSecond(), rates.burstSeconds()),
+        pushTls(collector.tls()),
+        Optional.of(collector.deviceTokensFile()).filter(file -> !file.isEmpty()).map(Path::of)),
+        publisher, markStore, diskPublisher, context.metrics());
     deploymentId = context.vertx().deployVerticle(pushServer).await();
     return this;
+  }
+
+  private static Optional<PushTls> pushTls(FleetpulseConfig.Tls tls) {
+    return tls.enabled() ? Optional.of(new PushTls(tls.certFile(), tls.keyFile(), tls.clientCaFile())) : Optional.empty();
   }
 
   public int port() {
     return pushServer.port();
   }
 
-  /** Stops taking pushes, then flushes the producer, so every push answered 202 is in Kafka. */
+  /** Stops taking pushes, then flushes the producers, so every push answered 202 is in Kafka. */
   @Override
   public void close() {
     if (deploymentId != null) {
       context.vertx().undeploy(deploymentId).await();
     }
-    if (publisher != null) {
-      publisher.close();
+    for (AutoCloseable producer : new AutoCloseable[] {publisher, diskPublisher, markStore}) {
+      if (producer != null) {
+        try {
+          producer.close();
+        } catch (Exception e) {
+          log.warn("Closing a collector producer failed: {}", e.toString());
+        }
+      }
     }
   }
 }

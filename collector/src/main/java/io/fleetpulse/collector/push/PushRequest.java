@@ -1,0 +1,198 @@
+package io.fleetpulse.collector.push;
+
+import io.fleetpulse.collector.dedup.SequenceMarks;
+import io.fleetpulse.collector.journal.DeviceRef;
+import io.fleetpulse.collector.journal.JournalFields;
+import io.fleetpulse.collector.journal.MalformedEntryException;
+import io.fleetpulse.collector.publish.JournalPublisher.Delivery;
+import io.fleetpulse.schemas.JournalEntry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One push, read as it streams in: decoded and normalised entry by entry, re-sent entries dropped,
+ * the rest published in batches, 202 once Kafka has acknowledged every one.
+ *
+ * <p>A request of up to {@value #BATCH_ENTRIES} entries (and {@value #BATCH_BYTES} bytes) is published
+ * whole or refused whole. A larger one (systemd-journal-upload sends its whole backlog in one request)
+ * is published batch by batch while the body is paused, so memory stays bounded; if it then turns
+ * out to be malformed, the batches before the bad entry stay accepted (the error says how many), and a
+ * corrected re-send of the same entries is deduplicated.
+ */
+final class PushRequest {
+
+  static final int BATCH_ENTRIES = 1000;
+  static final int BATCH_BYTES = 1024 * 1024;
+  private static final Logger log = LoggerFactory.getLogger(PushRequest.class);
+  private static final String KAFKA_RETRY_AFTER_SECONDS = "5";
+
+  private final RoutingContext ctx;
+  private final DeviceRef device;
+  private final EntryDecoder decoder;
+  private final PushPipeline pipeline;
+  private final SequenceMarks.ResendFilter resent;
+  private final Instant receivedAt = Instant.now();
+  private final long startedNanos = System.nanoTime();
+  private final Promise<Void> done = Promise.promise();
+  private List<JournalEntry> batch = new ArrayList<>();
+  private long batchBytes;
+  private long bytes;
+  private int index;
+  private int accepted;
+  private int duplicates;
+  private Future<Void> flushing = Future.succeededFuture();
+
+  PushRequest(RoutingContext ctx, DeviceRef device, EntryDecoder decoder, PushPipeline pipeline) {
+    this.ctx = ctx;
+    this.device = device;
+    this.decoder = decoder;
+    this.pipeline = pipeline;
+    this.resent = pipeline.marks().filterFor(device.uuid());
+  }
+
+  /** Reads, publishes and answers the push; completes when it is answered or its sender went away. */
+  Future<Void> run() {
+    HttpServerRequest request = ctx.request();
+    ctx.response().closeHandler(ignored -> done.tryComplete());
+    request.handler(this::chunk);
+    request.exceptionHandler(error -> {
+      log.debug("Push from {} broke off: {}", device.uuid(), error.toString());
+      done.tryComplete();
+    });
+    request.endHandler(ignored -> end());
+    if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+      ctx.response().writeContinue();
+    }
+    request.resume();
+    return done.future();
+  }
+
+  private void chunk(Buffer chunk) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    bytes += chunk.length();
+    pipeline.metrics().bytes(chunk.length());
+    batchBytes += chunk.length();
+    if (bytes > pipeline.limits().maxRequestBytes()) {
+      refuse("request is over the limit of " + pipeline.limits().maxRequestBytes() + " bytes", 413, "too_large");
+      return;
+    }
+    int before = index;
+    try {
+      decoder.feed(chunk, this::entry);
+    } catch (MalformedEntryException e) {
+      refuse(e);
+      return;
+    }
+    pipeline.rateLimiter().charge(device.uuid(), index - before, chunk.length());
+    if (batch.size() >= BATCH_ENTRIES || batchBytes >= BATCH_BYTES) {
+      ctx.request().pause();
+      flushing = flush().onSuccess(ignored -> ctx.request().resume());
+    }
+  }
+
+  private void end() {
+    if (ctx.response().ended()) {
+      return;
+    }
+    try {
+      decoder.finish(this::entry);
+    } catch (MalformedEntryException e) {
+      refuse(e);
+      return;
+    }
+    flushing.compose(ignored -> flush()).onSuccess(ignored -> reply(202,
+        new JsonObject().put("accepted", accepted).put("duplicates", duplicates)));
+  }
+
+  private void entry(JournalFields fields) throws MalformedEntryException {
+    JournalEntry entry = pipeline.normalizer().normalize(fields, device, receivedAt, pipeline.ingest());
+    index++;
+    pipeline.metrics().received(1);
+    if (resent.isResent(entry)) {
+      duplicates++;
+      pipeline.metrics().deduplicated(1);
+    } else {
+      batch.add(entry);
+    }
+  }
+
+  /** Publishes the batch so far; fails (after answering 503) when Kafka did not take all of it. */
+  private Future<Void> flush() {
+    List<JournalEntry> sending = batch;
+    batch = new ArrayList<>();
+    batchBytes = 0;
+    long sentNanos = System.nanoTime();
+    return pipeline.publisher().deliver(sending).compose(delivery -> {
+      pipeline.metrics().produced(Duration.ofNanos(System.nanoTime() - sentNanos));
+      accepted += delivery.ackedCount();
+      pipeline.metrics().accepted(delivery.ackedCount());
+      return rememberDelivered(sending, delivery).compose(ignored -> checkComplete(delivery));
+    });
+  }
+
+  private Future<Void> rememberDelivered(List<JournalEntry> sent, Delivery delivery) {
+    if (delivery.ackedCount() == 0) {
+      return Future.succeededFuture();
+    }
+    List<JournalEntry> delivered = new ArrayList<>();
+    List<JournalEntry> lost = new ArrayList<>();
+    for (int i = 0; i < sent.size(); i++) {
+      (delivery.acked().get(i) ? delivered : lost).add(sent.get(i));
+    }
+    var marks = pipeline.marks().delivered(device.uuid(), delivered, lost);
+    // The entries are in Kafka whatever happens to their mark; a lost mark only lets a re-send through.
+    return pipeline.markStore().save(device.uuid(), marks)
+        .recover(error -> {
+          log.warn("Could not store the dedup mark of device {}: {}", device.uuid(), error.toString());
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<Void> checkComplete(Delivery delivery) {
+    if (delivery.complete()) {
+      return Future.succeededFuture();
+    }
+    log.warn("Kafka did not take {} of {} entries from device {}: {}", delivery.sent() - delivery.ackedCount(),
+        delivery.sent(), device.uuid(), delivery.error().toString());
+    pipeline.metrics().rejected("kafka_unavailable");
+    ctx.response().putHeader(HttpHeaders.RETRY_AFTER, KAFKA_RETRY_AFTER_SECONDS).putHeader(HttpHeaders.CONNECTION, "close");
+    reply(503, new JsonObject().put("error", "Kafka is not reachable; nothing was lost, retry later")
+        .put("accepted", accepted));
+    return Future.failedFuture(delivery.error());
+  }
+
+  /** Refuses the request because of the entry being read (numbered from 0, blank lines not counted). */
+  private void refuse(MalformedEntryException e) {
+    String already = accepted == 0 ? "" : " (" + accepted + " entries of this request were already accepted; re-sending them is safe)";
+    refuse("entry " + index + ": " + e.getMessage() + already, e.tooLarge() ? 413 : 400, e.tooLarge() ? "too_large" : "malformed");
+  }
+
+  private void refuse(String reason, int status, String metricReason) {
+    log.info("Refused push from device {}: {}", device.uuid(), reason);
+    pipeline.metrics().rejected(metricReason);
+    ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+    reply(status, new JsonObject().put("error", reason));
+  }
+
+  private void reply(int status, JsonObject body) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    pipeline.metrics().requestCompleted(status, Duration.ofNanos(System.nanoTime() - startedNanos));
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+    done.tryComplete();
+  }
+}

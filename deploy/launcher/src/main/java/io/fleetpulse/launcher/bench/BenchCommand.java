@@ -1,0 +1,11 @@
+package io.fleetpulse.launcher.bench;
+
+import picocli.CommandLine.Command;
+
+/** {@code fleetpulse bench …}: benchmarks run side by side with their baseline, in the same run. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    header = "Run a benchmark next to its baseline and append the result to docs/benchmarks.md.",
+    subcommands = {IngestBenchCommand.class})
+public final class BenchCommand {}
