@@ -1,0 +1,200 @@
+package io.fleetpulse.collector.ssh;
+
+import io.fleetpulse.collector.inventory.DeviceInventory;
+import io.fleetpulse.collector.inventory.InventoryDevice;
+import io.fleetpulse.collector.inventory.InventoryException;
+import io.fleetpulse.collector.inventory.InventoryWatcher;
+import io.fleetpulse.collector.journal.JournalEntryNormalizer;
+import io.fleetpulse.collector.journal.JournalJsonParser;
+import io.fleetpulse.schemas.ConnectionState;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SSH collector: tails the journal of every device in the inventory at once, over one MINA SSHD
+ * client (asynchronous I/O, so thousands of sessions share a few threads), into Kafka exactly once.
+ *
+ * <p>Start-up order matters: the transactional producer registers first (aborting what a crashed
+ * predecessor left open), then the committed cursors are read, then devices are connected.
+ */
+public final class SshTailer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SshTailer.class);
+  /** The SSH window per channel: what a device may send ahead of our reading, i.e. the buffer per session. */
+  private static final long WINDOW_BYTES = 128 * 1024;
+  private static final Duration CURSOR_READ_TIMEOUT = Duration.ofSeconds(60);
+
+  private final SshTailSettings settings;
+  private final DeviceStates states;
+  private final RemoteCommands commands;
+  private final JournalJsonParser parser;
+  private final JournalEntryNormalizer normalizer = new JournalEntryNormalizer();
+  private final DiskUsageParser diskParser = new DiskUsageParser();
+  private final Map<Path, KeyIdentityProvider> identities = new ConcurrentHashMap<>();
+  private final Map<String, DeviceTail> tails = new ConcurrentHashMap<>();
+  private final TransactionalWriter writer;
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("ssh-collector-timer"));
+  private final ExecutorService workers = Executors.newFixedThreadPool(8, daemon("ssh-collector-connect"));
+  private SshClient client;
+  private Map<String, String> cursors = Map.of();
+
+  public SshTailer(SshTailSettings settings, MeterRegistry registry) {
+    this.settings = settings;
+    this.states = new DeviceStates(registry);
+    this.commands = new RemoteCommands(settings.journalctl(), settings.diskMounts());
+    this.parser = new JournalJsonParser(settings.limits());
+    this.writer = new TransactionalWriter(settings.bootstrapServers(), settings.transactionalId(), settings.maxPendingBytes(),
+        settings.producerOverrides());
+  }
+
+  /** Fails if the inventory is unreadable or Kafka unreachable; devices that cannot be reached are retried. */
+  public SshTailer start() throws InventoryException {
+    InventoryWatcher watcher = new InventoryWatcher(settings.inventoryFile(), this::apply);
+    DeviceInventory inventory = watcher.loadInitial();
+    writer.start();
+    cursors = CommittedCursors.read(settings.bootstrapServers(), CURSOR_READ_TIMEOUT);
+    log.info("SSH collector: {} devices in {}, {} committed cursors, host keys checked against {}{}",
+        inventory.devices().size(), settings.inventoryFile(), cursors.size(), settings.knownHosts(),
+        settings.trustOnFirstUse() ? " (trust on first use)" : "");
+    client = SshClient.setUpDefaultClient();
+    client.setServerKeyVerifier(new HostKeyVerifier(settings.knownHosts(), settings.trustOnFirstUse()));
+    client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+    client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+    CoreModuleProperties.WINDOW_SIZE.set(client, WINDOW_BYTES);
+    CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, Duration.ofSeconds(30));
+    CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 4);
+    CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
+    client.start();
+    apply(inventory);
+    watcher.watch(timer, settings.inventoryReload());
+    long statusMillis = settings.statusInterval().toMillis();
+    timer.scheduleAtFixedRate(() -> tails.values().forEach(DeviceTail::writeStatus), statusMillis, statusMillis, TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  /** Starts tailing devices that were added, stops those removed, and restarts those whose address changed. */
+  private synchronized void apply(DeviceInventory inventory) {
+    for (Map.Entry<String, DeviceTail> running : List.copyOf(tails.entrySet())) {
+      InventoryDevice wanted = inventory.devices().get(running.getKey());
+      if (wanted == null || !wanted.equals(running.getValue().device())) {
+        running.getValue().stop();
+        tails.remove(running.getKey());
+        cursors = withCursor(running.getKey(), running.getValue().committedCursor());
+        log.info("Device {} {}", running.getKey(), wanted == null ? "removed from the inventory" : "changed in the inventory: reconnecting");
+      }
+    }
+    for (InventoryDevice device : inventory.devices().values()) {
+      if (!tails.containsKey(device.uuid())) {
+        DeviceTail tail = new DeviceTail(device, this, cursors.get(device.uuid()));
+        tails.put(device.uuid(), tail);
+        tail.start();
+      }
+    }
+  }
+
+  private Map<String, String> withCursor(String uuid, String cursor) {
+    if (cursor == null) {
+      return cursors;
+    }
+    Map<String, String> updated = new ConcurrentHashMap<>(cursors);
+    updated.put(uuid, cursor);
+    return updated;
+  }
+
+  /** The device's connection state, or null if it is not in the inventory. */
+  public ConnectionState state(String uuid) {
+    DeviceTail tail = tails.get(uuid);
+    return tail == null ? null : tail.state();
+  }
+
+  public long devicesIn(ConnectionState state) {
+    return states.count(state);
+  }
+
+  public double entriesCommitted() {
+    return states.committedTotal();
+  }
+
+  /** Stops reading, commits what was read, and closes every connection. */
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    tails.values().forEach(DeviceTail::stop);
+    if (client != null) {
+      client.stop();
+    }
+    writer.close();
+    workers.shutdownNow();
+  }
+
+  // --- what the device tails share ---
+
+  SshTailSettings settings() {
+    return settings;
+  }
+
+  SshClient client() {
+    return client;
+  }
+
+  RemoteCommands commands() {
+    return commands;
+  }
+
+  JournalJsonParser parser() {
+    return parser;
+  }
+
+  JournalEntryNormalizer normalizer() {
+    return normalizer;
+  }
+
+  DiskUsageParser diskParser() {
+    return diskParser;
+  }
+
+  TransactionalWriter writer() {
+    return writer;
+  }
+
+  DeviceStates states() {
+    return states;
+  }
+
+  ScheduledExecutorService timer() {
+    return timer;
+  }
+
+  ExecutorService workers() {
+    return workers;
+  }
+
+  KeyIdentityProvider identity(Path file) {
+    return identities.computeIfAbsent(file, FileKeyPairProvider::new);
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}
