@@ -41,28 +41,4 @@ public record SshTailSettings(
         Duration.ofSeconds(5), bootstrapServers, "fleetpulse-ssh-collector", JournalLimits.DEFAULT,
         256 * 1024, 32L * 1024 * 1024, Map.of());
   }
-
-  public SshTailSettings withJournalctl(String command) {
-    return new SshTailSettings(inventoryFile, knownHosts, trustOnFirstUse, command, startPosition, diskMounts, diskInterval,
-        statusInterval, backoff, inventoryReload, bootstrapServers, transactionalId, limits, maxInFlightBytesPerSession,
-        maxPendingBytes, producerOverrides);
-  }
-
-  public SshTailSettings withStart(StartPosition position, boolean trustOnFirstUse) {
-    return new SshTailSettings(inventoryFile, knownHosts, trustOnFirstUse, journalctl, position, diskMounts, diskInterval,
-        statusInterval, backoff, inventoryReload, bootstrapServers, transactionalId, limits, maxInFlightBytesPerSession,
-        maxPendingBytes, producerOverrides);
-  }
-
-  public SshTailSettings withTiming(Backoff backoff, Duration inventoryReload, Duration diskInterval) {
-    return new SshTailSettings(inventoryFile, knownHosts, trustOnFirstUse, journalctl, startPosition, diskMounts, diskInterval,
-        statusInterval, backoff, inventoryReload, bootstrapServers, transactionalId, limits, maxInFlightBytesPerSession,
-        maxPendingBytes, producerOverrides);
-  }
-
-  public SshTailSettings withTransactionalId(String id, Map<String, Object> overrides) {
-    return new SshTailSettings(inventoryFile, knownHosts, trustOnFirstUse, journalctl, startPosition, diskMounts, diskInterval,
-        statusInterval, backoff, inventoryReload, bootstrapServers, id, limits, maxInFlightBytesPerSession,
-        maxPendingBytes, overrides);
-  }
 }

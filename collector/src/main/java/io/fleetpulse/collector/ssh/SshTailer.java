@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.core.CoreModuleProperties;
@@ -74,6 +75,8 @@ public final class SshTailer implements AutoCloseable {
         settings.trustOnFirstUse() ? " (trust on first use)" : "");
     client = SshClient.setUpDefaultClient();
     client.setServerKeyVerifier(new HostKeyVerifier(settings.knownHosts(), settings.trustOnFirstUse()));
+    // the inventory alone says where a device is: ~/.ssh/config must not redirect or re-key connections
+    client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
     client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
     client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
     CoreModuleProperties.WINDOW_SIZE.set(client, WINDOW_BYTES);
