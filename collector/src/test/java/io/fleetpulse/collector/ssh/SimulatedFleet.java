@@ -48,6 +48,7 @@ final class SimulatedFleet implements AutoCloseable {
   static final class Device {
     final AtomicInteger connections = new AtomicInteger();
     final AtomicLong bytesSent = new AtomicLong();
+    final AtomicLong entriesSent = new AtomicLong();
   }
 
   private final SshServer server = SshServer.setUpDefaultServer();
@@ -221,14 +222,17 @@ final class SimulatedFleet implements AutoCloseable {
         return;
       }
       StringBuilder chunk = new StringBuilder(ENTRIES_PER_WRITE * 420);
-      for (int i = 0; i < ENTRIES_PER_WRITE && next <= last && next <= dropAt; i++) {
+      int entries = 0;
+      for (; entries < ENTRIES_PER_WRITE && next <= last && next <= dropAt; entries++) {
         chunk.append(entry(uuid, next++));
       }
+      int count = entries;
       byte[] bytes = chunk.toString().getBytes(StandardCharsets.UTF_8);
       try {
         out.writeBuffer(new ByteArrayBuffer(bytes)).addListener(written -> {
           if (written.isWritten()) {
             device.bytesSent.addAndGet(bytes.length);
+            device.entriesSent.addAndGet(count);
             writers.execute(this::writeMore);
           }
         });
