@@ -8,12 +8,16 @@ import io.fleetpulse.collector.publish.JournalPublisher;
 import io.fleetpulse.collector.publish.PublisherSettings;
 import io.fleetpulse.collector.push.PushServer;
 import io.fleetpulse.collector.push.PushSettings;
+import io.fleetpulse.collector.ssh.SshTailer;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
+import io.fleetpulse.collector.inventory.InventoryException;
 import io.fleetpulse.launcher.config.BindPolicy;
+import io.fleetpulse.launcher.config.ConfigException;
 import io.fleetpulse.launcher.config.FleetpulseConfig;
 import io.fleetpulse.schemas.TopicProvisioner;
 import io.fleetpulse.streams.FleetStreams;
 import io.fleetpulse.streams.StreamsSettings;
+import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +42,7 @@ public final class AllInOne implements AutoCloseable {
   private FleetStreams streams;
   private PushServer pushServer;
   private ApiServer apiServer;
+  private SshTailer sshTailer;
 
   public AllInOne(FleetpulseConfig config) {
     BindPolicy.requireLoopback("collector", config.collector().host());
@@ -72,6 +77,13 @@ public final class AllInOne implements AutoCloseable {
         new JournalLimits(limits.maxFieldBytes(), limits.maxEntryBytes(), limits.maxFieldsPerEntry(), limits.maxRequestBytes())),
         publisher);
     vertx.deployVerticle(pushServer).await();
+    if (!config.collector().ssh().inventory().isBlank()) {
+      try {
+        sshTailer = new SshTailer(SshCollectorConfig.settings(config, bootstrap), Metrics.globalRegistry).start();
+      } catch (InventoryException e) {
+        throw new ConfigException(e.getMessage(), e);
+      }
+    }
 
     log.info("[4/4] Starting API on {}:{}", config.api().host(), config.api().port());
     Readiness readiness = new Readiness()
@@ -102,6 +114,9 @@ public final class AllInOne implements AutoCloseable {
   @Override
   public void close() {
     log.info("Stopping fleetpulse");
+    if (sshTailer != null) {
+      sshTailer.close();
+    }
     if (vertx != null) {
       vertx.close().await();
     }

@@ -16,11 +16,20 @@ public record FleetpulseConfig(String dataDir, Kafka kafka, Embedded embedded, C
 
   public record Listener(String host, int port) {}
 
-  public record Collector(String host, int port, Limits limits) {
+  public record Collector(String host, int port, Limits limits, Ssh ssh) {
     public Listener listener() {
       return new Listener(host, port);
     }
   }
+
+  /**
+   * SSH tailing: off while {@code inventory} is empty. {@code knownHosts} empty means
+   * {@code <dataDir>/known_hosts}; {@code hostKeyPolicy} is {@code strict} or {@code trust-on-first-use};
+   * {@code startPosition} ({@code now} or {@code all}) applies to devices without a committed cursor;
+   * {@code diskMounts} is a comma-separated list.
+   */
+  public record Ssh(String inventory, String knownHosts, String hostKeyPolicy, String journalctl, String startPosition,
+      String diskMounts, String transactionalId) {}
 
   /** Journal size limits per field, entry, request (bytes) and fields per entry. */
   public record Limits(int maxFieldBytes, int maxEntryBytes, int maxFieldsPerEntry, long maxRequestBytes) {}
@@ -33,7 +42,8 @@ public record FleetpulseConfig(String dataDir, Kafka kafka, Embedded embedded, C
         "./data",
         new Kafka("", 6, (short) 1, 10),
         new Embedded(9092, 9093),
-        new Collector("127.0.0.1", 19532, new Limits(64 * 1024, 256 * 1024, 256, 64L * 1024 * 1024)),
+        new Collector("127.0.0.1", 19532, new Limits(64 * 1024, 256 * 1024, 256, 64L * 1024 * 1024),
+            new Ssh("", "", "strict", "journalctl", "now", "/mnt/data,/mnt/state", "fleetpulse-ssh-collector")),
         new Listener("127.0.0.1", 8080),
         new Streams("fleetpulse", 14));
   }
