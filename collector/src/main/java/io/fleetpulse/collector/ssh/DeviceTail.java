@@ -36,8 +36,8 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
   private static final Duration AUTH_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration DRAIN_RECHECK = Duration.ofMillis(100);
 
-  private final InventoryDevice device;
   private final SshTailer tailer;
+  private volatile InventoryDevice device;
 
   private String committedCursor;
   private String seenCursor;
@@ -71,6 +71,7 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
     tailer.workers().execute(this::connect);
   }
 
+  /** Stops tailing; the batches already handed to the writer still commit and move the cursor. */
   void stop() {
     synchronized (this) {
       stopped = true;
@@ -79,8 +80,33 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
     tailer.states().remove(device.uuid());
   }
 
+  /** Tails again after {@link #stop()}, from the cursor committed meanwhile, once those batches are done. */
+  void restart(InventoryDevice again) {
+    synchronized (this) {
+      device = again;
+      stopped = false;
+      state = null;
+    }
+    start();
+  }
+
+  /** The device's address or key changed in the inventory: reconnect with the new one. */
+  void moveTo(InventoryDevice changed) {
+    int attempt;
+    synchronized (this) {
+      device = changed;
+      attempt = session;
+    }
+    failed(attempt, ConnectionState.BACKOFF, "its address changed in the inventory");
+  }
+
+  synchronized boolean stopped() {
+    return stopped;
+  }
+
+  /** Null while stopped. */
   synchronized ConnectionState state() {
-    return state;
+    return stopped ? null : state;
   }
 
   synchronized String committedCursor() {
@@ -101,7 +127,9 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
 
   private void connect() {
     int attempt;
+    InventoryDevice device;
     synchronized (this) {
+      device = this.device;
       if (stopped) {
         return;
       }
@@ -137,7 +165,8 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
       openStream(attempt, connected, catchUp);
       scheduleDiskSampling(attempt, connected);
     } catch (IOException | RuntimeException e) {
-      failed(attempt, classify(connected), describe(e));
+      String refusal = connected == null ? null : connected.getAttribute(HostKeyVerifier.REFUSAL);
+      failed(attempt, classify(connected), refusal != null ? refusal : describe(e));
     }
   }
 

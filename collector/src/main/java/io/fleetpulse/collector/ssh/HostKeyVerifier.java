@@ -23,6 +23,8 @@ final class HostKeyVerifier extends KnownHostsServerKeyVerifier {
   enum Verdict { KNOWN, TRUSTED_ON_FIRST_USE, UNKNOWN, CHANGED }
 
   static final AttributeKey<Verdict> VERDICT = new AttributeKey<>();
+  /** Why a key was refused, for the device's status (fingerprints only: public, never secret). */
+  static final AttributeKey<String> REFUSAL = new AttributeKey<>();
 
   private static final Logger log = LoggerFactory.getLogger(HostKeyVerifier.class);
 
@@ -47,6 +49,7 @@ final class HostKeyVerifier extends KnownHostsServerKeyVerifier {
   protected boolean acceptUnknownHostKey(ClientSession session, SocketAddress remote, PublicKey key) {
     if (!trustOnFirstUse) {
       session.setAttribute(VERDICT, Verdict.UNKNOWN);
+      session.setAttribute(REFUSAL, "host key " + KeyUtils.getFingerPrint(key) + " is not in known_hosts");
       log.error("Host key of {} ({} {}) is not in {}: refusing to connect. Add the host's key to known_hosts "
           + "(or enable trust-on-first-use).", remote, KeyUtils.getKeyType(key), KeyUtils.getFingerPrint(key), getPath());
       return false;
@@ -65,6 +68,8 @@ final class HostKeyVerifier extends KnownHostsServerKeyVerifier {
 
   private boolean refuseChangedKey(ClientSession session, SocketAddress remote, KnownHostEntry entry, PublicKey expected, PublicKey actual) {
     session.setAttribute(VERDICT, Verdict.CHANGED);
+    session.setAttribute(REFUSAL, "host key changed: known_hosts has " + KeyUtils.getFingerPrint(expected) + ", the host presented "
+        + KeyUtils.getFingerPrint(actual));
     log.error("HOST KEY MISMATCH for {}: known_hosts {} has {} {}, the host presented {} {}. Refusing to connect. "
             + "If the device was re-flashed, remove its old line from known_hosts; otherwise someone may be intercepting the connection.",
         remote, getPath(), KeyUtils.getKeyType(expected), KeyUtils.getFingerPrint(expected), KeyUtils.getKeyType(actual),

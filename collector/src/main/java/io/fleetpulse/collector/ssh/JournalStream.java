@@ -41,7 +41,7 @@ final class JournalStream {
     void ended(JournalStream stream, Integer exitStatus, String stderr);
   }
 
-  private static final int CHUNK_BYTES = 32 * 1024;
+  private static final int CHUNK_BYTES = 16 * 1024;
   private static final int STDERR_KEPT = 2048;
 
   private final DeviceRef device;

@@ -146,10 +146,6 @@ public final class TransactionalWriter implements AutoCloseable {
     release(left.stream().filter(Entries.class::isInstance).map(Entries.class::cast).toList(), "the collector stopped writing");
   }
 
-  /** False once Kafka fenced this collector: its devices cannot be written any more. */
-  public boolean writing() {
-    return !fenced;
-  }
 
   private void write(List<Item> items) throws InterruptedException {
     List<Entries> written = new ArrayList<>();

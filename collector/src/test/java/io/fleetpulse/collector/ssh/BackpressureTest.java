@@ -55,8 +55,8 @@ class BackpressureTest {
       try (SshTailer tailer = new SshTailer(settings, new SimpleMeterRegistry()).start()) {
         SimulatedFleet.Device device = fleet.device(uuid);
         await().atMost(Duration.ofSeconds(30)).until(() -> tailer.entriesCommitted() > 200);
-        // SSH window (128 KiB) + one read (32 KiB) + in-flight limit (32 KiB) + one server write (~27 KiB), ~420 bytes per entry
-        long bound = (128 + 32 + 32 + 32) * 1024 / 400;
+        // SSH window (64 KiB) + one read (16 KiB) + in-flight limit (32 KiB) + one server write (~27 KiB), ~420 bytes per entry
+        long bound = (64 + 16 + 32 + 32) * 1024 / 400;
         await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10))
             .until(() -> device.entriesSent.get() - (long) tailer.entriesCommitted() <= bound);
         assertThat(tailer.entriesCommitted()).as("still making progress").isGreaterThan(200);

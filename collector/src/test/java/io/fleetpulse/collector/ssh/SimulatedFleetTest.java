@@ -107,6 +107,11 @@ class SimulatedFleetTest {
       List<DiskSample> samples = ofDevice(disk.until(records -> ofDevice(records, second).size() >= 2), second);
       assertThat(samples).extracting(DiskSample::getMount).contains("/mnt/data", "/mnt/state");
 
+      Files.writeString(dir.resolve("inventory.yaml"), fleet.inventory(List.of(first, second)));
+      await().atMost(Duration.ofSeconds(10)).until(() -> tailer.state(first) == ConnectionState.STREAMING);
+      List<Long> firstSeqnums = ofDevice(reader.drain(Duration.ofSeconds(1)), first).stream().map(JournalEntry::getSeqnum).toList();
+      assertThat(firstSeqnums).as("a device back in the inventory resumes from its cursor").hasSize(10).doesNotHaveDuplicates();
+
       Files.writeString(dir.resolve("inventory.yaml"), "devices: [ {uuid: NOT-A-UUID} ]\n");
       reader.drain(Duration.ofMillis(500));
       assertThat(tailer.state(second)).as("a broken inventory keeps the previous one").isEqualTo(ConnectionState.STREAMING);
