@@ -37,6 +37,7 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
   private static final Duration DRAIN_RECHECK = Duration.ofMillis(100);
 
   private final SshTailer tailer;
+  private final TransactionalWriter writer;
   private volatile InventoryDevice device;
 
   private String committedCursor;
@@ -60,6 +61,7 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
   DeviceTail(InventoryDevice device, SshTailer tailer, String committedCursor) {
     this.device = device;
     this.tailer = tailer;
+    this.writer = tailer.writerFor(device.uuid());
     this.committedCursor = committedCursor;
   }
 
@@ -122,7 +124,7 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
       }
       status = status();
     }
-    tailer.writer().status(status);
+    writer.status(status);
   }
 
   private void connect() {
@@ -192,7 +194,7 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
 
   @Override
   public synchronized boolean mayRead() {
-    return inFlightBytes < tailer.settings().maxInFlightBytesPerSession() && !tailer.writer().saturated();
+    return inFlightBytes < tailer.settings().maxInFlightBytesPerSession() && !writer.saturated();
   }
 
   @Override
@@ -203,7 +205,7 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
         return;
       }
     }
-    tailer.writer().whenCapacity(resume);
+    writer.whenCapacity(resume);
   }
 
   @Override
@@ -217,7 +219,7 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
       }
       current = epoch;
     }
-    tailer.writer().submit(this, current, device.uuid(), entries, lastCursor, bytes);
+    writer.submit(this, current, device.uuid(), entries, lastCursor, bytes);
   }
 
   @Override
@@ -319,7 +321,7 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
     if (!result.unreadable().isEmpty() || err.size() > 0) {
       log.warn("Device {}: df reported {} {}", device.uuid(), result.unreadable(), err.toString(StandardCharsets.UTF_8).strip());
     }
-    tailer.writer().disk(result.samples());
+    writer.disk(result.samples());
   }
 
   // --- failures and state ---
@@ -388,7 +390,7 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
     }
     detail = why;
     if (changed) {
-      tailer.writer().status(status());
+      writer.status(status());
     }
   }
 

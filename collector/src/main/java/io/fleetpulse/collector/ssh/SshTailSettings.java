@@ -39,6 +39,6 @@ public record SshTailSettings(
     return new SshTailSettings(inventoryFile, knownHosts, false, "journalctl", StartPosition.NOW, DEFAULT_MOUNTS,
         Duration.ofSeconds(60), Duration.ofSeconds(60), new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5)),
         Duration.ofSeconds(5), bootstrapServers, "fleetpulse-ssh-collector", JournalLimits.DEFAULT,
-        64 * 1024, 16L * 1024 * 1024, Map.of());
+        64 * 1024, 64L * 1024 * 1024, Map.of());
   }
 }

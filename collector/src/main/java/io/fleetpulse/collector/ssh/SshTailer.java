@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
@@ -50,7 +51,14 @@ public final class SshTailer implements AutoCloseable {
   private final DiskUsageParser diskParser = new DiskUsageParser();
   private final Map<Path, KeyIdentityProvider> identities = new ConcurrentHashMap<>();
   private final Map<String, DeviceTail> tails = new ConcurrentHashMap<>();
-  private final TransactionalWriter writer;
+  /**
+   * Transactional producers, each with its share of the devices (by uuid) and transactional id
+   * {@code <transactionalId>-<n>}: a commit waits for the broker, and several writers overlap those
+   * waits. The count is fixed, so a restarted collector fences exactly its predecessor's producers.
+   */
+  static final int WRITERS = 4;
+
+  private final List<TransactionalWriter> writers;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("ssh-collector-timer"));
   private final ExecutorService workers = Executors.newFixedThreadPool(8, daemon("ssh-collector-connect"));
   private SshClient client;
@@ -61,15 +69,15 @@ public final class SshTailer implements AutoCloseable {
     this.states = new DeviceStates(registry);
     this.commands = new RemoteCommands(settings.journalctl(), settings.diskMounts());
     this.parser = new JournalJsonParser(settings.limits());
-    this.writer = new TransactionalWriter(settings.bootstrapServers(), settings.transactionalId(), settings.maxPendingBytes(),
-        settings.producerOverrides());
+    this.writers = IntStream.range(0, WRITERS).mapToObj(n -> new TransactionalWriter(settings.bootstrapServers(),
+        settings.transactionalId() + "-" + n, settings.maxPendingBytes() / WRITERS, settings.producerOverrides())).toList();
   }
 
   /** Fails if the inventory is unreadable or Kafka unreachable; devices that cannot be reached are retried. */
   public SshTailer start() throws InventoryException {
     InventoryWatcher watcher = new InventoryWatcher(settings.inventoryFile(), this::apply);
     DeviceInventory inventory = watcher.loadInitial();
-    writer.start();
+    writers.forEach(TransactionalWriter::start);
     cursors = CommittedCursors.read(settings.bootstrapServers(), CURSOR_READ_TIMEOUT);
     log.info("SSH collector: {} devices in {}, {} committed cursors, host keys checked against {}{}",
         inventory.devices().size(), settings.inventoryFile(), cursors.size(), settings.knownHosts(),
@@ -148,7 +156,7 @@ public final class SshTailer implements AutoCloseable {
     if (client != null) {
       client.stop();
     }
-    writer.close();
+    writers.forEach(TransactionalWriter::close);
     workers.shutdownNow();
   }
 
@@ -178,8 +186,8 @@ public final class SshTailer implements AutoCloseable {
     return diskParser;
   }
 
-  TransactionalWriter writer() {
-    return writer;
+  TransactionalWriter writerFor(String uuid) {
+    return writers.get(Math.floorMod(uuid.hashCode(), WRITERS));
   }
 
   DeviceStates states() {

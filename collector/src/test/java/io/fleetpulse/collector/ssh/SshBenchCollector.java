@@ -25,7 +25,8 @@ final class SshBenchCollector {
     SshTailSettings defaults = SshTailSettings.of(Path.of(args[0]), Path.of(args[1]), args[2]);
     SshTailSettings settings = new SshTailSettings(defaults.inventoryFile(), defaults.knownHosts(), false, "journalctl", StartPosition.NOW,
         defaults.diskMounts(), defaults.diskInterval(), defaults.statusInterval(), defaults.backoff(), defaults.inventoryReload(), args[2],
-        "ssh-bench-" + System.nanoTime(), JournalLimits.DEFAULT, defaults.maxInFlightBytesPerSession(), defaults.maxPendingBytes(), Map.of());
+        "ssh-bench-" + System.nanoTime(), JournalLimits.DEFAULT, 
+        (int) limit("bench.inflight", defaults.maxInFlightBytesPerSession()), limit("bench.pending", defaults.maxPendingBytes()), Map.of());
     long begin = System.nanoTime();
     try (SshTailer tailer = new SshTailer(settings, new SimpleMeterRegistry()).start()) {
       while (tailer.devicesIn(ConnectionState.STREAMING) < devices && System.nanoTime() - begin < Duration.ofMinutes(5).toNanos()) {
@@ -43,6 +44,11 @@ final class SshBenchCollector {
       System.out.println("HEAP_STREAMING " + heapAfterGc());
     }
     System.exit(0);
+  }
+
+  private static long limit(String property, long fallback) {
+    String value = System.getProperty(property, "");
+    return value.isEmpty() ? fallback : Long.parseLong(value);
   }
 
   private static long heapAfterGc() {

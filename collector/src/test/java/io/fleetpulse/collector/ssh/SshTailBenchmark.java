@@ -25,7 +25,8 @@ import org.apache.kafka.clients.admin.NewTopic;
  * <p>Run from the repository root after {@code mvn -B -q package -DskipTests -pl collector -am
  * dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test}:
  * {@code java -Xmx3g -cp collector/target/test-classes:collector/target/classes:$(cat /tmp/cp.txt)
- * io.fleetpulse.collector.ssh.SshTailBenchmark 2000 30}
+ * io.fleetpulse.collector.ssh.SshTailBenchmark 2000 30}; {@code -Dbench.inflight=BYTES -Dbench.pending=BYTES}
+ * override the collector's flow-control limits.
  */
 public final class SshTailBenchmark {
 
@@ -48,6 +49,7 @@ public final class SshTailBenchmark {
         Path inventory = Files.writeString(dir.resolve("inventory.yaml"), fleet.inventory(uuids));
         Path knownHosts = Files.writeString(dir.resolve("known_hosts"), fleet.knownHostsLine() + "\n");
         Process collector = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+            "-Dbench.inflight=" + System.getProperty("bench.inflight", ""), "-Dbench.pending=" + System.getProperty("bench.pending", ""),
             "-cp", System.getProperty("java.class.path"), SshBenchCollector.class.getName(),
             inventory.toString(), knownHosts.toString(), broker.bootstrapServers(), Integer.toString(devices), Integer.toString(seconds))
             .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("collector.log").toFile())).start();
