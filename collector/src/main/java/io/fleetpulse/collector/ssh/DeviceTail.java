@@ -225,7 +225,7 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
   @Override
   public void refused(String reason) {
     tailer.states().refused();
-    log.warn("Device {}: skipped an unreadable journal line: {}", device.uuid(), reason);
+    log.warn("Device {}: {}", device.uuid(), reason);
   }
 
   @Override

@@ -133,18 +133,21 @@ final class JournalStream {
           JournalFields fields = parser.parse(line, offset, length);
           JournalEntry entry = normalizer.normalize(fields, device, receivedAt, "ssh");
           entries.add(entry);
-          if (entry.getCursor() != null) {
+          if (JournalCursor.isValid(entry.getCursor())) {
             lastCursor[0] = entry.getCursor();
+          } else if (entry.getCursor() != null) {
+            // kept as data, but never resumed from: it could not be put into a command line
+            sink.refused("entry has a malformed __CURSOR; the device will be resumed from the previous cursor");
           }
         } catch (MalformedEntryException e) {
-          sink.refused(e.getMessage());
+          sink.refused("skipped an unreadable journal line: " + e.getMessage());
         }
       }
 
       @Override
       public void tooLong(long length) {
         bytes[0] += 1;
-        sink.refused("entry of " + length + " bytes is over the limit");
+        sink.refused("skipped a journal line of " + length + " bytes, over the entry limit");
       }
     });
     if (!entries.isEmpty()) {
