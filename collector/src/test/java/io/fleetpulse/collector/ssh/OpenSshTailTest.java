@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The SSH collector against a real OpenSSH sshd serving {@code journalctl --file} over a journal written by systemd-journal-remote. */
+/** The SSH collector against a real OpenSSH sshd serving {@code journalctl --directory} over a journal written by systemd-journal-remote. */
 @ExtendWith(SharedKafkaBroker.class)
 class OpenSshTailTest {
 
@@ -64,7 +64,7 @@ class OpenSshTailTest {
       Path log = dir.resolve("collector.log");
       try (TopicReader<JournalEntry> reader = new TopicReader<>(kafka, FleetSerdes.journalEntry().deserializer(), List.of(Topics.JOURNAL_OTHER))) {
         Process first = SshCollectorProcess.start(inventory, knownHosts, kafka.bootstrapServers(), transactionalId, 8 * 1024,
-            "journalctl --file=" + journal, log);
+            "journalctl --directory=" + journal, log);
         try {
           reader.until(records -> ofDevice(records, uuid).size() >= 3_000);
         } finally {
@@ -74,7 +74,7 @@ class OpenSshTailTest {
         assertThat(beforeCrash).as("killed mid-stream (see %s)", log).isLessThan(total);
 
         Process second = SshCollectorProcess.start(inventory, knownHosts, kafka.bootstrapServers(), transactionalId, 8 * 1024,
-            "journalctl --file=" + journal, log);
+            "journalctl --directory=" + journal, log);
         try {
           reader.until(records -> ofDevice(records, uuid).size() >= total);
           List<JournalEntry> entries = ofDevice(reader.drain(Duration.ofSeconds(2)), uuid);
@@ -96,7 +96,7 @@ class OpenSshTailTest {
       String uuid = newUuid();
       Path knownHosts = Files.writeString(dir.resolve("known_hosts"), sshd.knownHostsLine() + "\n");
       SshTailSettings settings = TestSettings.settings(inventory(uuid, sshd), knownHosts, kafka.bootstrapServers(),
-          "journalctl --file=" + journal, StartPosition.ALL, false, "ssh-stream-test-" + uuid, 64 * 1024);
+          "journalctl --directory=" + journal, StartPosition.ALL, false, "ssh-stream-test-" + uuid, 64 * 1024);
       try (SshTailer tailer = new SshTailer(settings, new SimpleMeterRegistry()).start();
            TopicReader<JournalEntry> entries = new TopicReader<>(kafka, FleetSerdes.journalEntry().deserializer(), List.of(Topics.JOURNAL_OTHER));
            TopicReader<DiskSample> disk = new TopicReader<>(kafka, FleetSerdes.diskSample().deserializer(), List.of(Topics.METRICS_DISK));
@@ -119,6 +119,26 @@ class OpenSshTailTest {
   }
 
   @Test
+  void readsEntriesOfEarlierBootsThatFollowAloneWouldSkipThenKeepsFollowing(EmbeddedKafkaBroker kafka) throws Exception {
+    // journalctl >= 250 --follow shows only the journal's current boot: entries 1-30 are only read by the catch-up run
+    Path journal = JournalFiles.create(dir, 60, 30);
+    try (OpenSshServer sshd = new OpenSshServer(dir)) {
+      String uuid = newUuid();
+      Path knownHosts = Files.writeString(dir.resolve("known_hosts"), sshd.knownHostsLine() + "\n");
+      SshTailSettings settings = TestSettings.settings(inventory(uuid, sshd), knownHosts, kafka.bootstrapServers(),
+          "journalctl --directory=" + journal, StartPosition.ALL, false, "ssh-boots-test-" + uuid, 64 * 1024);
+      try (SshTailer tailer = new SshTailer(settings, new SimpleMeterRegistry()).start();
+           TopicReader<JournalEntry> entries = new TopicReader<>(kafka, FleetSerdes.journalEntry().deserializer(), List.of(Topics.JOURNAL_OTHER))) {
+        List<JournalEntry> received = ofDevice(entries.until(records -> ofDevice(records, uuid).size() >= 60), uuid);
+        assertThat(received).extracting(JournalEntry::getBootId).contains(JournalFiles.BOOT_ID, JournalFiles.LATER_BOOT_ID);
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+            .until(() -> tailer.state(uuid) == ConnectionState.STREAMING);
+        assertThat(ofDevice(entries.drain(Duration.ofMillis(500)), uuid)).hasSize(60);
+      }
+    }
+  }
+
+  @Test
   void refusesAHostWhoseKeyChangedAndSaysSo(EmbeddedKafkaBroker kafka) throws Exception {
     Path journal = JournalFiles.create(dir, 5);
     try (OpenSshServer sshd = new OpenSshServer(dir)) {
@@ -127,7 +147,7 @@ class OpenSshTailTest {
       String[] other = Files.readString(Path.of(otherKey + ".pub")).trim().split(" ");
       Path knownHosts = Files.writeString(dir.resolve("known_hosts"), "[127.0.0.1]:" + sshd.port() + " " + other[0] + " " + other[1] + "\n");
       SshTailSettings settings = TestSettings.settings(inventory(uuid, sshd), knownHosts, kafka.bootstrapServers(),
-          "journalctl --file=" + journal, StartPosition.ALL, true, "ssh-mismatch-test-" + uuid, 64 * 1024);
+          "journalctl --directory=" + journal, StartPosition.ALL, true, "ssh-mismatch-test-" + uuid, 64 * 1024);
       try (SshTailer tailer = new SshTailer(settings, new SimpleMeterRegistry()).start();
            TopicReader<DeviceStatus> status = new TopicReader<>(kafka, FleetSerdes.deviceStatus().deserializer(), List.of(Topics.COLLECTOR_STATUS));
            TopicReader<JournalEntry> entries = new TopicReader<>(kafka, FleetSerdes.journalEntry().deserializer(), List.of(Topics.JOURNAL_OTHER))) {
@@ -149,7 +169,7 @@ class OpenSshTailTest {
       String strictDevice = newUuid();
       Path knownHosts = dir.resolve("known_hosts");
       SshTailSettings strict = TestSettings.settings(inventory(strictDevice, sshd), knownHosts, kafka.bootstrapServers(),
-          "journalctl --file=" + journal, StartPosition.ALL, false, "ssh-unknown-test-" + strictDevice, 64 * 1024);
+          "journalctl --directory=" + journal, StartPosition.ALL, false, "ssh-unknown-test-" + strictDevice, 64 * 1024);
       try (SshTailer tailer = new SshTailer(strict, new SimpleMeterRegistry()).start()) {
         await().atMost(Duration.ofSeconds(20)).until(() -> tailer.state(strictDevice) == ConnectionState.HOST_KEY_MISMATCH);
       }
@@ -157,7 +177,7 @@ class OpenSshTailTest {
 
       String trustingDevice = newUuid();
       SshTailSettings trusting = TestSettings.settings(inventory(trustingDevice, sshd), knownHosts, kafka.bootstrapServers(),
-          "journalctl --file=" + journal, StartPosition.ALL, true, "ssh-tofu-test-" + trustingDevice, 64 * 1024);
+          "journalctl --directory=" + journal, StartPosition.ALL, true, "ssh-tofu-test-" + trustingDevice, 64 * 1024);
       try (SshTailer tailer = new SshTailer(trusting, new SimpleMeterRegistry()).start();
            TopicReader<JournalEntry> entries = new TopicReader<>(kafka, FleetSerdes.journalEntry().deserializer(), List.of(Topics.JOURNAL_OTHER))) {
         entries.until(records -> ofDevice(records, trustingDevice).size() >= 5);
