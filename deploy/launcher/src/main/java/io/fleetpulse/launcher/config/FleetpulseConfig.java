@@ -26,7 +26,16 @@ public record FleetpulseConfig(
    * {@code /healthz} and {@code /metrics} of the standalone collector role (in {@code run}, the API serves them).
    */
   public record Collector(String host, int port, boolean behindAuthenticatingProxy, int opsPort, Limits limits,
-                          RateLimits rateLimits, Tls tls, String deviceTokensFile) {}
+                          RateLimits rateLimits, Tls tls, String deviceTokensFile, Ssh ssh) {}
+
+  /**
+   * SSH tailing: off while {@code inventory} is empty. {@code knownHosts} empty means
+   * {@code <dataDir>/known_hosts}; {@code hostKeyPolicy} is {@code strict} or {@code trust-on-first-use};
+   * {@code startPosition} ({@code now} or {@code all}) applies to devices without a committed cursor;
+   * {@code diskMounts} is a comma-separated list.
+   */
+  public record Ssh(String inventory, String knownHosts, String hostKeyPolicy, String journalctl, String startPosition,
+      String diskMounts, String transactionalId) {}
 
   /**
    * The REST API. {@code tokens} (file only) enable bearer authentication, which also allows binding to
@@ -157,7 +166,8 @@ public record FleetpulseConfig(
         new Kafka("", 6, (short) 1, 10),
         new Embedded(9092, 9093),
         new Collector("127.0.0.1", 19532, false, 19533, new Limits(64 * 1024, 256 * 1024, 256, 64L * 1024 * 1024),
-            new RateLimits(2_000, 2 * 1024 * 1024, 30), new Tls("", "", ""), ""),
+            new RateLimits(2_000, 2 * 1024 * 1024, 30), new Tls("", "", ""), "",
+            new Ssh("", "", "strict", "journalctl", "now", "/mnt/data,/mnt/state", "fleetpulse-ssh-collector")),
         new Api("127.0.0.1", 8080, "", java.util.List.of(), "", 1000),
         new Streams("fleetpulse", 14, 14, 0, Detection.of(DetectionSettings.defaults())),
         new Notifications("", java.util.List.of(), 8, 60));

@@ -1,6 +1,7 @@
 package io.fleetpulse.launcher.role;
 
 import io.fleetpulse.collector.dedup.SequenceMarkStore;
+import io.fleetpulse.collector.inventory.InventoryException;
 import io.fleetpulse.collector.journal.JournalLimits;
 import io.fleetpulse.collector.publish.DiskSamplePublisher;
 import io.fleetpulse.collector.publish.JournalPublisher;
@@ -9,8 +10,11 @@ import io.fleetpulse.collector.push.PushServer;
 import io.fleetpulse.collector.push.PushSettings;
 import io.fleetpulse.collector.push.PushTls;
 import io.fleetpulse.collector.ratelimit.RateLimitSettings;
+import io.fleetpulse.collector.ssh.SshTailer;
 import io.fleetpulse.launcher.config.BindPolicy;
+import io.fleetpulse.launcher.config.ConfigException;
 import io.fleetpulse.launcher.config.FleetpulseConfig;
+import io.fleetpulse.launcher.config.SshCollectorConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -18,7 +22,10 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The collector: the push endpoints and the Kafka producers behind them (entries, disk samples, dedup marks). */
+/**
+ * The collector: the push endpoints and the Kafka producers behind them (entries, disk samples, dedup
+ * marks), and the SSH tailer when a device inventory is configured.
+ */
 public final class CollectorRole implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(CollectorRole.class);
@@ -29,6 +36,7 @@ public final class CollectorRole implements AutoCloseable {
   private DiskSamplePublisher diskPublisher;
   private SequenceMarkStore markStore;
   private PushServer pushServer;
+  private SshTailer sshTailer;
   private String deploymentId;
 
   /** Checks the collector's configuration; nothing is started yet. */
@@ -67,6 +75,13 @@ public final class CollectorRole implements AutoCloseable {
         Optional.of(collector.deviceTokensFile()).filter(file -> !file.isEmpty()).map(Path::of)),
         publisher, markStore, diskPublisher, context.metrics());
     deploymentId = context.vertx().deployVerticle(pushServer).await();
+    if (!collector.ssh().inventory().isBlank()) {
+      try {
+        sshTailer = new SshTailer(SshCollectorConfig.settings(config, context.bootstrap()), context.metrics()).start();
+      } catch (InventoryException e) {
+        throw new ConfigException(e.getMessage(), e);
+      }
+    }
     return this;
   }
 
@@ -78,9 +93,12 @@ public final class CollectorRole implements AutoCloseable {
     return pushServer.port();
   }
 
-  /** Stops taking pushes, then flushes the producers, so every push answered 202 is in Kafka. */
+  /** Stops tailing and taking pushes, then flushes the producers, so every push answered 202 is in Kafka. */
   @Override
   public void close() {
+    if (sshTailer != null) {
+      sshTailer.close();
+    }
     if (deploymentId != null) {
       context.vertx().undeploy(deploymentId).await();
     }
