@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = FleetpulseCli.Version.class,
     description = "Fleet-health pipeline for balenaOS devices: journals in, alerts and device health out.",
-    subcommands = {RunCommand.class, RoleCommand.Collector.class, RoleCommand.Api.class, SimulateCommand.class, BenchCommand.class,
+    subcommands = {DemoCommand.class, RunCommand.class, RoleCommand.Collector.class, RoleCommand.Api.class, SimulateCommand.class, BenchCommand.class,
         TokenCommand.class, CommandLine.HelpCommand.class})
 public final class FleetpulseCli {
 
