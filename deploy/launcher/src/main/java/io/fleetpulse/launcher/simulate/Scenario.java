@@ -11,7 +11,7 @@ import java.time.Instant;
 enum Scenario {
 
   /** Masterclass 2.1: {@code kill -9} of balenad, twice. */
-  ENGINE_SIGKILL("CRASHLOOP") {
+  ENGINE_SIGKILL("CRASHLOOP", null) {
     @Override
     void play(SimulatedDevice device, long second, Instant now, DiskSink disks) {
       if (second == 0 || second == 25) {
@@ -25,7 +25,7 @@ enum Scenario {
   },
 
   /** Masterclass 6.1: the clock set back to 2017 breaks the VPN's and the supervisor's TLS; chrony recovers it. */
-  CLOCK_2017("VPN_TLS_FAILURE (CLOCK_SKEW)") {
+  CLOCK_2017("VPN_TLS_FAILURE", "CLOCK_SKEW") {
     @Override
     void play(SimulatedDevice device, long second, Instant now, DiskSink disks) {
       clockBack(device, second, now);
@@ -41,7 +41,7 @@ enum Scenario {
   },
 
   /** Masterclass 6.2: dnsmasq lost its upstream servers; every name lookup fails. */
-  BROKEN_DNS("DNS_FAILURE") {
+  BROKEN_DNS("DNS_FAILURE", null) {
     @Override
     void play(SimulatedDevice device, long second, Instant now, DiskSink disks) {
       if (second == 0) {
@@ -57,7 +57,7 @@ enum Scenario {
   },
 
   /** Masterclass 6.3: a firewall doing TLS inspection re-signs the VPN's certificate with its own CA. */
-  TLS_INTERCEPTION("VPN_TLS_FAILURE (TLS_INTERCEPTION)") {
+  TLS_INTERCEPTION("VPN_TLS_FAILURE", "TLS_INTERCEPTION") {
     @Override
     void play(SimulatedDevice device, long second, Instant now, DiskSink disks) {
       if (second % 15 == 3 && second < 120) {
@@ -71,7 +71,7 @@ enum Scenario {
   },
 
   /** The data partition fills steadily: six hours of df samples (sent as a backfill) and one a minute after. */
-  DISK_FILLING("DISK_FILLING") {
+  DISK_FILLING("DISK_FILLING", null) {
     @Override
     void play(SimulatedDevice device, long second, Instant now, DiskSink disks) {
       long growthPerHour = 900_000_000L;
@@ -89,7 +89,7 @@ enum Scenario {
   },
 
   /** The engine cannot write: Go's lower-case "no space left on device". */
-  NO_SPACE("DISK_FULL") {
+  NO_SPACE("DISK_FULL", null) {
     @Override
     void play(SimulatedDevice device, long second, Instant now, DiskSink disks) {
       if (second == 0 || second == 30) {
@@ -100,7 +100,7 @@ enum Scenario {
   },
 
   /** A weak power supply on a Raspberry Pi. */
-  UNDER_VOLTAGE("UNDER_VOLTAGE") {
+  UNDER_VOLTAGE("UNDER_VOLTAGE", null) {
     @Override
     void play(SimulatedDevice device, long second, Instant now, DiskSink disks) {
       if (second % 20 == 0 && second <= 60) {
@@ -110,7 +110,7 @@ enum Scenario {
   },
 
   /** A failing SD card: MMC timeouts, I/O errors, a corrupt filesystem. */
-  SD_CARD_ERRORS("STORAGE_ERRORS") {
+  SD_CARD_ERRORS("STORAGE_ERRORS", null) {
     @Override
     void play(SimulatedDevice device, long second, Instant now, DiskSink disks) {
       if (second == 0) {
@@ -122,7 +122,7 @@ enum Scenario {
   },
 
   /** An application leaks memory until the kernel's OOM killer stops it. */
-  OOM("OOM_KILL") {
+  OOM("OOM_KILL", null) {
     @Override
     void play(SimulatedDevice device, long second, Instant now, DiskSink disks) {
       if (second == 0) {
@@ -133,7 +133,7 @@ enum Scenario {
   },
 
   /** A network blocking NTP: clocks fall back to 2017 on a third of one fleet, and nobody fixes them. */
-  NTP_BLOCKED("FLEET_INCIDENT (VPN_TLS_FAILURE, clock jumps)") {
+  NTP_BLOCKED("FLEET_INCIDENT", "CLOCK_SKEW") {
     @Override
     void play(SimulatedDevice device, long second, Instant now, DiskSink disks) {
       clockBack(device, second, now);
@@ -145,15 +145,27 @@ enum Scenario {
     void sample(SimulatedDevice device, String mount, long usedBytes, Instant at);
   }
 
-  private final String expected;
+  private final String alertKind;
+  private final String cause;
 
-  Scenario(String expected) {
-    this.expected = expected;
+  Scenario(String alertKind, String cause) {
+    this.alertKind = alertKind;
+    this.cause = cause;
   }
 
-  /** What fleetpulse should raise for this scenario. */
+  /** The alert kind fleetpulse should raise for this scenario (for NTP_BLOCKED, the fleet's incident). */
+  String alertKind() {
+    return alertKind;
+  }
+
+  /** The cause that alert should name, or null when its kind has no cause. */
+  String cause() {
+    return cause;
+  }
+
+  /** What fleetpulse should raise, for people: "VPN_TLS_FAILURE (CLOCK_SKEW)". */
   String expected() {
-    return expected;
+    return cause == null ? alertKind : alertKind + " (" + cause + ")";
   }
 
   /** Writes what happens {@code second} seconds into the scenario. */
