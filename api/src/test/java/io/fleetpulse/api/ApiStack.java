@@ -68,8 +68,8 @@ public final class ApiStack implements AutoCloseable {
       streamsSettings = streamsSettings.withOverrides(
           Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG, settings.advertised().host() + ":" + settings.advertised().port()));
     }
-    FleetStreams streams = new FleetStreams(streamsSettings);
     PrometheusMeterRegistry metrics = MetricsRegistry.create();
+    FleetStreams streams = new FleetStreams(streamsSettings, metrics);
     MetricsRegistry.bindStreams(metrics, streams.kafkaStreams());
     streams.start();
     Vertx vertx = MetricsRegistry.vertx(metrics);

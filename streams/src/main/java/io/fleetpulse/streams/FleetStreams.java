@@ -1,5 +1,6 @@
 package io.fleetpulse.streams;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,8 +19,9 @@ public final class FleetStreams implements AutoCloseable {
 
   private final KafkaStreams streams;
 
-  public FleetStreams(StreamsSettings settings) {
-    this.streams = new KafkaStreams(FleetTopology.build(settings), properties(settings));
+  /** @param metrics where the topology's own meters go ({@code fleetpulse_events_total}) */
+  public FleetStreams(StreamsSettings settings, MeterRegistry metrics) {
+    this.streams = new KafkaStreams(FleetTopology.build(settings, metrics), properties(settings));
     streams.setStateListener((now, before) -> log.info("Streams {} -> {}", before, now));
     streams.setUncaughtExceptionHandler(error -> {
       log.error("Stream thread failed; replacing it", error);

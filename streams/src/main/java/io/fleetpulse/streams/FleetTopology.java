@@ -7,6 +7,7 @@ import io.fleetpulse.streams.alerts.ConnectionStatusProcessor;
 import io.fleetpulse.streams.alerts.DeviceAlertsProcessor;
 import io.fleetpulse.streams.alerts.DeviceConnectionsStore;
 import io.fleetpulse.streams.events.DeviceEventsStore;
+import io.fleetpulse.streams.events.EventCounter;
 import io.fleetpulse.streams.extract.DiskSampleProcessor;
 import io.fleetpulse.streams.extract.EventExtractor;
 import io.fleetpulse.streams.extract.JournalProcessor;
@@ -15,6 +16,7 @@ import io.fleetpulse.streams.health.DeviceHealthStores;
 import io.fleetpulse.streams.time.BootClock;
 import io.fleetpulse.streams.time.DeviceClocks;
 import java.time.Duration;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -48,13 +50,14 @@ public final class FleetTopology {
   private static final String DISK_EVENTS = "disk-events";
   private static final String CONNECTIONS = "connections";
   private static final String DEVICE_ALERTS = "device-alerts";
+  private static final String COUNT_EVENTS = "count-events";
   private static final String EVENTS_SINK = "events-sink";
   private static final String ALERTS_SINK = "alerts-sink";
   private static final String HEALTH_SINK = "health-sink";
 
   private FleetTopology() {}
 
-  public static Topology build(StreamsSettings settings) {
+  public static Topology build(StreamsSettings settings, MeterRegistry metrics) {
     StreamsBuilder builder = new StreamsBuilder();
     FleetView.addTo(builder, settings.detection(), JUDGING_ROUND);
     Topology topology = builder.build();
@@ -70,9 +73,10 @@ public final class FleetTopology {
     topology.addProcessor(DISK_EVENTS, () -> new DiskSampleProcessor(DEVICE_ALERTS, HEALTH_SINK), DISK);
     topology.addProcessor(CONNECTIONS, ConnectionStatusProcessor::new, STATUS);
     topology.addProcessor(DEVICE_ALERTS, () -> new DeviceAlertsProcessor(settings.detection(), JUDGING_ROUND,
-        EVENTS_SINK, ALERTS_SINK, HEALTH_SINK), JOURNAL_EVENTS, DISK_EVENTS);
+        COUNT_EVENTS, ALERTS_SINK, HEALTH_SINK), JOURNAL_EVENTS, DISK_EVENTS);
 
-    topology.addSink(EVENTS_SINK, Topics.EVENTS, keys, FleetSerdes.deviceEvent().serializer(), DEVICE_ALERTS);
+    topology.addProcessor(COUNT_EVENTS, () -> new EventCounter(metrics), DEVICE_ALERTS);
+    topology.addSink(EVENTS_SINK, Topics.EVENTS, keys, FleetSerdes.deviceEvent().serializer(), COUNT_EVENTS);
     topology.addSink(ALERTS_SINK, Topics.ALERTS, keys, FleetSerdes.alert().serializer(), DEVICE_ALERTS);
     topology.addSink(HEALTH_SINK, Topics.HEALTH, keys, FleetSerdes.deviceHealth().serializer(),
         JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS);

@@ -1,5 +1,6 @@
 package io.fleetpulse.streams;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +16,7 @@ public final class StreamsProcess {
   public static void main(String[] args) throws InterruptedException {
     FleetStreams streams = new FleetStreams(StreamsSettings.of(args[0], args[1], Path.of(args[2]))
         // A killed member is only replaced once its session expires: keep that short for the test.
-        .withOverrides(Map.of("commit.interval.ms", 1000, "consumer.session.timeout.ms", 6000, "consumer.heartbeat.interval.ms", 1000)));
+        .withOverrides(Map.of("commit.interval.ms", 1000, "consumer.session.timeout.ms", 6000, "consumer.heartbeat.interval.ms", 1000)), new SimpleMeterRegistry());
     streams.start();
     Thread.currentThread().join();
   }

@@ -96,6 +96,7 @@ class MetricsEndpointTest {
       assertThat(promql(api, "sum(fleetpulse_devices{fleet=\"prom\"})")).isEqualTo(3.0);
       assertThat(promql(api, "count(fleetpulse_device_failing{fleet=\"prom\",check=\"check_container_engine\"})")).isEqualTo(2.0);
       assertThat(promql(api, "sum(fleetpulse_alerts_firing{fleet=\"prom\",kind=\"CRASHLOOP\"})")).isEqualTo(2.0);
+      assertThat(promql(api, "sum(fleetpulse_events_total{kind=\"UNIT_RESTART\"})")).isGreaterThanOrEqualTo(4.0);
     } finally {
       prometheus.destroy();
       prometheus.waitFor();

@@ -1,5 +1,6 @@
 package io.fleetpulse.streams.bench;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.AlertKind;
@@ -131,7 +132,7 @@ public final class PipelineBenchmark {
     String applicationId = "bench-pipeline";
     Map<TopicPartition, Long> ends = endOffsets(admin);
     try (FleetStreams streams = new FleetStreams(StreamsSettings.of(kafka.bootstrapServers(), applicationId, stateDir)
-        .withOverrides(Map.of("num.stream.threads", 2, "commit.interval.ms", commitMs)))) {
+        .withOverrides(Map.of("num.stream.threads", 2, "commit.interval.ms", commitMs)), new SimpleMeterRegistry())) {
       streams.start();
       while (!streams.isRunning()) {
         Thread.sleep(10);
@@ -158,7 +159,7 @@ public final class PipelineBenchmark {
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
     // This instance starts at the end of the pre-loaded topics: it measures steady state, not catching up.
     try (FleetStreams streams = new FleetStreams(StreamsSettings.of(kafka.bootstrapServers(), "bench-latency", stateDir)
-            .withOverrides(Map.of("consumer.auto.offset.reset", "latest", "commit.interval.ms", commitMs)));
+            .withOverrides(Map.of("consumer.auto.offset.reset", "latest", "commit.interval.ms", commitMs)), new SimpleMeterRegistry());
         KafkaConsumer<String, Alert> alerts = new KafkaConsumer<>(Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
             ConsumerConfig.GROUP_ID_CONFIG, "bench-alerts",

@@ -69,7 +69,7 @@ public final class ApiRole implements AutoCloseable {
         config.kafka().replication(), Duration.ofDays(config.streams().eventRetentionDays()),
         Duration.ofDays(config.streams().healthHistoryDays()), config.streams().detection().settings(),
         Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG, apiSettings.advertised().host() + ":" + apiSettings.advertised().port(),
-            StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.streams().standbyReplicas())));
+            StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.streams().standbyReplicas())), context.metrics());
     streamsMetrics = MetricsRegistry.bindStreams(context.metrics(), streams.kafkaStreams());
     streams.start();
 

@@ -1,0 +1,38 @@
+package io.fleetpulse.streams.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetpulse.schemas.DeviceEvent;
+import io.fleetpulse.schemas.EventKind;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.junit.jupiter.api.Test;
+
+class EventCounterTest {
+
+  @Test
+  void countsEventsByKindAndPassesThemOn() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    EventCounter counter = new EventCounter(registry);
+    MockProcessorContext<String, DeviceEvent> context = new MockProcessorContext<>();
+    counter.init(context);
+
+    counter.process(new Record<>("d1", event(EventKind.UNIT_RESTART), 1L));
+    counter.process(new Record<>("d1", event(EventKind.UNIT_RESTART), 2L));
+    counter.process(new Record<>("d2", event(EventKind.DNS_FAILURE), 3L));
+
+    assertThat(registry.get("fleetpulse.events").tag("kind", "UNIT_RESTART").counter().count()).isEqualTo(2.0);
+    assertThat(registry.get("fleetpulse.events").tag("kind", "DNS_FAILURE").counter().count()).isEqualTo(1.0);
+    assertThat(registry.get("fleetpulse.events").tag("kind", "OOM_KILL").counter().count()).isZero();
+    assertThat(context.forwarded()).hasSize(3);
+  }
+
+  private static DeviceEvent event(EventKind kind) {
+    Instant at = Instant.parse("2026-11-27T10:00:00Z");
+    return DeviceEvent.newBuilder().setDeviceUuid("d0000000000000000000000000000001").setKind(kind).setAt(at)
+        .setSummary(kind.name()).setDetails(Map.of()).setReceivedAt(at).build();
+  }
+}
