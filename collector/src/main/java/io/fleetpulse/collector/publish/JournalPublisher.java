@@ -3,6 +3,8 @@ package io.fleetpulse.collector.publish;
 import io.fleetpulse.schemas.FleetSerdes;
 import io.fleetpulse.schemas.JournalEntry;
 import io.fleetpulse.schemas.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -121,6 +123,16 @@ public final class JournalPublisher implements AutoCloseable {
     public int ackedCount() {
       return acked.cardinality();
     }
+  }
+
+  /**
+   * Reports the producer's own metrics ({@code kafka_producer_*}: send rates, batch sizes, buffer waits)
+   * into {@code registry}; close the returned binder with the publisher.
+   */
+  public KafkaClientMetrics bindMetrics(MeterRegistry registry) {
+    KafkaClientMetrics metrics = new KafkaClientMetrics(producer);
+    metrics.bindTo(registry);
+    return metrics;
   }
 
   @Override

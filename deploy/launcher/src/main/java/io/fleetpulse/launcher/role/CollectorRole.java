@@ -15,6 +15,7 @@ import io.fleetpulse.launcher.config.BindPolicy;
 import io.fleetpulse.launcher.config.ConfigException;
 import io.fleetpulse.launcher.config.FleetpulseConfig;
 import io.fleetpulse.launcher.config.SshCollectorConfig;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -33,6 +34,7 @@ public final class CollectorRole implements AutoCloseable {
   private final FleetpulseConfig config;
   private RoleContext context;
   private JournalPublisher publisher;
+  private KafkaClientMetrics producerMetrics;
   private DiskSamplePublisher diskPublisher;
   private SequenceMarkStore markStore;
   private PushServer pushServer;
@@ -64,6 +66,7 @@ public final class CollectorRole implements AutoCloseable {
     PublisherSettings producers = new PublisherSettings(context.bootstrap(),
         Duration.ofSeconds(config.kafka().deliveryTimeoutSeconds()), Map.of());
     publisher = new JournalPublisher(context.vertx(), producers);
+    producerMetrics = publisher.bindMetrics(context.metrics());
     diskPublisher = new DiskSamplePublisher(context.vertx(), producers);
     markStore = new SequenceMarkStore(context.vertx(), producers);
     FleetpulseConfig.Limits limits = collector.limits();
@@ -102,7 +105,7 @@ public final class CollectorRole implements AutoCloseable {
     if (deploymentId != null) {
       context.vertx().undeploy(deploymentId).await();
     }
-    for (AutoCloseable producer : new AutoCloseable[] {publisher, diskPublisher, markStore}) {
+    for (AutoCloseable producer : new AutoCloseable[] {producerMetrics, publisher, diskPublisher, markStore}) {
       if (producer != null) {
         try {
           producer.close();
