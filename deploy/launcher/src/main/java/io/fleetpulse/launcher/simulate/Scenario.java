@@ -61,11 +61,8 @@ enum Scenario {
     @Override
     void play(SimulatedDevice device, long second, Instant now, DiskSink disks) {
       if (second % 15 == 3 && second < 120) {
-        device.write(now, JournalLine.warning("openvpn.service", "openvpn", 1402,
-            "VERIFY ERROR: depth=2, error=unable to get local issuer certificate: C=US, O=Example Corp, CN=Example Corp Inspection CA"));
-        device.write(now, JournalLine.warning("openvpn.service", "openvpn", 1402,
-            "OpenSSL: error:1416F086:SSL routines:tls_process_server_certificate:certificate verify failed"));
-        device.write(now, JournalLine.warning("openvpn.service", "openvpn", 1402, "TLS Error: TLS handshake failed"));
+        vpnHandshakeFails(device, now,
+            "VERIFY ERROR: depth=2, error=unable to get local issuer certificate: C=US, O=Example Corp, CN=Example Corp Inspection CA");
       }
     }
   },
@@ -171,17 +168,22 @@ enum Scenario {
   /** Writes what happens {@code second} seconds into the scenario. */
   abstract void play(SimulatedDevice device, long second, Instant now, DiskSink disks);
 
+  /** OpenVPN's three lines for a server certificate it refuses, after the given VERIFY ERROR. */
+  private static void vpnHandshakeFails(SimulatedDevice device, Instant now, String verifyError) {
+    device.write(now, JournalLine.warning("openvpn.service", "openvpn", 1402, verifyError));
+    device.write(now, JournalLine.warning("openvpn.service", "openvpn", 1402,
+        "OpenSSL: error:1416F086:SSL routines:tls_process_server_certificate:certificate verify failed"));
+    device.write(now, JournalLine.warning("openvpn.service", "openvpn", 1402, "TLS Error: TLS handshake failed"));
+  }
+
   /** The clock reset to 2017 and its TLS consequences, as the masterclass shows them. */
   private static void clockBack(SimulatedDevice device, long second, Instant now) {
     if (second == 0) {
       device.setClockError(Duration.between(now, Instant.parse("2017-03-01T10:00:00Z")));
     }
     if (second % 10 == 2 && second < 200) {
-      device.write(now, JournalLine.warning("openvpn.service", "openvpn", 1402,
-          "VERIFY ERROR: depth=1, error=certificate is not yet valid: C=US, ST=WA, L=Seattle, O=balena.io, OU=balena.io, CN=open.balena.io"));
-      device.write(now, JournalLine.warning("openvpn.service", "openvpn", 1402,
-          "OpenSSL: error:1416F086:SSL routines:tls_process_server_certificate:certificate verify failed"));
-      device.write(now, JournalLine.warning("openvpn.service", "openvpn", 1402, "TLS Error: TLS handshake failed"));
+      vpnHandshakeFails(device, now,
+          "VERIFY ERROR: depth=1, error=certificate is not yet valid: C=US, ST=WA, L=Seattle, O=balena.io, OU=balena.io, CN=open.balena.io");
       device.write(now, JournalLine.warning("openvpn.service", "openvpn", 1402, "SIGUSR1[soft,tls-error] received, process restarting"));
     }
     if (second % 30 == 5 && second < 200) {
