@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,8 @@ import java.util.stream.Collectors;
 
 /**
  * Pushes a simulated fleet's journals and disk samples to a collector, as devices would: one request
- * per device per second. Entries the collector does not accept (429, 503, a refused connection) are
+ * per device per second, half the devices in the Journal Export Format (as {@code systemd-journal-upload}
+ * sends it, to {@code /upload}), half as {@code journalctl -o json} lines (to {@code /entries}). Entries the collector does not accept (429, 503, a refused connection) are
  * kept and sent again with the next push, as a real agent would.
  */
 final class CollectorClient {
@@ -44,8 +46,11 @@ final class CollectorClient {
       batch.addAll(entries);
       unsent.remove(device);
       if (!batch.isEmpty()) {
-        String body = batch.stream().map(JsonObject::encode).collect(Collectors.joining("\n", "", "\n"));
-        requests.add(post(device, "/entries", "application/x-ndjson", body).thenAccept(status -> {
+        CompletableFuture<Integer> pushed = device.exportFormat
+            ? post(device, "/upload", "application/vnd.fdo.journal", JournalExport.of(batch))
+            : post(device, "/entries", "application/x-ndjson",
+                batch.stream().map(JsonObject::encode).collect(Collectors.joining("\n", "", "\n")).getBytes(StandardCharsets.UTF_8));
+        requests.add(pushed.thenAccept(status -> {
           if (status == 202) {
             accepted.addAndGet(batch.size());
           } else if (status == 429 || status == 503 || status < 0) {
@@ -62,7 +67,8 @@ final class CollectorClient {
       }
     });
     tick.diskSamples().forEach((device, samples) -> requests.add(
-        post(device, "/metrics", "application/json", new JsonObject().put("disk", new JsonArray(samples)).encode())));
+        post(device, "/metrics", "application/json",
+            new JsonObject().put("disk", new JsonArray(samples)).encode().getBytes(StandardCharsets.UTF_8))));
     return CompletableFuture.allOf(requests.toArray(CompletableFuture[]::new));
   }
 
@@ -71,11 +77,11 @@ final class CollectorClient {
   }
 
   /** The HTTP status, or -1 when the collector could not be reached. */
-  private CompletableFuture<Integer> post(SimulatedDevice device, String endpoint, String contentType, String body) {
+  private CompletableFuture<Integer> post(SimulatedDevice device, String endpoint, String contentType, byte[] body) {
     HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/fleets/" + device.fleet + "/devices/" + device.uuid + endpoint))
         .timeout(Duration.ofSeconds(15))
         .header("Content-Type", contentType)
-        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
         .build();
     return http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode).exceptionally(error -> -1);
   }

@@ -37,7 +37,7 @@ final class FleetSimulator {
     for (int i = 0; i < settings.devices(); i++) {
       String fleet = i % settings.fleets() < FLEET_NAMES.length ? FLEET_NAMES[i % settings.fleets()] : "fleet" + (i % settings.fleets());
       SplittableRandom random = seedRandom.split();
-      devices.add(new SimulatedDevice(SimulatedDevice.hex(random, 32), fleet, random));
+      devices.add(new SimulatedDevice(SimulatedDevice.hex(random, 32), fleet, i % 2 == 1, random));
     }
     this.traffic = new HealthyTraffic(settings.entriesPerSecond());
     assignScenarios(settings.scenarios());

@@ -15,6 +15,8 @@ final class SimulatedDevice {
 
   final String uuid;
   final String fleet;
+  /** Pushes the Journal Export Format (systemd-journal-upload) rather than journalctl JSON lines. */
+  final boolean exportFormat;
   final SplittableRandom random;
   private final String machineId;
   private final String seqnumId;
@@ -28,9 +30,10 @@ final class SimulatedDevice {
   long diskUsedBytes;
   final long diskSizeBytes = 29_000_000_000L;
 
-  SimulatedDevice(String uuid, String fleet, SplittableRandom random) {
+  SimulatedDevice(String uuid, String fleet, boolean exportFormat, SplittableRandom random) {
     this.uuid = uuid;
     this.fleet = fleet;
+    this.exportFormat = exportFormat;
     this.random = random;
     this.machineId = hex(random, 32);
     this.seqnumId = hex(random, 32);
