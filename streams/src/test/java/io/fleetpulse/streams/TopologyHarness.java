@@ -1,6 +1,5 @@
 package io.fleetpulse.streams;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.DeviceEvent;
 import io.fleetpulse.schemas.DeviceHealth;
@@ -9,6 +8,7 @@ import io.fleetpulse.schemas.DiskSample;
 import io.fleetpulse.schemas.FleetSerdes;
 import io.fleetpulse.schemas.JournalEntry;
 import io.fleetpulse.schemas.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

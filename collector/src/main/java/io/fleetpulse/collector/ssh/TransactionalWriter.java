@@ -7,6 +7,7 @@ import io.fleetpulse.schemas.JournalEntry;
 import io.fleetpulse.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -66,6 +67,8 @@ public final class TransactionalWriter implements AutoCloseable {
   private final org.apache.kafka.common.serialization.Serializer<DiskSample> diskSerializer = FleetSerdes.diskSample().serializer();
   private KafkaProducer<String, byte[]> producer;
   private volatile boolean running;
+  /** Counted down by close(): wakes a writer waiting to retry Kafka. */
+  private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean fenced;
 
   public TransactionalWriter(String bootstrapServers, String transactionalId, long maxPendingBytes, Map<String, Object> overrides) {
@@ -238,7 +241,9 @@ public final class TransactionalWriter implements AutoCloseable {
           return;
         } catch (KafkaException e) {
           log.warn("Kafka is not reachable for a new transactional producer ({}); retrying in 1 s", e.getMessage());
-          Thread.sleep(1000);
+          if (stopped.await(1, TimeUnit.SECONDS)) {
+            return;
+          }
         }
       }
     }
@@ -259,6 +264,7 @@ public final class TransactionalWriter implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    stopped.countDown();
     try {
       thread.join(Duration.ofSeconds(30).toMillis());
     } catch (InterruptedException e) {

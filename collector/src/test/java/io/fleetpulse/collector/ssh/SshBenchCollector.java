@@ -1,5 +1,7 @@
 package io.fleetpulse.collector.ssh;
 
+import static org.awaitility.Awaitility.await;
+
 import io.fleetpulse.collector.journal.JournalLimits;
 import io.fleetpulse.schemas.ConnectionState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -7,6 +9,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The collector side of {@link SshTailBenchmark}, in its own JVM (run with -Xmx1g): tails every device
@@ -29,14 +32,14 @@ final class SshBenchCollector {
         (int) limit("bench.inflight", defaults.maxInFlightBytesPerSession()), limit("bench.pending", defaults.maxPendingBytes()), Map.of());
     long begin = System.nanoTime();
     try (SshTailer tailer = new SshTailer(settings, new SimpleMeterRegistry()).start()) {
-      while (tailer.devicesIn(ConnectionState.STREAMING) < devices && System.nanoTime() - begin < Duration.ofMinutes(5).toNanos()) {
-        Thread.sleep(500);
-      }
+      await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
+          .until(() -> tailer.devicesIn(ConnectionState.STREAMING) >= devices);
       System.out.println("CONNECTED " + tailer.devicesIn(ConnectionState.STREAMING) + " " + (System.nanoTime() - begin) / 1_000_000);
-      Thread.sleep(10_000);
+      // Settle, then measure committed entries over a fixed window: the benchmark's clock, not a wait for a condition.
+      LockSupport.parkNanos(Duration.ofSeconds(10).toNanos());
       double start = tailer.entriesCommitted();
       long t0 = System.nanoTime();
-      Thread.sleep(window.toMillis());
+      LockSupport.parkNanos(window.toNanos());
       double end = tailer.entriesCommitted();
       long t1 = System.nanoTime();
       System.out.println("RATE " + (long) ((end - start) / ((t1 - t0) / 1e9)));

@@ -1,6 +1,7 @@
 package io.fleetpulse.streams.bench;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import static org.awaitility.Awaitility.await;
+
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.AlertKind;
@@ -11,6 +12,7 @@ import io.fleetpulse.schemas.TopicProvisioner;
 import io.fleetpulse.schemas.Topics;
 import io.fleetpulse.streams.FleetStreams;
 import io.fleetpulse.streams.StreamsSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -134,13 +137,9 @@ public final class PipelineBenchmark {
     try (FleetStreams streams = new FleetStreams(StreamsSettings.of(kafka.bootstrapServers(), applicationId, stateDir)
         .withOverrides(Map.of("num.stream.threads", 2, "commit.interval.ms", commitMs)), new SimpleMeterRegistry())) {
       streams.start();
-      while (!streams.isRunning()) {
-        Thread.sleep(10);
-      }
+      await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(10)).until(streams::isRunning);
       long began = System.nanoTime();
-      while (!caughtUp(admin, applicationId, ends)) {
-        Thread.sleep(100);
-      }
+      await().atMost(Duration.ofHours(1)).pollInterval(Duration.ofMillis(100)).until(() -> caughtUp(admin, applicationId, ends));
       double rate = entries / ((System.nanoTime() - began) / 1e9);
       System.out.printf("fleetpulse topology (exactly_once_v2, 2 threads, commit every %d ms): %,d entries at %,.0f entries/s%n",
           commitMs, entries, rate);
@@ -167,9 +166,7 @@ public final class PipelineBenchmark {
             ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), FleetSerdes.alert().deserializer());
         KafkaProducer<String, JournalEntry> producer = producer(kafka)) {
       streams.start();
-      while (!streams.isRunning()) {
-        Thread.sleep(10);
-      }
+      await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(10)).until(streams::isRunning);
       alerts.subscribe(List.of(Topics.ALERTS));
       while (alerts.assignment().isEmpty()) {
         alerts.poll(Duration.ofMillis(100));
@@ -211,12 +208,12 @@ public final class PipelineBenchmark {
             }
           });
         }
-        Thread.sleep(1);
+        LockSupport.parkNanos(1_000_000); // pacing the fixed-rate producer, as a load generator does
       }
       // Let the last alerts arrive.
       long drainUntil = System.nanoTime() + 5_000_000_000L;
       while (System.nanoTime() < drainUntil && !ackedAt.isEmpty()) {
-        Thread.sleep(50);
+        LockSupport.parkNanos(50_000_000);
       }
       reader.interrupt();
       reader.join();
