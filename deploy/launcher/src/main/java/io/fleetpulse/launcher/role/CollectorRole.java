@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The collector: the push endpoints and the Kafka producers behind them (entries, disk samples, dedup
- * marks), and the SSH tailer when a device inventory is configured.
+ * marks) unless {@code collector.push} is off, and the SSH tailer when a device inventory is configured.
  */
 public final class CollectorRole implements AutoCloseable {
 
@@ -44,7 +44,12 @@ public final class CollectorRole implements AutoCloseable {
   /** Checks the collector's configuration; nothing is started yet. */
   public CollectorRole(FleetpulseConfig config) {
     FleetpulseConfig.Collector collector = config.collector();
-    BindPolicy.requireLoopbackUnlessAuthenticated("collector", collector.host(), deviceAuthentication(collector),
+    if (!collector.push() && collector.ssh().inventory().isBlank()) {
+      throw new ConfigException("collector.push is false and collector.ssh.inventory is empty: this collector would "
+          + "collect nothing. Enable push, or name an SSH device inventory.");
+    }
+    // Without push, the host only serves /healthz and /metrics of the standalone role: no device data comes in.
+    BindPolicy.requireLoopbackUnlessAuthenticated("collector", collector.host(), collector.push() ? deviceAuthentication(collector) : "no push endpoint (collector.push=false)",
         "configure mTLS (collector.tls.certFile, keyFile and clientCaFile: every device then proves its uuid with its "
             + "certificate), or put a TLS-terminating reverse proxy with device authentication in front and set "
             + "collector.behindAuthenticatingProxy=true");
@@ -58,10 +63,24 @@ public final class CollectorRole implements AutoCloseable {
     return collector.behindAuthenticatingProxy() ? "an authenticating reverse proxy (collector.behindAuthenticatingProxy)" : null;
   }
 
-  /** Returns once the push endpoint listens. */
+  /** Returns once the push endpoint listens (when push is on) and the SSH tailer has started (when configured). */
   public CollectorRole start(RoleContext context) {
     this.context = context;
     FleetpulseConfig.Collector collector = config.collector();
+    if (collector.push()) {
+      startPush(context, collector);
+    }
+    if (!collector.ssh().inventory().isBlank()) {
+      try {
+        sshTailer = new SshTailer(SshCollectorConfig.settings(config, context.bootstrap()), context.metrics()).start();
+      } catch (InventoryException e) {
+        throw new ConfigException(e.getMessage(), e);
+      }
+    }
+    return this;
+  }
+
+  private void startPush(RoleContext context, FleetpulseConfig.Collector collector) {
     log.info("Starting collector on {}:{}", collector.host(), collector.port());
     PublisherSettings producers = new PublisherSettings(context.bootstrap(),
         Duration.ofSeconds(config.kafka().deliveryTimeoutSeconds()), Map.of());
@@ -78,22 +97,15 @@ public final class CollectorRole implements AutoCloseable {
         Optional.of(collector.deviceTokensFile()).filter(file -> !file.isEmpty()).map(Path::of)),
         publisher, markStore, diskPublisher, context.metrics());
     deploymentId = context.vertx().deployVerticle(pushServer).await();
-    if (!collector.ssh().inventory().isBlank()) {
-      try {
-        sshTailer = new SshTailer(SshCollectorConfig.settings(config, context.bootstrap()), context.metrics()).start();
-      } catch (InventoryException e) {
-        throw new ConfigException(e.getMessage(), e);
-      }
-    }
-    return this;
   }
 
   private static Optional<PushTls> pushTls(FleetpulseConfig.Tls tls) {
     return tls.enabled() ? Optional.of(new PushTls(tls.certFile(), tls.keyFile(), tls.clientCaFile())) : Optional.empty();
   }
 
+  /** The push port, or -1 when push is off. */
   public int port() {
-    return pushServer.port();
+    return pushServer == null ? -1 : pushServer.port();
   }
 
   /** Stops tailing and taking pushes, then flushes the producers, so every push answered 202 is in Kafka. */

@@ -57,8 +57,13 @@ public final class StandaloneRole implements AutoCloseable {
       running = collector.start(context);
       ops = new OpsServer(settings.host(), settings.opsPort(), context.metrics(), ApiSection.metricsToken(config.api()));
       context.vertx().deployVerticle(ops).await();
-      log.info("Collector started: push to http://{}:{}/devices/<uuid>/entries, health and metrics on port {}",
-          settings.host(), collector.port(), ops.port());
+      if (settings.push()) {
+        log.info("Collector started: push to http://{}:{}/devices/<uuid>/entries, health and metrics on port {}",
+            settings.host(), collector.port(), ops.port());
+      } else {
+        log.info("Collector started without push endpoints (SSH tailing only), health and metrics on {}:{}",
+            settings.host(), ops.port());
+      }
     } else {
       running = api.start(context, new Readiness());
       log.info("API started on port {}", api.port());

@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,6 +70,21 @@ abstract class RolesOnKafkaContract {
         .hasMessageContaining("collector.behindAuthenticatingProxy");
 
     new StandaloneRole(StandaloneRole.Kind.COLLECTOR, config("collector.host=0.0.0.0", "collector.behindAuthenticatingProxy=true")).close();
+  }
+
+  @Test
+  void anSshOnlyCollectorServesNoPushAndMayExposeItsHealthAndMetrics() throws Exception {
+    assertThatThrownBy(() -> new StandaloneRole(StandaloneRole.Kind.COLLECTOR, config("collector.push=false")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("collector.ssh.inventory");
+
+    Path inventory = Files.writeString(dataDir.resolve("inventory.yaml"), "devices: []\n");
+    try (StandaloneRole collector = new StandaloneRole(StandaloneRole.Kind.COLLECTOR, config("collector.push=false",
+        "collector.host=0.0.0.0", "collector.ssh.inventory=" + inventory, "collector.ssh.transactionalId=ssh-only-" + UUID.randomUUID())).start()) {
+      assertThat(collector.port()).as("no push endpoint").isEqualTo(-1);
+      assertThat(get(collector.opsPort(), "/healthz").body()).contains("UP");
+      assertThat(get(collector.opsPort(), "/metrics").body()).contains("fleetpulse_ssh_devices");
+    }
   }
 
   FleetpulseConfig config(String... more) {
