@@ -39,3 +39,16 @@ app.kubernetes.io/component: {{ .component }}
   emptyDir:
     sizeLimit: 256Mi
 {{- end -}}
+
+{{/* The collector's mounted Secrets, volume name -> Secret name (mounted at /etc/fleetpulse/<volume name>). */}}
+{{- define "fleetpulse.collectorSecrets" -}}
+{{- with .Values.collector.tls.secret }}
+tls: {{ . }}
+{{- end }}
+{{- with .Values.collector.tls.clientCaSecret }}
+client-ca: {{ . }}
+{{- end }}
+{{- with .Values.collector.deviceTokensSecret }}
+device-tokens: {{ . }}
+{{- end }}
+{{- end -}}

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import io.fleetpulse.collector.inventory.DeviceInventory;
+import io.fleetpulse.collector.inventory.InventoryParser;
 import io.fleetpulse.launcher.config.ConfigLoader;
 import io.fleetpulse.launcher.config.FleetpulseConfig;
 import io.fleetpulse.launcher.role.ApiRole;
@@ -98,6 +100,83 @@ class HelmChartTest {
     } finally {
       Files.delete(configFile);
     }
+  }
+
+  @Test
+  void anSshCollectorTailsTheInventoryAndPushCollectorsCheckDeviceCertificates(@TempDir Path dir) throws Exception {
+    Path values = dir.resolve("ssh.yaml");
+    Files.writeString(values, """
+        kafka: {bootstrap: "kafka:9092"}
+        collector:
+          tls: {secret: collector-tls, clientCaSecret: device-ca}
+          deviceTokensSecret: device-tokens
+        sshCollector:
+          enabled: true
+          keysSecret: fleet-ssh-keys
+          knownHosts: "[ssh.balena-devices.com]:22 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
+          inventory:
+            defaults: {fleet: harbor, identityFile: /etc/fleetpulse/ssh-keys/id_fleet}
+            proxies:
+              balena: {host: ssh.balena-devices.com, port: 22, user: support, identityFile: /etc/fleetpulse/ssh-keys/id_balena,
+                       command: "host -s {uuid} '{command}'"}
+            devices:
+              - {uuid: 0a1b2c3d4e5f60718293a4b5c6d7e8f9, host: 10.0.4.17}
+              - {uuid: 1b2c3d4e5f60718293a4b5c6d7e8f90a, proxy: balena}
+        monitoring:
+          serviceMonitor: {enabled: true}
+        """);
+    Rendered chart = render(template -> template.withValuesFile(values));
+
+    JsonNode ssh = chart.one("StatefulSet", "fp-fleetpulse-ssh-collector");
+    assertThat(ssh.at("/spec/replicas").asInt()).as("one tailer per transactional id").isEqualTo(1);
+    assertSecuredPod(ssh);
+    Map<String, String> sshEnv = env(container(ssh));
+    assertThat(sshEnv).containsEntry("FLEETPULSE_COLLECTOR_PUSH", "false")
+        .containsEntry("FLEETPULSE_COLLECTOR_SSH_KNOWN_HOSTS", "/etc/fleetpulse/ssh/known_hosts")
+        .containsEntry("FLEETPULSE_COLLECTOR_SSH_HOST_KEY_POLICY", "strict");
+    assertThat(ssh.at("/spec/template/spec/volumes").findValuesAsText("secretName")).contains("fleet-ssh-keys");
+    assertThat(chart.one("ServiceMonitor", "fp-fleetpulse-ssh-collector").at("/spec/endpoints/0/port").asText()).isEqualTo("ops");
+
+    // The inventory as the real parser reads it, and the pod's configuration as the real loader and role accept it.
+    JsonNode files = chart.one("ConfigMap", "fp-fleetpulse-ssh-collector").get("data");
+    Path inventory = Files.writeString(dir.resolve("inventory.yaml"), files.get("inventory.yaml").asText());
+    DeviceInventory devices = new InventoryParser().parse(inventory);
+    assertThat(devices.devices()).hasSize(2);
+    assertThat(files.get("known_hosts").asText()).startsWith("[ssh.balena-devices.com]:22 ssh-ed25519");
+    sshEnv.put("FLEETPULSE_COLLECTOR_SSH_INVENTORY", inventory.toString());
+    new CollectorRole(new ConfigLoader().load(null, podEnv(chart, sshEnv), List.of()));
+
+    JsonNode push = chart.one("Deployment", "fp-fleetpulse-collector");
+    Map<String, String> pushEnv = env(container(push));
+    assertThat(pushEnv).containsEntry("FLEETPULSE_COLLECTOR_TLS_CLIENT_CA_FILE", "/etc/fleetpulse/client-ca/ca.crt")
+        .containsEntry("FLEETPULSE_COLLECTOR_DEVICE_TOKENS_FILE", "/etc/fleetpulse/device-tokens/device-tokens");
+    assertThat(push.at("/spec/template/spec/volumes").findValuesAsText("secretName"))
+        .containsExactlyInAnyOrder("collector-tls", "device-ca", "device-tokens");
+    assertThat(new ConfigLoader().load(null, podEnv(chart, pushEnv), List.of()).collector().tls().mutual())
+        .as("mTLS is what lets the push collector listen beyond loopback").isTrue();
+    new CollectorRole(new ConfigLoader().load(null, podEnv(chart, pushEnv), List.of()));
+  }
+
+  @Test
+  void anSshCollectorWithoutKnownHostsIsRefusedUnlessItTrustsOnFirstUse(@TempDir Path dir) throws IOException {
+    Path strict = dir.resolve("strict.yaml");
+    Files.writeString(strict, "sshCollector: {enabled: true}\n");
+    assertThatThrownBy(() -> render(template -> template.withValuesFile(strict))).hasMessageContaining("sshCollector.knownHosts");
+
+    Path tofu = dir.resolve("tofu.yaml");
+    Files.writeString(tofu, "sshCollector: {enabled: true, hostKeyPolicy: trust-on-first-use}\n");
+    JsonNode ssh = render(template -> template.withValuesFile(tofu)).one("StatefulSet", "fp-fleetpulse-ssh-collector");
+    assertThat(env(container(ssh))).containsEntry("FLEETPULSE_COLLECTOR_SSH_KNOWN_HOSTS", "/var/lib/fleetpulse/known_hosts");
+    assertThat(ssh.at("/spec/template/spec/initContainers/0/command/2").asText())
+        .as("learned keys survive restarts on the volume; the seed list is copied once").contains("cp -n");
+  }
+
+  /** A pod's environment: the shared ConfigMap overlaid by the container's own variables. */
+  private static Map<String, String> podEnv(Rendered chart, Map<String, String> containerEnv) {
+    Map<String, String> env = new HashMap<>();
+    chart.one("ConfigMap", "fp-fleetpulse-env").get("data").fields().forEachRemaining(entry -> env.put(entry.getKey(), entry.getValue().asText()));
+    env.putAll(containerEnv);
+    return env;
   }
 
   @Test
