@@ -2,19 +2,13 @@ package io.fleetpulse.api.page;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fleetpulse.api.ApiStack;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.kafka.SharedKafkaBroker;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SharedKafkaBroker.class)
 class FleetPageTest {
 
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final String DEVICE = "fa0000000000000000000000000000e1";
   private static final Path SHOTS = Path.of("target", "fleet-page");
   private static ApiStack stack;
@@ -49,8 +42,7 @@ class FleetPageTest {
 
   @Test
   void theFleetTableListsTheFailingDeviceAndLinksToIt(@TempDir Path profile) throws Exception {
-    assumeTrue(Files.isExecutable(CHROMIUM), "chromium is not installed (scripts/test.sh installs it as root)");
-    String dom = chromium(profile, base() + "/", "fleet.png");
+    String dom = HeadlessChromium.withProfile(profile).render(base() + "/", SHOTS.resolve("fleet.png"));
 
     assertThat(dom).contains("data-ready=\"true\"");
     assertThat(dom).containsPattern("<tr data-uuid=\"" + DEVICE + "\">.*href=\"#/devices/" + DEVICE + "\".*class=\"status FAIL\"");
@@ -59,37 +51,13 @@ class FleetPageTest {
 
   @Test
   void theDeviceViewShowsChecksAlertsAndEvents(@TempDir Path profile) throws Exception {
-    assumeTrue(Files.isExecutable(CHROMIUM), "chromium is not installed (scripts/test.sh installs it as root)");
-    String dom = chromium(profile, base() + "/#/devices/" + DEVICE, "device.png");
+    String dom = HeadlessChromium.withProfile(profile).render(base() + "/#/devices/" + DEVICE, SHOTS.resolve("device.png"));
 
     assertThat(dom).contains("data-ready=\"true\"");
     assertThat(dom).contains("<span class=\"mono\" id=\"device-uuid\">" + DEVICE + "</span>");
     assertThat(dom).containsPattern("data-check=\"check_container_engine\">.*class=\"status FAIL\".*Container engine balena");
     assertThat(dom).containsPattern("<li class=\"alert\">.*CRASHLOOP");
     assertThat(dom).containsPattern("<li class=\"event\">.*UNIT_RESTART.*killed by SIGKILL");
-  }
-
-  /** Loads a page in headless Chromium, lets its scripts fetch and render, and returns the DOM. */
-  private static String chromium(Path profile, String url, String screenshot) throws Exception {
-    Files.createDirectories(SHOTS);
-    List<String> common = List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
-        "--virtual-time-budget=15000", "--window-size=1280,1100");
-    run(profile, concat(common, "--screenshot=" + SHOTS.resolve(screenshot).toAbsolutePath(), url));
-    return run(profile, concat(common, "--dump-dom", url)).replace("\n", " ");
-  }
-
-  private static String run(Path profile, List<String> command) throws Exception {
-    Process chromium = new ProcessBuilder(command).redirectError(profile.resolve("chromium.log").toFile()).start();
-    String out = new String(chromium.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(chromium.waitFor(60, TimeUnit.SECONDS)).as("chromium finished").isTrue();
-    return out;
-  }
-
-  private static List<String> concat(List<String> head, String... tail) {
-    List<String> all = new ArrayList<>(head);
-    all.addAll(List.of(tail));
-    return all;
   }
 
   private static String base() {

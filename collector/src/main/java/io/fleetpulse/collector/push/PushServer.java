@@ -120,7 +120,9 @@ public final class PushServer extends VerticleBase {
           EXPORT_TYPE + " (the Journal Export Format, as systemd-journal-upload sends it)",
           () -> EntryDecoder.journalExport(settings.limits())));
     }
-    HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(settings.port());
+    // HTTP/1.1, as systemd-journal-upload and curl speak it: no h2c upgrades of plain-text connections.
+    HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
+        .setHttp2ClearTextEnabled(false);
     settings.tls().ifPresent(tls -> {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath()));
       if (tls.requiresClientCertificates()) {
@@ -218,7 +220,19 @@ public final class PushServer extends VerticleBase {
       reply(ctx, 429, "device " + device.uuid() + " is over its rate limit; retry in " + seconds + " s");
       return;
     }
-    lanes.run(device.uuid(), () -> new PushRequest(ctx, device, decoder.get(), pipeline).run());
+    // Held until its device's earlier pushes are done: unpaused, its body would stream past before this one is read.
+    ctx.request().pause();
+    lanes.run(device.uuid(), () -> {
+      try {
+        return new PushRequest(ctx, device, decoder.get(), pipeline).run();
+      } catch (RuntimeException e) {
+        // The device's later pushes wait for this one: it must end, answered, whatever went wrong.
+        log.error("Push from device {} failed before its body was read", device.uuid(), e);
+        pipeline.metrics().rejected("internal_error");
+        reply(ctx, 500, "the collector could not read this push (" + e.getMessage() + "); retry it");
+        return Future.succeededFuture();
+      }
+    });
   }
 
   /**

@@ -11,12 +11,18 @@ import io.fleetpulse.kafka.TopicReader;
 import io.fleetpulse.schemas.FleetSerdes;
 import io.fleetpulse.schemas.JournalEntry;
 import io.fleetpulse.schemas.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,6 +65,26 @@ class PushServerTest {
       assertThat(exit.getRealtimeUs()).isPositive();
       assertThat(exit.getFields()).containsEntry("_SYSTEMD_UNIT", "init.scope");
       assertThat(entries).allMatch(e -> e.getDeviceUuid().equals(uuid) && e.getIngest().equals("push-json"));
+    }
+  }
+
+  @Test
+  void concurrentPushesOfOneDeviceAreAllReadInTurn() throws Exception {
+    // Each push waits behind its device's previous one and must still find its body unread; Java's client
+    // also offers "Upgrade: h2c" on each new connection, which the server declines.
+    String uuid = "a0000000000000000000000000000009";
+    String body = JournalFixtures.masterclass("00-s2_1-L174.ndjson");
+    List<CompletableFuture<HttpResponse<String>>> pushes = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      HttpRequest request = HttpRequest.newBuilder(URI.create(collector.url("/devices/" + uuid + "/entries")))
+          .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+      pushes.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()
+          .sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+    }
+    for (CompletableFuture<HttpResponse<String>> push : pushes) {
+      HttpResponse<String> response = push.get(60, TimeUnit.SECONDS);
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+      assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
     }
   }
 

@@ -27,7 +27,8 @@ final class CollectorClient {
   /** Counts for progress lines. */
   record Stats(long accepted, long retried, long refused) {}
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
   private final String baseUrl;
   private final Map<SimulatedDevice, List<JsonObject>> unsent = new ConcurrentHashMap<>();
   private final AtomicLong accepted = new AtomicLong();

@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 /** The deployment artefacts in the repository, found from wherever Maven runs the tests. */
 public final class RepositoryFiles {
 
-  static final Path ROOT = findRoot();
+  public static final Path ROOT = findRoot();
   static final Path COMPOSE_DIR = ROOT.resolve("deploy/compose");
   public static final Path COMPOSE_FILE = COMPOSE_DIR.resolve("compose.yaml");
   static final Path DOCKERFILE = ROOT.resolve("deploy/docker/Dockerfile");
