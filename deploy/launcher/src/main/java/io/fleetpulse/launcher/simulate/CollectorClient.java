@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,6 +32,7 @@ final class CollectorClient {
       .connectTimeout(Duration.ofSeconds(5)).build();
   private final String baseUrl;
   private final Map<SimulatedDevice, List<JsonObject>> unsent = new ConcurrentHashMap<>();
+  private final Set<SimulatedDevice> sending = ConcurrentHashMap.newKeySet();
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong retried = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
@@ -39,38 +41,48 @@ final class CollectorClient {
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
   }
 
-  /** Sends one second of the fleet's output; completes when every request has been answered. */
+  /**
+   * Sends one second of the fleet's output; completes when every request has been answered. Like
+   * systemd-journal-upload, a device has one push in flight at a time: what it logs meanwhile, and what
+   * must be retried, goes out with its next push, in journal order.
+   */
   CompletableFuture<Void> push(FleetSimulator.Tick tick) {
     List<CompletableFuture<?>> requests = new ArrayList<>();
-    tick.entries().forEach((device, entries) -> {
-      List<JsonObject> batch = new ArrayList<>(unsent.getOrDefault(device, List.of()));
-      batch.addAll(entries);
-      unsent.remove(device);
-      if (!batch.isEmpty()) {
-        CompletableFuture<Integer> pushed = device.exportFormat
-            ? post(device, "/upload", "application/vnd.fdo.journal", JournalExport.of(batch))
-            : post(device, "/entries", "application/x-ndjson",
-                batch.stream().map(JsonObject::encode).collect(Collectors.joining("\n", "", "\n")).getBytes(StandardCharsets.UTF_8));
-        requests.add(pushed.thenAccept(status -> {
-          if (status == 202) {
-            accepted.addAndGet(batch.size());
-          } else if (status == 429 || status == 503 || status < 0) {
-            retried.addAndGet(batch.size());
-            unsent.merge(device, batch, (older, newer) -> {
-              List<JsonObject> all = new ArrayList<>(newer);
-              all.addAll(older);
-              return all;
-            });
-          } else {
-            refused.addAndGet(batch.size());
-          }
-        }));
+    tick.entries().forEach((device, entries) -> unsent.merge(device, new ArrayList<>(entries), CollectorClient::inOrder));
+    for (SimulatedDevice device : List.copyOf(unsent.keySet())) {
+      if (!sending.add(device)) {
+        continue;
       }
-    });
+      List<JsonObject> batch = unsent.remove(device);
+      if (batch == null || batch.isEmpty()) {
+        sending.remove(device);
+        continue;
+      }
+      CompletableFuture<Integer> pushed = device.exportFormat
+          ? post(device, "/upload", "application/vnd.fdo.journal", JournalExport.of(batch))
+          : post(device, "/entries", "application/x-ndjson",
+              batch.stream().map(JsonObject::encode).collect(Collectors.joining("\n", "", "\n")).getBytes(StandardCharsets.UTF_8));
+      requests.add(pushed.thenAccept(status -> {
+        if (status == 202) {
+          accepted.addAndGet(batch.size());
+        } else if (status == 429 || status == 503 || status < 0) {
+          retried.addAndGet(batch.size());
+          unsent.merge(device, batch, (loggedMeanwhile, failed) -> inOrder(failed, loggedMeanwhile));
+        } else {
+          refused.addAndGet(batch.size());
+        }
+      }).whenComplete((done, error) -> sending.remove(device)));
+    }
     tick.diskSamples().forEach((device, samples) -> requests.add(
         post(device, "/metrics", "application/json",
             new JsonObject().put("disk", new JsonArray(samples)).encode().getBytes(StandardCharsets.UTF_8))));
     return CompletableFuture.allOf(requests.toArray(CompletableFuture[]::new));
+  }
+
+  private static List<JsonObject> inOrder(List<JsonObject> earlier, List<JsonObject> later) {
+    List<JsonObject> all = new ArrayList<>(earlier);
+    all.addAll(later);
+    return all;
   }
 
   Stats stats() {
