@@ -9,6 +9,7 @@ import io.fleetpulse.api.fleet.FleetRoutes;
 import io.fleetpulse.api.fleet.LocalFleetState;
 import io.fleetpulse.api.health.Readiness;
 import io.fleetpulse.api.metrics.FleetGauges;
+import io.fleetpulse.api.ops.OpsRoutes;
 import io.fleetpulse.api.routing.OwnerRouting;
 import io.fleetpulse.api.routing.ScatterGather;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -54,7 +55,7 @@ public final class ApiServer extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     BearerAuth auth = new BearerAuth(settings.tokens());
-    router.get("/healthz").handler(ctx -> ApiResponses.json(ctx, 200, new JsonObject().put("status", "UP")));
+    OpsRoutes.mount(router, vertx, metrics, settings.metricsToken());
     router.get("/readyz").handler(ctx -> {
       List<String> waiting = readiness.notReady();
       if (waiting.isEmpty()) {
@@ -67,11 +68,6 @@ public final class ApiServer extends VerticleBase {
     Buffer fleetPage = resource("/webroot/index.html");
     router.get("/").handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(fleetPage));
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(openapi));
-    // Scraping renders every meter: off the event loop, like any other blocking work.
-    router.get("/metrics").handler(BearerAuth.requireOnly(settings.metricsToken()))
-        .handler(ctx -> vertx.executeBlocking(metrics::scrape, false)
-            .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text))
-            .onFailure(ctx::fail));
     router.route("/api/*").handler(auth.require(Role.VIEWER));
     OwnerRouting owners = new OwnerRouting(vertx, streams, settings.advertised());
     new DeviceRoutes(vertx, new DeviceEventsQuery(streams), new DeviceHealthQuery(streams), owners).mount(router);

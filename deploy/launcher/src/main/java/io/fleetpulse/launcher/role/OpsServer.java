@@ -1,7 +1,7 @@
 package io.fleetpulse.launcher.role;
 
 import io.fleetpulse.api.auth.ApiToken;
-import io.fleetpulse.api.auth.BearerAuth;
+import io.fleetpulse.api.ops.OpsRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -31,12 +31,7 @@ final class OpsServer extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end("{\"status\":\"UP\"}"));
-    // Rendering every meter is blocking work: off the event loop.
-    router.get("/metrics").handler(BearerAuth.requireOnly(metricsToken))
-        .handler(ctx -> vertx.executeBlocking(metrics::scrape, false)
-            .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text))
-            .onFailure(ctx::fail));
+    OpsRoutes.mount(router, vertx, metrics, metricsToken);
     return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
         .requestHandler(router)
         .listen()
