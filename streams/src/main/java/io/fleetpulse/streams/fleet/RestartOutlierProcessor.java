@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IntSummaryStatistics;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -104,39 +105,48 @@ public final class RestartOutlierProcessor implements Processor<String, FleetSig
 
   private void judge(FleetCheck fleetCheck, Instant now) {
     Instant from = now.minus(settings.outlierWindow());
-    Map<String, RestartTally> counted = restartsSince(fleetCheck, from);
-    Set<String> population = activeDevices(fleetCheck.fleet(), from);
-    population.addAll(counted.keySet());
+    Map<String, RestartTally> tallies = restartsSince(fleetCheck, from);
     Map<String, Integer> counts = new HashMap<>();
-    for (String device : population) {
-      counts.put(device, counted.containsKey(device) ? counted.get(device).restarts() : 0);
-    }
+    activeDevices(fleetCheck.fleet(), from).forEach(device -> counts.put(device, 0));
+    tallies.forEach((device, tally) -> counts.put(device, tally.restarts()));
+    Map<String, RestartOutlier> outliersNow = counts.size() >= settings.outlierMinDevices()
+        ? outliersAmong(fleetCheck, counts, tallies, now) : Map.of();
+    publish(fleetCheck, outliersNow, counts, now);
+  }
 
-    Map<String, RestartOutlier> verdicts = new HashMap<>();
-    if (population.size() >= settings.outlierMinDevices()) {
-      RobustZ robustZ = RobustZ.of(counts.values());
-      Set<String> flagged = new HashSet<>();
-      counts.forEach((device, restartCount) -> {
-        if (restartCount >= settings.outlierMinRestarts() && robustZ.score(restartCount) >= settings.outlierRobustZ()) {
-          flagged.add(device);
-        }
-      });
-      int typicalLow = counts.entrySet().stream().filter(e -> !flagged.contains(e.getKey())).mapToInt(Map.Entry::getValue).min().orElse(0);
-      int typicalHigh = counts.entrySet().stream().filter(e -> !flagged.contains(e.getKey())).mapToInt(Map.Entry::getValue).max().orElse(0);
-      for (String device : flagged) {
-        int restartCount = counts.get(device);
-        double score = robustZ.score(restartCount);
-        verdicts.put(device, RestartOutlier.newBuilder()
-            .setDeviceUuid(device).setFleet(fleetCheck.fleet()).setCheck(fleetCheck.check()).setOutlier(true)
-            .setRestarts(restartCount).setRobustZ(score).setFleetMedian(robustZ.median())
-            .setTypicalLow(typicalLow).setTypicalHigh(typicalHigh).setActiveDevices(population.size()).setAt(now)
-            .setMessage(OutlierMessages.outlier(fleetCheck.check(), counted.get(device).lastUnit(), restartCount,
-                settings.outlierWindow(), typicalLow, typicalHigh, score))
-            .build());
+  /** The verdicts on the devices that stand out among {@code counts} (device → unclean restarts). */
+  private Map<String, RestartOutlier> outliersAmong(FleetCheck fleetCheck, Map<String, Integer> counts,
+                                                    Map<String, RestartTally> tallies, Instant now) {
+    RobustZ robustZ = RobustZ.of(counts.values());
+    Set<String> flagged = new HashSet<>();
+    counts.forEach((device, restartCount) -> {
+      if (restartCount >= settings.outlierMinRestarts() && robustZ.score(restartCount) >= settings.outlierRobustZ()) {
+        flagged.add(device);
       }
+    });
+    IntSummaryStatistics typical = counts.entrySet().stream().filter(e -> !flagged.contains(e.getKey()))
+        .mapToInt(Map.Entry::getValue).summaryStatistics();
+    Map<String, RestartOutlier> verdicts = new HashMap<>();
+    for (String device : flagged) {
+      int restartCount = counts.get(device);
+      double score = robustZ.score(restartCount);
+      verdicts.put(device, RestartOutlier.newBuilder()
+          .setDeviceUuid(device).setFleet(fleetCheck.fleet()).setCheck(fleetCheck.check()).setOutlier(true)
+          .setRestarts(restartCount).setRobustZ(score).setFleetMedian(robustZ.median())
+          .setTypicalLow(typical.getMin()).setTypicalHigh(typical.getMax()).setActiveDevices(counts.size()).setAt(now)
+          .setMessage(OutlierMessages.outlier(fleetCheck.check(), tallies.get(device).lastUnit(), restartCount,
+              settings.outlierWindow(), typical.getMin(), typical.getMax(), score))
+          .build());
     }
+    return verdicts;
+  }
 
-    for (RestartOutlier verdict : verdicts.values()) {
+  /**
+   * Sends what changed: a new outlier, an outlier whose own count moved, and a withdrawal for every live
+   * outlier that no longer is one (its restarts left the window, the fleet caught up, or it fell silent).
+   */
+  private void publish(FleetCheck fleetCheck, Map<String, RestartOutlier> outliersNow, Map<String, Integer> counts, Instant now) {
+    for (RestartOutlier verdict : outliersNow.values()) {
       RestartOutlier live = outliers.get(fleetCheck.prefix() + verdict.getDeviceUuid());
       if (live == null || live.getRestarts() != verdict.getRestarts()) {
         outliers.put(fleetCheck.prefix() + verdict.getDeviceUuid(), verdict);
@@ -145,10 +155,10 @@ public final class RestartOutlierProcessor implements Processor<String, FleetSig
     }
     for (KeyValue<String, RestartOutlier> live : liveOutliers(fleetCheck)) {
       String device = live.value.getDeviceUuid();
-      if (!verdicts.containsKey(device)) {
+      if (!outliersNow.containsKey(device)) {
         int restartCount = counts.getOrDefault(device, 0);
         RestartOutlier withdrawn = RestartOutlier.newBuilder(live.value).setOutlier(false).setRestarts(restartCount)
-            .setActiveDevices(population.size()).setAt(now)
+            .setActiveDevices(counts.size()).setAt(now)
             .setMessage(OutlierMessages.withdrawn(fleetCheck.check(), restartCount, settings.outlierWindow())).build();
         outliers.delete(live.key);
         context.forward(new Record<>(device, withdrawn, now.toEpochMilli()));
