@@ -205,6 +205,33 @@ class ApiServerTest {
   }
 
   @Test
+  void anEngineRestartingFarMoreThanTheRestOfItsFleetIsAWarnInItsHealth() throws Exception {
+    List<String> devices = List.of("ab0000000000000000000000000000e1", "ab0000000000000000000000000000e2", "ab0000000000000000000000000000e3",
+        "ab0000000000000000000000000000e4", "ab0000000000000000000000000000e5", "ab0000000000000000000000000000e6");
+    Instant now = Instant.now();
+    for (String device : devices) {
+      stack.write(ApiStack.chronySelected(device, "outliers", now));
+    }
+    // Two hours apart: never a crash loop, but 5 a day where the other five devices had none.
+    for (int hoursAgo = 10; hoursAgo >= 2; hoursAgo -= 2) {
+      stack.write(ApiStack.engineKilled(devices.get(0), "outliers", now.minus(Duration.ofHours(hoursAgo))));
+    }
+
+    // The fleet view judges on its 30 s wall-clock round.
+    JsonObject health = await().atMost(Duration.ofSeconds(90)).until(
+        () -> new JsonObject(get("/api/v1/devices/" + devices.get(0) + "/health").body()),
+        json -> "WARN".equals(json.getString("status")));
+    JsonObject engine = health.getJsonArray("checks").stream().map(JsonObject.class::cast)
+        .filter(check -> check.getString("name").equals("check_container_engine")).findFirst().orElseThrow();
+    assertThat(engine.getString("status")).isEqualTo("WARN");
+    assertThat(engine.getString("message"))
+        .isEqualTo("Container engine balena restarted uncleanly 5 times in 24 h, far more than this fleet's typical 0 (robust z 4.8)");
+    JsonObject warned = new JsonObject(get("/api/v1/devices?status=WARN&fleet=outliers").body());
+    assertThat(warned.getJsonArray("devices").stream().map(JsonObject.class::cast).map(row -> row.getString("uuid")))
+        .containsExactly(devices.get(0));
+  }
+
+  @Test
   void devicePagesFollowTheCursor() throws Exception {
     List<String> devices = List.of("ab0000000000000000000000000000d1", "ab0000000000000000000000000000d2");
     stack.write(ApiStack.chronySelected(devices.get(0), "paging", Instant.now()), ApiStack.chronySelected(devices.get(1), "paging", Instant.now()));

@@ -34,7 +34,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             .add(JournalEntry.class).add(DeviceEvent.class).add(EventKind.class)
             .add(Alert.class).add(AlertKind.class).add(Severity.class).add(AlertState.class)
             .add(DeviceHealth.class).add(HealthCheck.class).add(Status.class).add(DiskSample.class)
-            .add(DeviceStatus.class).add(ConnectionState.class)
+            .add(DeviceStatus.class).add(ConnectionState.class).add(RestartOutlier.class)
             .build()));
     // Nullable timestamps (["null", timestamp-millis]) hold Instants; the generic model compares and
     // resolves union branches of decoded arrays, so it must know them too.

@@ -24,7 +24,8 @@ public final class FleetSchemaStore implements SchemaStore {
     FleetSchemaStore store = new FleetSchemaStore();
     for (Schema schema : List.of(
         JournalEntry.getClassSchema(), DeviceEvent.getClassSchema(), Alert.getClassSchema(),
-        DeviceHealth.getClassSchema(), DiskSample.getClassSchema(), DeviceStatus.getClassSchema())) {
+        DeviceHealth.getClassSchema(), DiskSample.getClassSchema(), DeviceStatus.getClassSchema(),
+        RestartOutlier.getClassSchema())) {
       store.add(schema);
     }
     return store;

@@ -30,4 +30,8 @@ public final class FleetSerdes {
   public static AvroSerde<DeviceStatus> deviceStatus() {
     return new AvroSerde<>(DeviceStatus.class, STORE);
   }
+
+  public static AvroSerde<RestartOutlier> restartOutlier() {
+    return new AvroSerde<>(RestartOutlier.class, STORE);
+  }
 }

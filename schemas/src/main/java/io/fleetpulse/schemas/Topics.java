@@ -28,6 +28,11 @@ public final class Topics {
   /** Alerts a notifier route could not deliver after its retries, with the route and error in headers. */
   public static final String ALERTS_DEAD_LETTER = "fleet.alerts.dlq";
   public static final String HEALTH = "fleet.health";
+  /**
+   * RestartOutlier verdicts of the fleet view, keyed by device uuid: how the fleet-wide restart-rate
+   * comparison reaches the device-keyed health. Internal to the streams.
+   */
+  public static final String OUTLIERS = "fleet.outliers";
 
   /**
    * Units with a topic of their own, by the short name balenaOS uses today. Older balenaOS names are
@@ -83,7 +88,7 @@ public final class Topics {
   /** Every topic keyed by device uuid; they must share one partition count. */
   public static List<String> deviceTopics() {
     List<String> topics = new ArrayList<>(journalTopics());
-    topics.addAll(List.of(METRICS_DISK, COLLECTOR_STATUS, EVENTS, ALERTS, HEALTH));
+    topics.addAll(List.of(METRICS_DISK, COLLECTOR_STATUS, EVENTS, ALERTS, HEALTH, OUTLIERS));
     return Collections.unmodifiableList(topics);
   }
 

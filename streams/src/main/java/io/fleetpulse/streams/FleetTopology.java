@@ -6,6 +6,7 @@ import io.fleetpulse.streams.alerts.AlertsStore;
 import io.fleetpulse.streams.alerts.ConnectionStatusProcessor;
 import io.fleetpulse.streams.alerts.DeviceAlertsProcessor;
 import io.fleetpulse.streams.alerts.DeviceConnectionsStore;
+import io.fleetpulse.streams.alerts.OutlierWarningsProcessor;
 import io.fleetpulse.streams.events.DeviceEventsStore;
 import io.fleetpulse.streams.events.EventCounter;
 import io.fleetpulse.streams.extract.DiskSampleProcessor;
@@ -13,6 +14,7 @@ import io.fleetpulse.streams.extract.EventExtractor;
 import io.fleetpulse.streams.extract.JournalProcessor;
 import io.fleetpulse.streams.fleet.FleetView;
 import io.fleetpulse.streams.health.DeviceHealthStores;
+import io.fleetpulse.streams.health.DeviceOutliersStore;
 import io.fleetpulse.streams.time.BootClock;
 import io.fleetpulse.streams.time.DeviceClocks;
 import java.time.Duration;
@@ -31,12 +33,16 @@ import org.apache.kafka.streams.state.Stores;
  *   fleet.metrics.disk ──disk──► DISK_SAMPLE ───┴─► device-alerts: event log, detectors, alert lifecycle
  *   fleet.collector.status ──► device-connections        │        └─► fleet.events, fleet.alerts
  *                                                        └─► device health (current + history) ─► fleet.health
- *   fleet.alerts + fleet.health ──by fleet──► fleet incidents ─► fleet.alerts
+ *   fleet.outliers ──outlier-warnings──► device-outliers ──┘
+ *
+ *   fleet.alerts + fleet.health ──by fleet──┬─► fleet incidents ─► fleet.alerts
+ *   + unclean restarts on fleet.events      └─► restart-rate outliers (median/MAD) ─► fleet.outliers, by device
  * </pre>
  *
  * Every topic is keyed by device uuid and co-partitioned, so one task sees everything about a device
  * (all its units, its disk and its connection) and the device part never repartitions; only the fleet
- * view re-keys, by fleet ({@link FleetView}).
+ * view re-keys, by fleet ({@link FleetView}). What the fleet view concludes about one device comes back
+ * keyed by device on {@code fleet.outliers}, and joins the device's health there.
  */
 public final class FleetTopology {
 
@@ -49,6 +55,8 @@ public final class FleetTopology {
   private static final String JOURNAL_EVENTS = "journal-events";
   private static final String DISK_EVENTS = "disk-events";
   private static final String CONNECTIONS = "connections";
+  private static final String OUTLIERS = "outliers";
+  private static final String OUTLIER_WARNINGS = "outlier-warnings";
   private static final String DEVICE_ALERTS = "device-alerts";
   private static final String COUNT_EVENTS = "count-events";
   private static final String EVENTS_SINK = "events-sink";
@@ -67,11 +75,13 @@ public final class FleetTopology {
         Topics.journalTopics().toArray(String[]::new));
     topology.addSource(DISK, Serdes.String().deserializer(), FleetSerdes.diskSample().deserializer(), Topics.METRICS_DISK);
     topology.addSource(STATUS, Serdes.String().deserializer(), FleetSerdes.deviceStatus().deserializer(), Topics.COLLECTOR_STATUS);
+    topology.addSource(OUTLIERS, Serdes.String().deserializer(), FleetSerdes.restartOutlier().deserializer(), Topics.OUTLIERS);
 
     topology.addProcessor(JOURNAL_EVENTS, () -> new JournalProcessor(EventExtractor.standard(),
         settings.detection().clockStep(), DEVICE_ALERTS, HEALTH_SINK), JOURNAL);
     topology.addProcessor(DISK_EVENTS, () -> new DiskSampleProcessor(DEVICE_ALERTS, HEALTH_SINK), DISK);
     topology.addProcessor(CONNECTIONS, ConnectionStatusProcessor::new, STATUS);
+    topology.addProcessor(OUTLIER_WARNINGS, OutlierWarningsProcessor::new, OUTLIERS);
     topology.addProcessor(DEVICE_ALERTS, () -> new DeviceAlertsProcessor(settings.detection(), JUDGING_ROUND,
         COUNT_EVENTS, ALERTS_SINK, HEALTH_SINK), JOURNAL_EVENTS, DISK_EVENTS);
 
@@ -79,15 +89,16 @@ public final class FleetTopology {
     topology.addSink(EVENTS_SINK, Topics.EVENTS, keys, FleetSerdes.deviceEvent().serializer(), COUNT_EVENTS);
     topology.addSink(ALERTS_SINK, Topics.ALERTS, keys, FleetSerdes.alert().serializer(), DEVICE_ALERTS);
     topology.addSink(HEALTH_SINK, Topics.HEALTH, keys, FleetSerdes.deviceHealth().serializer(),
-        JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS);
+        JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS, OUTLIER_WARNINGS);
 
     // Read and written for every entry: the cache keeps that in memory between commits.
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DeviceClocks.STORE),
         Serdes.String(), BootClock.serde()).withCachingEnabled(), JOURNAL_EVENTS);
-    topology.addStateStore(DeviceHealthStores.current(), JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS);
-    topology.addStateStore(DeviceHealthStores.history(settings.healthHistory()), JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS);
+    topology.addStateStore(DeviceHealthStores.current(), JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS, OUTLIER_WARNINGS);
+    topology.addStateStore(DeviceHealthStores.history(settings.healthHistory()), JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS, OUTLIER_WARNINGS);
     topology.addStateStore(DeviceEventsStore.builder(settings.eventRetention()), DEVICE_ALERTS);
-    topology.addStateStore(AlertsStore.builder(), DEVICE_ALERTS);
+    topology.addStateStore(AlertsStore.builder(), DEVICE_ALERTS, OUTLIER_WARNINGS);
+    topology.addStateStore(DeviceOutliersStore.builder(), DEVICE_ALERTS, OUTLIER_WARNINGS);
     topology.addStateStore(DeviceConnectionsStore.builder(), CONNECTIONS, DEVICE_ALERTS);
     return topology;
   }

@@ -7,6 +7,7 @@ import io.fleetpulse.schemas.DeviceStatus;
 import io.fleetpulse.schemas.DiskSample;
 import io.fleetpulse.schemas.FleetSerdes;
 import io.fleetpulse.schemas.JournalEntry;
+import io.fleetpulse.schemas.RestartOutlier;
 import io.fleetpulse.schemas.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ public final class TopologyHarness implements AutoCloseable {
   private final TestOutputTopic<String, DeviceEvent> events;
   private final TestOutputTopic<String, Alert> alerts;
   private final TestOutputTopic<String, DeviceHealth> health;
+  private final TestOutputTopic<String, RestartOutlier> outliers;
 
   public TopologyHarness(Path stateDir) {
     this(StreamsSettings.of("unused:9092", "topology-test", stateDir));
@@ -42,6 +44,7 @@ public final class TopologyHarness implements AutoCloseable {
     events = driver.createOutputTopic(Topics.EVENTS, Serdes.String().deserializer(), FleetSerdes.deviceEvent().deserializer());
     alerts = driver.createOutputTopic(Topics.ALERTS, Serdes.String().deserializer(), FleetSerdes.alert().deserializer());
     health = driver.createOutputTopic(Topics.HEALTH, Serdes.String().deserializer(), FleetSerdes.deviceHealth().deserializer());
+    outliers = driver.createOutputTopic(Topics.OUTLIERS, Serdes.String().deserializer(), FleetSerdes.restartOutlier().deserializer());
   }
 
   /** Pipes entries to their unit's topic, stamped with their receive time like the collector does. */
@@ -84,6 +87,11 @@ public final class TopologyHarness implements AutoCloseable {
 
   public List<DeviceHealth> health() {
     return health.readValuesToList();
+  }
+
+  /** The fleet view's restart-outlier verdicts, keyed by device. */
+  public List<RestartOutlier> outlierVerdicts() {
+    return outliers.readValuesToList();
   }
 
   @Override

@@ -73,6 +73,11 @@ public final class AlertLifecycle {
     return live;
   }
 
+  /** The device's FIRING alerts, without their store keys. */
+  public List<Alert> firingAlerts(String device) {
+    return firing(device).stream().map(kv -> kv.value).toList();
+  }
+
   private static Alert open(String device, String fleet, Finding finding) {
     String identity = device + "|" + finding.key() + "|" + finding.since().toEpochMilli();
     return Alert.newBuilder()

@@ -5,12 +5,14 @@ import io.fleetpulse.schemas.AlertKind;
 import io.fleetpulse.schemas.AlertState;
 import io.fleetpulse.schemas.DeviceEvent;
 import io.fleetpulse.schemas.DeviceStatus;
+import io.fleetpulse.schemas.RestartOutlier;
 import io.fleetpulse.streams.detect.DetectionSettings;
 import io.fleetpulse.streams.detect.Detectors;
 import io.fleetpulse.streams.detect.Finding;
 import io.fleetpulse.streams.detect.UnreachableDetector;
 import io.fleetpulse.streams.events.DeviceEventsStore;
 import io.fleetpulse.streams.health.DeviceHealthStores;
+import io.fleetpulse.streams.health.DeviceOutliersStore;
 import io.fleetpulse.streams.health.HealthBook;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +55,7 @@ public final class DeviceAlertsProcessor implements Processor<String, DeviceEven
   private WindowStore<String, DeviceEvent> events;
   private KeyValueStore<String, Alert> alertStore;
   private KeyValueStore<String, DeviceStatus> connections;
+  private KeyValueStore<String, RestartOutlier> outliers;
   private AlertLifecycle lifecycle;
   private HealthBook health;
 
@@ -72,6 +75,7 @@ public final class DeviceAlertsProcessor implements Processor<String, DeviceEven
     this.events = context.getStateStore(DeviceEventsStore.NAME);
     this.alertStore = context.getStateStore(AlertsStore.NAME);
     this.connections = context.getStateStore(DeviceConnectionsStore.NAME);
+    this.outliers = context.getStateStore(DeviceOutliersStore.NAME);
     this.lifecycle = new AlertLifecycle(alertStore);
     this.health = new HealthBook(context.getStateStore(DeviceHealthStores.CURRENT), context.getStateStore(DeviceHealthStores.HISTORY));
     context.schedule(round, PunctuationType.WALL_CLOCK_TIME, now -> judgeAll(Instant.ofEpochMilli(now)));
@@ -130,8 +134,7 @@ public final class DeviceAlertsProcessor implements Processor<String, DeviceEven
     for (Alert alert : transitions) {
       context.forward(new Record<String, Object>(device, alert, timestamp), alertsChild);
     }
-    List<Alert> firing = lifecycle.firing(device).stream().map(kv -> kv.value).toList();
-    health.alertsChanged(device, fleet, firing, now)
+    health.alertsChanged(device, fleet, lifecycle.firingAlerts(device), DeviceOutliersStore.warnings(outliers, device), now)
         .ifPresent(h -> context.forward(new Record<String, Object>(device, h, timestamp), healthChild));
   }
 }

@@ -7,6 +7,11 @@ import java.time.Duration;
  * condition (a time jump, a full disk, throttling, an OOM kill, a storage error) stays firing after its
  * last line, and how long after "Voltage normalised" an under-voltage alert resolves. A fleet's active
  * devices are those seen within {@code fleetActiveWindow}.
+ *
+ * <p>Restart-rate outliers: a device whose unclean restarts within {@code outlierWindow} (for one check)
+ * reach {@code outlierMinRestarts} and a robust z-score of {@code outlierRobustZ} against the devices of
+ * its fleet seen within that window is WARN on the check, when the fleet has {@code outlierMinDevices}
+ * such devices. 3.5 is Iglewicz and Hoaglin's recommended cut-off.
  */
 public record DetectionSettings(
     int crashloopRestarts,
@@ -28,7 +33,11 @@ public record DetectionSettings(
     int fleetIncidentDevices,
     double fleetIncidentShare,
     Duration fleetIncidentWindow,
-    Duration fleetActiveWindow) {
+    Duration fleetActiveWindow,
+    Duration outlierWindow,
+    double outlierRobustZ,
+    int outlierMinRestarts,
+    int outlierMinDevices) {
 
   public static DetectionSettings defaults() {
     return new DetectionSettings(
@@ -40,7 +49,8 @@ public record DetectionSettings(
         5, Duration.ofMinutes(30),
         Duration.ofMinutes(10),
         Duration.ofMinutes(30),
-        5, 0.20, Duration.ofMinutes(10), Duration.ofHours(1));
+        5, 0.20, Duration.ofMinutes(10), Duration.ofHours(1),
+        Duration.ofHours(24), 3.5, 3, 5);
   }
 
   /** How far back any detector looks from "now". */

@@ -14,10 +14,12 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 
 /**
- * The fleet-wide part of the pipeline: device alerts and signs of life, read back from
- * {@code fleet.alerts} and {@code fleet.health}, re-keyed by fleet through one repartition topic (the
- * only one in fleetpulse: a fleet spans device partitions), into {@link FleetIncidentProcessor}.
- * Incidents go to {@code fleet.alerts} keyed by fleet name.
+ * The fleet-wide part of the pipeline: device alerts, signs of life and unclean restarts, read back from
+ * {@code fleet.alerts}, {@code fleet.health} and {@code fleet.events}, re-keyed by fleet through one
+ * repartition topic (the only one in fleetpulse: a fleet spans device partitions), into
+ * {@link FleetIncidentProcessor} and {@link RestartOutlierProcessor}. Incidents go to
+ * {@code fleet.alerts} keyed by fleet name; restart-outlier verdicts go to {@code fleet.outliers} keyed
+ * by device, where the device part of the topology picks them up ({@code alerts.OutlierWarningsProcessor}).
  */
 public final class FleetView {
 
@@ -32,14 +34,21 @@ public final class FleetView {
     KStream<String, FleetSignal> fromHealth = builder.stream(Topics.HEALTH, Consumed.with(Serdes.String(), FleetSerdes.deviceHealth()))
         .filter((key, health) -> health.getLastSeen() != null)
         .mapValues(FleetSignal::of);
+    KStream<String, FleetSignal> fromRestarts = builder.stream(Topics.EVENTS, Consumed.with(Serdes.String(), FleetSerdes.deviceEvent()))
+        .filter((key, event) -> FleetSignal.isUncleanRestart(event))
+        .mapValues(FleetSignal::of);
 
     builder.addStateStore(FleetStores.incidents());
     builder.addStateStore(FleetStores.devices());
     builder.addStateStore(FleetStores.episodes());
-    fromAlerts.merge(fromHealth)
+    builder.addStateStore(FleetStores.restarts());
+    builder.addStateStore(FleetStores.outliers());
+    KStream<String, FleetSignal> byFleet = fromAlerts.merge(fromHealth).merge(fromRestarts)
         .selectKey((device, signal) -> signal.fleet())
-        .repartition(Repartitioned.with(Serdes.String(), FleetSignal.serde()).withName(REPARTITION))
-        .process(() -> new FleetIncidentProcessor(settings, round), FleetStores.INCIDENTS, FleetStores.DEVICES, FleetStores.EPISODES)
+        .repartition(Repartitioned.with(Serdes.String(), FleetSignal.serde()).withName(REPARTITION));
+    byFleet.process(() -> new FleetIncidentProcessor(settings, round), FleetStores.INCIDENTS, FleetStores.DEVICES, FleetStores.EPISODES)
         .to(Topics.ALERTS, Produced.with(Serdes.String(), FleetSerdes.alert()));
+    byFleet.process(() -> new RestartOutlierProcessor(settings, round), FleetStores.DEVICES, FleetStores.RESTARTS, FleetStores.OUTLIERS)
+        .to(Topics.OUTLIERS, Produced.with(Serdes.String(), FleetSerdes.restartOutlier()));
   }
 }

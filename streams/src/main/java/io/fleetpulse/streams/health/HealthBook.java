@@ -58,8 +58,12 @@ public final class HealthBook {
     return save(before, health, seen);
   }
 
-  /** The device's firing alerts are now {@code firing}; the new health if it changed. */
-  public Optional<DeviceHealth> alertsChanged(String device, String fleet, List<Alert> firing, Instant at) {
+  /**
+   * The device's firing alerts are now {@code firing} and its fleet restart-outlier warnings
+   * {@code outliers} (check → message); the new health if it changed. An outlier makes its check WARN
+   * unless an alert fires there: the alert is the more specific news, and a FAIL stays a FAIL.
+   */
+  public Optional<DeviceHealth> alertsChanged(String device, String fleet, List<Alert> firing, Map<String, String> outliers, Instant at) {
     DeviceHealth before = current.get(device);
     DeviceHealth health = before != null ? DeviceHealth.newBuilder(before).build() : fresh(device, fleet);
     Map<String, Alert> worstByCheck = firing.stream()
@@ -69,8 +73,11 @@ public final class HealthBook {
     List<HealthCheck> updated = new ArrayList<>();
     for (HealthCheck check : health.getChecks()) {
       Alert alert = worstByCheck.get(check.getName());
-      Status status = alert == null ? (check.getStatus() == Status.UNKNOWN ? Status.UNKNOWN : Status.OK) : statusOf(alert.getSeverity());
-      String message = alert == null ? (status == Status.OK ? HealthChecks.okMessage(check.getName()) : null) : alert.getSummary();
+      String outlier = outliers.get(check.getName());
+      Status status = alert != null ? statusOf(alert.getSeverity())
+          : outlier != null ? Status.WARN : check.getStatus() == Status.UNKNOWN ? Status.UNKNOWN : Status.OK;
+      String message = alert != null ? alert.getSummary()
+          : outlier != null ? outlier : status == Status.OK ? HealthChecks.okMessage(check.getName()) : null;
       Instant since = status == check.getStatus() ? check.getSince() : at;
       updated.add(new HealthCheck(check.getName(), status, message, since));
     }

@@ -48,8 +48,7 @@ public final class HealthChecks {
   /** The check an alert drives; none for device- and fleet-level alerts. */
   public static Optional<String> checkOf(Alert alert) {
     return Optional.ofNullable(switch (alert.getKind()) {
-      case CRASHLOOP -> CrashloopDetector.ENGINE.equals(alert.getSubject()) ? CONTAINER_ENGINE
-          : CrashloopDetector.SUPERVISOR.equals(alert.getSubject()) ? SUPERVISOR : USER_SERVICES;
+      case CRASHLOOP -> restartCheckOf(alert.getSubject());
       case SUPERVISOR_UNHEALTHY -> SUPERVISOR;
       case TIME_JUMP -> TIMESYNC;
       case VPN_TLS_FAILURE, DNS_FAILURE -> NETWORKING;
@@ -60,6 +59,11 @@ public final class HealthChecks {
       case STORAGE_ERRORS -> STORAGE_MEDIA;
       default -> null;
     });
+  }
+
+  /** The check a unit's restarts count against: the engine, the supervisor, or the user services. */
+  public static String restartCheckOf(String unit) {
+    return CrashloopDetector.ENGINE.equals(unit) ? CONTAINER_ENGINE : CrashloopDetector.SUPERVISOR.equals(unit) ? SUPERVISOR : USER_SERVICES;
   }
 
   /** The checks a journal entry from this unit gives data to: the device is reporting on them. */

@@ -88,7 +88,8 @@ public record FleetpulseConfig(
       int diskTrendWindowHours, int diskFullHorizonHours, int diskCriticalHorizonHours, int diskMinFreePercent,
       int supervisorTargetStateFailures, int supervisorWindowMinutes,
       int unreachableMinutes, int quietPeriodMinutes,
-      int fleetIncidentDevices, int fleetIncidentPercent, int fleetIncidentWindowMinutes, int fleetActiveMinutes) {
+      int fleetIncidentDevices, int fleetIncidentPercent, int fleetIncidentWindowMinutes, int fleetActiveMinutes,
+      int outlierWindowHours, double outlierRobustZ, int outlierMinRestarts, int outlierMinDevices) {
 
     public Detection {
       Map<String, Integer> values = new LinkedHashMap<>();
@@ -112,6 +113,9 @@ public record FleetpulseConfig(
       values.put("fleetIncidentPercent", fleetIncidentPercent);
       values.put("fleetIncidentWindowMinutes", fleetIncidentWindowMinutes);
       values.put("fleetActiveMinutes", fleetActiveMinutes);
+      values.put("outlierWindowHours", outlierWindowHours);
+      values.put("outlierMinRestarts", outlierMinRestarts);
+      values.put("outlierMinDevices", outlierMinDevices);
       values.forEach((name, value) -> {
         if (value <= 0) {
           throw new IllegalArgumentException("streams.detection." + name + " must be positive, got " + value);
@@ -119,6 +123,9 @@ public record FleetpulseConfig(
       });
       if (diskMinFreePercent > 100 || fleetIncidentPercent > 100) {
         throw new IllegalArgumentException("streams.detection percentages must be at most 100");
+      }
+      if (!(outlierRobustZ > 0) || Double.isInfinite(outlierRobustZ)) {
+        throw new IllegalArgumentException("streams.detection.outlierRobustZ must be a positive number, got " + outlierRobustZ);
       }
     }
 
@@ -132,7 +139,8 @@ public record FleetpulseConfig(
           d.supervisorTargetStateFailures(), (int) d.supervisorWindow().toMinutes(),
           (int) d.unreachableAfter().toMinutes(), (int) d.quietPeriod().toMinutes(),
           d.fleetIncidentDevices(), (int) Math.round(d.fleetIncidentShare() * 100), (int) d.fleetIncidentWindow().toMinutes(),
-          (int) d.fleetActiveWindow().toMinutes());
+          (int) d.fleetActiveWindow().toMinutes(),
+          (int) d.outlierWindow().toHours(), d.outlierRobustZ(), d.outlierMinRestarts(), d.outlierMinDevices());
     }
 
     public DetectionSettings settings() {
@@ -145,7 +153,8 @@ public record FleetpulseConfig(
           supervisorTargetStateFailures, Duration.ofMinutes(supervisorWindowMinutes),
           Duration.ofMinutes(unreachableMinutes), Duration.ofMinutes(quietPeriodMinutes),
           fleetIncidentDevices, fleetIncidentPercent / 100.0, Duration.ofMinutes(fleetIncidentWindowMinutes),
-          Duration.ofMinutes(fleetActiveMinutes));
+          Duration.ofMinutes(fleetActiveMinutes),
+          Duration.ofHours(outlierWindowHours), outlierRobustZ, outlierMinRestarts, outlierMinDevices);
     }
   }
 

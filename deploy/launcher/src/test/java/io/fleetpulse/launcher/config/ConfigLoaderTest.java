@@ -90,6 +90,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void restartOutlierThresholdsAreSettableAndChecked() {
+    FleetpulseConfig tuned = loader.load(null, Map.of("FLEETPULSE_STREAMS_DETECTION_OUTLIER_ROBUST_Z", "4.5"),
+        List.of("streams.detection.outlierWindowHours=12", "streams.detection.outlierMinDevices=8"));
+    assertThat(tuned.streams().detection().settings().outlierRobustZ()).isEqualTo(4.5);
+    assertThat(tuned.streams().detection().settings().outlierWindow()).isEqualTo(java.time.Duration.ofHours(12));
+    assertThat(tuned.streams().detection().settings().outlierMinDevices()).isEqualTo(8);
+
+    assertThatThrownBy(() -> loader.load(null, Map.of(), List.of("streams.detection.outlierRobustZ=0")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("streams.detection.outlierRobustZ must be a positive number");
+    assertThatThrownBy(() -> loader.load(null, Map.of(), List.of("streams.detection.outlierRobustZ=high")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("high");
+    assertThatThrownBy(() -> loader.load(null, Map.of(), List.of("streams.detection.outlierMinRestarts=-1")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("streams.detection.outlierMinRestarts must be positive");
+  }
+
+  @Test
   void withoutAuthOnlyLoopbackBindsAreAllowed() {
     for (String loopback : List.of("127.0.0.1", "localhost", "::1")) {
       BindPolicy.requireLoopbackUnlessAuthenticated("API", loopback, null, "configure tokens");
