@@ -119,6 +119,31 @@ class OpenSshTailTest {
   }
 
   @Test
+  void aDeviceThatNeverDeliveredAnEntryLosesNothingItLoggedWhileItsConnectionWasDown(EmbeddedKafkaBroker kafka) throws Exception {
+    Path journal = JournalFiles.create(dir, 5);
+    try (OpenSshServer sshd = new OpenSshServer(dir)) {
+      String uuid = newUuid();
+      Path knownHosts = Files.writeString(dir.resolve("known_hosts"), sshd.knownHostsLine() + "\n");
+      SshTailSettings settings = TestSettings.settings(inventory(uuid, sshd), knownHosts, kafka.bootstrapServers(),
+          "journalctl --directory=" + journal, StartPosition.NOW, false, "ssh-gap-test-" + uuid, 64 * 1024);
+      try (SshTailer tailer = new SshTailer(settings, new SimpleMeterRegistry()).start();
+           TopicReader<JournalEntry> entries = new TopicReader<>(kafka, FleetSerdes.journalEntry().deserializer(), List.of(Topics.JOURNAL_OTHER))) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> tailer.state(uuid) == ConnectionState.STREAMING);
+
+        sshd.dropConnectionsAndPause();
+        await().atMost(Duration.ofSeconds(10)).until(() -> tailer.state(uuid) == ConnectionState.BACKOFF);
+        JournalFiles.append(journal, 6, 25);
+        sshd.resume();
+
+        List<JournalEntry> received = ofDevice(entries.until(records -> ofDevice(records, uuid).size() >= 20), uuid);
+        assertThat(received).extracting(JournalEntry::getMessage).as("what the device logged while down, once; nothing from before 'now'")
+            .containsExactlyElementsOf(LongStream.rangeClosed(6, 25).mapToObj(i -> "entry " + i).toList());
+        assertThat(ofDevice(entries.drain(Duration.ofSeconds(1)), uuid)).hasSize(20);
+      }
+    }
+  }
+
+  @Test
   void readsEntriesOfEarlierBootsThatFollowAloneWouldSkipThenKeepsFollowing(EmbeddedKafkaBroker kafka) throws Exception {
     // journalctl >= 250 --follow shows only the journal's current boot: entries 1-30 are only read by the catch-up run
     Path journal = JournalFiles.create(dir, 60, 30);

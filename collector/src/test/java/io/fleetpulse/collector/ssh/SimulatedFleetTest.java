@@ -5,6 +5,7 @@ import static io.fleetpulse.collector.ssh.OpenSshTailTest.ofDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fleetpulse.collector.ssh.simulated.SimulatedFleet;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.kafka.SharedKafkaBroker;
 import io.fleetpulse.kafka.TopicReader;
@@ -69,6 +70,22 @@ class SimulatedFleetTest {
       });
       assertThat(seqnums.values()).allSatisfy(list -> assertThat(list).containsExactlyInAnyOrderElementsOf(
           IntStream.rangeClosed(1, perDevice).mapToObj(Long::valueOf).toList()));
+      assertThat(tailer.devicesIn(ConnectionState.STREAMING)).isEqualTo(devices);
+    }
+  }
+
+  @Test
+  void devicesWhoseDfNeverAnswersKeepNoOtherDeviceFromConnecting(EmbeddedKafkaBroker kafka) throws Exception {
+    // A df that hangs (failing storage) once held one of the eight threads that connected devices, for good: after
+    // eight such devices no other device connected. Connecting, commands and df now hold no thread.
+    int devices = 40;
+    List<String> uuids = IntStream.range(0, devices).mapToObj(i -> newUuid()).toList();
+    try (SimulatedFleet fleet = new SimulatedFleet(dir, 5, false, 0, SimulatedFleet.Df.HANGS);
+         SshTailer tailer = start(fleet, uuids, kafka, StartPosition.ALL, "hung-df");
+         TopicReader<JournalEntry> reader = new TopicReader<>(kafka, FleetSerdes.journalEntry().deserializer(),
+             List.of(Topics.JOURNAL_PREFIX + "balena-supervisor"))) {
+      Set<String> wanted = Set.copyOf(uuids);
+      reader.until(records -> records.stream().filter(record -> wanted.contains(record.key())).count() >= devices * 5L);
       assertThat(tailer.devicesIn(ConnectionState.STREAMING)).isEqualTo(devices);
     }
   }
