@@ -283,7 +283,8 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
   }
 
   private void openStream(int attempt, ClientSession connected, boolean catchUp) throws IOException {
-    JournalStream opened = new JournalStream(device.ref(), tailer.parser(), tailer.normalizer(), tailer.settings().limits().maxEntryBytes(), this);
+    JournalStream opened = new JournalStream(device.ref(), tailer.parser(), tailer.normalizer(), tailer.settings().limits().maxEntryBytes(), this,
+        tailer.parsing());
     String command;
     synchronized (this) {
       if (stopped || attempt != session || !live) {

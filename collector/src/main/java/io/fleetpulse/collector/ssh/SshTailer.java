@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +69,9 @@ public final class SshTailer implements AutoCloseable {
    * so what bounds it is this: how many handshakes run at once.
    */
   private final HandshakeSlots handshakes = new HandshakeSlots(HANDSHAKES_AT_ONCE, timer);
+  /** Parses what the sessions read, off the SSH I/O threads (see JournalStream). */
+  private final ExecutorService parsing = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(),
+      daemon("ssh-collector-parse"));
   private SshClient client;
   private Map<String, String> cursors = Map.of();
 
@@ -166,6 +170,7 @@ public final class SshTailer implements AutoCloseable {
       client.stop();
     }
     writers.forEach(TransactionalWriter::close);
+    parsing.shutdownNow();
   }
 
   // --- what the device tails share ---
@@ -204,6 +209,10 @@ public final class SshTailer implements AutoCloseable {
 
   ScheduledExecutorService timer() {
     return timer;
+  }
+
+  ExecutorService parsing() {
+    return parsing;
   }
 
   HandshakeSlots handshakes() {

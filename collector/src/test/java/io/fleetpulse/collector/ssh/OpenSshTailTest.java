@@ -30,13 +30,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The SSH collector against a real OpenSSH sshd serving {@code journalctl --directory} over a journal written by systemd-journal-remote. */
 @ExtendWith(SharedKafkaBroker.class)
 class OpenSshTailTest {
 
-  @TempDir
+  /** Kept when a test fails: it holds the collector's and sshd's logs. */
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path dir;
 
   @BeforeAll

@@ -30,7 +30,7 @@ final class SshBenchCollector {
   private SshBenchCollector() {}
 
   /** Args: inventory knownHosts bootstrap devices seconds connectTimeoutSeconds. */
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
     int devices = Integer.parseInt(args[3]);
     Duration window = Duration.ofSeconds(Long.parseLong(args[4]));
     Duration connectTimeout = Duration.ofSeconds(Long.parseLong(args[5]));
