@@ -221,11 +221,18 @@ final class SshBenchmark {
           rate(), kcatRate, ratio(), streaming(), devices, heapPerSessionKiB());
     }
 
+    /** A dated section of its own, so that it reads right wherever the file ends. */
     void appendTo(Path file) throws IOException {
-      String row = String.format(Locale.ROOT, "| %s | %d / %d | %s | %d | %.0f | %.2f | %.0f MiB | %.0f KiB | %s | %d s window |%n",
-          LocalDate.now(), streaming(), devices, connectAll(), rate(), kcatRate, ratio(), heapMiB(), heapPerSessionKiB(), loadAverage,
-          window.toSeconds());
-      Files.writeString(file, row, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      String section = String.format(Locale.ROOT, """
+
+          ### bench ssh, %s (%d devices, %d s window, load average %s at the end)
+
+          | devices streaming | connect all | entries/s (SSH, exactly-once) | kcat lines/s | ratio | heap after GC | heap per session |
+          |---|---|---|---|---|---|---|
+          | %d / %d | %s | %d | %.0f | %.2f | %.0f MiB | %.0f KiB |
+          """, LocalDate.now(), devices, window.toSeconds(), loadAverage, streaming(), devices, connectAll(), rate(), kcatRate, ratio(),
+          heapMiB(), heapPerSessionKiB());
+      Files.writeString(file, section, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
   }
 }

@@ -7,6 +7,7 @@ import io.fleetpulse.launcher.FleetpulseCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -26,9 +27,11 @@ class SshBenchCommandTest {
         "--connect-timeout", "120", "--results", results.toString());
 
     assertThat(exit).isZero();
-    String row = Files.readAllLines(results).get(1);
-    assertThat(row).startsWith("| " + LocalDate.now() + " | 5 / 5 | ");
-    String rate = row.split("\\|")[4].strip();
+    List<String> lines = Files.readAllLines(results);
+    assertThat(lines).anyMatch(line -> line.startsWith("### bench ssh, " + LocalDate.now() + " (5 devices, 2 s window"));
+    String row = lines.get(lines.size() - 1);
+    assertThat(row).startsWith("| 5 / 5 | ");
+    String rate = row.split("\\|")[3].strip();
     assertThat(Long.parseLong(rate)).as("entries/s committed over SSH").isPositive();
   }
 }
