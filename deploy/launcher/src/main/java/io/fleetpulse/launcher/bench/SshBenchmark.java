@@ -193,9 +193,10 @@ final class SshBenchmark {
       return Long.parseLong(reported.get(SshBenchCollector.HEAP_STREAMING)) / 1048576.0;
     }
 
+    /** The heap the tailer added, over the sessions that were streaming when it was measured. */
     double heapPerSessionKiB() {
       return (Long.parseLong(reported.get(SshBenchCollector.HEAP_STREAMING)) - Long.parseLong(reported.get(SshBenchCollector.HEAP_IDLE)))
-          / 1024.0 / devices;
+          / 1024.0 / Math.max(1, streaming());
     }
 
     double ratio() {
