@@ -49,6 +49,7 @@ public final class SimulatedFleet implements AutoCloseable {
     public final AtomicInteger connections = new AtomicInteger();
     public final AtomicLong bytesSent = new AtomicLong();
     public final AtomicLong entriesSent = new AtomicLong();
+    public final AtomicInteger diskUsageRuns = new AtomicInteger();
   }
 
   /** How the simulated devices answer {@code df}. */
@@ -142,6 +143,7 @@ public final class SimulatedFleet implements AutoCloseable {
     String uuid = proxied.group(1);
     String inner = proxied.group(2);
     if (inner.startsWith("df ")) {
+      device(uuid).diskUsageRuns.incrementAndGet();
       if (df == Df.HANGS) {
         return new Hanging();
       }
