@@ -1,10 +1,10 @@
 package io.fleetpulse.collector.ssh;
 
 import io.fleetpulse.collector.inventory.InventoryDevice;
+import io.fleetpulse.collector.journal.MalformedEntryException;
 import io.fleetpulse.schemas.ConnectionState;
 import io.fleetpulse.schemas.DeviceStatus;
 import io.fleetpulse.schemas.JournalEntry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.client.session.ClientSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +33,7 @@ import org.slf4j.LoggerFactory;
 final class DeviceTail implements JournalStream.Sink, CommitListener {
 
   private static final Logger log = LoggerFactory.getLogger(DeviceTail.class);
-  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
-  private static final Duration AUTH_TIMEOUT = Duration.ofSeconds(30);
+  private static final int DF_OUTPUT_BYTES = 16 * 1024;
   private static final Duration DRAIN_RECHECK = Duration.ofMillis(100);
 
   private final SshTailer tailer;
@@ -47,7 +47,11 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
   private int session;
   private boolean live;
   private boolean stopped;
-  private boolean followed;
+  /** Whether the start position has been resolved (see findStart); until then a connection first looks for it. */
+  private boolean startFound;
+  /** Where reading starts while no entry is committed: the resolved start position (null: the journal's beginning). */
+  private String startCursor;
+  private boolean sampling;
   private int failures;
   private ClientSession ssh;
   private JournalStream stream;
@@ -69,8 +73,18 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
     return device;
   }
 
+  /** Connects once the previous connection's batches are committed or dropped, and a handshake slot is free. */
   void start() {
-    tailer.workers().execute(this::connect);
+    synchronized (this) {
+      if (stopped) {
+        return;
+      }
+      if (inFlightBytes > 0) {
+        tailer.timer().schedule(this::start, DRAIN_RECHECK.toMillis(), TimeUnit.MILLISECONDS);
+        return;
+      }
+    }
+    tailer.handshakes().acquire(this::connect);
   }
 
   /** Stops tailing; the batches already handed to the writer still commit and move the cursor. */
@@ -131,49 +145,146 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
     int attempt;
     InventoryDevice device;
     synchronized (this) {
-      device = this.device;
       if (stopped) {
+        tailer.handshakes().release();
         return;
       }
-      if (inFlightBytes > 0) {
-        tailer.timer().schedule(this::start, DRAIN_RECHECK.toMillis(), TimeUnit.MILLISECONDS);
-        return;
-      }
+      device = this.device;
       attempt = ++session;
       live = true;
-      seenCursor = committedCursor;
+      seenCursor = committedCursor != null ? committedCursor : startCursor;
       if (state == null) {
         // a device that keeps failing stays in its failure state, so "since" says how long it has been unreachable
         changeState(ConnectionState.CONNECTING, null);
       }
     }
-    ClientSession connected = null;
+    Runnable releaseSlot = once(tailer.handshakes()::release);
     try {
-      connected = tailer.client().connect(device.connectUser(), device.connectHost(), device.connectPort())
-          .verify(CONNECT_TIMEOUT).getSession();
-      synchronized (this) {
-        if (stopped || attempt != session) {
-          connected.close(true);
+      tailer.client().connect(device.connectUser(), device.connectHost(), device.connectPort()).addListener(connecting -> {
+        if (!connecting.isConnected()) {
+          releaseSlot.run();
+          failed(attempt, ConnectionState.BACKOFF, describe(connecting.getException(), "connection attempt cancelled"));
           return;
         }
-        ssh = connected;
-      }
-      connected.setKeyIdentityProvider(tailer.identity(device.connectIdentity()));
-      connected.auth().verify(AUTH_TIMEOUT);
-      boolean catchUp;
-      synchronized (this) {
-        catchUp = seenCursor != null || (tailer.settings().startPosition() == StartPosition.ALL && !followed);
-      }
-      openStream(attempt, connected, catchUp);
-      scheduleDiskSampling(attempt, connected);
+        authenticate(attempt, device, connecting.getSession(), releaseSlot);
+      });
     } catch (IOException | RuntimeException e) {
-      String refusal = connected == null ? null : connected.getAttribute(HostKeyVerifier.REFUSAL);
-      failed(attempt, classify(connected), refusal != null ? refusal : describe(e));
+      releaseSlot.run();
+      failed(attempt, ConnectionState.BACKOFF, describe(e, null));
+    }
+  }
+
+  private void authenticate(int attempt, InventoryDevice device, ClientSession connected, Runnable releaseSlot) {
+    synchronized (this) {
+      if (stopped || attempt != session) {
+        releaseSlot.run();
+        connected.close(true);
+        return;
+      }
+      ssh = connected;
+    }
+    try {
+      connected.setKeyIdentityProvider(tailer.identity(device.connectIdentity()));
+      connected.auth().addListener(auth -> {
+        releaseSlot.run();
+        if (auth.isSuccess()) {
+          begin(attempt, connected);
+        } else {
+          failed(attempt, classify(connected), refusalOr(connected, auth.getException()));
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      releaseSlot.run();
+      failed(attempt, classify(connected), refusalOr(connected, e));
+    }
+  }
+
+  /** Authenticated: find where to start if this device has never had a position, then read the journal from it. */
+  private void begin(int attempt, ClientSession connected) {
+    boolean positioned;
+    synchronized (this) {
+      positioned = committedCursor != null || startFound;
+    }
+    try {
+      if (positioned) {
+        startReading(attempt, connected);
+      } else {
+        findStart(attempt, connected);
+      }
+    } catch (IOException | RuntimeException e) {
+      failed(attempt, ConnectionState.BACKOFF, describe(e, null));
+    }
+  }
+
+  private void startReading(int attempt, ClientSession connected) throws IOException {
+    openStream(attempt, connected, true);
+    scheduleDiskSampling(attempt, connected);
+  }
+
+  /**
+   * The configured start position, resolved once into a journal position that every later connection resumes
+   * from until an entry is committed: {@code all} is the journal's beginning; {@code now} is the cursor of the
+   * journal's last entry at the first connection (the beginning if it has none), which is also committed as
+   * the device's cursor so that a restarted collector keeps it. Re-reading "now" at each reconnect would lose
+   * what the device logged while it was unreachable; a time ({@code --since}) would not do either, as device
+   * clocks jump (a device whose clock went back to 2017 is one of the failures this collector is for).
+   */
+  private void findStart(int attempt, ClientSession connected) throws IOException {
+    if (tailer.settings().startPosition() == StartPosition.ALL) {
+      synchronized (this) {
+        startFound = true;
+      }
+      startReading(attempt, connected);
+      return;
+    }
+    ShortCommand.run(connected, RemoteCommands.forDevice(device, tailer.commands().lastEntry()), tailer.settings().limits().maxEntryBytes() + 1,
+        tailer.timer(), lastEntry -> {
+          try {
+            String cursor = lastEntryCursor(lastEntry);
+            long current;
+            synchronized (this) {
+              if (stopped || attempt != session || !live) {
+                return;
+              }
+              startFound = true;
+              startCursor = cursor;
+              seenCursor = cursor;
+              current = epoch;
+            }
+            if (cursor != null) {
+              writer.submit(this, current, device.uuid(), List.of(), cursor, 0);
+            }
+            startReading(attempt, connected);
+          } catch (IOException | RuntimeException e) {
+            failed(attempt, ConnectionState.BACKOFF, describe(e, null));
+          }
+        });
+  }
+
+  /** The cursor of the entry {@code journalctl --lines=1} printed; null if the journal is empty. */
+  private String lastEntryCursor(ShortCommand.Result lastEntry) throws IOException {
+    if (lastEntry.exitStatus() == null || lastEntry.exitStatus() != 0) {
+      throw new IOException("could not read the journal's last entry (exit status " + lastEntry.exitStatus() + "): " + lastEntry.problems());
+    }
+    String line = lastEntry.stdout().strip();
+    if (line.isEmpty()) {
+      return null;
+    }
+    byte[] bytes = line.lines().findFirst().orElseThrow().getBytes(StandardCharsets.UTF_8);
+    try {
+      String cursor = tailer.parser().parse(bytes, 0, bytes.length).text("__CURSOR");
+      if (!JournalCursor.isValid(cursor)) {
+        throw new IOException("the journal's last entry has no usable __CURSOR: '" + cursor + "'");
+      }
+      return cursor;
+    } catch (MalformedEntryException e) {
+      throw new IOException("the journal's last entry is unreadable: " + e.getMessage(), e);
     }
   }
 
   private void openStream(int attempt, ClientSession connected, boolean catchUp) throws IOException {
-    JournalStream opened = new JournalStream(device.ref(), tailer.parser(), tailer.normalizer(), tailer.settings().limits().maxEntryBytes(), this);
+    JournalStream opened = new JournalStream(device.ref(), tailer.parser(), tailer.normalizer(), tailer.settings().limits().maxEntryBytes(), this,
+        tailer.parsing());
     String command;
     synchronized (this) {
       if (stopped || attempt != session || !live) {
@@ -182,9 +293,6 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
       stream = opened;
       catchingUp = catchUp;
       command = catchUp ? tailer.commands().catchUp(seenCursor) : tailer.commands().follow(seenCursor);
-      if (!catchUp) {
-        followed = true;
-      }
       changeState(ConnectionState.STREAMING, null);
     }
     opened.start(connected, RemoteCommands.forDevice(device, command));
@@ -249,7 +357,7 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
     try {
       openStream(attempt, connected, false);
     } catch (IOException | RuntimeException e) {
-      failed(attempt, ConnectionState.BACKOFF, describe(e));
+      failed(attempt, ConnectionState.BACKOFF, describe(e, null));
     }
   }
 
@@ -298,30 +406,36 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
       if (attempt != session || !live) {
         return;
       }
-      diskTimer = tailer.timer().scheduleAtFixedRate(() -> tailer.workers().execute(() -> sampleDisk(attempt, connected)),
-          0, interval, TimeUnit.MILLISECONDS);
+      diskTimer = tailer.timer().scheduleAtFixedRate(() -> sampleDisk(attempt, connected), 0, interval, TimeUnit.MILLISECONDS);
     }
   }
 
   private void sampleDisk(int attempt, ClientSession connected) {
     synchronized (this) {
-      if (attempt != session || !live || stopped) {
+      if (attempt != session || !live || stopped || sampling) {
         return;
       }
+      sampling = true;
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
     try {
-      connected.executeRemoteCommand(RemoteCommands.forDevice(device, tailer.commands().diskUsage()), out, err, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      // df exits 1 when one of the mounts is missing but still reports the others; a dead connection is the journal's to notice
+      ShortCommand.run(connected, RemoteCommands.forDevice(device, tailer.commands().diskUsage()), DF_OUTPUT_BYTES, tailer.timer(), df -> {
+        synchronized (this) {
+          sampling = false;
+        }
+        DiskUsageParser.Result result = tailer.diskParser().parse(df.stdout(), device.ref(), Instant.now());
+        // df exits 1 when one of the mounts is missing but still reports the others
+        if (!result.unreadable().isEmpty() || !df.problems().isEmpty()) {
+          log.warn("Device {}: df reported {} {}", device.uuid(), result.unreadable(), df.problems());
+        }
+        writer.disk(result.samples());
+      });
+    } catch (IOException | RuntimeException e) {
+      synchronized (this) {
+        sampling = false;
+      }
+      // a dead connection is the journal stream's to notice
       log.debug("Device {}: df: {}", device.uuid(), e.getMessage());
     }
-    DiskUsageParser.Result result = tailer.diskParser().parse(out.toString(StandardCharsets.UTF_8), device.ref(), Instant.now());
-    if (!result.unreadable().isEmpty() || err.size() > 0) {
-      log.warn("Device {}: df reported {} {}", device.uuid(), result.unreadable(), err.toString(StandardCharsets.UTF_8).strip());
-    }
-    writer.disk(result.samples());
   }
 
   // --- failures and state ---
@@ -375,9 +489,27 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
     return ConnectionState.BACKOFF;
   }
 
-  private static String describe(Throwable e) {
+  private static String refusalOr(ClientSession connected, Throwable e) {
+    String refusal = connected.getAttribute(HostKeyVerifier.REFUSAL);
+    return refusal != null ? refusal : describe(e, "authentication failed");
+  }
+
+  private static String describe(Throwable e, String withoutException) {
+    if (e == null) {
+      return withoutException;
+    }
     String message = e.getMessage();
     return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  /** Runs {@code action} the first time the returned runnable runs, never again. */
+  private static Runnable once(Runnable action) {
+    AtomicBoolean done = new AtomicBoolean();
+    return () -> {
+      if (done.compareAndSet(false, true)) {
+        action.run();
+      }
+    };
   }
 
   /** Called with this tail's lock held. Writes a status record whenever the state or its detail changes. */

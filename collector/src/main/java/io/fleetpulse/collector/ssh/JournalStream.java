@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.channel.StreamingChannel;
@@ -48,6 +50,7 @@ final class JournalStream {
   private final JournalJsonParser parser;
   private final JournalEntryNormalizer normalizer;
   private final Sink sink;
+  private final Executor parsing;
   private final LineSplitter lines;
   private final Buffer chunk = new ByteArrayBuffer(CHUNK_BYTES, false);
   private final Buffer errChunk = new ByteArrayBuffer(1024, false);
@@ -57,8 +60,13 @@ final class JournalStream {
   private boolean paused;
   private boolean ended;
 
-  JournalStream(DeviceRef device, JournalJsonParser parser, JournalEntryNormalizer normalizer, int maxLineBytes, Sink sink) {
+  /**
+   * @param parsing where chunks are parsed: not on the SSH I/O threads, which must stay free to move bytes and
+   *     complete other devices' handshakes while thousands of sessions stream
+   */
+  JournalStream(DeviceRef device, JournalJsonParser parser, JournalEntryNormalizer normalizer, int maxLineBytes, Sink sink, Executor parsing) {
     this.device = device;
+    this.parsing = parsing;
     this.parser = parser;
     this.normalizer = normalizer;
     this.sink = sink;
@@ -120,11 +128,22 @@ final class JournalStream {
       end(channel.getExitStatus());
       return;
     }
+    // the chunk buffer is only read into again by the next read, issued once this one is parsed
+    try {
+      parsing.execute(() -> {
+        parse(read.getBuffer());
+        readNext();
+      });
+    } catch (RejectedExecutionException e) {
+      end(null); // the collector is closing
+    }
+  }
+
+  private void parse(Buffer data) {
     Instant receivedAt = Instant.now();
     List<JournalEntry> entries = new ArrayList<>();
     String[] lastCursor = {null};
     int[] bytes = {0};
-    Buffer data = read.getBuffer();
     lines.feed(data.array(), data.rpos(), data.available(), new LineSplitter.Lines() {
       @Override
       public void line(byte[] line, int offset, int length) {
@@ -153,7 +172,6 @@ final class JournalStream {
     if (!entries.isEmpty()) {
       sink.entries(entries, lastCursor[0], bytes[0]);
     }
-    readNext();
   }
 
   private void readErr(IoInputStream err) {

@@ -47,9 +47,14 @@ public final class RemoteCommands {
     return journalctl + " --all --output=json" + afterCursor(cursor);
   }
 
-  /** Follow new entries after {@code cursor}, or from now if there is none. */
+  /** Follow new entries after {@code cursor}, or from the journal's beginning if there is none. */
   public String follow(String cursor) {
-    return journalctl + " --follow --all --output=json" + (cursor == null ? " --lines=0" : afterCursor(cursor));
+    return journalctl + " --follow --all --output=json" + (cursor == null ? " --lines=all" : afterCursor(cursor));
+  }
+
+  /** The journal's last entry (nothing if it is empty), whose cursor is where "from now on" starts. */
+  public String lastEntry() {
+    return journalctl + " --lines=1 --output=json";
   }
 
   public String diskUsage() {

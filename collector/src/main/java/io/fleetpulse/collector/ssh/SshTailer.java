@@ -42,6 +42,10 @@ public final class SshTailer implements AutoCloseable {
   /** The SSH window per channel: what a device may send ahead of our reading, i.e. the buffer per session. */
   private static final long WINDOW_BYTES = 64 * 1024;
   private static final Duration CURSOR_READ_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+  /** From the TCP connection to authenticated, key exchange included. */
+  private static final Duration AUTH_TIMEOUT = Duration.ofSeconds(30);
+  private static final int HANDSHAKES_AT_ONCE = 32;
 
   private final SshTailSettings settings;
   private final DeviceStates states;
@@ -60,7 +64,14 @@ public final class SshTailer implements AutoCloseable {
 
   private final List<TransactionalWriter> writers;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("ssh-collector-timer"));
-  private final ExecutorService workers = Executors.newFixedThreadPool(8, daemon("ssh-collector-connect"));
+  /**
+   * Connecting is asynchronous end to end (no thread waits for a handshake, a command's answer or a df),
+   * so what bounds it is this: how many handshakes run at once.
+   */
+  private final HandshakeSlots handshakes = new HandshakeSlots(HANDSHAKES_AT_ONCE, timer);
+  /** Parses what the sessions read, off the SSH I/O threads (see JournalStream). */
+  private final ExecutorService parsing = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(),
+      daemon("ssh-collector-parse"));
   private SshClient client;
   private Map<String, String> cursors = Map.of();
 
@@ -96,6 +107,8 @@ public final class SshTailer implements AutoCloseable {
     client.setCipherFactories(client.getCipherFactories().stream()
         .sorted(Comparator.comparing(cipher -> !cipher.getName().contains("-gcm"))).toList());
     CoreModuleProperties.WINDOW_SIZE.set(client, WINDOW_BYTES);
+    CoreModuleProperties.IO_CONNECT_TIMEOUT.set(client, CONNECT_TIMEOUT);
+    CoreModuleProperties.AUTH_TIMEOUT.set(client, AUTH_TIMEOUT);
     CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, Duration.ofSeconds(30));
     CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 4);
     CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
@@ -157,7 +170,7 @@ public final class SshTailer implements AutoCloseable {
       client.stop();
     }
     writers.forEach(TransactionalWriter::close);
-    workers.shutdownNow();
+    parsing.shutdownNow();
   }
 
   // --- what the device tails share ---
@@ -198,8 +211,12 @@ public final class SshTailer implements AutoCloseable {
     return timer;
   }
 
-  ExecutorService workers() {
-    return workers;
+  ExecutorService parsing() {
+    return parsing;
+  }
+
+  HandshakeSlots handshakes() {
+    return handshakes;
   }
 
   KeyIdentityProvider identity(Path file) {

@@ -49,8 +49,9 @@ public final class TransactionalWriter implements AutoCloseable {
 
   private sealed interface Item permits Entries, Status, Disk {}
 
-  private record Entries(CommitListener listener, long epoch, String uuid, List<JournalEntry> entries, String lastCursor, int bytes)
-      implements Item {}
+  /** One device's entries, already serialized (by the submitting thread: the writer's own thread is the bottleneck). */
+  private record Entries(CommitListener listener, long epoch, String uuid, List<ProducerRecord<String, byte[]>> records, String lastCursor,
+      int bytes) implements Item {}
 
   private record Status(DeviceStatus status) implements Item {}
 
@@ -97,8 +98,13 @@ public final class TransactionalWriter implements AutoCloseable {
 
   /** Queues one device's entries; {@code listener} hears when they are committed or aborted. */
   void submit(CommitListener listener, long epoch, String uuid, List<JournalEntry> entries, String lastCursor, int bytes) {
+    List<ProducerRecord<String, byte[]>> records = new ArrayList<>(entries.size());
+    for (JournalEntry entry : entries) {
+      records.add(new ProducerRecord<>(Topics.journalTopicFor(entry.getUnit()), null, entry.getReceivedAt().toEpochMilli(), uuid,
+          entrySerializer.serialize(null, entry)));
+    }
     pendingBytes.addAndGet(bytes);
-    queue.add(new Entries(listener, epoch, uuid, List.copyOf(entries), lastCursor, bytes));
+    queue.add(new Entries(listener, epoch, uuid, records, lastCursor, bytes));
   }
 
   public void status(DeviceStatus status) {
@@ -164,9 +170,8 @@ public final class TransactionalWriter implements AutoCloseable {
             dropped.add(batch);
             continue;
           }
-          for (JournalEntry entry : batch.entries()) {
-            producer.send(new ProducerRecord<>(Topics.journalTopicFor(entry.getUnit()), null, entry.getReceivedAt().toEpochMilli(),
-                batch.uuid(), entrySerializer.serialize(null, entry)));
+          for (ProducerRecord<String, byte[]> record : batch.records()) {
+            producer.send(record);
           }
           if (batch.lastCursor() != null) {
             cursors.put(batch.uuid(), batch.lastCursor());
@@ -206,7 +211,7 @@ public final class TransactionalWriter implements AutoCloseable {
     }
     for (Entries batch : written) {
       pendingBytes.addAndGet(-batch.bytes());
-      batch.listener().committed(batch.lastCursor(), batch.bytes(), batch.entries().size());
+      batch.listener().committed(batch.lastCursor(), batch.bytes(), batch.records().size());
     }
     release(dropped, "an earlier batch was aborted");
     if (pendingBytes.get() < maxPendingBytes / 2) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fleetpulse.collector.journal.JournalLimits;
+import io.fleetpulse.collector.ssh.simulated.SimulatedFleet;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.kafka.SharedKafkaBroker;
 import io.fleetpulse.schemas.TopicProvisioner;

@@ -34,18 +34,27 @@ final class JournalFiles {
 
   /** As {@link #create(Path, int)}, the entries after {@code firstBootEntries} written in a later boot. */
   static Path create(Path dir, int count, int firstBootEntries) throws IOException, InterruptedException {
-    Path export = dir.resolve("entries.export");
+    Path journalDir = Files.createDirectories(dir.resolve("journal"));
+    write(journalDir, 1, count, firstBootEntries);
+    return journalDir;
+  }
+
+  /** Appends "entry FROM" … "entry TO" (of the first boot) to a journal made by {@link #create}, as journald would go on writing. */
+  static void append(Path journalDir, int from, int to) throws IOException, InterruptedException {
+    write(journalDir, from, to, to);
+  }
+
+  private static void write(Path journalDir, int from, int to, int firstBootEntries) throws IOException, InterruptedException {
+    Path export = journalDir.resolveSibling("entries-" + from + ".export");
     long start = System.currentTimeMillis() * 1000;
     try (Writer out = Files.newBufferedWriter(export, StandardCharsets.UTF_8)) {
-      for (int i = 1; i <= count; i++) {
+      for (int i = from; i <= to; i++) {
         String boot = i <= firstBootEntries ? BOOT_ID : LATER_BOOT_ID;
         out.write("__REALTIME_TIMESTAMP=" + (start + i) + "\n__MONOTONIC_TIMESTAMP=" + i + "\n_BOOT_ID=" + boot + "\n");
         out.write("_HOSTNAME=fleetpulse-test\n_TRANSPORT=stdout\nPRIORITY=6\nSYSLOG_IDENTIFIER=fleetpulse-test\n");
         out.write("_SYSTEMD_UNIT=fleetpulse-test.service\nMESSAGE=entry " + i + "\n\n");
       }
     }
-    Path journalDir = Files.createDirectories(dir.resolve("journal"));
     OpenSshServer.run(JOURNAL_REMOTE.toString(), "--output=" + journalDir.resolve("system.journal"), export.toString());
-    return journalDir;
   }
 }

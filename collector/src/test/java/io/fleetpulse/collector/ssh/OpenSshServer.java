@@ -111,12 +111,26 @@ final class OpenSshServer implements AutoCloseable {
     return "[127.0.0.1]:" + port + " " + publicKey[0] + " " + publicKey[1];
   }
 
+  /**
+   * Cuts every open connection (their sshd processes are killed) and stops accepting new ones until
+   * {@link #resume()}: a client's new connection waits in the listen queue, unanswered.
+   */
+  void dropConnectionsAndPause() throws IOException, InterruptedException {
+    run("kill", "-STOP", Long.toString(process.pid()));
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+  }
+
+  void resume() throws IOException, InterruptedException {
+    run("kill", "-CONT", Long.toString(process.pid()));
+  }
+
   List<String> log() {
     return List.copyOf(log);
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() throws IOException, InterruptedException {
+    resume();
     process.destroy();
     process.waitFor();
   }

@@ -30,13 +30,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The SSH collector against a real OpenSSH sshd serving {@code journalctl --directory} over a journal written by systemd-journal-remote. */
 @ExtendWith(SharedKafkaBroker.class)
 class OpenSshTailTest {
 
-  @TempDir
+  /** Kept when a test fails: it holds the collector's and sshd's logs. */
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path dir;
 
   @BeforeAll
@@ -114,6 +116,31 @@ class OpenSshTailTest {
         List<DeviceStatus> states = ofDevice(status.until(records -> ofDevice(records, uuid).stream()
             .anyMatch(s -> s.getState() == ConnectionState.STREAMING)), uuid);
         assertThat(states.get(0).getState()).isEqualTo(ConnectionState.CONNECTING);
+      }
+    }
+  }
+
+  @Test
+  void aDeviceThatNeverDeliveredAnEntryLosesNothingItLoggedWhileItsConnectionWasDown(EmbeddedKafkaBroker kafka) throws Exception {
+    Path journal = JournalFiles.create(dir, 5);
+    try (OpenSshServer sshd = new OpenSshServer(dir)) {
+      String uuid = newUuid();
+      Path knownHosts = Files.writeString(dir.resolve("known_hosts"), sshd.knownHostsLine() + "\n");
+      SshTailSettings settings = TestSettings.settings(inventory(uuid, sshd), knownHosts, kafka.bootstrapServers(),
+          "journalctl --directory=" + journal, StartPosition.NOW, false, "ssh-gap-test-" + uuid, 64 * 1024);
+      try (SshTailer tailer = new SshTailer(settings, new SimpleMeterRegistry()).start();
+           TopicReader<JournalEntry> entries = new TopicReader<>(kafka, FleetSerdes.journalEntry().deserializer(), List.of(Topics.JOURNAL_OTHER))) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> tailer.state(uuid) == ConnectionState.STREAMING);
+
+        sshd.dropConnectionsAndPause();
+        await().atMost(Duration.ofSeconds(10)).until(() -> tailer.state(uuid) == ConnectionState.BACKOFF);
+        JournalFiles.append(journal, 6, 25);
+        sshd.resume();
+
+        List<JournalEntry> received = ofDevice(entries.until(records -> ofDevice(records, uuid).size() >= 20), uuid);
+        assertThat(received).extracting(JournalEntry::getMessage).as("what the device logged while down, once; nothing from before 'now'")
+            .containsExactlyElementsOf(LongStream.rangeClosed(6, 25).mapToObj(i -> "entry " + i).toList());
+        assertThat(ofDevice(entries.drain(Duration.ofSeconds(1)), uuid)).hasSize(20);
       }
     }
   }

@@ -18,7 +18,8 @@ class RemoteCommandsTest {
   void readsTheJournalFromTheCursorFirstToItsEndThenFollowing() {
     assertThat(commands.catchUp(CURSOR)).isEqualTo("journalctl --all --output=json --after-cursor=\"" + CURSOR + "\"");
     assertThat(commands.follow(CURSOR)).isEqualTo("journalctl --follow --all --output=json --after-cursor=\"" + CURSOR + "\"");
-    assertThat(commands.follow(null)).isEqualTo("journalctl --follow --all --output=json --lines=0");
+    assertThat(commands.follow(null)).isEqualTo("journalctl --follow --all --output=json --lines=all");
+    assertThat(commands.lastEntry()).isEqualTo("journalctl --lines=1 --output=json");
     assertThat(commands.catchUp(null)).isEqualTo("journalctl --all --output=json");
     assertThat(commands.diskUsage()).isEqualTo("df -B1 --output=target,size,used,avail /mnt/data /mnt/state");
   }

@@ -5,6 +5,7 @@ import static io.fleetpulse.collector.ssh.OpenSshTailTest.ofDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fleetpulse.collector.ssh.simulated.SimulatedFleet;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.kafka.SharedKafkaBroker;
 import io.fleetpulse.kafka.TopicReader;
@@ -70,6 +71,24 @@ class SimulatedFleetTest {
       assertThat(seqnums.values()).allSatisfy(list -> assertThat(list).containsExactlyInAnyOrderElementsOf(
           IntStream.rangeClosed(1, perDevice).mapToObj(Long::valueOf).toList()));
       assertThat(tailer.devicesIn(ConnectionState.STREAMING)).isEqualTo(devices);
+    }
+  }
+
+  @Test
+  void devicesWhoseDfNeverAnswersKeepNoOtherDeviceFromConnecting(EmbeddedKafkaBroker kafka) throws Exception {
+    // A df that hangs (failing storage) once held one of the eight threads that also connected devices, for good:
+    // once eight were hanging, no other device could connect. Connecting, commands and df now hold no thread.
+    List<String> first = IntStream.range(0, 10).mapToObj(i -> newUuid()).toList();
+    List<String> added = IntStream.range(0, 30).mapToObj(i -> newUuid()).toList();
+    try (SimulatedFleet fleet = new SimulatedFleet(dir, 5, false, 0, SimulatedFleet.Df.HANGS);
+         SshTailer tailer = start(fleet, first, kafka, StartPosition.ALL, "hung-df")) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> tailer.devicesIn(ConnectionState.STREAMING) == first.size()
+          && first.stream().mapToInt(uuid -> fleet.device(uuid).diskUsageRuns.get()).sum() >= first.size());
+
+      List<String> all = new ArrayList<>(first);
+      all.addAll(added);
+      Files.writeString(dir.resolve("inventory.yaml"), fleet.inventory(all));
+      await().atMost(Duration.ofSeconds(60)).until(() -> tailer.devicesIn(ConnectionState.STREAMING) == all.size());
     }
   }
 

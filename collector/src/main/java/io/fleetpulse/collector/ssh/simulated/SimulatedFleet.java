@@ -1,4 +1,4 @@
-package io.fleetpulse.collector.ssh;
+package io.fleetpulse.collector.ssh.simulated;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -36,19 +36,27 @@ import org.apache.sshd.server.command.Command;
  * it answers {@code host -s UUID 'journalctl …'} with that device's journal (entries 1…{@code head},
  * then, in endless mode, new entries for as long as it is read) and {@code host -s UUID 'df …'} with
  * fixed disk usage. Output is written asynchronously and flow-controlled by the client's SSH window,
- * so thousands of sessions need no thread each.
+ * so thousands of sessions need no thread each. The SSH collector's tests and {@code bench ssh} use it.
  */
-final class SimulatedFleet implements AutoCloseable {
+public final class SimulatedFleet implements AutoCloseable {
 
   private static final Pattern PROXY_COMMAND = Pattern.compile("host -s ([0-9a-f]{32}) '(.*)'");
   private static final Pattern AFTER_CURSOR = Pattern.compile("--after-cursor=\"[^\"]*;i=([0-9a-f]+);[^\"]*\"");
   private static final int ENTRIES_PER_WRITE = 64;
 
   /** Per-device counters a test can check. */
-  static final class Device {
-    final AtomicInteger connections = new AtomicInteger();
-    final AtomicLong bytesSent = new AtomicLong();
-    final AtomicLong entriesSent = new AtomicLong();
+  public static final class Device {
+    public final AtomicInteger connections = new AtomicInteger();
+    public final AtomicLong bytesSent = new AtomicLong();
+    public final AtomicLong entriesSent = new AtomicLong();
+    public final AtomicInteger diskUsageRuns = new AtomicInteger();
+  }
+
+  /** How the simulated devices answer {@code df}. */
+  public enum Df {
+    ANSWERS,
+    /** Never answers nor exits, as df does on a device whose storage hangs. */
+    HANGS
   }
 
   private final SshServer server = SshServer.setUpDefaultServer();
@@ -57,6 +65,7 @@ final class SimulatedFleet implements AutoCloseable {
   private final long head;
   private final boolean endless;
   private final long dropFirstConnectionAfter;
+  private final Df df;
   private final Map<String, Device> devices = new ConcurrentHashMap<>();
   private final ExecutorService writers = Executors.newFixedThreadPool(2, runnable -> {
     Thread thread = new Thread(runnable, "simulated-fleet");
@@ -69,8 +78,14 @@ final class SimulatedFleet implements AutoCloseable {
    * @param endless whether following goes on producing entries after the head
    * @param dropFirstConnectionAfter cut each device's first connection after this many entries (0: never)
    */
-  SimulatedFleet(Path dir, long head, boolean endless, long dropFirstConnectionAfter) throws IOException, GeneralSecurityException {
+  public SimulatedFleet(Path dir, long head, boolean endless, long dropFirstConnectionAfter) throws IOException, GeneralSecurityException {
+    this(dir, head, endless, dropFirstConnectionAfter, Df.ANSWERS);
+  }
+
+  public SimulatedFleet(Path dir, long head, boolean endless, long dropFirstConnectionAfter, Df df)
+      throws IOException, GeneralSecurityException {
     this.head = head;
+    this.df = df;
     this.endless = endless;
     this.dropFirstConnectionAfter = dropFirstConnectionAfter;
     this.hostKey = ecKey();
@@ -87,31 +102,31 @@ final class SimulatedFleet implements AutoCloseable {
     server.start();
   }
 
-  int port() {
+  public int port() {
     return server.getPort();
   }
 
-  Path clientKey() {
+  public Path clientKey() {
     return clientKey;
   }
 
-  String knownHostsLine() {
+  public String knownHostsLine() {
     return "[127.0.0.1]:" + port() + " " + PublicKeyEntry.toString(hostKey.getPublic());
   }
 
-  Device device(String uuid) {
+  public Device device(String uuid) {
     return devices.computeIfAbsent(uuid, key -> new Device());
   }
 
   /** An inventory of these devices, all reached through this proxy. */
-  String inventory(List<String> uuids) {
+  public String inventory(List<String> uuids) {
     StringBuilder yaml = new StringBuilder("proxies:\n  simulated:\n    host: 127.0.0.1\n    port: " + port()
         + "\n    user: fleet\n    identityFile: " + clientKey + "\n    command: \"host -s {uuid} '{command}'\"\ndevices:\n");
     uuids.forEach(uuid -> yaml.append("  - {uuid: ").append(uuid).append(", fleet: sim, proxy: simulated}\n"));
     return yaml.toString();
   }
 
-  static String entry(String uuid, long seqnum) {
+  public static String entry(String uuid, long seqnum) {
     long realtime = 1_795_000_000_000_000L + seqnum * 1000;
     return "{\"__CURSOR\":\"s=" + uuid + ";i=" + Long.toHexString(seqnum) + ";b=" + uuid + ";m=" + Long.toHexString(seqnum * 1000)
         + ";t=" + Long.toHexString(realtime) + ";x=" + Long.toHexString(seqnum * 31) + "\",\"__REALTIME_TIMESTAMP\":\"" + realtime
@@ -128,6 +143,10 @@ final class SimulatedFleet implements AutoCloseable {
     String uuid = proxied.group(1);
     String inner = proxied.group(2);
     if (inner.startsWith("df ")) {
+      device(uuid).diskUsageRuns.incrementAndGet();
+      if (df == Df.HANGS) {
+        return new Hanging();
+      }
       return new Output("Mounted on     1B-blocks      Used     Avail\n/mnt/data   1000000000 400000000 600000000\n"
           + "/mnt/state    20000000   1000000  19000000\n", "", 0);
     }
@@ -136,7 +155,10 @@ final class SimulatedFleet implements AutoCloseable {
     }
     Matcher cursor = AFTER_CURSOR.matcher(inner);
     boolean follow = inner.contains("--follow");
-    long next = cursor.find() ? Long.parseLong(cursor.group(1), 16) + 1 : (follow && inner.contains("--lines=0") ? head + 1 : 1);
+    if (inner.contains("--lines=1")) {
+      return new Output(head > 0 ? entry(uuid, head) : "", "", 0);
+    }
+    long next = cursor.find() ? Long.parseLong(cursor.group(1), 16) + 1 : 1;
     Device device = device(uuid);
     int connection = device.connections.incrementAndGet();
     long dropAt = connection == 1 && dropFirstConnectionAfter > 0 ? dropFirstConnectionAfter : Long.MAX_VALUE;
@@ -288,6 +310,27 @@ final class SimulatedFleet implements AutoCloseable {
       err.flush();
       exit.onExit(status);
     }
+
+    @Override
+    public void destroy(ChannelSession channel) {}
+  }
+
+  /** A command that neither writes nor exits until its channel is closed. */
+  private static final class Hanging implements Command {
+    @Override
+    public void setInputStream(java.io.InputStream in) {}
+
+    @Override
+    public void setOutputStream(OutputStream out) {}
+
+    @Override
+    public void setErrorStream(OutputStream err) {}
+
+    @Override
+    public void setExitCallback(ExitCallback exit) {}
+
+    @Override
+    public void start(ChannelSession channel, Environment env) {}
 
     @Override
     public void destroy(ChannelSession channel) {}
