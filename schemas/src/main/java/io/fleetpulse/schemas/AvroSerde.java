@@ -3,14 +3,15 @@ package io.fleetpulse.schemas;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.data.TimeConversions;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.message.BadHeaderException;
-import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.util.ClassSecurityValidator;
@@ -23,6 +24,11 @@ import org.apache.kafka.common.serialization.Serializer;
  * Kafka serde for one Avro record type in single-object encoding: {@code C3 01}, the writer schema's
  * 8-byte fingerprint, then the binary record. No registry service is needed: the reader resolves the
  * fingerprint in a {@link FleetSchemaStore}.
+ *
+ * <p>Decoding reads the header itself and decodes the body straight from the byte array: Avro's
+ * {@code BinaryMessageDecoder} wraps the bytes in a stream and reads them through its unbuffered
+ * {@code DirectBinaryDecoder}, which cost about a third more per journal entry (every entry of the
+ * pipeline is decoded once). One resolving reader per writer fingerprint, shared by all threads.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
@@ -42,15 +48,20 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     SpecificData.get().addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
   }
 
+  private static final byte[] HEADER = {(byte) 0xC3, (byte) 0x01};
+  private static final int HEADER_LENGTH = HEADER.length + Long.BYTES;
+
+  private final SpecificData model;
   private final Schema schema;
+  private final FleetSchemaStore store;
   private final BinaryMessageEncoder<T> encoder;
-  private final BinaryMessageDecoder<T> decoder;
+  private final Map<Long, DatumReader<T>> readersByWriterFingerprint = new ConcurrentHashMap<>();
 
   public AvroSerde(Class<T> type, FleetSchemaStore store) {
-    SpecificData model = SpecificData.getForClass(type);
+    this.model = SpecificData.getForClass(type);
     this.schema = model.getSchema(type);
+    this.store = store;
     this.encoder = new BinaryMessageEncoder<>(model, schema);
-    this.decoder = new BinaryMessageDecoder<>(model, schema, store);
   }
 
   public Schema schema() {
@@ -66,18 +77,30 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   }
 
   public T fromBytes(byte[] bytes) {
+    if (bytes.length < HEADER_LENGTH || bytes[0] != HEADER[0] || bytes[1] != HEADER[1]) {
+      throw new SerializationException("Not an Avro single-object encoded " + schema.getName() + ": "
+          + (bytes.length < HEADER_LENGTH ? "only " + bytes.length + " bytes" : "unrecognized header bytes"));
+    }
+    DatumReader<T> reader = readerFor(writerFingerprint(bytes));
     try {
-      return decoder.decode(bytes);
-    } catch (MissingSchemaException e) {
-      throw new SerializationException(String.format(
-          "Unknown %s schema fingerprint %016x: the record was written by a schema this reader does not know "
-              + "(a newer fleetpulse?). Upgrade readers before writers, and keep old schemas in FleetSchemaStore.",
-          schema.getName(), writerFingerprint(bytes)), e);
-    } catch (BadHeaderException e) {
-      throw new SerializationException("Not an Avro single-object encoded " + schema.getName() + ": " + e.getMessage(), e);
-    } catch (IOException | AvroRuntimeException e) {
+      return reader.read(null, DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null));
+    } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException e) {
       throw new SerializationException("Corrupt " + schema.getName() + " record: " + e.getMessage(), e);
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private DatumReader<T> readerFor(long fingerprint) {
+    return readersByWriterFingerprint.computeIfAbsent(fingerprint, key -> {
+      Schema writer = store.findByFingerprint(key);
+      if (writer == null) {
+        throw new SerializationException(String.format(
+            "Unknown %s schema fingerprint %016x: the record was written by a schema this reader does not know "
+                + "(a newer fleetpulse?). Upgrade readers before writers, and keep old schemas in FleetSchemaStore.",
+            schema.getName(), key));
+      }
+      return (DatumReader<T>) model.createDatumReader(writer, schema);
+    });
   }
 
   @Override
