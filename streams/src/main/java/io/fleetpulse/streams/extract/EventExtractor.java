@@ -15,7 +15,8 @@ import java.util.Set;
 /**
  * Turns a journal entry into the device events it signals, by running it past every matcher.
  * Adding a signature means adding a matcher to the table, nothing else. Matchers of one kind are
- * alternatives: the first that matches speaks for the line.
+ * alternatives: the first that matches speaks for the line. One extractor per stream task: it reuses
+ * a buffer between entries, so it is not for concurrent use.
  */
 public final class EventExtractor {
 
@@ -24,6 +25,8 @@ public final class EventExtractor {
   static final int MAX_LINE = 500;
 
   private final List<EventMatcher> matchers;
+  /** Reused for every entry: an extractor belongs to one processor, run by one stream thread. */
+  private final LetterPairs pairsOfMessage = new LetterPairs();
 
   public EventExtractor(List<EventMatcher> matchers) {
     this.matchers = List.copyOf(matchers);
@@ -42,11 +45,12 @@ public final class EventExtractor {
     if (entry.getMessage() == null) {
       return List.of();
     }
+    pairsOfMessage.readFrom(entry.getMessage());
     String text = null;
     List<DeviceEvent> events = List.of();
     Set<EventKind> seen = null;
     for (EventMatcher matcher : matchers) {
-      if (!matcher.admits(entry)) {
+      if (!matcher.admits(entry, pairsOfMessage)) {
         continue;
       }
       if (text == null) {

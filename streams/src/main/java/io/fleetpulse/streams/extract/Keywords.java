@@ -8,8 +8,9 @@ import java.util.Locale;
  * of journal lines are none of fleetpulse's business, and a case-insensitive regex with word boundaries
  * costs far more than finding out that a line does not even contain "time jump detected".
  *
- * <p>The check ignores ASCII case, as the signatures' patterns do, and allocates nothing. Each keyword
- * is looked for by its rarest letter (English letter frequency: the {@code j} of "key negotiation", the
+ * <p>The check ignores ASCII case, as the signatures' patterns do, and allocates nothing. First the
+ * line's {@link LetterPairs} must include the keyword's, which rules out almost every line at once;
+ * then the keyword is looked for by its rarest letter (English letter frequency: the {@code j} of "key negotiation", the
  * {@code v} of "voltage"), found in either case with {@link String#indexOf(int, int)}, which the JIT
  * vectorises; only where that letter occurs is the whole keyword compared in place. Looking for the
  * first letter instead spent most of the filter's time on false starts at every "t" and "s".
@@ -33,17 +34,23 @@ public final class Keywords {
     return new Keywords(List.of(keywords));
   }
 
+  /** Whether {@code text} contains one of the keywords. */
   public boolean foundIn(String text) {
+    return foundIn(text, LetterPairs.of(text));
+  }
+
+  /** The same, with the pairs of {@code text} computed once for all signatures. */
+  boolean foundIn(String text, LetterPairs pairsOfText) {
     for (Keyword keyword : anyOf) {
-      if (keyword.foundIn(text)) {
+      if (pairsOfText.containsAll(keyword.pairs()) && keyword.foundIn(text)) {
         return true;
       }
     }
     return false;
   }
 
-  /** One lower-case keyword and the position of the character it is looked for by. */
-  private record Keyword(String lower, int anchorAt, char anchorLower, char anchorUpper) {
+  /** One lower-case keyword, its letter pairs and the position of the character it is looked for by. */
+  private record Keyword(String lower, LetterPairs pairs, int anchorAt, char anchorLower, char anchorUpper) {
 
     static Keyword of(String keyword) {
       String lower = keyword.toLowerCase(Locale.ROOT);
@@ -57,7 +64,7 @@ public final class Keywords {
         }
       }
       char anchor = lower.charAt(anchorAt);
-      return new Keyword(lower, anchorAt, anchor, Character.toUpperCase(anchor));
+      return new Keyword(lower, LetterPairs.of(lower), anchorAt, anchor, Character.toUpperCase(anchor));
     }
 
     boolean foundIn(String text) {

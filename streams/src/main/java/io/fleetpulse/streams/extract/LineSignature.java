@@ -29,8 +29,8 @@ public record LineSignature(EventKind kind, Predicate<JournalEntry> source, Keyw
 
   /** The keywords first: they reject almost every line without allocating, unlike some sources' unit lookups. */
   @Override
-  public boolean admits(JournalEntry entry) {
-    return keywords.foundIn(entry.getMessage()) && source.test(entry);
+  public boolean admits(JournalEntry entry, LetterPairs pairsOfMessage) {
+    return keywords.foundIn(entry.getMessage(), pairsOfMessage) && source.test(entry);
   }
 
   @Override

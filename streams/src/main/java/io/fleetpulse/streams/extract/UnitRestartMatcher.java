@@ -22,7 +22,7 @@ public final class UnitRestartMatcher implements EventMatcher {
 
   /** Only PID 1 speaks for units; an application printing the same words is not a restart. */
   @Override
-  public boolean admits(JournalEntry entry) {
+  public boolean admits(JournalEntry entry, LetterPairs pairsOfMessage) {
     return Signatures.SYSTEMD.test(entry) && entry.getMessage().contains(": Main process exited");
   }
 

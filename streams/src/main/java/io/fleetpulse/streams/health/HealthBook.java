@@ -75,11 +75,18 @@ public final class HealthBook {
     }
     DeviceHealth before = current.get(device);
     if (before != null) {
-      reporting.put(device, Reporting.of(before));
-    }
-    if (before != null && checks.stream().allMatch(c -> hasData(before, c))
-        && before.getLastSeen() != null && seen.isBefore(before.getLastSeen().plus(LAST_SEEN_RESOLUTION))) {
-      return Optional.empty();
+      Reporting stored = Reporting.of(before);
+      reporting.put(device, stored);
+      if (stored.unchangedBy(checks, seen)) {
+        return Optional.empty();
+      }
+      if (before.getLastSeen() != null && stored.checksWithData().containsAll(checks)) {
+        // Only lastSeen moves on (once a minute per busy device): no check or status can change.
+        before.setLastSeen(seen);
+        current.put(device, before);
+        reporting.put(device, new Reporting(stored.checksWithData(), seen));
+        return Optional.of(before);
+      }
     }
     DeviceHealth health = before != null ? DeviceHealth.newBuilder(before).build() : fresh(device, fleet);
     List<HealthCheck> updated = new ArrayList<>();
@@ -133,10 +140,6 @@ public final class HealthBook {
     List<HealthCheck> checks = HealthChecks.ALL.stream().map(name -> new HealthCheck(name, Status.UNKNOWN, null, null)).toList();
     return DeviceHealth.newBuilder().setDeviceUuid(device).setFleet(fleet).setStatus(Status.UNKNOWN)
         .setLastSeen(null).setChecks(new ArrayList<>(checks)).build();
-  }
-
-  private static boolean hasData(DeviceHealth health, String check) {
-    return health.getChecks().stream().anyMatch(c -> c.getName().equals(check) && c.getStatus() != Status.UNKNOWN);
   }
 
   static Status worst(List<HealthCheck> checks) {

@@ -41,6 +41,14 @@ class KeywordsTest {
   }
 
   @Test
+  void letterPairsRuleOutOnlyTextsThatCannotContainTheKeyword() {
+    LetterPairs keyword = LetterPairs.of("voltage normali");
+    assertThat(LetterPairs.of("hwmon hwmon1: VOLTAGE NORMALISED").containsAll(keyword)).isTrue();
+    assertThat(LetterPairs.of("Selected source 85.199.214.100").containsAll(keyword)).isFalse();
+    assertThat(LetterPairs.of("").containsAll(LetterPairs.of(""))).isTrue();
+  }
+
+  @Test
   void anEmptyKeywordIsRefused() {
     assertThatThrownBy(() -> Keywords.anyOf("")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Keywords.anyOf()).isInstanceOf(IllegalArgumentException.class);
