@@ -14,6 +14,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -103,6 +104,16 @@ class AvroSerdeTest {
     assertThatThrownBy(() -> FleetSerdes.deviceEvent().fromBytes(json))
         .isInstanceOf(SerializationException.class)
         .hasMessageContaining("Not an Avro single-object encoded DeviceEvent");
+  }
+
+  @Test
+  void writesExactlyAvrosSingleObjectEncoding() throws IOException {
+    DeviceEvent event = DeviceEvent.newBuilder().setDeviceUuid("d1").setFleet("f").setKind(EventKind.OOM_KILL)
+        .setAt(Instant.EPOCH).setUnit("kernel").setSummary("out of memory").setDetails(Map.of("process", "node"))
+        .setBootId("b").setSeqnum(7L).setReceivedAt(Instant.EPOCH).build();
+    byte[] avros = new BinaryMessageEncoder<DeviceEvent>(SpecificData.getForClass(DeviceEvent.class),
+        DeviceEvent.getClassSchema()).encode(event).array();
+    assertThat(FleetSerdes.deviceEvent().toBytes(event)).isEqualTo(avros);
   }
 
   @Test
