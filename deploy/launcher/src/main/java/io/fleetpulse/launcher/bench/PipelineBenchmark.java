@@ -13,6 +13,8 @@ import io.fleetpulse.streams.StreamsSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +35,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -103,10 +106,10 @@ final class PipelineBenchmark {
         Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
       new TopicProvisioner(PARTITIONS, (short) 1).provision(admin);
       preload(kafka, admin);
-      double rawRate = rawRead(kafka);
-      double pipelineRate = pipeline(kafka, admin, dir.resolve("streams-throughput"));
+      Side raw = rawRead(kafka);
+      Side topology = pipeline(kafka, admin, dir.resolve("streams-throughput"));
       Latency latency = latency(kafka, dir.resolve("streams-latency"));
-      return new Result(settings, rawRate, pipelineRate, latency);
+      return new Result(settings, raw, topology, latency);
     } finally {
       try (Stream<Path> paths = Files.walk(dir)) {
         paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -139,7 +142,9 @@ final class PipelineBenchmark {
   }
 
   /** The ceiling: one consumer reading every journal topic from the beginning, bytes only. */
-  private double rawRead(EmbeddedKafkaBroker kafka) {
+  private Side rawRead(EmbeddedKafkaBroker kafka) {
+    String reader = Thread.currentThread().getName();
+    ThreadCpu cpu = ThreadCpu.of(name -> name.equals(reader) || name.contains("bench-raw"));
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
         ConsumerConfig.GROUP_ID_CONFIG, "bench-raw",
@@ -152,14 +157,17 @@ final class PipelineBenchmark {
         count += consumer.poll(Duration.ofMillis(200)).count();
         rate.progress(count);
       }
-      console.printf(Locale.ROOT, "plain KafkaConsumer: %,d entries at %,.0f entries/s%n", count, rate.perSecond());
-      return rate.perSecond();
+      Side side = new Side(rate.perSecond(), cpu.microsSinceStart() / count);
+      console.printf(Locale.ROOT, "plain KafkaConsumer: %,d entries at %,.0f entries/s, %.1f µs CPU per entry%n", count, side.perSecond(),
+          side.cpuMicrosPerEntry());
+      return side;
     }
   }
 
   /** The topology from RUNNING until its committed offsets reach the end of every journal partition. */
-  private double pipeline(EmbeddedKafkaBroker kafka, Admin admin, Path stateDir) throws Exception {
+  private Side pipeline(EmbeddedKafkaBroker kafka, Admin admin, Path stateDir) throws Exception {
     String applicationId = "bench-pipeline";
+    ThreadCpu cpu = ThreadCpu.of(name -> name.contains(applicationId));
     Map<TopicPartition, Long> ends = endOffsets(admin);
     try (FleetStreams streams = new FleetStreams(StreamsSettings.of(kafka.bootstrapServers(), applicationId, stateDir)
         .withOverrides(settings.overrides(Map.of())), new SimpleMeterRegistry())) {
@@ -179,9 +187,11 @@ final class PipelineBenchmark {
               committed / seconds(began));
         }
       }
-      console.printf(Locale.ROOT, "fleetpulse topology (exactly_once_v2, %d threads, commit every %d ms): %,d entries at %,.0f entries/s%n",
-          settings.threads(), settings.effectiveCommitIntervalMs(), settings.entries(), rate.perSecond());
-      return rate.perSecond();
+      Side side = new Side(rate.perSecond(), cpu.microsSinceStart() / settings.entries());
+      console.printf(Locale.ROOT, "fleetpulse topology (exactly_once_v2, %d threads, commit every %d ms): %,d entries at %,.0f entries/s, "
+          + "%.1f µs CPU per entry%n", settings.threads(), settings.effectiveCommitIntervalMs(), settings.entries(), side.perSecond(),
+          side.cpuMicrosPerEntry());
+      return side;
     }
   }
 
@@ -369,6 +379,49 @@ final class PipelineBenchmark {
         ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), FleetSerdes.journalEntry().serializer());
   }
 
+  /** One side's rate, and the CPU its own threads spent per entry (robust where the machine is shared). */
+  record Side(double perSecond, double cpuMicrosPerEntry) {}
+
+  /**
+   * CPU time of the threads whose names match, from when this was made: the side's consumer, stream
+   * and producer threads, not the broker's. Threads that end before the reading are not counted.
+   */
+  private static final class ThreadCpu {
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final Predicate<String> names;
+    private final Map<Long, Long> atStart;
+
+    private ThreadCpu(Predicate<String> names) {
+      this.names = names;
+      this.atStart = cpuNanosByThread();
+    }
+
+    static ThreadCpu of(Predicate<String> names) {
+      return new ThreadCpu(names);
+    }
+
+    double microsSinceStart() {
+      long nanos = 0;
+      for (Map.Entry<Long, Long> thread : cpuNanosByThread().entrySet()) {
+        nanos += thread.getValue() - atStart.getOrDefault(thread.getKey(), 0L);
+      }
+      return nanos / 1e3;
+    }
+
+    private Map<Long, Long> cpuNanosByThread() {
+      Map<Long, Long> cpu = new HashMap<>();
+      for (Thread thread : Thread.getAllStackTraces().keySet()) {
+        if (names.test(thread.getName())) {
+          long nanos = threads.getThreadCpuTime(thread.getId());
+          if (nanos >= 0) {
+            cpu.put(thread.getId(), nanos);
+          }
+        }
+      }
+      return cpu;
+    }
+  }
+
   /** Produce-ack → alert latencies (ms) of the alerts that arrived, and how many did not. */
   record Latency(List<Long> millis, int missing) {
 
@@ -386,10 +439,14 @@ final class PipelineBenchmark {
     }
   }
 
-  record Result(Settings settings, double rawRate, double pipelineRate, Latency latency) {
+  record Result(Settings settings, Side raw, Side topology, Latency latency) {
 
     double ratio() {
-      return pipelineRate / rawRate;
+      return topology.perSecond() / raw.perSecond();
+    }
+
+    double cpuRatio() {
+      return raw.cpuMicrosPerEntry() / topology.cpuMicrosPerEntry();
     }
 
     String table() {
@@ -397,21 +454,22 @@ final class PipelineBenchmark {
           | figure | fleetpulse | baseline (plain KafkaConsumer) | ratio |
           |---|---|---|---|
           | journal entries/s, %d entries, %d devices, %d threads, commit %d ms | %.0f | %.0f | %.2f |
+          | CPU µs per entry (the side's own threads) | %.1f | %.1f | %.2f |
           | produce ack → CRASHLOOP on fleet.alerts at %d entries/s for %d s | %s | | |""",
-          settings.entries(), DEVICES, settings.threads(), settings.effectiveCommitIntervalMs(), pipelineRate, rawRate, ratio(),
-          settings.rate(), settings.seconds(), latency.describe());
+          settings.entries(), DEVICES, settings.threads(), settings.effectiveCommitIntervalMs(), topology.perSecond(), raw.perSecond(), ratio(),
+          topology.cpuMicrosPerEntry(), raw.cpuMicrosPerEntry(), cpuRatio(), settings.rate(), settings.seconds(), latency.describe());
     }
 
     String summaryLine() {
       return String.format(Locale.ROOT, "bench pipeline: %.0f entries/s vs plain KafkaConsumer %.0f entries/s, ratio %.2f",
-          pipelineRate, rawRate, ratio());
+          topology.perSecond(), raw.perSecond(), ratio());
     }
 
     /** One row of docs/benchmarks.md's pipeline table. */
     void appendTo(Path file) throws IOException {
-      String row = String.format(Locale.ROOT, "| %s | %d entries, %d threads, commit %d ms | %.0f | %.0f | %.2f | %d entries/s: %s |%n",
-          LocalDate.now(), settings.entries(), settings.threads(), settings.effectiveCommitIntervalMs(), pipelineRate, rawRate, ratio(),
-          settings.rate(), latency.describe());
+      String row = String.format(Locale.ROOT, "| %s | %d entries, %d threads, commit %d ms | %.0f | %.0f | %.2f | %.1f vs %.1f µs | %d entries/s: %s |%n",
+          LocalDate.now(), settings.entries(), settings.threads(), settings.effectiveCommitIntervalMs(), topology.perSecond(), raw.perSecond(),
+          ratio(), topology.cpuMicrosPerEntry(), raw.cpuMicrosPerEntry(), settings.rate(), latency.describe());
       Files.writeString(file, row, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
   }

@@ -24,8 +24,9 @@ class PipelineBenchmarkTest {
     PipelineBenchmark.Result result = new PipelineBenchmark(new PipelineBenchmark.Settings(2_000, 500, 3, null, 1),
         new PrintStream(console, true, StandardCharsets.UTF_8)).run();
 
-    assertThat(result.rawRate()).isPositive();
-    assertThat(result.pipelineRate()).isPositive();
+    assertThat(result.raw().perSecond()).isPositive();
+    assertThat(result.topology().perSecond()).isPositive();
+    assertThat(result.topology().cpuMicrosPerEntry()).isPositive();
     assertThat(result.latency().millis()).as("CRASHLOOP alerts for the killed engines").isNotEmpty();
     assertThat(console.toString(StandardCharsets.UTF_8)).contains("pre-loaded 2,000 entries", "plain KafkaConsumer:", "fleetpulse topology",
         "latency run:");
