@@ -465,12 +465,11 @@ final class PipelineBenchmark {
           topology.perSecond(), raw.perSecond(), ratio());
     }
 
-    /** One row of docs/benchmarks.md's pipeline table. */
+    /** A dated section with the table, appended to docs/benchmarks.md (self-contained wherever it lands). */
     void appendTo(Path file) throws IOException {
-      String row = String.format(Locale.ROOT, "| %s | %d entries, %d threads, commit %d ms | %.0f | %.0f | %.2f | %.1f vs %.1f µs | %d entries/s: %s |%n",
-          LocalDate.now(), settings.entries(), settings.threads(), settings.effectiveCommitIntervalMs(), topology.perSecond(), raw.perSecond(),
-          ratio(), topology.cpuMicrosPerEntry(), raw.cpuMicrosPerEntry(), settings.rate(), latency.describe());
-      Files.writeString(file, row, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      String section = String.format(Locale.ROOT, "%n### bench pipeline, %s (%d entries, %d threads, commit %d ms, latency at %d entries/s)%n%n%s%n",
+          LocalDate.now(), settings.entries(), settings.threads(), settings.effectiveCommitIntervalMs(), settings.rate(), table());
+      Files.writeString(file, section, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
   }
 }

@@ -36,7 +36,8 @@ class PipelineBenchmarkTest {
     Path results = dir.resolve("benchmarks.md");
     Files.writeString(results, "# Benchmarks\n");
     result.appendTo(results);
-    assertThat(Files.readAllLines(results)).hasSize(2).last().asString().startsWith("| 20").contains("2000 entries, 1 threads, commit 200 ms");
+    assertThat(Files.readString(results)).startsWith("# Benchmarks\n\n### bench pipeline, 20")
+        .contains("(2000 entries, 1 threads, commit 200 ms, latency at 500 entries/s)", result.table());
   }
 
   @Test
