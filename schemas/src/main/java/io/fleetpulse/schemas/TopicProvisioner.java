@@ -1,5 +1,6 @@
 package io.fleetpulse.schemas;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,9 @@ import org.slf4j.LoggerFactory;
 public final class TopicProvisioner {
 
   private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
+
+  private static final Duration METADATA_PROPAGATION = Duration.ofSeconds(10);
+  private static final Duration METADATA_RETRY = Duration.ofMillis(100);
 
   private final int partitions;
   private final short replication;
@@ -70,7 +75,7 @@ public final class TopicProvisioner {
   }
 
   private void checkCoPartitioned(Admin admin) throws InterruptedException {
-    Map<String, TopicDescription> descriptions = get(admin.describeTopics(Topics.deviceTopics()).allTopicNames());
+    Map<String, TopicDescription> descriptions = describeDeviceTopics(admin);
     List<String> mismatched = descriptions.values().stream()
         .filter(description -> description.partitions().size() != partitions)
         .map(description -> description.name() + " has " + description.partitions().size())
@@ -78,6 +83,24 @@ public final class TopicProvisioner {
     if (!mismatched.isEmpty()) {
       throw new IllegalStateException("Device topics must all have " + partitions + " partitions, but " + String.join(", ", mismatched)
           + ". Set kafka.partitions to the existing count, or add partitions to every device topic with kafka-topics --alter.");
+    }
+  }
+
+  /**
+   * Topics just created may not be in the answering broker's metadata yet ("does not host this
+   * topic-partition"): asked again for a few seconds before that is an error.
+   */
+  private static Map<String, TopicDescription> describeDeviceTopics(Admin admin) throws InterruptedException {
+    long giveUpAt = System.nanoTime() + METADATA_PROPAGATION.toNanos();
+    while (true) {
+      try {
+        return admin.describeTopics(Topics.deviceTopics()).allTopicNames().get();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > giveUpAt) {
+          throw new IllegalStateException("Kafka admin request failed: " + e.getCause().getMessage(), e.getCause());
+        }
+        Thread.sleep(METADATA_RETRY.toMillis());
+      }
     }
   }
 

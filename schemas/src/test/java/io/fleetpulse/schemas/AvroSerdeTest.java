@@ -7,12 +7,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -101,6 +103,30 @@ class AvroSerdeTest {
     byte[] json = "{\"MESSAGE\":\"hi\"}".getBytes(StandardCharsets.UTF_8);
     assertThatThrownBy(() -> FleetSerdes.deviceEvent().fromBytes(json))
         .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("Not an Avro single-object encoded DeviceEvent");
+  }
+
+  @Test
+  void writesExactlyAvrosSingleObjectEncoding() throws IOException {
+    DeviceEvent event = DeviceEvent.newBuilder().setDeviceUuid("d1").setFleet("f").setKind(EventKind.OOM_KILL)
+        .setAt(Instant.EPOCH).setUnit("kernel").setSummary("out of memory").setDetails(Map.of("process", "node"))
+        .setBootId("b").setSeqnum(7L).setReceivedAt(Instant.EPOCH).build();
+    byte[] avros = new BinaryMessageEncoder<DeviceEvent>(SpecificData.getForClass(DeviceEvent.class),
+        DeviceEvent.getClassSchema()).encode(event).array();
+    assertThat(FleetSerdes.deviceEvent().toBytes(event)).isEqualTo(avros);
+  }
+
+  @Test
+  void aTruncatedRecordGivesAClearError() {
+    AvroSerde<DeviceEvent> serde = FleetSerdes.deviceEvent();
+    byte[] whole = serde.toBytes(DeviceEvent.newBuilder().setDeviceUuid("d1").setFleet("f").setKind(EventKind.OOM_KILL)
+        .setAt(Instant.EPOCH).setUnit("kernel").setSummary("out of memory").setDetails(Map.of())
+        .setBootId(null).setSeqnum(null).setReceivedAt(Instant.EPOCH).build());
+    byte[] truncated = Arrays.copyOf(whole, whole.length - 5);
+    assertThatThrownBy(() -> serde.fromBytes(truncated))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("Corrupt DeviceEvent record");
+    assertThatThrownBy(() -> serde.fromBytes(new byte[] {(byte) 0xC3}))
         .hasMessageContaining("Not an Avro single-object encoded DeviceEvent");
   }
 

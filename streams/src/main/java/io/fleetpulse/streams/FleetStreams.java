@@ -17,6 +17,9 @@ public final class FleetStreams implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(FleetStreams.class);
 
+  /** Events should reach the REST API within a couple of seconds of the push. */
+  public static final int COMMIT_INTERVAL_MS = 200;
+
   private final KafkaStreams streams;
 
   /** @param metrics where the topology's own meters go ({@code fleetpulse_events_total}) */
@@ -36,8 +39,7 @@ public final class FleetStreams implements AutoCloseable {
     config.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
     config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, settings.replication());
-    // Events should reach the REST API within a couple of seconds of the push.
-    config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+    config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
     config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     config.putAll(settings.overrides());
     Properties props = new Properties();

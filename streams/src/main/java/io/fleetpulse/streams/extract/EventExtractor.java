@@ -15,7 +15,8 @@ import java.util.Set;
 /**
  * Turns a journal entry into the device events it signals, by running it past every matcher.
  * Adding a signature means adding a matcher to the table, nothing else. Matchers of one kind are
- * alternatives: the first that matches speaks for the line.
+ * alternatives: the first that matches speaks for the line. One extractor per stream task: it reuses
+ * a buffer between entries, so it is not for concurrent use.
  */
 public final class EventExtractor {
 
@@ -24,6 +25,8 @@ public final class EventExtractor {
   static final int MAX_LINE = 500;
 
   private final List<EventMatcher> matchers;
+  /** Reused for every entry: an extractor belongs to one processor, run by one stream thread. */
+  private final LetterPairs pairsOfMessage = new LetterPairs();
 
   public EventExtractor(List<EventMatcher> matchers) {
     this.matchers = List.copyOf(matchers);
@@ -34,36 +37,56 @@ public final class EventExtractor {
     return new EventExtractor(Signatures.all());
   }
 
-  /** The events of one entry, placed at {@code at}, the entry's robust event time. */
+  /**
+   * The events of one entry, placed at {@code at}, the entry's robust event time. Most entries are
+   * admitted by no matcher: they cost the matchers' cheap pre-filters and allocate nothing.
+   */
   public List<DeviceEvent> extract(JournalEntry entry, Instant at) {
     if (entry.getMessage() == null) {
       return List.of();
     }
-    String text = MessageText.withoutPrefix(entry.getMessage());
-    List<DeviceEvent> events = new ArrayList<>(1);
-    Set<EventKind> seen = EnumSet.noneOf(EventKind.class);
+    pairsOfMessage.readFrom(entry.getMessage());
+    String text = null;
+    List<DeviceEvent> events = List.of();
+    Set<EventKind> seen = null;
     for (EventMatcher matcher : matchers) {
-      Optional<MatchedEvent> matched = matcher.match(entry, text);
-      if (matched.isEmpty() || !seen.add(matched.get().kind())) {
+      if (!matcher.admits(entry, pairsOfMessage)) {
         continue;
       }
-      MatchedEvent match = matched.get();
-      Map<String, String> details = new HashMap<>(match.details());
-      details.put(LINE, line(entry.getMessage()));
-      events.add(DeviceEvent.newBuilder()
-          .setDeviceUuid(entry.getDeviceUuid())
-          .setFleet(entry.getFleet())
-          .setKind(match.kind())
-          .setAt(at)
-          .setUnit(match.unit())
-          .setSummary(match.summary())
-          .setDetails(details)
-          .setBootId(entry.getBootId())
-          .setSeqnum(entry.getSeqnum())
-          .setReceivedAt(entry.getReceivedAt())
-          .build());
+      if (text == null) {
+        text = MessageText.withoutPrefix(entry.getMessage());
+      }
+      Optional<MatchedEvent> matched = matcher.match(entry, text);
+      if (matched.isEmpty()) {
+        continue;
+      }
+      if (seen == null) {
+        seen = EnumSet.noneOf(EventKind.class);
+        events = new ArrayList<>(1);
+      }
+      if (!seen.add(matched.get().kind())) {
+        continue;
+      }
+      events.add(event(entry, at, matched.get()));
     }
     return events;
+  }
+
+  private static DeviceEvent event(JournalEntry entry, Instant at, MatchedEvent match) {
+    Map<String, String> details = new HashMap<>(match.details());
+    details.put(LINE, line(entry.getMessage()));
+    return DeviceEvent.newBuilder()
+        .setDeviceUuid(entry.getDeviceUuid())
+        .setFleet(entry.getFleet())
+        .setKind(match.kind())
+        .setAt(at)
+        .setUnit(match.unit())
+        .setSummary(match.summary())
+        .setDetails(details)
+        .setBootId(entry.getBootId())
+        .setSeqnum(entry.getSeqnum())
+        .setReceivedAt(entry.getReceivedAt())
+        .build();
   }
 
   private static String line(String message) {

@@ -9,10 +9,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One row of the signature table: which entries it looks at, the line it recognises (searched in the
- * message without its program's prefix), and the event it makes of a match.
+ * One row of the signature table: which entries it looks at, words its line cannot lack (the cheap
+ * pre-filter), the line it recognises (searched in the message without its program's prefix), and the
+ * event it makes of a match.
  */
-public record LineSignature(EventKind kind, Predicate<JournalEntry> source, Pattern pattern, Describer describer)
+public record LineSignature(EventKind kind, Predicate<JournalEntry> source, Keywords keywords, Pattern pattern, Describer describer)
     implements EventMatcher {
 
   /** Turns a match into the event's unit, summary and details. */
@@ -26,11 +27,14 @@ public record LineSignature(EventKind kind, Predicate<JournalEntry> source, Patt
     return (entry, match) -> new MatchedEvent(kind, entry.getUnit(), summary, details);
   }
 
+  /** The keywords first: they reject almost every line without allocating, unlike some sources' unit lookups. */
+  @Override
+  public boolean admits(JournalEntry entry, LetterPairs pairsOfMessage) {
+    return keywords.foundIn(entry.getMessage(), pairsOfMessage) && source.test(entry);
+  }
+
   @Override
   public Optional<MatchedEvent> match(JournalEntry entry, String text) {
-    if (!source.test(entry)) {
-      return Optional.empty();
-    }
     Matcher m = pattern.matcher(text);
     return m.find() ? Optional.of(describer.describe(entry, m)) : Optional.empty();
   }

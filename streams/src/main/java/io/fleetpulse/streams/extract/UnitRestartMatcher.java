@@ -20,12 +20,14 @@ public final class UnitRestartMatcher implements EventMatcher {
   private static final Pattern MAIN_PROCESS_EXITED = Pattern.compile(
       "^(?<unit>\\S+): Main process exited, code=(?<code>exited|killed|dumped), status=(?<status>\\d+)(?:/(?<name>[A-Za-z0-9_+-]+))?");
 
+  /** Only PID 1 speaks for units; an application printing the same words is not a restart. */
+  @Override
+  public boolean admits(JournalEntry entry, LetterPairs pairsOfMessage) {
+    return Signatures.SYSTEMD.test(entry) && entry.getMessage().contains(": Main process exited");
+  }
+
   @Override
   public Optional<MatchedEvent> match(JournalEntry entry, String text) {
-    // Only PID 1 speaks for units; an application printing the same words is not a restart.
-    if (!Signatures.SYSTEMD.test(entry)) {
-      return Optional.empty();
-    }
     Matcher m = MAIN_PROCESS_EXITED.matcher(text);
     if (!m.find()) {
       return Optional.empty();

@@ -9,10 +9,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -25,6 +28,13 @@ import org.apache.kafka.streams.state.VersionedKeyValueStore;
  * fires. Every change of status or checks is also a version in the history store; {@code lastSeen}
  * alone is refreshed at most once per {@link #LAST_SEEN_RESOLUTION} so a busy device does not rewrite
  * its health with every line.
+ *
+ * <p>{@link #reported} runs for every journal entry, and almost always finds nothing to change. A
+ * task-local memo of what this book last saw in the store (the checks with data, lastSeen) answers
+ * that without reading and decoding the device's health. It can only lag the store, never lead it:
+ * checks only ever gain data and lastSeen only moves forward, whichever processor writes them; so when
+ * the memo says "nothing to change", the store would say so too. It starts empty with every processor
+ * {@code init()}.
  */
 public final class HealthBook {
 
@@ -32,6 +42,25 @@ public final class HealthBook {
 
   private final KeyValueStore<String, DeviceHealth> current;
   private final VersionedKeyValueStore<String, DeviceHealth> history;
+  private final Map<String, Reporting> reporting = new HashMap<>();
+
+  /** What the store held for a device when this book last read or wrote it. */
+  private record Reporting(Set<String> checksWithData, Instant lastSeen) {
+
+    static Reporting of(DeviceHealth health) {
+      Set<String> withData = new HashSet<>();
+      for (HealthCheck check : health.getChecks()) {
+        if (check.getStatus() != Status.UNKNOWN) {
+          withData.add(check.getName());
+        }
+      }
+      return new Reporting(withData, health.getLastSeen());
+    }
+
+    boolean unchangedBy(Collection<String> checks, Instant seen) {
+      return lastSeen != null && seen.isBefore(lastSeen.plus(LAST_SEEN_RESOLUTION)) && checksWithData.containsAll(checks);
+    }
+  }
 
   public HealthBook(KeyValueStore<String, DeviceHealth> current, VersionedKeyValueStore<String, DeviceHealth> history) {
     this.current = current;
@@ -40,10 +69,24 @@ public final class HealthBook {
 
   /** The device sent data feeding {@code checks} at {@code seen}; the new health if it changed. */
   public Optional<DeviceHealth> reported(String device, String fleet, Collection<String> checks, Instant seen) {
-    DeviceHealth before = current.get(device);
-    if (before != null && checks.stream().allMatch(c -> hasData(before, c))
-        && before.getLastSeen() != null && seen.isBefore(before.getLastSeen().plus(LAST_SEEN_RESOLUTION))) {
+    Reporting known = reporting.get(device);
+    if (known != null && known.unchangedBy(checks, seen)) {
       return Optional.empty();
+    }
+    DeviceHealth before = current.get(device);
+    if (before != null) {
+      Reporting stored = Reporting.of(before);
+      reporting.put(device, stored);
+      if (stored.unchangedBy(checks, seen)) {
+        return Optional.empty();
+      }
+      if (before.getLastSeen() != null && stored.checksWithData().containsAll(checks)) {
+        // Only lastSeen moves on (once a minute per busy device): no check or status can change.
+        before.setLastSeen(seen);
+        current.put(device, before);
+        reporting.put(device, new Reporting(stored.checksWithData(), seen));
+        return Optional.of(before);
+      }
     }
     DeviceHealth health = before != null ? DeviceHealth.newBuilder(before).build() : fresh(device, fleet);
     List<HealthCheck> updated = new ArrayList<>();
@@ -92,6 +135,7 @@ public final class HealthBook {
       return Optional.empty();
     }
     current.put(health.getDeviceUuid(), health);
+    reporting.put(health.getDeviceUuid(), Reporting.of(health));
     boolean checksChanged = before == null || !Objects.equals(before.getChecks(), health.getChecks()) || before.getStatus() != health.getStatus();
     if (checksChanged) {
       history.put(health.getDeviceUuid(), health, at.toEpochMilli());
@@ -103,10 +147,6 @@ public final class HealthBook {
     List<HealthCheck> checks = HealthChecks.ALL.stream().map(name -> new HealthCheck(name, Status.UNKNOWN, null, null)).toList();
     return DeviceHealth.newBuilder().setDeviceUuid(device).setFleet(fleet).setStatus(Status.UNKNOWN)
         .setLastSeen(null).setChecks(new ArrayList<>(checks)).build();
-  }
-
-  private static boolean hasData(DeviceHealth health, String check) {
-    return health.getChecks().stream().anyMatch(c -> c.getName().equals(check) && c.getStatus() != Status.UNKNOWN);
   }
 
   static Status worst(List<HealthCheck> checks) {

@@ -18,11 +18,31 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public record BootClock(String bootId, long anchorMonoUs, long anchorAtMs, boolean trusted, long lastMonoUs, Long lastOffsetUs) {
 
+  /** Placement tolerance: a device clock read in µs anchors in whole ms, so anchors of one line differ by < 1 ms. */
+  private static final long SAME_LINE_US = 1_000;
+
   long placeMs(long monoUs) {
     return anchorAtMs + Math.floorDiv(monoUs - anchorMonoUs, 1000);
   }
 
-  /** A compact binary layout: this state is written for every journal entry. */
+  /**
+   * Whether this clock places entries as {@code other} does, to within a millisecond, and knows the same
+   * realtime-minus-monotonic offset (to within a millisecond): same boot and trust, and an anchor on the
+   * same line. The newest monotonic time is not compared.
+   */
+  boolean placesLike(BootClock other) {
+    return bootId.equals(other.bootId) && trusted == other.trusted
+        && Math.abs(line() - other.line()) < SAME_LINE_US
+        && (lastOffsetUs == null ? other.lastOffsetUs == null
+            : other.lastOffsetUs != null && Math.abs(lastOffsetUs - other.lastOffsetUs) < SAME_LINE_US);
+  }
+
+  /** The realtime (µs) this boot's monotonic zero maps to. */
+  private long line() {
+    return anchorAtMs * 1000 - anchorMonoUs;
+  }
+
+  /** A compact binary layout. */
   public static Serde<BootClock> serde() {
     Serializer<BootClock> serializer = (topic, clock) -> {
       if (clock == null) {

@@ -3,6 +3,8 @@ package io.fleetpulse.streams.time;
 import io.fleetpulse.schemas.JournalEntry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -18,6 +20,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * clock knocked days back is not. A step is a change of ≥ {@code stepThreshold} in realtime-minus-monotonic
  * between an entry and the newest one before it; older entries arriving late are placed but not
  * compared, so out-of-order delivery across units does not look like a jump.
+ *
+ * <p>Every entry moves its boot's clock on (its newest monotonic time, and an anchor re-taken from a
+ * plausible device clock), but how entries are placed changes only with a new boot, a step or a change
+ * of trust. So the clocks live in a task-local memo, read from the store once per device, and the store
+ * is written only when placement changes ({@link BootClock#placesLike}), not for every entry. The memo
+ * is sound because the task owns its store exclusively, and it starts empty with every processor
+ * {@code init()} (after a restore or a task migration). What a restored clock lacks is at most the newest
+ * monotonic time since the last write (a late entry may then be compared for a step, which cannot show
+ * one: the store was written at every step) and under a millisecond of anchor.
  */
 public final class DeviceClocks {
 
@@ -28,6 +39,10 @@ public final class DeviceClocks {
 
   private final KeyValueStore<String, BootClock> store;
   private final Duration stepThreshold;
+  private final Map<String, Known> memo = new HashMap<>();
+
+  /** A device's clock as of its newest entry, and the copy last written to the store. */
+  private record Known(BootClock now, BootClock stored) {}
 
   public DeviceClocks(KeyValueStore<String, BootClock> store, Duration stepThreshold) {
     this.store = store;
@@ -43,7 +58,11 @@ public final class DeviceClocks {
     long received = entry.getReceivedAt().toEpochMilli();
     Optional<Instant> device = EventTime.plausibleDeviceTime(entry);
     Long offsetUs = entry.getRealtimeUs() != null ? entry.getRealtimeUs() - monoUs : null;
-    BootClock clock = store.get(entry.getDeviceUuid());
+    Known known = memo.computeIfAbsent(entry.getDeviceUuid(), uuid -> {
+      BootClock stored = store.get(uuid);
+      return new Known(stored, stored);
+    });
+    BootClock clock = known.now();
     boolean sameBoot = clock != null && clock.bootId().equals(bootId);
 
     Optional<Duration> step = Optional.empty();
@@ -80,9 +99,12 @@ public final class DeviceClocks {
     BootClock next = new BootClock(bootId, anchorMono, anchorAt, trusted,
         newest ? monoUs : clock.lastMonoUs(),
         newest && offsetUs != null ? offsetUs : sameBoot ? clock.lastOffsetUs() : null);
-    if (!next.equals(clock)) {
+    BootClock stored = known.stored();
+    if (stored == null || !next.placesLike(stored)) {
       store.put(entry.getDeviceUuid(), next);
+      stored = next;
     }
+    memo.put(entry.getDeviceUuid(), new Known(next, stored));
     return new Placement(Instant.ofEpochMilli(next.placeMs(monoUs)), step);
   }
 }

@@ -67,6 +67,31 @@ class DeviceHealthTopologyTest {
   }
 
   @Test
+  void aBusyDeviceRefreshesLastSeenOnceAMinuteAndANewlyReportingCheckAtOnce() {
+    try (TopologyHarness topology = new TopologyHarness(stateDir)) {
+      String line = "level=info msg=\"API listen on /var/run/balena.sock\"";
+      topology.pipe(JournalEntries.service(DEVICE, "balena.service", "balenad", line, T0).build());
+      topology.pipe(JournalEntries.service(DEVICE, "balena.service", "balenad", line, T0.plusSeconds(10)).build());
+      topology.pipe(JournalEntries.service(DEVICE, "balena.service", "balenad", line, T0.plusSeconds(59)).build());
+      assertThat(topology.health()).hasSize(1).first().satisfies(h -> assertThat(h.getLastSeen()).isEqualTo(T0));
+
+      topology.pipe(JournalEntries.service(DEVICE, "balena.service", "balenad", line, T0.plusSeconds(70)).build());
+      List<DeviceHealth> refreshed = topology.health();
+      assertThat(refreshed).hasSize(1);
+      assertThat(refreshed.get(0).getLastSeen()).isEqualTo(T0.plusSeconds(70));
+      assertThat(check(refreshed.get(0), HealthChecks.CONTAINER_ENGINE).getSince()).isEqualTo(T0);
+      VersionedKeyValueStore<String, DeviceHealth> history = topology.driver.getVersionedKeyValueStore(DeviceHealthStores.HISTORY);
+      assertThat(history.get(DEVICE).timestamp()).as("lastSeen alone is not a new version").isEqualTo(T0.toEpochMilli());
+
+      topology.pipe(JournalEntries.service(DEVICE, "chronyd.service", "chronyd", "Selected source 85.199.214.100", T0.plusSeconds(75)).build());
+      DeviceHealth timesync = last(topology.health());
+      assertThat(check(timesync, HealthChecks.TIMESYNC).getStatus()).isEqualTo(Status.OK);
+      assertThat(timesync.getLastSeen()).isEqualTo(T0.plusSeconds(75));
+      assertThat(history.get(DEVICE).timestamp()).isEqualTo(T0.plusSeconds(75).toEpochMilli());
+    }
+  }
+
+  @Test
   void aWarningMakesItsCheckWarnAndTheDeviceWarn() {
     try (TopologyHarness topology = new TopologyHarness(stateDir)) {
       topology.pipe(JournalEntries.kernel(DEVICE, "Under-voltage detected! (0x00050005)", T0.minusSeconds(30)).build());

@@ -19,12 +19,13 @@ class DeviceClocksTest {
   private static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
   private static final Duration STEP = Duration.ofSeconds(10);
 
+  private KeyValueStore<String, BootClock> store;
   private DeviceClocks clocks;
 
   @BeforeEach
   void setUp() {
     MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
-    KeyValueStore<String, BootClock> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DeviceClocks.STORE),
+    store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DeviceClocks.STORE),
         Serdes.String(), BootClock.serde()).withLoggingDisabled().build();
     store.init(context.getStateStoreContext(), store);
     clocks = new DeviceClocks(store, STEP);
@@ -93,6 +94,34 @@ class DeviceClocksTest {
     DeviceClocks.Placement knockedBack = clocks.place(entry("boot-a", NOW.minus(Duration.ofDays(3)), 120, NOW.plusSeconds(21)));
     assertThat(knockedBack.step()).isPresent();
     assertThat(knockedBack.at()).isEqualTo(NOW.plusSeconds(20));
+  }
+
+  @Test
+  void theStoreIsWrittenWhenPlacementChangesNotForEveryEntry() {
+    clocks.place(entry("boot-a", NOW, 100, NOW));
+    BootClock first = store.get(DEVICE);
+    for (int second = 1; second <= 50; second++) {
+      clocks.place(entry("boot-a", NOW.plusSeconds(second), 100 + second, NOW.plusSeconds(second)));
+    }
+    assertThat(store.get(DEVICE)).isEqualTo(first);
+
+    clocks.place(entry("boot-a", NOW.minusSeconds(3_600), 151, NOW.plusSeconds(51)));
+    assertThat(store.get(DEVICE).lastOffsetUs()).isNotEqualTo(first.lastOffsetUs());
+  }
+
+  @Test
+  void clocksRebuiltFromTheStoreAfterARestorePlaceAndDetectStepsAsBefore() {
+    for (int second = 0; second <= 50; second++) {
+      clocks.place(entry("boot-a", NOW.plusSeconds(second), 100 + second, NOW.plusSeconds(second)));
+    }
+    DeviceClocks restored = new DeviceClocks(store, STEP);
+    DeviceClocks.Placement next = restored.place(entry("boot-a", NOW.plusSeconds(51), 151, NOW.plusSeconds(51)));
+    assertThat(next.at()).isEqualTo(NOW.plusSeconds(51));
+    assertThat(next.step()).isEmpty();
+    // a late line from before the restore is placed but shows no step
+    assertThat(restored.place(entry("boot-a", NOW.plusSeconds(30), 130, NOW.plusSeconds(52))).step()).isEmpty();
+    DeviceClocks.Placement stepped = restored.place(entry("boot-a", NOW.plusSeconds(52 + 60), 152, NOW.plusSeconds(52)));
+    assertThat(stepped.step()).contains(Duration.ofSeconds(60));
   }
 
   @Test

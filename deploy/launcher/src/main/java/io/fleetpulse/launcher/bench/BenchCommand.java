@@ -7,5 +7,5 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     header = "Run a benchmark next to its baseline and append the result to docs/benchmarks.md.",
-    subcommands = {IngestBenchCommand.class, QueryBenchCommand.class, SshBenchCommand.class})
+    subcommands = {IngestBenchCommand.class, PipelineBenchCommand.class, QueryBenchCommand.class, SshBenchCommand.class})
 public final class BenchCommand {}

@@ -1,4 +1,4 @@
-package io.fleetpulse.streams.bench;
+package io.fleetpulse.launcher.bench;
 
 import io.fleetpulse.schemas.JournalEntry;
 import java.time.Instant;
