@@ -34,6 +34,20 @@ public record PublisherSettings(String bootstrapServers, Duration deliveryTimeou
     return config;
   }
 
+  /**
+   * A transactional producer's configuration: the shared one plus the transactional id. An open
+   * transaction of a collector that died blocks read_committed readers of its partitions until the broker
+   * aborts it after {@code transaction.timeout.ms}: twice the delivery timeout, the longest a healthy
+   * transaction of ours stays open (sends, then the commit).
+   */
+  public Map<String, Object> transactionalConfig(String clientId, String transactionalId) {
+    Map<String, Object> config = producerConfig(clientId);
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) deliveryTimeout.toMillis() * 2);
+    config.putAll(overrides);
+    return config;
+  }
+
   public static PublisherSettings of(String bootstrapServers) {
     return new PublisherSettings(bootstrapServers, Duration.ofSeconds(10), Map.of());
   }

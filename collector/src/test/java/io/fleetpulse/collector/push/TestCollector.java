@@ -38,7 +38,7 @@ final class TestCollector implements AutoCloseable {
 
   private TestCollector(String marksBootstrap, PublisherSettings kafka, PushSettings settings) {
     publisher = new JournalPublisher(vertx, kafka);
-    marks = new SequenceMarkStore(vertx, new PublisherSettings(marksBootstrap, kafka.deliveryTimeout(), Map.of()));
+    marks = new SequenceMarkStore(new PublisherSettings(marksBootstrap, kafka.deliveryTimeout(), Map.of()));
     disks = new DiskSamplePublisher(vertx, kafka);
     server = new PushServer(settings, publisher, marks, disks, meters);
     vertx.deployVerticle(server).await();
@@ -66,7 +66,6 @@ final class TestCollector implements AutoCloseable {
   public void close() {
     vertx.close().await();
     publisher.close();
-    marks.close();
     disks.close();
   }
 }
