@@ -42,8 +42,9 @@ import org.apache.kafka.clients.admin.Admin;
 /**
  * The ingest benchmark: the same journalctl JSON lines produced by {@code kcat -P} (the baseline: a
  * native producer writing raw lines, acks=all, idempotent) and pushed to the collector by concurrent
- * devices (parsed, normalised, Avro-encoded, routed by unit, acks=all, idempotent, 202 after the acks),
- * into one embedded broker. Then request latency at half the collector's maximum rate.
+ * devices (parsed, normalised, Avro-encoded, routed by unit, committed together with the device's dedup
+ * mark in a Kafka transaction, 202 after the commit), into one embedded broker. Then request latency at
+ * half the collector's maximum rate.
  */
 final class IngestBenchmark {
 
