@@ -43,7 +43,7 @@ final class PushRequest {
   private final DeviceRef device;
   private final EntryDecoder decoder;
   private final PushPipeline pipeline;
-  private final SequenceMarks.ResendFilter resent;
+  private SequenceMarks.ResendFilter resent;
   private final Instant receivedAt = Instant.now();
   private final long startedNanos = System.nanoTime();
   private final Promise<Void> done = Promise.promise();
@@ -60,19 +60,10 @@ final class PushRequest {
     this.device = device;
     this.decoder = decoder;
     this.pipeline = pipeline;
-    this.resent = pipeline.marks().filterFor(device.uuid());
-  }
-
-  /** Reads, publishes and answers the push; completes when it is answered or its sender went away. */
-  Future<Void> run() {
+    // The body stays paused until run(): the push may wait for the device's previous one, and by then
+    // a small body (HTTP/2 in particular) may have arrived whole, so the handlers must be in place now.
     HttpServerRequest request = ctx.request();
-    if (pipeline.marks().isInDoubt(device.uuid())) {
-      // Its previous push's commit was interrupted: until Kafka tells whether it landed, a re-send
-      // cannot be told from new entries.
-      log.info("Push from device {} refused until the outcome of its previous push is known", device.uuid());
-      answerKafkaUnavailable();
-      return done.future();
-    }
+    request.pause();
     ctx.response().closeHandler(ignored -> done.tryComplete());
     request.handler(this::chunk);
     request.exceptionHandler(error -> {
@@ -80,10 +71,28 @@ final class PushRequest {
       done.tryComplete();
     });
     request.endHandler(ignored -> end());
-    if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+  }
+
+  /**
+   * Reads, publishes and answers the push, once the device's previous push has finished; completes
+   * when it is answered or its sender went away.
+   */
+  Future<Void> run() {
+    if (done.future().isComplete()) {
+      return done.future(); // the sender went away while the push waited
+    }
+    if (pipeline.marks().isInDoubt(device.uuid())) {
+      // Its previous push's commit was interrupted: until Kafka tells whether it landed, a re-send
+      // cannot be told from new entries.
+      log.info("Push from device {} refused until the outcome of its previous push is known", device.uuid());
+      answerKafkaUnavailable();
+      return done.future();
+    }
+    resent = pipeline.marks().filterFor(device.uuid());
+    if ("100-continue".equalsIgnoreCase(ctx.request().getHeader(HttpHeaders.EXPECT))) {
       ctx.response().writeContinue();
     }
-    request.resume();
+    ctx.request().resume();
     return done.future();
   }
 

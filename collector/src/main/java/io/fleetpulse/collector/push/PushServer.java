@@ -232,7 +232,8 @@ public final class PushServer extends VerticleBase {
       reply(ctx, 429, "device " + device.uuid() + " is over its rate limit; retry in " + seconds + " s");
       return;
     }
-    lanes.run(device.uuid(), () -> new PushRequest(ctx, device, decoder.get(), pipeline).run());
+    PushRequest push = new PushRequest(ctx, device, decoder.get(), pipeline);
+    lanes.run(device.uuid(), push::run);
   }
 
   /**

@@ -11,12 +11,16 @@ import io.fleetpulse.kafka.TopicReader;
 import io.fleetpulse.schemas.FleetSerdes;
 import io.fleetpulse.schemas.JournalEntry;
 import io.fleetpulse.schemas.Topics;
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,6 +130,26 @@ class PushServerTest {
     HttpResponse<String> form = post("/devices/a0000000000000000000000000000005/entries", "application/x-www-form-urlencoded", "{}");
     assertThat(form.statusCode()).isEqualTo(415);
     assertThat(form.body()).contains("application/x-ndjson");
+  }
+
+  @Test
+  void pushesOfOneDeviceSentAtOnceAreEachTakenInTurn() throws Exception {
+    // Over HTTP/2 a push can arrive whole while it waits for the device's previous one to be committed.
+    String uuid = "a0000000000000000000000000000007";
+    // The first request upgrades the client's connection to HTTP/2 (h2c); the rest share it.
+    assertThat(post("/devices/" + uuid + "/entries", "application/x-ndjson", "{\"MESSAGE\":\"hello\"}\n").statusCode()).isEqualTo(202);
+    List<CompletableFuture<HttpResponse<String>>> pushes = new ArrayList<>();
+    for (int push = 0; push < 20; push++) {
+      pushes.add(collector.postAsync("/devices/" + uuid + "/entries", "application/x-ndjson", ("{\"__SEQNUM_ID\":\"at-once-" + push
+          + "\",\"__SEQNUM\":\"1\",\"MESSAGE\":\"push " + push + "\",\"_SYSTEMD_UNIT\":\"chronyd.service\"}\n")
+          .getBytes(StandardCharsets.UTF_8)));
+    }
+    for (CompletableFuture<HttpResponse<String>> push : pushes) {
+      HttpResponse<String> response = push.get(1, TimeUnit.MINUTES);
+      assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+      assertThat(response.statusCode()).isEqualTo(202);
+      assertThat(response.body()).isEqualTo("{\"accepted\":1,\"duplicates\":0}");
+    }
   }
 
   @Test

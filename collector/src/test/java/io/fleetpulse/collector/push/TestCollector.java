@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 
 /** A real push server (own Vert.x, producer and mark store) against a Kafka broker, for tests. */
@@ -55,11 +56,19 @@ final class TestCollector implements AutoCloseable {
   }
 
   HttpResponse<String> post(String path, String contentType, byte[] body) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url(path)))
+    return http.send(request(path, contentType, body), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Sent without waiting; the JDK client multiplexes such requests over one HTTP/2 connection. */
+  CompletableFuture<HttpResponse<String>> postAsync(String path, String contentType, byte[] body) {
+    return http.sendAsync(request(path, contentType, body), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpRequest request(String path, String contentType, byte[] body) {
+    return HttpRequest.newBuilder(URI.create(url(path)))
         .header("Content-Type", contentType)
         .POST(HttpRequest.BodyPublishers.ofByteArray(body))
         .build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   @Override

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -249,10 +251,12 @@ final class IngestBenchmark {
           full.entriesPerSecond(), kcatRate, ratio(), half.percentileMillis(99));
     }
 
+    /** A row of the table in docs/benchmarks.md; the load average says how much the machine was shared. */
     void appendTo(Path file) throws IOException {
-      String row = String.format(Locale.ROOT, "| %s | %d devices, %d entries, %d per request | %.0f | %.0f | %.2f | %.1f ms | %.1f ms |%n",
-          LocalDate.now(), devices, entries, batch, full.entriesPerSecond(), kcatRate, ratio(),
-          half.percentileMillis(99), full.percentileMillis(99));
+      String row = String.format(Locale.ROOT, "| %s | %d devices, %d entries, %d per request | %.0f | %.0f | %.2f | %.1f / %.1f ms | %.0f ms | load avg %.1f |%n",
+          LocalDateTime.now().truncatedTo(ChronoUnit.MINUTES), devices, entries, batch, full.entriesPerSecond(), kcatRate, ratio(),
+          half.percentileMillis(50), half.percentileMillis(99), full.percentileMillis(99),
+          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
       Files.writeString(file, row, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
   }
