@@ -1,10 +1,10 @@
 package io.fleetpulse.collector.push;
 
+import io.fleetpulse.collector.dedup.SequenceMarkStore;
 import io.fleetpulse.collector.dedup.SequenceMarks;
 import io.fleetpulse.collector.journal.DeviceRef;
 import io.fleetpulse.collector.journal.JournalFields;
 import io.fleetpulse.collector.journal.MalformedEntryException;
-import io.fleetpulse.collector.dedup.SequenceMarkStore;
 import io.fleetpulse.collector.publish.TransactionInDoubtException;
 import io.fleetpulse.schemas.JournalEntry;
 import io.vertx.core.Future;

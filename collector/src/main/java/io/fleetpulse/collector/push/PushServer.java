@@ -15,7 +15,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpHeaders;
@@ -117,12 +116,12 @@ public final class PushServer extends VerticleBase {
   private final class Listener extends VerticleBase {
     @Override
     public Future<?> start() {
-      return vertx.createHttpServer(serverOptions(settings.port() == 0 ? -1 : settings.port())).requestHandler(router(vertx))
+      return vertx.createHttpServer(serverOptions(settings.port() == 0 ? -1 : settings.port())).requestHandler(router())
           .listen().onSuccess(listening -> port = listening.actualPort());
     }
   }
 
-  private Router router(Vertx vertx) {
+  private Router router() {
     Router router = Router.router(vertx);
     for (String prefix : List.of("", "/fleets/:fleet")) {
       router.post(prefix + "/devices/:uuid/entries").handler(this::requireToken).handler(ctx -> accept(ctx, json, JSON_TYPES,
