@@ -2,10 +2,8 @@ package io.fleetpulse.collector.dedup;
 
 import io.fleetpulse.collector.publish.PublisherSettings;
 import io.fleetpulse.schemas.Topics;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -14,40 +12,38 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Keeps {@link SequenceMarks} in the compacted topic {@code fleet.collector.push-marks} (key: device
  * uuid, value: {@code {"<seqnum id>": seqnum, ...}}), so a restarted collector still recognises
- * entries it delivered before.
+ * entries it delivered before. A mark is written in the same transaction as the entries it covers
+ * ({@link #record}), and read back with read_committed: a mark is there exactly when its entries are.
  */
-public final class SequenceMarkStore implements AutoCloseable {
+public final class SequenceMarkStore {
 
-  private final Vertx vertx;
   private final String bootstrapServers;
-  private final KafkaProducer<String, String> producer;
 
-  public SequenceMarkStore(Vertx vertx, PublisherSettings kafka) {
-    this.vertx = vertx;
+  public SequenceMarkStore(PublisherSettings kafka) {
     this.bootstrapServers = kafka.bootstrapServers();
-    this.producer = new KafkaProducer<>(kafka.producerConfig("fleetpulse-collector-marks"), new StringSerializer(), new StringSerializer());
   }
 
-  /** Reads every device's latest marks (blocking: call at start-up, before accepting pushes). */
+  /** Reads every device's latest committed marks (blocking: call at start-up, before accepting pushes). */
   public Map<String, Map<String, Long>> load() {
     Map<String, Map<String, Long>> marks = new HashMap<>();
     try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ConsumerConfig.GROUP_ID_CONFIG, "fleetpulse-collector-marks-" + UUID.randomUUID(),
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new StringDeserializer())) {
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new StringDeserializer())) {
       List<TopicPartition> partitions = consumer.partitionsFor(Topics.COLLECTOR_PUSH_MARKS).stream()
           .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
+      // read_committed: the end is the last stable offset, so a dead collector's open transaction (aborted
+      // by the broker after transaction.timeout.ms) does not hold this up.
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
         for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
@@ -60,20 +56,9 @@ public final class SequenceMarkStore implements AutoCloseable {
     return marks;
   }
 
-  /** Writes a device's marks; completes once Kafka has acknowledged them. */
-  public Future<Void> save(String deviceUuid, Map<String, Long> marks) {
-    Promise<Void> saved = Promise.promise();
-    var context = vertx.getOrCreateContext();
-    vertx.executeBlocking(() -> producer.send(
-        new ProducerRecord<>(Topics.COLLECTOR_PUSH_MARKS, Topics.deviceKey(deviceUuid), encode(marks)),
-        (metadata, error) -> context.runOnContext(ignored -> {
-          if (error == null) {
-            saved.complete();
-          } else {
-            saved.fail(error);
-          }
-        })), false).onFailure(saved::tryFail);
-    return saved.future();
+  /** The record that stores a device's marks; to be committed with the entries they cover. */
+  public static ProducerRecord<String, byte[]> record(String deviceUuid, Map<String, Long> marks) {
+    return new ProducerRecord<>(Topics.COLLECTOR_PUSH_MARKS, Topics.deviceKey(deviceUuid), encode(marks).getBytes(StandardCharsets.UTF_8));
   }
 
   static String encode(Map<String, Long> marks) {
@@ -84,10 +69,5 @@ public final class SequenceMarkStore implements AutoCloseable {
     Map<String, Long> marks = new HashMap<>();
     new JsonObject(json).forEach(field -> marks.put(field.getKey(), ((Number) field.getValue()).longValue()));
     return marks;
-  }
-
-  @Override
-  public void close() {
-    producer.close();
   }
 }

@@ -3,119 +3,78 @@ package io.fleetpulse.collector.dedup;
 import io.fleetpulse.schemas.JournalEntry;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Per device, the highest journal sequence number delivered for each sequence-number id: an entry at or
+ * Per device, the highest journal sequence number committed for each sequence-number id: an entry at or
  * below it was delivered before and is a re-send (a client retrying after a 503, or an overlapping
  * {@code journalctl --since} window). Entries without a sequence number are never dropped.
  *
- * <p>Senders send in journal order (systemd-journal-upload and journalctl both do), so one number per id
- * is enough, with one exception: when Kafka fails part-way through a batch, entries after the first
- * lost one may have been delivered. The mark then stops below the lost entry and the delivered ones
- * above it are remembered one by one (in memory), so the re-send delivers exactly the lost ones.
- * A device keeps the marks of its few most recent ids (a new id begins when its journal is recreated).
+ * <p>Senders send in journal order (systemd-journal-upload and journalctl both do), and a batch of
+ * entries is committed to Kafka together with its mark or not at all, so one number per id is enough.
+ * A device keeps the marks of its {@value #IDS_PER_DEVICE} most recently used ids (a new id begins when
+ * its journal is recreated). Shared by every event loop; one device's pushes run one after another.
  */
 public final class SequenceMarks {
 
   static final int IDS_PER_DEVICE = 8;
 
-  private final Map<String, DeviceMarks> byDevice = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Long>> byDevice = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> inDoubt = new ConcurrentHashMap<>();
 
   /** Marks as loaded from the store at start-up. */
   public SequenceMarks(Map<String, Map<String, Long>> initial) {
-    initial.forEach((device, marks) -> {
-      DeviceMarks loaded = new DeviceMarks();
-      marks.forEach((id, seqnum) -> loaded.byId.put(id, new Mark(seqnum)));
-      byDevice.put(device, loaded);
-    });
+    initial.forEach((device, marks) -> byDevice.put(device, Map.copyOf(marks)));
   }
 
-  /** A filter for one request of one device, starting from what the device has delivered so far. */
+  /** A filter for one request of one device, starting from what the device has committed so far. */
   public ResendFilter filterFor(String deviceUuid) {
-    DeviceMarks marks = byDevice.get(deviceUuid);
-    return new ResendFilter(marks == null ? Map.of() : marks.copy());
+    return new ResendFilter(byDevice.getOrDefault(deviceUuid, Map.of()));
+  }
+
+  /** Records that a batch was committed together with {@code marks} (as {@link ResendFilter#marks()} gave them). */
+  public void committed(String deviceUuid, Map<String, Long> marks) {
+    byDevice.merge(deviceUuid, Map.copyOf(marks), SequenceMarks::later);
   }
 
   /**
-   * Records the outcome of sending a device's entries: {@code delivered} are in Kafka, {@code lost} are
-   * not. Returns the device's marks as they should be stored.
+   * Kafka may or may not have committed a batch with {@code marks}: until {@code outcome} tells, the
+   * device's pushes cannot be deduplicated and must be refused ({@link #isInDoubt}).
    */
-  public Map<String, Long> delivered(String deviceUuid, List<JournalEntry> delivered, List<JournalEntry> lost) {
-    DeviceMarks marks = byDevice.computeIfAbsent(deviceUuid, key -> new DeviceMarks());
-    synchronized (marks) {
-      Map<String, Long> firstLost = new HashMap<>();
-      for (JournalEntry entry : lost) {
-        if (entry.getSeqnumId() != null && entry.getSeqnum() != null) {
-          firstLost.merge(entry.getSeqnumId(), entry.getSeqnum(), Math::min);
-        }
+  public void inDoubt(String deviceUuid, Map<String, Long> marks, CompletionStage<Boolean> outcome) {
+    inDoubt.put(deviceUuid, true);
+    Map<String, Long> pending = Map.copyOf(marks);
+    outcome.whenComplete((committed, error) -> {
+      if (Boolean.TRUE.equals(committed)) {
+        committed(deviceUuid, pending);
       }
-      for (JournalEntry entry : delivered) {
-        if (entry.getSeqnumId() != null && entry.getSeqnum() != null) {
-          Long lostFrom = firstLost.get(entry.getSeqnumId());
-          marks.byId.computeIfAbsent(entry.getSeqnumId(), id -> new Mark(-1))
-              .delivered(entry.getSeqnum(), lostFrom != null && entry.getSeqnum() > lostFrom);
-        }
+      // Unknown for good only when the collector stops; the marks stored in Kafka tell its successor.
+      if (error == null) {
+        inDoubt.remove(deviceUuid);
       }
-      Map<String, Long> stored = new HashMap<>();
-      marks.byId.forEach((id, mark) -> stored.put(id, mark.upTo));
-      return stored;
-    }
+    });
   }
 
-  private static final class DeviceMarks {
-    private final Map<String, Mark> byId = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Mark> eldest) {
-        return size() > IDS_PER_DEVICE;
-      }
-    };
-
-    synchronized Map<String, Mark> copy() {
-      Map<String, Mark> copy = new HashMap<>();
-      byId.forEach((id, mark) -> copy.put(id, mark.copy()));
-      return copy;
-    }
+  public boolean isInDoubt(String deviceUuid) {
+    return inDoubt.containsKey(deviceUuid);
   }
 
-  /** Everything up to {@code upTo} was delivered, and the numbers in {@code ahead} above it. */
-  private static final class Mark {
-    private long upTo;
-    private final TreeSet<Long> ahead = new TreeSet<>();
-
-    Mark(long upTo) {
-      this.upTo = upTo;
-    }
-
-    boolean covers(long seqnum) {
-      return seqnum <= upTo || ahead.contains(seqnum);
-    }
-
-    void delivered(long seqnum, boolean afterALostEntry) {
-      if (afterALostEntry) {
-        ahead.add(seqnum);
-      } else if (seqnum > upTo) {
-        upTo = seqnum;
-        ahead.headSet(upTo, true).clear();
-      }
-    }
-
-    Mark copy() {
-      Mark copy = new Mark(upTo);
-      copy.ahead.addAll(ahead);
-      return copy;
-    }
+  /** The newer marks, keeping the higher number of an id both have (ids only move forward). */
+  private static Map<String, Long> later(Map<String, Long> current, Map<String, Long> next) {
+    Map<String, Long> merged = new HashMap<>(next);
+    next.forEach((id, seqnum) -> merged.merge(id, current.getOrDefault(id, -1L), Math::max));
+    return Map.copyOf(merged);
   }
 
   /** Decides, entry by entry in request order, whether an entry was delivered before. */
   public static final class ResendFilter {
-    private final Map<String, Mark> seen;
+    /** In order of last use, so that the ids kept are the most recent. */
+    private final LinkedHashMap<String, Long> seen = new LinkedHashMap<>(16, 0.75f, true);
 
-    ResendFilter(Map<String, Mark> marks) {
-      this.seen = new HashMap<>(marks);
+    ResendFilter(Map<String, Long> marks) {
+      seen.putAll(marks);
     }
 
     /** True when the entry was delivered before (or came earlier in this request); otherwise remembers it. */
@@ -125,12 +84,24 @@ public final class SequenceMarks {
       if (id == null || seqnum == null) {
         return false;
       }
-      Mark mark = seen.computeIfAbsent(id, key -> new Mark(-1));
-      if (mark.covers(seqnum)) {
+      Long upTo = seen.get(id);
+      if (upTo != null && seqnum <= upTo) {
         return true;
       }
-      mark.delivered(seqnum, false);
+      seen.put(id, seqnum);
       return false;
+    }
+
+    /** The device's marks once every entry let through so far is committed: to be stored with them. */
+    public Map<String, Long> marks() {
+      Map<String, Long> recent = new HashMap<>();
+      int skip = seen.size() - IDS_PER_DEVICE;
+      for (Map.Entry<String, Long> mark : seen.entrySet()) {
+        if (skip-- <= 0) {
+          recent.put(mark.getKey(), mark.getValue());
+        }
+      }
+      return recent;
     }
   }
 }

@@ -9,7 +9,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -51,26 +50,26 @@ public final class JournalEntryNormalizer {
         .setReceivedAt(receivedAt)
         .setIngest(ingest);
 
-    byte[] message = raw.first("MESSAGE");
+    Object message = raw.firstReceived("MESSAGE");
     if (message != null) {
-      String strict = strictUtf8(message);
-      entry.setMessage(strict != null ? strict : new String(message, StandardCharsets.UTF_8));
-      entry.setMessageBytes(strict != null ? null : ByteBuffer.wrap(message));
+      String strict = strictText(message);
+      entry.setMessage(strict != null ? strict : new String((byte[]) message, StandardCharsets.UTF_8));
+      entry.setMessageBytes(strict != null ? null : ByteBuffer.wrap((byte[]) message));
     }
 
     Map<String, String> text = new HashMap<>();
     Map<String, ByteBuffer> binary = new HashMap<>();
-    for (Map.Entry<String, List<byte[]>> field : raw.values().entrySet()) {
-      if (COLUMNS.contains(field.getKey())) {
+    for (String name : raw.names()) {
+      if (COLUMNS.contains(name)) {
         continue;
       }
       // A field that occurs several times keeps its last value; journald's own matching does the same for display.
-      byte[] value = field.getValue().get(field.getValue().size() - 1);
-      String strict = strictUtf8(value);
+      Object value = raw.lastReceived(name);
+      String strict = strictText(value);
       if (strict != null) {
-        text.put(field.getKey(), strict);
+        text.put(name, strict);
       } else {
-        binary.put(field.getKey(), ByteBuffer.wrap(value));
+        binary.put(name, ByteBuffer.wrap((byte[]) value));
       }
     }
     if (!raw.omitted().isEmpty()) {
@@ -145,6 +144,11 @@ public final class JournalEntryNormalizer {
       throw new MalformedEntryException("field " + name + " is out of range: " + Long.toUnsignedString(value));
     }
     return value.intValue();
+  }
+
+  /** A value received as text, or bytes that are valid UTF-8, as text; else null. */
+  private static String strictText(Object value) {
+    return value instanceof String text ? text : strictUtf8((byte[]) value);
   }
 
   /** The text if the bytes are valid UTF-8, else null. */

@@ -10,18 +10,35 @@ import java.util.Set;
 
 /**
  * The fields of one journal entry exactly as received, before normalisation: every value kept as the
- * bytes the device sent (journald fields are byte strings; text is only an interpretation), fields
- * that may repeat kept in order, and fields the sender omitted as too large remembered by name.
+ * device sent it (journald fields are byte strings; text is only an interpretation), fields that may
+ * repeat kept in order, and fields the sender omitted as too large remembered by name.
+ *
+ * <p>A value is held as bytes, or as text when the sender already gave it as text (a JSON string is
+ * decoded Unicode): turning that back into bytes only for normalisation to decode them again was a
+ * fair share of the ingest's CPU.
  */
 public final class JournalFields {
 
-  private final Map<String, List<byte[]>> values = new LinkedHashMap<>();
+  /** Each value a {@code byte[]} or a {@code String}. */
+  private final Map<String, List<Object>> values = new LinkedHashMap<>();
   private final Set<String> omitted = new LinkedHashSet<>();
-  private int totalBytes;
 
   public void add(String name, byte[] value) {
-    values.computeIfAbsent(name, key -> new ArrayList<>(1)).add(value);
-    totalBytes += name.length() + value.length;
+    append(name, value);
+  }
+
+  /** A value that arrived as text. */
+  public void addText(String name, String value) {
+    append(name, value);
+  }
+
+  private void append(String name, Object value) {
+    List<Object> list = values.get(name);
+    if (list == null) {
+      list = new ArrayList<>(1);
+      values.put(name, list);
+    }
+    list.add(value);
   }
 
   /** journalctl prints {@code null} for a field larger than its data threshold. */
@@ -33,20 +50,37 @@ public final class JournalFields {
     return values.containsKey(name);
   }
 
-  /** The first value of a field, or null. */
+  /** The first value's bytes, or null. */
   public byte[] first(String name) {
-    List<byte[]> list = values.get(name);
-    return list == null ? null : list.get(0);
+    List<Object> list = values.get(name);
+    return list == null ? null : bytes(list.get(0));
   }
 
   /** The first value as text (lossy where it is not UTF-8), or null. */
   public String text(String name) {
-    byte[] value = first(name);
-    return value == null ? null : new String(value, StandardCharsets.UTF_8);
+    List<Object> list = values.get(name);
+    if (list == null) {
+      return null;
+    }
+    Object value = list.get(0);
+    return value instanceof String text ? text : new String((byte[]) value, StandardCharsets.UTF_8);
   }
 
-  public Map<String, List<byte[]>> values() {
-    return values;
+  /** The fields received, in order. */
+  public Set<String> names() {
+    return values.keySet();
+  }
+
+  /** The first value of a field as received: a {@code String} if it came as text, else its {@code byte[]}; or null. */
+  public Object firstReceived(String name) {
+    List<Object> list = values.get(name);
+    return list == null ? null : list.get(0);
+  }
+
+  /** The last value of a field as received, like {@link #firstReceived}. */
+  public Object lastReceived(String name) {
+    List<Object> list = values.get(name);
+    return list == null ? null : list.get(list.size() - 1);
   }
 
   public Set<String> omitted() {
@@ -57,7 +91,7 @@ public final class JournalFields {
     return values.size() + omitted.size();
   }
 
-  public int totalBytes() {
-    return totalBytes;
+  private static byte[] bytes(Object value) {
+    return value instanceof String text ? text.getBytes(StandardCharsets.UTF_8) : (byte[]) value;
   }
 }

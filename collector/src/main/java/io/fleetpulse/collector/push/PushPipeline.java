@@ -1,6 +1,5 @@
 package io.fleetpulse.collector.push;
 
-import io.fleetpulse.collector.dedup.SequenceMarkStore;
 import io.fleetpulse.collector.dedup.SequenceMarks;
 import io.fleetpulse.collector.journal.JournalEntryNormalizer;
 import io.fleetpulse.collector.journal.JournalLimits;
@@ -13,7 +12,6 @@ record PushPipeline(
     JournalLimits limits,
     JournalEntryNormalizer normalizer,
     SequenceMarks marks,
-    SequenceMarkStore markStore,
     JournalPublisher publisher,
     DeviceRateLimiter rateLimiter,
     IngestMetrics metrics) {}

@@ -1,10 +1,11 @@
 package io.fleetpulse.collector.push;
 
+import io.fleetpulse.collector.dedup.SequenceMarkStore;
 import io.fleetpulse.collector.dedup.SequenceMarks;
 import io.fleetpulse.collector.journal.DeviceRef;
 import io.fleetpulse.collector.journal.JournalFields;
 import io.fleetpulse.collector.journal.MalformedEntryException;
-import io.fleetpulse.collector.publish.JournalPublisher.Delivery;
+import io.fleetpulse.collector.publish.TransactionInDoubtException;
 import io.fleetpulse.schemas.JournalEntry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +43,7 @@ final class PushRequest {
   private final DeviceRef device;
   private final EntryDecoder decoder;
   private final PushPipeline pipeline;
-  private final SequenceMarks.ResendFilter resent;
+  private SequenceMarks.ResendFilter resent;
   private final Instant receivedAt = Instant.now();
   private final long startedNanos = System.nanoTime();
   private final Promise<Void> done = Promise.promise();
@@ -58,12 +60,10 @@ final class PushRequest {
     this.device = device;
     this.decoder = decoder;
     this.pipeline = pipeline;
-    this.resent = pipeline.marks().filterFor(device.uuid());
-  }
-
-  /** Reads, publishes and answers the push; completes when it is answered or its sender went away. */
-  Future<Void> run() {
+    // The body stays paused until run(): the push may wait for the device's previous one, and by then
+    // a small body (HTTP/2 in particular) may have arrived whole, so the handlers must be in place now.
     HttpServerRequest request = ctx.request();
+    request.pause();
     ctx.response().closeHandler(ignored -> done.tryComplete());
     request.handler(this::chunk);
     request.exceptionHandler(error -> {
@@ -71,10 +71,28 @@ final class PushRequest {
       done.tryComplete();
     });
     request.endHandler(ignored -> end());
-    if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+  }
+
+  /**
+   * Reads, publishes and answers the push, once the device's previous push has finished; completes
+   * when it is answered or its sender went away.
+   */
+  Future<Void> run() {
+    if (done.future().isComplete()) {
+      return done.future(); // the sender went away while the push waited
+    }
+    if (pipeline.marks().isInDoubt(device.uuid())) {
+      // Its previous push's commit was interrupted: until Kafka tells whether it landed, a re-send
+      // cannot be told from new entries.
+      log.info("Push from device {} refused until the outcome of its previous push is known", device.uuid());
+      answerKafkaUnavailable();
+      return done.future();
+    }
+    resent = pipeline.marks().filterFor(device.uuid());
+    if ("100-continue".equalsIgnoreCase(ctx.request().getHeader(HttpHeaders.EXPECT))) {
       ctx.response().writeContinue();
     }
-    request.resume();
+    ctx.request().resume();
     return done.future();
   }
 
@@ -129,49 +147,40 @@ final class PushRequest {
     }
   }
 
-  /** Publishes the batch so far; fails (after answering 503) when Kafka did not take all of it. */
+  /**
+   * Commits the batch so far together with the device's dedup mark; fails (after answering 503) when
+   * Kafka did not take it, and then none of it is in Kafka.
+   */
   private Future<Void> flush() {
     List<JournalEntry> sending = batch;
     batch = new ArrayList<>();
     batchBytes = 0;
-    long sentNanos = System.nanoTime();
-    return pipeline.publisher().deliver(sending).compose(delivery -> {
-      pipeline.metrics().produced(Duration.ofNanos(System.nanoTime() - sentNanos));
-      accepted += delivery.ackedCount();
-      pipeline.metrics().accepted(delivery.ackedCount());
-      return rememberDelivered(sending, delivery).compose(ignored -> checkComplete(delivery));
-    });
-  }
-
-  private Future<Void> rememberDelivered(List<JournalEntry> sent, Delivery delivery) {
-    if (delivery.ackedCount() == 0) {
+    if (sending.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<JournalEntry> delivered = new ArrayList<>();
-    List<JournalEntry> lost = new ArrayList<>();
-    for (int i = 0; i < sent.size(); i++) {
-      (delivery.acked().get(i) ? delivered : lost).add(sent.get(i));
-    }
-    var marks = pipeline.marks().delivered(device.uuid(), delivered, lost);
-    // The entries are in Kafka whatever happens to their mark; a lost mark only lets a re-send through.
-    return pipeline.markStore().save(device.uuid(), marks)
-        .recover(error -> {
-          log.warn("Could not store the dedup mark of device {}: {}", device.uuid(), error.toString());
-          return Future.succeededFuture();
+    Map<String, Long> marks = resent.marks();
+    long sentNanos = System.nanoTime();
+    return pipeline.publisher().publish(device.uuid(), sending, SequenceMarkStore.record(device.uuid(), marks))
+        .onSuccess(committed -> {
+          pipeline.metrics().produced(Duration.ofNanos(System.nanoTime() - sentNanos));
+          pipeline.marks().committed(device.uuid(), marks);
+          accepted += sending.size();
+          pipeline.metrics().accepted(sending.size());
+        })
+        .onFailure(error -> {
+          if (error instanceof TransactionInDoubtException doubt) {
+            pipeline.marks().inDoubt(device.uuid(), marks, doubt.committed());
+          }
+          log.warn("Kafka did not take {} entries from device {}: {}", sending.size(), device.uuid(), error.toString());
+          answerKafkaUnavailable();
         });
   }
 
-  private Future<Void> checkComplete(Delivery delivery) {
-    if (delivery.complete()) {
-      return Future.succeededFuture();
-    }
-    log.warn("Kafka did not take {} of {} entries from device {}: {}", delivery.sent() - delivery.ackedCount(),
-        delivery.sent(), device.uuid(), delivery.error().toString());
+  private void answerKafkaUnavailable() {
     pipeline.metrics().rejected("kafka_unavailable");
     ctx.response().putHeader(HttpHeaders.RETRY_AFTER, KAFKA_RETRY_AFTER_SECONDS).putHeader(HttpHeaders.CONNECTION, "close");
     reply(503, new JsonObject().put("error", "Kafka is not reachable; nothing was lost, retry later")
         .put("accepted", accepted));
-    return Future.failedFuture(delivery.error());
   }
 
   /** Refuses the request because of the entry being read (numbered from 0, blank lines not counted). */

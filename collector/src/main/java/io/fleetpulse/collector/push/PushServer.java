@@ -12,6 +12,7 @@ import io.fleetpulse.collector.ratelimit.DeviceRateLimiter;
 import io.fleetpulse.schemas.DiskSample;
 import io.fleetpulse.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@code /upload} takes the Journal Export Format from systemd-journal-upload, {@code /entries}
  * takes {@code journalctl -o json} lines; both then share one path ({@link PushRequest}): rate limit,
  * streaming decode, normalisation, dedup, publishing, 202 once Kafka has acknowledged every entry.
- * One device's pushes are handled one after another, different devices' in parallel.
+ * One device's pushes are handled one after another, different devices' in parallel, on
+ * {@link #EVENT_LOOPS} event loops that share the port (parsing, normalising and encoding are the work).
  */
 public final class PushServer extends VerticleBase {
 
@@ -50,6 +52,8 @@ public final class PushServer extends VerticleBase {
   private static final Set<String> JSON_TYPES = Set.of("application/x-ndjson", "application/json", "application/jsonl");
   private static final String EXPORT_TYPE = "application/vnd.fdo.journal";
   private static final int DISK_BODY_LIMIT = 64 * 1024;
+  /** One per core: a push's work is CPU (parsing, normalising, encoding), never blocking. */
+  static final int EVENT_LOOPS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
   private final PushSettings settings;
   private final JournalPublisher publisher;
@@ -61,8 +65,8 @@ public final class PushServer extends VerticleBase {
   private final JournalJsonParser jsonParser;
   private PushPipeline json;
   private PushPipeline export;
-  private DeviceTokens tokens;
-  private HttpServer server;
+  private volatile DeviceTokens tokens;
+  private volatile int port;
 
   /**
    * @param markStore where the dedup marks live; they are loaded when the verticle starts
@@ -96,16 +100,28 @@ public final class PushServer extends VerticleBase {
       }
       SequenceMarks marks = new SequenceMarks(loaded);
       JournalEntryNormalizer normalizer = new JournalEntryNormalizer();
-      json = new PushPipeline("push-json", settings.limits(), normalizer, marks, markStore, publisher, rateLimiter,
+      json = new PushPipeline("push-json", settings.limits(), normalizer, marks, publisher, rateLimiter,
           new IngestMetrics(registry, "push-json"));
-      export = new PushPipeline("push-export", settings.limits(), normalizer, marks, markStore, publisher, rateLimiter,
+      export = new PushPipeline("push-export", settings.limits(), normalizer, marks, publisher, rateLimiter,
           new IngestMetrics(registry, "push-export"));
       log.info("Loaded the dedup marks of {} devices", loaded.size());
-      return listen();
-    });
+      // Instances of one deployment share the socket; a negative port is Vert.x's shared random port.
+      return vertx.deployVerticle(Listener::new, new DeploymentOptions().setInstances(EVENT_LOOPS));
+    }).onSuccess(listening -> log.info("Collector accepting pushes on {}://{}:{}{} ({} event loops)",
+        settings.tls().isPresent() ? "https" : "http", settings.host(), port,
+        mutualTls() ? " (device certificates required)" : "", EVENT_LOOPS));
   }
 
-  private Future<HttpServer> listen() {
+  /** One event loop's share of the push endpoints: Vert.x hands each new connection to one of them in turn. */
+  private final class Listener extends VerticleBase {
+    @Override
+    public Future<?> start() {
+      return vertx.createHttpServer(serverOptions(settings.port() == 0 ? -1 : settings.port())).requestHandler(router())
+          .listen().onSuccess(listening -> port = listening.actualPort());
+    }
+  }
+
+  private Router router() {
     Router router = Router.router(vertx);
     for (String prefix : List.of("", "/fleets/:fleet")) {
       router.post(prefix + "/devices/:uuid/entries").handler(this::requireToken).handler(ctx -> accept(ctx, json, JSON_TYPES,
@@ -120,23 +136,18 @@ public final class PushServer extends VerticleBase {
           EXPORT_TYPE + " (the Journal Export Format, as systemd-journal-upload sends it)",
           () -> EntryDecoder.journalExport(settings.limits())));
     }
-    // HTTP/1.1, as systemd-journal-upload and curl speak it: no h2c upgrades of plain-text connections.
-    HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
-        .setHttp2ClearTextEnabled(false);
+    return router;
+  }
+
+  private HttpServerOptions serverOptions(int listenPort) {
+    HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(listenPort);
     settings.tls().ifPresent(tls -> {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath()));
       if (tls.requiresClientCertificates()) {
         options.setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCaPath())).setClientAuth(ClientAuth.REQUIRED);
       }
     });
-    return vertx.createHttpServer(options)
-        .requestHandler(router)
-        .listen()
-        .onSuccess(listening -> {
-          server = listening;
-          log.info("Collector accepting pushes on {}://{}:{}{}", settings.tls().isPresent() ? "https" : "http",
-              settings.host(), listening.actualPort(), mutualTls() ? " (device certificates required)" : "");
-        });
+    return options;
   }
 
   private boolean mutualTls() {
@@ -145,7 +156,7 @@ public final class PushServer extends VerticleBase {
 
   /** The port actually bound (differs from the setting when that was 0). */
   public int port() {
-    return server.actualPort();
+    return port;
   }
 
   /** With device tokens configured, the JSON endpoint needs {@code Authorization: Bearer <the device's token>}. */
@@ -220,19 +231,8 @@ public final class PushServer extends VerticleBase {
       reply(ctx, 429, "device " + device.uuid() + " is over its rate limit; retry in " + seconds + " s");
       return;
     }
-    // Held until its device's earlier pushes are done: unpaused, its body would stream past before this one is read.
-    ctx.request().pause();
-    lanes.run(device.uuid(), () -> {
-      try {
-        return new PushRequest(ctx, device, decoder.get(), pipeline).run();
-      } catch (RuntimeException e) {
-        // The device's later pushes wait for this one: it must end, answered, whatever went wrong.
-        log.error("Push from device {} failed before its body was read", device.uuid(), e);
-        pipeline.metrics().rejected("internal_error");
-        reply(ctx, 500, "the collector could not read this push (" + e.getMessage() + "); retry it");
-        return Future.succeededFuture();
-      }
-    });
+    PushRequest push = new PushRequest(ctx, device, decoder.get(), pipeline);
+    lanes.run(device.uuid(), push::run);
   }
 
   /**

@@ -8,8 +8,8 @@ import io.fleetpulse.collector.journal.JournalFields;
 import io.fleetpulse.schemas.JournalEntry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class SequenceMarksTest {
@@ -30,12 +30,15 @@ class SequenceMarksTest {
   }
 
   @Test
-  void advancesOnlyWhenDeliveredAndRoundTripsThroughItsStoredForm() throws Exception {
+  void advancesOnlyWhenCommittedAndRoundTripsThroughItsStoredForm() throws Exception {
     SequenceMarks marks = new SequenceMarks(Map.of());
-    marks.filterFor(DEVICE).isResent(entry("s=aaa;i=5;b=x"));
-    assertThat(marks.filterFor(DEVICE).isResent(entry("s=aaa;i=5;b=x"))).as("not delivered yet").isFalse();
+    SequenceMarks.ResendFilter request = marks.filterFor(DEVICE);
+    request.isResent(entry("s=aaa;i=5;b=x"));
+    request.isResent(entry("s=aaa;i=3;b=x"));
+    assertThat(marks.filterFor(DEVICE).isResent(entry("s=aaa;i=5;b=x"))).as("not committed yet").isFalse();
 
-    Map<String, Long> now = marks.delivered(DEVICE, List.of(entry("s=aaa;i=5;b=x"), entry("s=aaa;i=3;b=x")), List.of());
+    Map<String, Long> now = request.marks();
+    marks.committed(DEVICE, now);
 
     assertThat(now).containsExactly(Map.entry("aaa", 5L));
     assertThat(SequenceMarkStore.decode(SequenceMarkStore.encode(now))).isEqualTo(now);
@@ -43,19 +46,41 @@ class SequenceMarksTest {
   }
 
   @Test
-  void afterAPartialFailureOnlyTheLostEntriesGetThrough() throws Exception {
-    SequenceMarks marks = new SequenceMarks(Map.of());
+  void keepsTheMostRecentlyUsedSequenceIds() throws Exception {
+    SequenceMarks.ResendFilter request = new SequenceMarks(Map.of()).filterFor(DEVICE);
+    for (int id = 0; id < SequenceMarks.IDS_PER_DEVICE + 2; id++) {
+      request.isResent(entry("s=id" + id + ";i=1;b=x"));
+    }
+    request.isResent(entry("s=id0;i=2;b=x"));
 
-    Map<String, Long> stored = marks.delivered(DEVICE,
-        List.of(entry("s=aaa;i=1;b=x"), entry("s=aaa;i=3;b=x"), entry("s=aaa;i=5;b=x")),
-        List.of(entry("s=aaa;i=2;b=x"), entry("s=aaa;i=4;b=x")));
+    assertThat(request.marks()).hasSize(SequenceMarks.IDS_PER_DEVICE).containsEntry("id0", 2L)
+        .doesNotContainKeys("id1", "id2");
+  }
 
-    assertThat(stored).containsExactly(Map.entry("aaa", 1L));
-    SequenceMarks.ResendFilter resend = marks.filterFor(DEVICE);
-    assertThat(List.of(1, 2, 3, 4, 5)).map(i -> resend.isResent(entry("s=aaa;i=" + i + ";b=x")))
-        .containsExactly(true, false, true, false, true);
-    marks.delivered(DEVICE, List.of(entry("s=aaa;i=2;b=x"), entry("s=aaa;i=4;b=x")), List.of());
-    assertThat(marks.delivered(DEVICE, List.of(), List.of())).containsExactly(Map.entry("aaa", 4L));
+  @Test
+  void aDeviceWhosePushIsInDoubtIsRefusedUntilTheOutcomeIsKnown() throws Exception {
+    SequenceMarks marks = new SequenceMarks(Map.of(DEVICE, Map.of("aaa", 1L)));
+    CompletableFuture<Boolean> outcome = new CompletableFuture<>();
+
+    marks.inDoubt(DEVICE, Map.of("aaa", 7L), outcome);
+    assertThat(marks.isInDoubt(DEVICE)).isTrue();
+    outcome.complete(true);
+
+    assertThat(marks.isInDoubt(DEVICE)).isFalse();
+    assertThat(marks.filterFor(DEVICE).isResent(entry("s=aaa;i=7;b=x"))).as("it had been committed").isTrue();
+    assertThat(marks.filterFor(DEVICE).isResent(entry("s=aaa;i=8;b=x"))).isFalse();
+  }
+
+  @Test
+  void anAbortedPushInDoubtLeavesTheMarksAsTheyWere() throws Exception {
+    SequenceMarks marks = new SequenceMarks(Map.of(DEVICE, Map.of("aaa", 1L)));
+    CompletableFuture<Boolean> outcome = new CompletableFuture<>();
+
+    marks.inDoubt(DEVICE, Map.of("aaa", 7L), outcome);
+    outcome.complete(false);
+
+    assertThat(marks.isInDoubt(DEVICE)).isFalse();
+    assertThat(marks.filterFor(DEVICE).isResent(entry("s=aaa;i=2;b=x"))).isFalse();
   }
 
   private static JournalEntry entry(String cursor) throws Exception {

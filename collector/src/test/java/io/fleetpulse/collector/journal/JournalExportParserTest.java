@@ -55,7 +55,7 @@ class JournalExportParserTest {
 
     JournalFields entry = parseWhole(body).get(0);
 
-    assertThat(entry.values()).containsOnlyKeys("__SEQNUM", "__SEQNUM_ID", "__MONOTONIC_TIMESTAMP", "MESSAGE");
+    assertThat(entry.names()).containsExactlyInAnyOrder("__SEQNUM", "__SEQNUM_ID", "__MONOTONIC_TIMESTAMP", "MESSAGE");
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 
 /** A real push server (own Vert.x, producer and mark store) against a Kafka broker, for tests. */
@@ -38,7 +39,7 @@ final class TestCollector implements AutoCloseable {
 
   private TestCollector(String marksBootstrap, PublisherSettings kafka, PushSettings settings) {
     publisher = new JournalPublisher(vertx, kafka);
-    marks = new SequenceMarkStore(vertx, new PublisherSettings(marksBootstrap, kafka.deliveryTimeout(), Map.of()));
+    marks = new SequenceMarkStore(new PublisherSettings(marksBootstrap, kafka.deliveryTimeout(), Map.of()));
     disks = new DiskSamplePublisher(vertx, kafka);
     server = new PushServer(settings, publisher, marks, disks, meters);
     vertx.deployVerticle(server).await();
@@ -55,18 +56,25 @@ final class TestCollector implements AutoCloseable {
   }
 
   HttpResponse<String> post(String path, String contentType, byte[] body) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url(path)))
+    return http.send(request(path, contentType, body), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Sent without waiting; the JDK client multiplexes such requests over one HTTP/2 connection. */
+  CompletableFuture<HttpResponse<String>> postAsync(String path, String contentType, byte[] body) {
+    return http.sendAsync(request(path, contentType, body), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpRequest request(String path, String contentType, byte[] body) {
+    return HttpRequest.newBuilder(URI.create(url(path)))
         .header("Content-Type", contentType)
         .POST(HttpRequest.BodyPublishers.ofByteArray(body))
         .build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   @Override
   public void close() {
     vertx.close().await();
     publisher.close();
-    marks.close();
     disks.close();
   }
 }

@@ -15,7 +15,6 @@ import io.fleetpulse.launcher.config.BindPolicy;
 import io.fleetpulse.launcher.config.ConfigException;
 import io.fleetpulse.launcher.config.FleetpulseConfig;
 import io.fleetpulse.launcher.config.SshCollectorConfig;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -24,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The collector: the push endpoints and the Kafka producers behind them (entries, disk samples, dedup
- * marks) unless {@code collector.push} is off, and the SSH tailer when a device inventory is configured.
+ * The collector: the push endpoints and the Kafka producers behind them (entries with their dedup marks, disk samples)
+ * unless {@code collector.push} is off, and the SSH tailer when a device inventory is configured.
  */
 public final class CollectorRole implements AutoCloseable {
 
@@ -34,7 +33,6 @@ public final class CollectorRole implements AutoCloseable {
   private final FleetpulseConfig config;
   private RoleContext context;
   private JournalPublisher publisher;
-  private KafkaClientMetrics producerMetrics;
   private DiskSamplePublisher diskPublisher;
   private SequenceMarkStore markStore;
   private PushServer pushServer;
@@ -85,9 +83,9 @@ public final class CollectorRole implements AutoCloseable {
     PublisherSettings producers = new PublisherSettings(context.bootstrap(),
         Duration.ofSeconds(config.kafka().deliveryTimeoutSeconds()), Map.of());
     publisher = new JournalPublisher(context.vertx(), producers);
-    producerMetrics = publisher.bindMetrics(context.metrics());
+    publisher.bindMetrics(context.metrics());
     diskPublisher = new DiskSamplePublisher(context.vertx(), producers);
-    markStore = new SequenceMarkStore(context.vertx(), producers);
+    markStore = new SequenceMarkStore(producers);
     FleetpulseConfig.Limits limits = collector.limits();
     FleetpulseConfig.RateLimits rates = collector.rateLimits();
     pushServer = new PushServer(new PushSettings(collector.host(), collector.port(),
@@ -117,7 +115,7 @@ public final class CollectorRole implements AutoCloseable {
     if (deploymentId != null) {
       context.vertx().undeploy(deploymentId).await();
     }
-    for (AutoCloseable producer : new AutoCloseable[] {producerMetrics, publisher, diskPublisher, markStore}) {
+    for (AutoCloseable producer : new AutoCloseable[] {publisher, diskPublisher}) {
       if (producer != null) {
         try {
           producer.close();
