@@ -89,10 +89,12 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
 
   /** Stops tailing; the batches already handed to the writer still commit and move the cursor. */
   void stop() {
+    Runnable close;
     synchronized (this) {
       stopped = true;
-      closeConnection();
+      close = detachConnection();
     }
+    close.run();
     tailer.states().remove(device.uuid());
   }
 
@@ -442,13 +444,14 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
 
   private void failed(int attempt, ConnectionState failure, String reason) {
     Duration delay;
+    Runnable close;
     synchronized (this) {
       if (stopped || attempt != session || !live) {
         return;
       }
       live = false;
       failures++;
-      closeConnection();
+      close = detachConnection();
       boolean permanent = failure == ConnectionState.AUTH_FAILED || failure == ConnectionState.HOST_KEY_MISMATCH;
       delay = permanent ? tailer.settings().backoff().max() : tailer.settings().backoff().delay(failures);
       boolean changed = failure != state;
@@ -460,22 +463,33 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
         log.debug("Device {}: still {} — {}; retrying in {} ms", device.uuid(), failure, reason, delay.toMillis());
       }
     }
+    close.run();
     tailer.timer().schedule(this::start, delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private void closeConnection() {
-    if (diskTimer != null) {
-      diskTimer.cancel(false);
-      diskTimer = null;
-    }
-    if (stream != null) {
-      stream.close();
-      stream = null;
-    }
-    if (ssh != null) {
-      ssh.close(true);
-      ssh = null;
-    }
+  /**
+   * Takes the connection out of this tail, under its lock; the returned action closes it and must run
+   * without the lock: MINA's close takes the channel's buffer lock, which its I/O threads hold while
+   * they call back into this tail (a read that ends the stream), so closing under the lock deadlocks.
+   */
+  private Runnable detachConnection() {
+    ScheduledFuture<?> diskSampling = diskTimer;
+    JournalStream reading = stream;
+    ClientSession connected = ssh;
+    diskTimer = null;
+    stream = null;
+    ssh = null;
+    return () -> {
+      if (diskSampling != null) {
+        diskSampling.cancel(false);
+      }
+      if (reading != null) {
+        reading.close();
+      }
+      if (connected != null) {
+        connected.close(true);
+      }
+    };
   }
 
   private ConnectionState classify(ClientSession connected) {
