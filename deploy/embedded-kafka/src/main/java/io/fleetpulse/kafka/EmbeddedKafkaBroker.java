@@ -61,8 +61,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   public EmbeddedKafkaBroker(Settings settings) {
     this.settings = settings;
-    this.brokerPort = settings.port() == 0 ? freePort() : settings.port();
-    this.controllerPort = settings.controllerPort() == 0 ? freePort() : settings.controllerPort();
+    this.brokerPort = settings.port() == 0 ? freePort(settings.controllerPort()) : settings.port();
+    // Never the broker's: the kernel may hand a just-released port out again.
+    this.controllerPort = settings.controllerPort() == 0 ? freePort(brokerPort) : settings.controllerPort();
   }
 
   /** Formats the storage when new, starts the broker and waits until it answers metadata requests. */
@@ -179,12 +180,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("No free local port for the embedded broker", e);
+  /** A free local port other than {@code taken}. */
+  private static int freePort(int taken) {
+    for (int attempt = 0; attempt < 10; attempt++) {
+      try (ServerSocket socket = new ServerSocket(0)) {
+        socket.setReuseAddress(true);
+        if (socket.getLocalPort() != taken) {
+          return socket.getLocalPort();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("No free local port for the embedded broker", e);
+      }
     }
+    throw new IllegalStateException("No free local port for the embedded broker other than " + taken);
   }
 }
