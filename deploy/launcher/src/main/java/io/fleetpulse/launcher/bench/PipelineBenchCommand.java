@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
     header = "Journal entries/s through the whole topology (exactly-once) vs a plain KafkaConsumer, same topics, same run.",
     description = {
         "Starts an embedded Kafka broker in a temporary directory and pre-loads the journal topics with --entries "
-            + "entries of a 1,000-device fleet's everyday traffic (about 1 % lines the detectors act on). Then, in the "
+            + "entries of a 1,000-device fleet's everyday traffic (about 1 %% lines the detectors act on). Then, in the "
             + "same run: a plain KafkaConsumer reads them (bytes, no decoding: the ceiling); the fleetpulse topology "
             + "(exactly_once_v2) processes them until its committed offsets reach the end (both rates are taken after the "
             + "first tenth of the entries, once warmed up); and end-to-end "
