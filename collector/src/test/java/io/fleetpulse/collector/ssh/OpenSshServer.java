@@ -117,7 +117,14 @@ final class OpenSshServer implements AutoCloseable {
    */
   void dropConnectionsAndPause() throws IOException, InterruptedException {
     run("kill", "-STOP", Long.toString(process.pid()));
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    // Only sshd's own connection processes: the sessions' shells then see their pipes close and end by
+    // themselves. A shell killed while it runs the account's rc files can leave their locks behind (pyenv's
+    // rehash lock stalls every later login by a minute).
+    process.descendants().filter(OpenSshServer::isSshd).forEach(ProcessHandle::destroyForcibly);
+  }
+
+  private static boolean isSshd(ProcessHandle process) {
+    return process.info().command().map(command -> command.contains("sshd")).orElse(false);
   }
 
   void resume() throws IOException, InterruptedException {
