@@ -31,6 +31,7 @@ public final class DiskSampleProcessor implements Processor<String, DiskSample, 
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.health = new HealthBook(context.getStateStore(DeviceHealthStores.CURRENT), context.getStateStore(DeviceHealthStores.HISTORY));
+    health.refreshLastSeen(context, healthChild);
   }
 
   @Override

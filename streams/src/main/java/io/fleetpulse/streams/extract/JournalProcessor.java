@@ -43,6 +43,7 @@ public final class JournalProcessor implements Processor<String, JournalEntry, S
     this.context = context;
     this.clocks = new DeviceClocks(context.getStateStore(DeviceClocks.STORE), clockStep);
     this.health = new HealthBook(context.getStateStore(DeviceHealthStores.CURRENT), context.getStateStore(DeviceHealthStores.HISTORY));
+    health.refreshLastSeen(context, healthChild);
   }
 
   @Override

@@ -18,6 +18,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.VersionedKeyValueStore;
 
@@ -25,27 +28,38 @@ import org.apache.kafka.streams.state.VersionedKeyValueStore;
  * Keeps every device's {@link DeviceHealth} current. A check is UNKNOWN until the device sends data for
  * it, OK once it has, WARN or FAIL while an alert driving it fires (warning → WARN, critical → FAIL);
  * the device's status is the worst of its checks that have data, OK when it has sent data and nothing
- * fires. Every change of status or checks is also a version in the history store; {@code lastSeen}
- * alone is refreshed at most once per {@link #LAST_SEEN_RESOLUTION} so a busy device does not rewrite
- * its health with every line.
+ * fires. Every change of status or checks is also a version in the history store.
  *
- * <p>{@link #reported} runs for every journal entry, and almost always finds nothing to change. A
- * task-local memo of what this book last saw in the store (the checks with data, lastSeen) answers
- * that without reading and decoding the device's health. It can only lag the store, never lead it:
- * checks only ever gain data and lastSeen only moves forward, whichever processor writes them; so when
- * the memo says "nothing to change", the store would say so too. It starts empty with every processor
- * {@code init()}.
+ * <p>{@link #reported} runs for every journal entry, and almost always finds nothing to change but
+ * {@code lastSeen}. A task-local memo of what this book last saw in the store (the checks with data,
+ * lastSeen) answers that without touching the store, and notes the newest time seen; the notes are
+ * written once a {@link #LAST_SEEN_ROUND} ({@link #refreshLastSeen}), for devices whose lastSeen moved on by at least
+ * {@link #LAST_SEEN_RESOLUTION}, so a busy device does not rewrite its health with every line. The memo
+ * can only lag the store, never lead it: checks only ever gain data and lastSeen only moves forward,
+ * whichever processor writes them; so when the memo says "no check changes", the store would say so
+ * too. It starts empty with every processor {@code init()}; notes not yet written when a task moves or
+ * fails are taken again from the entries that follow.
  */
 public final class HealthBook {
 
   static final Duration LAST_SEEN_RESOLUTION = Duration.ofMinutes(1);
+  /** How often noted lastSeen moves are written (wall-clock time). */
+  public static final Duration LAST_SEEN_ROUND = Duration.ofSeconds(10);
 
   private final KeyValueStore<String, DeviceHealth> current;
   private final VersionedKeyValueStore<String, DeviceHealth> history;
   private final Map<String, Reporting> reporting = new HashMap<>();
 
-  /** What the store held for a device when this book last read or wrote it. */
-  private record Reporting(Set<String> checksWithData, Instant lastSeen) {
+  /** What the store held for a device when this book last read or wrote it, and the newest time seen since. */
+  private static final class Reporting {
+    final Set<String> checksWithData;
+    final Instant storedLastSeen;
+    Instant newestSeen;
+
+    Reporting(Set<String> checksWithData, Instant storedLastSeen) {
+      this.checksWithData = checksWithData;
+      this.storedLastSeen = storedLastSeen;
+    }
 
     static Reporting of(DeviceHealth health) {
       Set<String> withData = new HashSet<>();
@@ -57,8 +71,14 @@ public final class HealthBook {
       return new Reporting(withData, health.getLastSeen());
     }
 
-    boolean unchangedBy(Collection<String> checks, Instant seen) {
-      return lastSeen != null && seen.isBefore(lastSeen.plus(LAST_SEEN_RESOLUTION)) && checksWithData.containsAll(checks);
+    void saw(Instant seen) {
+      if (newestSeen == null || seen.isAfter(newestSeen)) {
+        newestSeen = seen;
+      }
+    }
+
+    boolean lastSeenMovedOn() {
+      return newestSeen != null && (storedLastSeen == null || !newestSeen.isBefore(storedLastSeen.plus(LAST_SEEN_RESOLUTION)));
     }
   }
 
@@ -67,27 +87,24 @@ public final class HealthBook {
     this.history = history;
   }
 
-  /** The device sent data feeding {@code checks} at {@code seen}; the new health if it changed. */
+  /**
+   * The device sent data feeding {@code checks} at {@code seen}; the new health if a check changed.
+   * A later lastSeen alone is noted, and written by the next {@link #refreshLastSeen} round.
+   */
   public Optional<DeviceHealth> reported(String device, String fleet, Collection<String> checks, Instant seen) {
     Reporting known = reporting.get(device);
-    if (known != null && known.unchangedBy(checks, seen)) {
+    if (known == null) {
+      DeviceHealth stored = current.get(device);
+      if (stored != null && stored.getLastSeen() != null) {
+        known = Reporting.of(stored);
+        reporting.put(device, known);
+      }
+    }
+    if (known != null && known.checksWithData.containsAll(checks)) {
+      known.saw(seen);
       return Optional.empty();
     }
     DeviceHealth before = current.get(device);
-    if (before != null) {
-      Reporting stored = Reporting.of(before);
-      reporting.put(device, stored);
-      if (stored.unchangedBy(checks, seen)) {
-        return Optional.empty();
-      }
-      if (before.getLastSeen() != null && stored.checksWithData().containsAll(checks)) {
-        // Only lastSeen moves on (once a minute per busy device): no check or status can change.
-        before.setLastSeen(seen);
-        current.put(device, before);
-        reporting.put(device, new Reporting(stored.checksWithData(), seen));
-        return Optional.of(before);
-      }
-    }
     DeviceHealth health = before != null ? DeviceHealth.newBuilder(before).build() : fresh(device, fleet);
     List<HealthCheck> updated = new ArrayList<>();
     for (HealthCheck check : health.getChecks()) {
@@ -99,6 +116,32 @@ public final class HealthBook {
     Instant lastSeen = before != null && before.getLastSeen() != null && before.getLastSeen().isAfter(seen) ? before.getLastSeen() : seen;
     health.setLastSeen(lastSeen);
     return save(before, health, seen);
+  }
+
+  /**
+   * Every {@link #LAST_SEEN_ROUND} of wall-clock time, writes the lastSeen of each device that moved on by at least
+   * {@link #LAST_SEEN_RESOLUTION} since it was stored, and forwards its new health to {@code child}.
+   * lastSeen alone is not a new version in the history: no check or status changes with it.
+   */
+  public void refreshLastSeen(ProcessorContext<String, Object> context, String child) {
+    context.schedule(LAST_SEEN_ROUND, PunctuationType.WALL_CLOCK_TIME, now -> {
+      for (Map.Entry<String, Reporting> device : reporting.entrySet()) {
+        Reporting known = device.getValue();
+        if (!known.lastSeenMovedOn()) {
+          continue;
+        }
+        DeviceHealth health = current.get(device.getKey());
+        if (health == null) {
+          continue;
+        }
+        if (health.getLastSeen() == null || health.getLastSeen().isBefore(known.newestSeen)) {
+          health.setLastSeen(known.newestSeen);
+          current.put(device.getKey(), health);
+          context.forward(new Record<String, Object>(device.getKey(), health, now), child);
+        }
+        device.setValue(Reporting.of(health));
+      }
+    });
   }
 
   /**
@@ -135,7 +178,12 @@ public final class HealthBook {
       return Optional.empty();
     }
     current.put(health.getDeviceUuid(), health);
-    reporting.put(health.getDeviceUuid(), Reporting.of(health));
+    Reporting noted = reporting.get(health.getDeviceUuid());
+    Reporting stored = Reporting.of(health);
+    if (noted != null && noted.newestSeen != null) {
+      stored.saw(noted.newestSeen);
+    }
+    reporting.put(health.getDeviceUuid(), stored);
     boolean checksChanged = before == null || !Objects.equals(before.getChecks(), health.getChecks()) || before.getStatus() != health.getStatus();
     if (checksChanged) {
       history.put(health.getDeviceUuid(), health, at.toEpochMilli());

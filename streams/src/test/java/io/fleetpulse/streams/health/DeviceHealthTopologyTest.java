@@ -67,7 +67,7 @@ class DeviceHealthTopologyTest {
   }
 
   @Test
-  void aBusyDeviceRefreshesLastSeenOnceAMinuteAndANewlyReportingCheckAtOnce() {
+  void aBusyDevicesLastSeenIsWrittenOnceARoundAndANewlyReportingCheckAtOnce() {
     try (TopologyHarness topology = new TopologyHarness(stateDir)) {
       String line = "level=info msg=\"API listen on /var/run/balena.sock\"";
       topology.pipe(JournalEntries.service(DEVICE, "balena.service", "balenad", line, T0).build());
@@ -75,19 +75,27 @@ class DeviceHealthTopologyTest {
       topology.pipe(JournalEntries.service(DEVICE, "balena.service", "balenad", line, T0.plusSeconds(59)).build());
       assertThat(topology.health()).hasSize(1).first().satisfies(h -> assertThat(h.getLastSeen()).isEqualTo(T0));
 
+      topology.advanceWallClock(HealthBook.LAST_SEEN_ROUND);
+      assertThat(topology.health()).as("moved on by less than a minute: not worth a write").isEmpty();
+
+      topology.pipe(JournalEntries.service(DEVICE, "balena.service", "balenad", line, T0.plusSeconds(80)).build());
       topology.pipe(JournalEntries.service(DEVICE, "balena.service", "balenad", line, T0.plusSeconds(70)).build());
+      assertThat(topology.health()).as("noted, written by the next round").isEmpty();
+      topology.advanceWallClock(HealthBook.LAST_SEEN_ROUND);
       List<DeviceHealth> refreshed = topology.health();
       assertThat(refreshed).hasSize(1);
-      assertThat(refreshed.get(0).getLastSeen()).isEqualTo(T0.plusSeconds(70));
+      assertThat(refreshed.get(0).getLastSeen()).as("the newest time seen, not the last piped").isEqualTo(T0.plusSeconds(80));
       assertThat(check(refreshed.get(0), HealthChecks.CONTAINER_ENGINE).getSince()).isEqualTo(T0);
+      KeyValueStore<String, DeviceHealth> current = topology.driver.getKeyValueStore(DeviceHealthStores.CURRENT);
+      assertThat(current.get(DEVICE).getLastSeen()).isEqualTo(T0.plusSeconds(80));
       VersionedKeyValueStore<String, DeviceHealth> history = topology.driver.getVersionedKeyValueStore(DeviceHealthStores.HISTORY);
       assertThat(history.get(DEVICE).timestamp()).as("lastSeen alone is not a new version").isEqualTo(T0.toEpochMilli());
 
-      topology.pipe(JournalEntries.service(DEVICE, "chronyd.service", "chronyd", "Selected source 85.199.214.100", T0.plusSeconds(75)).build());
+      topology.pipe(JournalEntries.service(DEVICE, "chronyd.service", "chronyd", "Selected source 85.199.214.100", T0.plusSeconds(95)).build());
       DeviceHealth timesync = last(topology.health());
       assertThat(check(timesync, HealthChecks.TIMESYNC).getStatus()).isEqualTo(Status.OK);
-      assertThat(timesync.getLastSeen()).isEqualTo(T0.plusSeconds(75));
-      assertThat(history.get(DEVICE).timestamp()).isEqualTo(T0.plusSeconds(75).toEpochMilli());
+      assertThat(timesync.getLastSeen()).isEqualTo(T0.plusSeconds(95));
+      assertThat(history.get(DEVICE).timestamp()).isEqualTo(T0.plusSeconds(95).toEpochMilli());
     }
   }
 

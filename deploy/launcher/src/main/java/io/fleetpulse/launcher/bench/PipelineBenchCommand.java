@@ -1,6 +1,8 @@
 package io.fleetpulse.launcher.bench;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,13 +39,17 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "stream threads (default ${DEFAULT-VALUE})")
   int threads = 2;
 
+  @Option(names = "--streams-config", paramLabel = "KEY=VALUE",
+      description = "any other Kafka Streams setting for both runs, e.g. max.task.idle.ms=-1 (repeatable)")
+  Map<String, String> streamsConfig = new LinkedHashMap<>();
+
   @Option(names = "--results", paramLabel = "FILE", description = "where the dated row is appended (default ${DEFAULT-VALUE})")
   Path results = Path.of("docs/benchmarks.md");
 
   @Override
   public Integer call() throws Exception {
     PipelineBenchmark.Result result = new PipelineBenchmark(
-        new PipelineBenchmark.Settings(entries, rate, seconds, commitIntervalMs, threads), System.out).run();
+        new PipelineBenchmark.Settings(entries, rate, seconds, commitIntervalMs, threads, streamsConfig), System.out).run();
     System.out.println();
     System.out.println(result.table());
     result.appendTo(results);

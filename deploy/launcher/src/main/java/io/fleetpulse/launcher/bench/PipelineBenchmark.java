@@ -68,9 +68,13 @@ final class PipelineBenchmark {
   private static final Duration KILL_EVERY = Duration.ofMillis(100);
   private static final Duration DRAIN = Duration.ofSeconds(10);
 
-  /** What to run: {@code commitIntervalMs} null keeps fleetpulse's production setting. */
-  record Settings(int entries, int rate, int seconds, Integer commitIntervalMs, int threads) {
+  /**
+   * What to run: {@code commitIntervalMs} null keeps fleetpulse's production setting; {@code streamsConfig}
+   * overrides any other Kafka Streams setting for both runs (to compare configurations in one harness).
+   */
+  record Settings(int entries, int rate, int seconds, Integer commitIntervalMs, int threads, Map<String, String> streamsConfig) {
     Settings {
+      streamsConfig = Map.copyOf(streamsConfig);
       if (entries < DEVICES || rate <= 0 || seconds <= 0 || threads <= 0 || (commitIntervalMs != null && commitIntervalMs <= 0)) {
         throw new IllegalArgumentException("need --entries >= " + DEVICES + " (one per device), and a positive --rate, --seconds, "
             + "--threads and --commit-interval");
@@ -83,6 +87,7 @@ final class PipelineBenchmark {
 
     Map<String, Object> overrides(Map<String, Object> more) {
       Map<String, Object> overrides = new HashMap<>(more);
+      overrides.putAll(streamsConfig);
       overrides.put("num.stream.threads", threads);
       if (commitIntervalMs != null) {
         overrides.put("commit.interval.ms", commitIntervalMs);
@@ -467,8 +472,9 @@ final class PipelineBenchmark {
 
     /** A dated section with the table, appended to docs/benchmarks.md (self-contained wherever it lands). */
     void appendTo(Path file) throws IOException {
-      String section = String.format(Locale.ROOT, "%n### bench pipeline, %s (%d entries, %d threads, commit %d ms, latency at %d entries/s)%n%n%s%n",
-          LocalDate.now(), settings.entries(), settings.threads(), settings.effectiveCommitIntervalMs(), settings.rate(), table());
+      String section = String.format(Locale.ROOT, "%n### bench pipeline, %s (%d entries, %d threads, commit %d ms, latency at %d entries/s%s)%n%n%s%n",
+          LocalDate.now(), settings.entries(), settings.threads(), settings.effectiveCommitIntervalMs(), settings.rate(),
+          settings.streamsConfig().isEmpty() ? "" : ", " + settings.streamsConfig(), table());
       Files.writeString(file, section, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
   }

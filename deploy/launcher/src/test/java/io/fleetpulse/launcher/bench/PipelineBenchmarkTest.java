@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -21,7 +22,7 @@ class PipelineBenchmarkTest {
   @Test
   void aTinyRunMeasuresTheTopologyNextToThePlainConsumerAndAppendsARow(@TempDir Path dir) throws Exception {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
-    PipelineBenchmark.Result result = new PipelineBenchmark(new PipelineBenchmark.Settings(2_000, 500, 3, null, 1),
+    PipelineBenchmark.Result result = new PipelineBenchmark(new PipelineBenchmark.Settings(2_000, 500, 3, null, 1, Map.of()),
         new PrintStream(console, true, StandardCharsets.UTF_8)).run();
 
     assertThat(result.raw().perSecond()).isPositive();
@@ -50,9 +51,9 @@ class PipelineBenchmarkTest {
 
   @Test
   void badSettingsAreRefusedWithAReason() {
-    assertThatThrownBy(() -> new PipelineBenchmark.Settings(10, 500, 3, null, 1))
+    assertThatThrownBy(() -> new PipelineBenchmark.Settings(10, 500, 3, null, 1, Map.of()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--entries >= 1000");
-    assertThatThrownBy(() -> new PipelineBenchmark.Settings(2_000, 500, 3, 0, 1))
+    assertThatThrownBy(() -> new PipelineBenchmark.Settings(2_000, 500, 3, 0, 1, Map.of()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--commit-interval");
   }
 }
