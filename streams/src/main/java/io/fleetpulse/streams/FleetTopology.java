@@ -12,6 +12,7 @@ import io.fleetpulse.streams.events.EventCounter;
 import io.fleetpulse.streams.extract.DiskSampleProcessor;
 import io.fleetpulse.streams.extract.EventExtractor;
 import io.fleetpulse.streams.extract.JournalProcessor;
+import io.fleetpulse.streams.extract.JournalSourceDeserializer;
 import io.fleetpulse.streams.fleet.FleetView;
 import io.fleetpulse.streams.health.DeviceHealthStores;
 import io.fleetpulse.streams.health.DeviceOutliersStore;
@@ -71,7 +72,7 @@ public final class FleetTopology {
     Topology topology = builder.build();
     Serializer<String> keys = Serdes.String().serializer();
 
-    topology.addSource(JOURNAL, Serdes.String().deserializer(), FleetSerdes.journalEntry().deserializer(),
+    topology.addSource(JOURNAL, Serdes.String().deserializer(), new JournalSourceDeserializer(),
         Topics.journalTopics().toArray(String[]::new));
     topology.addSource(DISK, Serdes.String().deserializer(), FleetSerdes.diskSample().deserializer(), Topics.METRICS_DISK);
     topology.addSource(STATUS, Serdes.String().deserializer(), FleetSerdes.deviceStatus().deserializer(), Topics.COLLECTOR_STATUS);
