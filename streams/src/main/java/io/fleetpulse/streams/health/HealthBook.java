@@ -10,12 +10,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -52,23 +50,41 @@ public final class HealthBook {
 
   /** What the store held for a device when this book last read or wrote it, and the newest time seen since. */
   private static final class Reporting {
-    final Set<String> checksWithData;
+    /** One bit per check, by its place in {@link HealthChecks#ALL}: this runs for every entry. */
+    final long checksWithData;
     final Instant storedLastSeen;
     Instant newestSeen;
 
-    Reporting(Set<String> checksWithData, Instant storedLastSeen) {
+    Reporting(long checksWithData, Instant storedLastSeen) {
       this.checksWithData = checksWithData;
       this.storedLastSeen = storedLastSeen;
     }
 
     static Reporting of(DeviceHealth health) {
-      Set<String> withData = new HashSet<>();
+      long withData = 0;
       for (HealthCheck check : health.getChecks()) {
         if (check.getStatus() != Status.UNKNOWN) {
-          withData.add(check.getName());
+          withData |= bit(check.getName());
         }
       }
       return new Reporting(withData, health.getLastSeen());
+    }
+
+    boolean hasDataFor(Collection<String> checks) {
+      long wanted = bits(checks);
+      return (checksWithData & wanted) == wanted;
+    }
+
+    private static long bits(Collection<String> checks) {
+      long bits = 0;
+      for (String check : checks) {
+        bits |= bit(check);
+      }
+      return bits;
+    }
+
+    private static long bit(String check) {
+      return 1L << HealthChecks.ALL.indexOf(check);
     }
 
     void saw(Instant seen) {
@@ -100,7 +116,7 @@ public final class HealthBook {
         reporting.put(device, known);
       }
     }
-    if (known != null && known.checksWithData.containsAll(checks)) {
+    if (known != null && known.hasDataFor(checks)) {
       known.saw(seen);
       return Optional.empty();
     }
