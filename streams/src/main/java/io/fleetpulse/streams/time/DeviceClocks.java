@@ -42,7 +42,15 @@ public final class DeviceClocks {
   private final Map<String, Known> memo = new HashMap<>();
 
   /** A device's clock as of its newest entry, and the copy last written to the store. */
-  private record Known(BootClock now, BootClock stored) {}
+  private static final class Known {
+    BootClock now;
+    BootClock stored;
+
+    Known(BootClock stored) {
+      this.now = stored;
+      this.stored = stored;
+    }
+  }
 
   public DeviceClocks(KeyValueStore<String, BootClock> store, Duration stepThreshold) {
     this.store = store;
@@ -58,11 +66,12 @@ public final class DeviceClocks {
     long received = entry.getReceivedAt().toEpochMilli();
     Optional<Instant> device = EventTime.plausibleDeviceTime(entry);
     Long offsetUs = entry.getRealtimeUs() != null ? entry.getRealtimeUs() - monoUs : null;
-    Known known = memo.computeIfAbsent(entry.getDeviceUuid(), uuid -> {
-      BootClock stored = store.get(uuid);
-      return new Known(stored, stored);
-    });
-    BootClock clock = known.now();
+    Known known = memo.get(entry.getDeviceUuid());
+    if (known == null) {
+      known = new Known(store.get(entry.getDeviceUuid()));
+      memo.put(entry.getDeviceUuid(), known);
+    }
+    BootClock clock = known.now;
     boolean sameBoot = clock != null && clock.bootId().equals(bootId);
 
     Optional<Duration> step = Optional.empty();
@@ -99,12 +108,11 @@ public final class DeviceClocks {
     BootClock next = new BootClock(bootId, anchorMono, anchorAt, trusted,
         newest ? monoUs : clock.lastMonoUs(),
         newest && offsetUs != null ? offsetUs : sameBoot ? clock.lastOffsetUs() : null);
-    BootClock stored = known.stored();
-    if (stored == null || !next.placesLike(stored)) {
+    if (known.stored == null || !next.placesLike(known.stored)) {
       store.put(entry.getDeviceUuid(), next);
-      stored = next;
+      known.stored = next;
     }
-    memo.put(entry.getDeviceUuid(), new Known(next, stored));
+    known.now = next;
     return new Placement(Instant.ofEpochMilli(next.placeMs(monoUs)), step);
   }
 }
