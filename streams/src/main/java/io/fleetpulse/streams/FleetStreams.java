@@ -32,7 +32,8 @@ public final class FleetStreams implements AutoCloseable {
     });
   }
 
-  static Properties properties(StreamsSettings settings) {
+  /** The Kafka Streams configuration fleetpulse runs with. */
+  public static Properties properties(StreamsSettings settings) {
     Map<String, Object> config = new HashMap<>();
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());

@@ -27,12 +27,14 @@ class PipelineBenchmarkTest {
 
     assertThat(result.raw().perSecond()).isPositive();
     assertThat(result.topology().perSecond()).isPositive();
+    assertThat(result.floor().perSecond()).isPositive();
     assertThat(result.topology().cpuMicrosPerEntry()).isPositive();
     assertThat(result.latency().millis()).as("CRASHLOOP alerts for the killed engines").isNotEmpty();
     assertThat(console.toString(StandardCharsets.UTF_8)).contains("pre-loaded 2,000 entries", "plain KafkaConsumer:", "fleetpulse topology",
-        "latency run:");
+        "Kafka Streams, no-op processor", "latency run:");
     assertThat(result.table()).contains("| journal entries/s, 2000 entries, 1000 devices, 1 threads, commit 200 ms |");
-    assertThat(result.summaryLine()).matches("bench pipeline: \\d+ entries/s vs plain KafkaConsumer \\d+ entries/s, ratio \\d+\\.\\d\\d");
+    assertThat(result.summaryLine()).matches("bench pipeline: \\d+ entries/s vs plain KafkaConsumer \\d+ entries/s, ratio \\d+\\.\\d\\d "
+        + "\\(Kafka Streams with a no-op processor: \\d+ entries/s\\)");
 
     Path results = dir.resolve("benchmarks.md");
     Files.writeString(results, "# Benchmarks\n");
@@ -46,7 +48,7 @@ class PipelineBenchmarkTest {
     StringWriter out = new StringWriter();
     int exit = new CommandLine(new FleetpulseCli()).setOut(new PrintWriter(out)).execute("bench", "pipeline", "--help");
     assertThat(exit).isZero();
-    assertThat(out.toString()).contains("--entries", "--rate", "--seconds", "--commit-interval", "--threads", "--results");
+    assertThat(out.toString()).contains("--entries", "--rate", "--seconds", "--commit-interval", "--threads", "--streams-config", "--results");
   }
 
   @Test
