@@ -2,6 +2,8 @@ package io.fleetpulse.collector.dedup;
 
 import io.fleetpulse.collector.publish.PublisherSettings;
 import io.fleetpulse.schemas.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,17 +16,30 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps {@link SequenceMarks} in the compacted topic {@code fleet.collector.push-marks} (key: device
  * uuid, value: {@code {"<seqnum id>": seqnum, ...}}), so a restarted collector still recognises
  * entries it delivered before. A mark is written in the same transaction as the entries it covers
  * ({@link #record}), and read back with read_committed: a mark is there exactly when its entries are.
+ *
+ * <p>After loading, the store keeps following the topic ({@link #follow}): the collectors of one
+ * deployment share it, so a device whose re-send reaches another replica than the one that committed
+ * the original is still recognised, once that replica has read the mark (normally well under a second
+ * after the commit, long before a client retries).
  */
-public final class SequenceMarkStore {
+public final class SequenceMarkStore implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SequenceMarkStore.class);
 
   private final String bootstrapServers;
+  private KafkaConsumer<String, String> consumer;
+  private Thread follower;
+  private volatile boolean following;
 
   public SequenceMarkStore(PublisherSettings kafka) {
     this.bootstrapServers = kafka.bootstrapServers();
@@ -32,28 +47,77 @@ public final class SequenceMarkStore {
 
   /** Reads every device's latest committed marks (blocking: call at start-up, before accepting pushes). */
   public Map<String, Map<String, Long>> load() {
-    Map<String, Map<String, Long>> marks = new HashMap<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+    consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ConsumerConfig.GROUP_ID_CONFIG, "fleetpulse-collector-marks-" + UUID.randomUUID(),
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new StringDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(Topics.COLLECTOR_PUSH_MARKS).stream()
-          .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      // read_committed: the end is the last stable offset, so a dead collector's open transaction (aborted
-      // by the broker after transaction.timeout.ms) does not hold this up.
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-          if (record.value() != null) {
-            marks.put(record.key(), decode(record.value()));
-          }
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new StringDeserializer());
+    Map<String, Map<String, Long>> marks = new HashMap<>();
+    List<TopicPartition> partitions = consumer.partitionsFor(Topics.COLLECTOR_PUSH_MARKS).stream()
+        .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    // read_committed: the end is the last stable offset, so a dead collector's open transaction (aborted
+    // by the broker after transaction.timeout.ms) does not hold this up.
+    Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+    while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
+      for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+        if (record.value() != null) {
+          marks.put(record.key(), decode(record.value()));
         }
       }
     }
     return marks;
+  }
+
+  /**
+   * From where {@link #load} stopped, applies every mark committed since, by this collector or another
+   * of the deployment, to {@code marks}, on a thread of its own until {@link #close}.
+   */
+  public void follow(SequenceMarks marks, MeterRegistry registry) {
+    Counter followed = Counter.builder("fleetpulse.collector.dedup.marks.followed")
+        .description("Dedup marks read back from fleet.collector.push-marks after start-up (this and the other collectors' commits)")
+        .register(registry);
+    following = true;
+    follower = new Thread(() -> {
+      try {
+        while (following) {
+          for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofSeconds(1))) {
+            if (record.value() != null) {
+              marks.committed(record.key(), decode(record.value()));
+              followed.increment();
+            }
+          }
+        }
+      } catch (WakeupException stopping) {
+        // close() wakes the poll up
+      } catch (RuntimeException e) {
+        log.error("Stopped following the dedup marks of other collectors: re-sends reaching this collector after another "
+            + "delivered them may be duplicated until it restarts", e);
+      } finally {
+        consumer.close();
+      }
+    }, "fleetpulse-dedup-marks");
+    follower.setDaemon(true);
+    follower.start();
+  }
+
+  /** Stops following (blocking until the consumer is closed). */
+  @Override
+  public void close() {
+    following = false;
+    if (follower == null) {
+      if (consumer != null) {
+        consumer.close();
+      }
+      return;
+    }
+    consumer.wakeup();
+    try {
+      follower.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The record that stores a device's marks; to be committed with the entries they cover. */

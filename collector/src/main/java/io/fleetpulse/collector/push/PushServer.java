@@ -69,7 +69,7 @@ public final class PushServer extends VerticleBase {
   private volatile int port;
 
   /**
-   * @param markStore where the dedup marks live; they are loaded when the verticle starts
+   * @param markStore where the dedup marks live; they are loaded when the verticle starts, then followed until it stops
    * @param disks where disk samples go
    * @param registry where the ingest meters are registered
    */
@@ -99,6 +99,7 @@ public final class PushServer extends VerticleBase {
         }, false));
       }
       SequenceMarks marks = new SequenceMarks(loaded);
+      markStore.follow(marks, registry);
       JournalEntryNormalizer normalizer = new JournalEntryNormalizer();
       json = new PushPipeline("push-json", settings.limits(), normalizer, marks, publisher, rateLimiter,
           new IngestMetrics(registry, "push-json"));
@@ -110,6 +111,15 @@ public final class PushServer extends VerticleBase {
     }).onSuccess(listening -> log.info("Collector accepting pushes on {}://{}:{}{} ({} event loops)",
         settings.tls().isPresent() ? "https" : "http", settings.host(), port,
         mutualTls() ? " (device certificates required)" : "", EVENT_LOOPS));
+  }
+
+  /** Stops following the other collectors' dedup marks (the listeners, child verticles, are undeployed first). */
+  @Override
+  public Future<?> stop() {
+    return vertx.executeBlocking(() -> {
+      markStore.close();
+      return null;
+    });
   }
 
   /** One event loop's share of the push endpoints: Vert.x hands each new connection to one of them in turn. */

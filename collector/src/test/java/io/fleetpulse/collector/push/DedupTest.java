@@ -1,6 +1,7 @@
 package io.fleetpulse.collector.push;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fleetpulse.collector.journal.JournalLimits;
 import io.fleetpulse.collector.publish.PublisherSettings;
@@ -62,6 +63,31 @@ class DedupTest {
       assertThat(mine).hasSize(52);
       assertThat(mine.stream().map(record -> record.value().getSeqnumId() + "/" + record.value().getSeqnum()).distinct()).hasSize(52);
     }
+  }
+
+  @Test
+  void aReSendReachingAnotherCollectorOfTheDeploymentIsStillRecognised(EmbeddedKafkaBroker kafka) throws Exception {
+    String uuid = "d0000000000000000000000000000002";
+    byte[] batch = withCursors(JournalUploadTest.exportOf(20));
+    PublisherSettings publisher = PublisherSettings.of(kafka.bootstrapServers());
+
+    try (TestCollector one = new TestCollector(publisher, SETTINGS); TestCollector other = new TestCollector(publisher, SETTINGS)) {
+      assertThat(one.post("/devices/" + uuid + "/upload", "application/vnd.fdo.journal", batch).body())
+          .isEqualTo("{\"accepted\":20,\"duplicates\":0}");
+      await().atMost(Duration.ofSeconds(30)).until(() -> followed(other) >= 1);
+
+      assertThat(other.post("/devices/" + uuid + "/upload", "application/vnd.fdo.journal", batch).body())
+          .as("the first collector's commit, read back by the second").isEqualTo("{\"accepted\":0,\"duplicates\":20}");
+    }
+
+    try (TopicReader<JournalEntry> reader = new TopicReader<>(kafka, FleetSerdes.journalEntry().deserializer(),
+        io.fleetpulse.schemas.Topics.journalTopics())) {
+      assertThat(JournalUploadTest.ofDevice(reader.drain(Duration.ofSeconds(3)), uuid)).hasSize(20);
+    }
+  }
+
+  private static double followed(TestCollector collector) {
+    return collector.meters.get("fleetpulse.collector.dedup.marks.followed").counter().count();
   }
 
   /** Adds the cursor journald would have given each entry (the export has none before journal-remote stores it). */
