@@ -30,7 +30,7 @@ public record LineSignature(EventKind kind, Predicate<JournalEntry> source, Keyw
   /** The keywords first: they reject almost every line without allocating, unlike some sources' unit lookups. */
   @Override
   public boolean admits(JournalEntry entry, LetterPairs pairsOfMessage) {
-    return keywords.foundIn(entry.getMessage(), pairsOfMessage) && source.test(entry);
+    return source.test(entry) && keywords.foundIn(entry.getMessage(), pairsOfMessage);
   }
 
   @Override
