@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
     description = {
         "Starts an embedded Kafka broker in a temporary directory and pre-loads the journal topics with --entries "
             + "entries of a 1,000-device fleet's everyday traffic (about 1 %% lines the detectors act on). Then, in the "
-            + "same run: a plain KafkaConsumer reads them (bytes, no decoding: the ceiling); the fleetpulse topology "
+            + "same run: a plain KafkaConsumer reads them (bytes, no decoding: the ceiling); Kafka Streams with fleetpulse's "
+            + "configuration and a processor that does nothing reads them (the framework's floor); the fleetpulse topology "
             + "(exactly_once_v2) processes them until its committed offsets reach the end (both rates are taken after the "
             + "first tenth of the entries, once warmed up); and end-to-end "
             + "latency is measured at a steady --rate for --seconds, from the produce acknowledgement of a device's "
