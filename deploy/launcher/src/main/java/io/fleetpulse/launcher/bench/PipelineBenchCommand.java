@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
             + "entries of a 1,000-device fleet's everyday traffic (about 1 %% lines the detectors act on). Then, in the "
             + "same run: a plain KafkaConsumer reads them (bytes, no decoding: the ceiling); Kafka Streams with fleetpulse's "
             + "configuration and a processor that does nothing reads them (the framework's floor); the fleetpulse topology "
-            + "(exactly_once_v2) processes them until its committed offsets reach the end (both rates are taken after the "
+            + "(exactly_once_v2) processes them until its committed offsets reach the end (the rates are taken after the "
             + "first tenth of the entries, once warmed up); and end-to-end "
             + "latency is measured at a steady --rate for --seconds, from the produce acknowledgement of a device's "
             + "second engine kill to its CRASHLOOP on fleet.alerts (read_committed). Prints a table, appends a dated "
