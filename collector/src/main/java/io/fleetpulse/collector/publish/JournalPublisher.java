@@ -1,6 +1,5 @@
 package io.fleetpulse.collector.publish;
 
-import io.fleetpulse.schemas.FleetSerdes;
 import io.fleetpulse.schemas.JournalEntry;
 import io.fleetpulse.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Writes journal entries to their unit topics, keyed by device uuid, exactly once: a call's entries and
@@ -23,7 +21,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * uuid) and commit what arrived during their previous commit in one transaction (group commit), so their
  * commit round trips overlap. Their transactional ids are {@value #TRANSACTIONAL_ID_PREFIX}, a random id
  * of this process, and the producer's number: unique per running collector, so replicas never fence one
- * another. Entries are Avro-encoded on the caller's thread, so that work spreads over the event loops.
+ * another. Entries are Avro-encoded on the caller's thread (by a {@link JournalEntryEncoder} of its own),
+ * so that work spreads over the event loops.
  */
 public final class JournalPublisher implements AutoCloseable {
 
@@ -33,7 +32,7 @@ public final class JournalPublisher implements AutoCloseable {
 
   private final Vertx vertx;
   private final List<GroupCommitWriter> writers;
-  private final Serializer<JournalEntry> serializer = FleetSerdes.journalEntry().serializer();
+  private final ThreadLocal<JournalEntryEncoder> encoders = ThreadLocal.withInitial(JournalEntryEncoder::new);
 
   public JournalPublisher(Vertx vertx, PublisherSettings settings) {
     this.vertx = vertx;
@@ -50,9 +49,10 @@ public final class JournalPublisher implements AutoCloseable {
    */
   public Future<Void> publish(String deviceUuid, List<JournalEntry> entries, ProducerRecord<String, byte[]> alongside) {
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>(entries.size() + 1);
+    JournalEntryEncoder encoder = encoders.get();
     for (JournalEntry entry : entries) {
       records.add(new ProducerRecord<>(Topics.journalTopicFor(entry.getUnit()), null, entry.getReceivedAt().toEpochMilli(),
-          Topics.deviceKey(entry.getDeviceUuid()), serializer.serialize(null, entry)));
+          Topics.deviceKey(entry.getDeviceUuid()), encoder.encode(entry)));
     }
     records.add(alongside);
     GroupCommitWriter writer = writers.get(Math.floorMod(deviceUuid.hashCode(), writers.size()));
