@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,6 +55,9 @@ final class IngestBenchmark {
   private static final Path KCAT = Path.of("/usr/bin/kcat");
   private static final Duration HALF_RATE_RUN = Duration.ofSeconds(20);
   private static final String PUSHER_THREAD = "bench-pusher-";
+  private static final int MAX_WARM_UP_ROUNDS = 30;
+  /** Compilation time per wall-clock time of a warm-up round below which the JIT counts as settled. */
+  private static final double SETTLED_JIT_SHARE = 0.05;
 
   private final int devices;
   private final int entries;
@@ -87,11 +91,10 @@ final class IngestBenchmark {
             publisher, new SequenceMarkStore(PublisherSettings.of(kafka.bootstrapServers())), disks, new SimpleMeterRegistry());
         vertx.deployVerticle(server).await();
         String base = "http://127.0.0.1:" + server.port();
-        // Warm-up (not measured): the JIT compiles the ingest path; kcat, native code, needs none.
-        pushAsFastAsPossible(base, Math.max(batch, perDevice / 5 / batch * batch), "e");
-        Load full = pushAsFastAsPossible(base, perDevice, "c");
+        int warmUpRounds = warmUp(base, Math.max(batch, perDevice / 5 / batch * batch));
+        Load full = pushAsFastAsPossible(base, perDevice, "c", 0);
         Load half = pushAtRate(base, full.entriesPerSecond() / 2);
-        return new Result(devices, devices * perDevice, batch, kcat, full, half);
+        return new Result(devices, devices * perDevice, batch, warmUpRounds, kcat, full, half);
       } finally {
         vertx.close().await();
       }
@@ -141,8 +144,32 @@ final class IngestBenchmark {
     return seconds;
   }
 
-  /** Every device pushes its share in requests of {@code batch} entries, one after another. */
-  private Load pushAsFastAsPossible(String base, int perDevice, String phase) throws Exception {
+  /**
+   * Pushes (not measured) until the JIT has settled: a long-running collector is past compiling after its
+   * first minutes, and kcat, native code, needs none. The JIT compiled for up to 19 s of CPU in a run with a
+   * single warm-up push, on a machine of two cores: most of the measured phase competed with it. Returns
+   * the rounds it took.
+   */
+  private int warmUp(String base, int perDevice) throws Exception {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    int round = 0;
+    while (round < MAX_WARM_UP_ROUNDS) {
+      long compiledMillis = jit.getTotalCompilationTime();
+      long start = System.nanoTime();
+      pushAsFastAsPossible(base, perDevice, "e", round++);
+      double compilingShare = (jit.getTotalCompilationTime() - compiledMillis) * 1e6 / (System.nanoTime() - start);
+      if (compilingShare < SETTLED_JIT_SHARE) {
+        break;
+      }
+    }
+    return round;
+  }
+
+  /**
+   * Every device pushes its share in requests of {@code batch} entries, one after another, as device
+   * number {@code round * devices + n}.
+   */
+  private Load pushAsFastAsPossible(String base, int perDevice, String phase, int round) throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
     // Built before the clock starts, as kcat's input file is.
@@ -162,7 +189,7 @@ final class IngestBenchmark {
       int index = device;
       running.add(pushers.submit(() -> {
         for (byte[] body : bodies.get(index)) {
-          latencies.add(push(http, base, uuid(phase, index), body));
+          latencies.add(push(http, base, uuid(phase, round * devices + index), body));
         }
         return null;
       }));
@@ -248,16 +275,19 @@ final class IngestBenchmark {
   /**
    * CPU seconds each part of this JVM used during a phase. The load generator is the pushing threads and
    * the JDK HTTP client's; "other" is the JVM's own threads (JIT compilers, GC), which no thread name
-   * tells apart.
+   * tells apart; "jit" is the part of it the JVM reports as compilation time.
    */
-  record CpuSplit(double collector, double generator, double broker, double other) {}
+  record CpuSplit(double collector, double generator, double broker, double other, double jit) {}
 
   /** Reads the CPU of the collector's, the load generator's and the broker's threads from when it was made. */
   private static final class CpuMeter {
     private static final com.sun.management.OperatingSystemMXBean PROCESS =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
+    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
+
     private final long processStart = PROCESS.getProcessCpuTime();
+    private final long jitStart = JIT.getTotalCompilationTime();
     private final ThreadCpu collector = ThreadCpu.of(CpuMeter::isCollector);
     private final ThreadCpu generator = ThreadCpu.of(CpuMeter::isGenerator);
     private final ThreadCpu broker = ThreadCpu.of(name -> !isCollector(name) && !isGenerator(name) && !name.equals("main"));
@@ -268,7 +298,7 @@ final class IngestBenchmark {
       double brokerSeconds = broker.microsSinceStart() / 1e6;
       double process = (PROCESS.getProcessCpuTime() - processStart) / 1e9;
       return new CpuSplit(collectorSeconds, generatorSeconds, brokerSeconds,
-          Math.max(0, process - collectorSeconds - generatorSeconds - brokerSeconds));
+          Math.max(0, process - collectorSeconds - generatorSeconds - brokerSeconds), (JIT.getTotalCompilationTime() - jitStart) / 1e3);
     }
 
     private static boolean isCollector(String thread) {
@@ -292,7 +322,7 @@ final class IngestBenchmark {
     }
   }
 
-  record Result(int devices, int entries, int batch, Kcat kcat, Load full, Load half) {
+  record Result(int devices, int entries, int batch, int warmUpRounds, Kcat kcat, Load full, Load half) {
 
     double ratio() {
       return full.entriesPerSecond() / kcat.entriesPerSecond();
@@ -316,12 +346,12 @@ final class IngestBenchmark {
           | fleetpulse push, %d devices × %d-entry requests, max rate | %.0f | %.1f ms | %.1f ms | %.1f (the collector's threads) |
           | fleetpulse push at half that rate (%.0f entries/s offered) | %.0f | %.1f ms | %.1f ms | |
 
-          CPU seconds at max rate: collector %.2f, load generator %.2f, broker %.2f, JVM's own (JIT, GC) %.2f; \
-          during kcat: kcat %.2f, broker %.2f""",
+          CPU seconds at max rate: collector %.2f, load generator %.2f, broker %.2f, JVM's own %.2f (JIT compiling %.2f); \
+          during kcat: kcat %.2f, broker %.2f. Warm-up: %d rounds of %d entries.""",
           kcat.entriesPerSecond(), kcatCpuMicrosPerEntry(), devices, batch, full.entriesPerSecond(), full.percentileMillis(50),
           full.percentileMillis(99), collectorCpuMicrosPerEntry(), full.entriesPerSecond() / 2, half.entriesPerSecond(),
           half.percentileMillis(50), half.percentileMillis(99), cpu.collector(), cpu.generator(), cpu.broker(), cpu.other(),
-          kcat.cpuSeconds(), kcat.brokerCpuSeconds());
+          cpu.jit(), kcat.cpuSeconds(), kcat.brokerCpuSeconds(), warmUpRounds, Math.max(batch, entries / devices / 5 / batch * batch) * devices);
     }
 
     String summaryLine() {
