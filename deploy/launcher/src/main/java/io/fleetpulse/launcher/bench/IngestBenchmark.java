@@ -22,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -318,8 +317,9 @@ final class IngestBenchmark {
               String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
               ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
             }
-          } catch (NoSuchFileException ended) {
-            // HotSpot stops compiler threads it no longer needs; their time is lost to this count.
+          } catch (IOException ended) {
+            // The thread ended while being read (HotSpot stops compiler threads it no longer needs); its
+            // time is lost to this count.
           }
         }
       }
