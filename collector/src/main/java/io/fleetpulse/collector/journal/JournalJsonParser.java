@@ -2,6 +2,7 @@ package io.fleetpulse.collector.journal;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Parses one line of {@code journalctl -o json} output.
@@ -203,26 +204,23 @@ public final class JournalJsonParser {
     private String readName() throws MalformedEntryException {
       int from = position;
       int hash = 0;
-      while (position < end) {
-        byte b = in[position];
+      for (int i = from; i < end; i++) {
+        byte b = in[i];
         if (b == '"') {
+          position = i + 1;
           int slot = hash & (NAME_CACHE_SIZE - 1);
           String cached = names[slot];
-          int length = position - from;
-          position++;
-          if (cached != null && sameAscii(cached, from, length)) {
+          if (cached != null && sameAscii(cached, from, i - from)) {
             return cached;
           }
-          String name = new String(in, from, length, StandardCharsets.ISO_8859_1);
+          String name = new String(in, from, i - from, StandardCharsets.ISO_8859_1);
           names[slot] = name;
           return name;
         }
         if (b == '\\' || b < 0x20) { // escapes, control characters and all non-ASCII (negative) bytes
-          position = from;
           return readString();
         }
         hash = 31 * hash + b;
-        position++;
       }
       throw invalid("unterminated string", from - 1);
     }
@@ -242,55 +240,76 @@ public final class JournalJsonParser {
     /** A string's value (the opening quote is read). */
     private String readString() throws MalformedEntryException {
       int from = position;
-      while (position < end) {
-        byte b = in[position];
+      for (int i = from; i < end; i++) {
+        byte b = in[i];
         if (b == '"') {
-          position++;
-          return new String(in, from, position - 1 - from, StandardCharsets.ISO_8859_1);
+          position = i + 1;
+          return new String(in, from, i - from, StandardCharsets.ISO_8859_1);
         }
         if (b == '\\' || b < 0x20) {
+          position = i;
           return readGeneralString(from);
         }
-        position++;
       }
       throw invalid("unterminated string", from - 1);
     }
 
-    /** The general path: escapes, and UTF-8 checked strictly (JSON text must be valid UTF-8). */
+    /**
+     * The general path, from {@code position} on (what lies before it is plain ASCII): escapes, and
+     * UTF-8 checked strictly (JSON text must be valid UTF-8).
+     */
     private String readGeneralString(int from) throws MalformedEntryException {
-      StringBuilder text = new StringBuilder(position - from + 16);
-      text.append(new String(in, from, position - from, StandardCharsets.ISO_8859_1));
+      char[] text = new char[Math.min(end - from, 2 * (position - from) + 64)];
+      int length = 0;
+      for (int i = from; i < position; i++) {
+        text[length++] = (char) in[i];
+      }
       while (position < end) {
+        if (text.length - length < 2) { // room for the longest step: a surrogate pair
+          text = Arrays.copyOf(text, text.length * 2);
+        }
         int b = in[position] & 0xFF;
         if (b == '"') {
           position++;
-          return text.toString();
+          return new String(text, 0, length);
         }
         if (b == '\\') {
-          readEscape(text);
+          text[length++] = readEscape();
         } else if (b < 0x20) {
           throw invalid("control character " + b + " in a string must be escaped", position);
         } else if (b < 0x80) {
-          text.append((char) b);
+          text[length++] = (char) b;
           position++;
         } else {
-          readUtf8(b, text);
+          length = readUtf8(b, text, length);
         }
       }
       throw invalid("unterminated string", from - 1);
     }
 
-    private void readEscape(StringBuilder text) throws MalformedEntryException {
+    private char readEscape() throws MalformedEntryException {
       int at = position;
       position++;
       byte escaped = next("an escaped character");
       switch (escaped) {
-        case '"', '\\', '/' -> text.append((char) escaped);
-        case 'b' -> text.append('\b');
-        case 'f' -> text.append('\f');
-        case 'n' -> text.append('\n');
-        case 'r' -> text.append('\r');
-        case 't' -> text.append('\t');
+        case '"', '\\', '/' -> {
+          return (char) escaped;
+        }
+        case 'b' -> {
+          return '\b';
+        }
+        case 'f' -> {
+          return '\f';
+        }
+        case 'n' -> {
+          return '\n';
+        }
+        case 'r' -> {
+          return '\r';
+        }
+        case 't' -> {
+          return '\t';
+        }
         case 'u' -> {
           if (end - position < 4) {
             throw invalid("incomplete \\u escape", at);
@@ -304,37 +323,37 @@ public final class JournalJsonParser {
             code = code * 16 + digit;
           }
           // A lone surrogate is kept as a char, as JSON allows it; encoding it as UTF-8 later gives '?'.
-          text.append((char) code);
+          return (char) code;
         }
         default -> throw invalid("invalid escape \\" + (char) (escaped & 0xFF), at);
       }
     }
 
-    /** One UTF-8 encoded code point of 2 to 4 bytes, whose first byte is {@code first}. */
-    private void readUtf8(int first, StringBuilder text) throws MalformedEntryException {
+    /** One UTF-8 encoded code point of 2 to 4 bytes, whose first byte is {@code first}; returns the new length. */
+    private int readUtf8(int first, char[] text, int length) throws MalformedEntryException {
       int at = position;
-      int length;
+      int bytes;
       int codePoint;
       int min;
       if (first >= 0xC2 && first <= 0xDF) {
-        length = 2;
+        bytes = 2;
         codePoint = first & 0x1F;
         min = 0x80;
       } else if (first >= 0xE0 && first <= 0xEF) {
-        length = 3;
+        bytes = 3;
         codePoint = first & 0x0F;
         min = 0x800;
       } else if (first >= 0xF0 && first <= 0xF4) {
-        length = 4;
+        bytes = 4;
         codePoint = first & 0x07;
         min = 0x10000;
       } else {
         throw invalid("invalid UTF-8", at);
       }
-      if (end - position < length) {
+      if (end - position < bytes) {
         throw invalid("invalid UTF-8", at);
       }
-      for (int i = 1; i < length; i++) {
+      for (int i = 1; i < bytes; i++) {
         int continuation = in[position + i] & 0xFF;
         if ((continuation & 0xC0) != 0x80) {
           throw invalid("invalid UTF-8", at);
@@ -345,8 +364,8 @@ public final class JournalJsonParser {
           || (codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE)) {
         throw invalid("invalid UTF-8", at);
       }
-      text.appendCodePoint(codePoint);
-      position += length;
+      position += bytes;
+      return length + Character.toChars(codePoint, text, length);
     }
 
     /** A JSON number's text, checked against JSON's grammar. */
@@ -415,13 +434,11 @@ public final class JournalJsonParser {
     }
 
     private void skipWhitespace() {
-      while (position < end) {
-        byte b = in[position];
-        if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
-          return;
-        }
-        position++;
+      int i = position;
+      while (i < end && (in[i] == ' ' || in[i] == '\t' || in[i] == '\r' || in[i] == '\n')) {
+        i++;
       }
+      position = i;
     }
 
     private MalformedEntryException invalid(String reason, int at) {
