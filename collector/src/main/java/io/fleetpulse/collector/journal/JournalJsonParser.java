@@ -2,7 +2,6 @@ package io.fleetpulse.collector.journal;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * Parses one line of {@code journalctl -o json} output.
@@ -204,23 +203,26 @@ public final class JournalJsonParser {
     private String readName() throws MalformedEntryException {
       int from = position;
       int hash = 0;
-      for (int i = from; i < end; i++) {
-        byte b = in[i];
+      while (position < end) {
+        byte b = in[position];
         if (b == '"') {
-          position = i + 1;
           int slot = hash & (NAME_CACHE_SIZE - 1);
           String cached = names[slot];
-          if (cached != null && sameAscii(cached, from, i - from)) {
+          int length = position - from;
+          position++;
+          if (cached != null && sameAscii(cached, from, length)) {
             return cached;
           }
-          String name = new String(in, from, i - from, StandardCharsets.ISO_8859_1);
+          String name = new String(in, from, length, StandardCharsets.ISO_8859_1);
           names[slot] = name;
           return name;
         }
         if (b == '\\' || b < 0x20) { // escapes, control characters and all non-ASCII (negative) bytes
+          position = from;
           return readString();
         }
         hash = 31 * hash + b;
+        position++;
       }
       throw invalid("unterminated string", from - 1);
     }
@@ -240,76 +242,55 @@ public final class JournalJsonParser {
     /** A string's value (the opening quote is read). */
     private String readString() throws MalformedEntryException {
       int from = position;
-      for (int i = from; i < end; i++) {
-        byte b = in[i];
+      while (position < end) {
+        byte b = in[position];
         if (b == '"') {
-          position = i + 1;
-          return new String(in, from, i - from, StandardCharsets.ISO_8859_1);
+          position++;
+          return new String(in, from, position - 1 - from, StandardCharsets.ISO_8859_1);
         }
         if (b == '\\' || b < 0x20) {
-          position = i;
           return readGeneralString(from);
         }
+        position++;
       }
       throw invalid("unterminated string", from - 1);
     }
 
-    /**
-     * The general path, from {@code position} on (what lies before it is plain ASCII): escapes, and
-     * UTF-8 checked strictly (JSON text must be valid UTF-8).
-     */
+    /** The general path: escapes, and UTF-8 checked strictly (JSON text must be valid UTF-8). */
     private String readGeneralString(int from) throws MalformedEntryException {
-      char[] text = new char[Math.min(end - from, 2 * (position - from) + 64)];
-      int length = 0;
-      for (int i = from; i < position; i++) {
-        text[length++] = (char) in[i];
-      }
+      StringBuilder text = new StringBuilder(position - from + 16);
+      text.append(new String(in, from, position - from, StandardCharsets.ISO_8859_1));
       while (position < end) {
-        if (text.length - length < 2) { // room for the longest step: a surrogate pair
-          text = Arrays.copyOf(text, text.length * 2);
-        }
         int b = in[position] & 0xFF;
         if (b == '"') {
           position++;
-          return new String(text, 0, length);
+          return text.toString();
         }
         if (b == '\\') {
-          text[length++] = readEscape();
+          readEscape(text);
         } else if (b < 0x20) {
           throw invalid("control character " + b + " in a string must be escaped", position);
         } else if (b < 0x80) {
-          text[length++] = (char) b;
+          text.append((char) b);
           position++;
         } else {
-          length = readUtf8(b, text, length);
+          readUtf8(b, text);
         }
       }
       throw invalid("unterminated string", from - 1);
     }
 
-    private char readEscape() throws MalformedEntryException {
+    private void readEscape(StringBuilder text) throws MalformedEntryException {
       int at = position;
       position++;
       byte escaped = next("an escaped character");
       switch (escaped) {
-        case '"', '\\', '/' -> {
-          return (char) escaped;
-        }
-        case 'b' -> {
-          return '\b';
-        }
-        case 'f' -> {
-          return '\f';
-        }
-        case 'n' -> {
-          return '\n';
-        }
-        case 'r' -> {
-          return '\r';
-        }
-        case 't' -> {
-          return '\t';
-        }
+        case '"', '\\', '/' -> text.append((char) escaped);
+        case 'b' -> text.append('\b');
+        case 'f' -> text.append('\f');
+        case 'n' -> text.append('\n');
+        case 'r' -> text.append('\r');
+        case 't' -> text.append('\t');
         case 'u' -> {
           if (end - position < 4) {
             throw invalid("incomplete \\u escape", at);
@@ -323,37 +304,37 @@ public final class JournalJsonParser {
             code = code * 16 + digit;
           }
           // A lone surrogate is kept as a char, as JSON allows it; encoding it as UTF-8 later gives '?'.
-          return (char) code;
+          text.append((char) code);
         }
         default -> throw invalid("invalid escape \\" + (char) (escaped & 0xFF), at);
       }
     }
 
-    /** One UTF-8 encoded code point of 2 to 4 bytes, whose first byte is {@code first}; returns the new length. */
-    private int readUtf8(int first, char[] text, int length) throws MalformedEntryException {
+    /** One UTF-8 encoded code point of 2 to 4 bytes, whose first byte is {@code first}. */
+    private void readUtf8(int first, StringBuilder text) throws MalformedEntryException {
       int at = position;
-      int bytes;
+      int length;
       int codePoint;
       int min;
       if (first >= 0xC2 && first <= 0xDF) {
-        bytes = 2;
+        length = 2;
         codePoint = first & 0x1F;
         min = 0x80;
       } else if (first >= 0xE0 && first <= 0xEF) {
-        bytes = 3;
+        length = 3;
         codePoint = first & 0x0F;
         min = 0x800;
       } else if (first >= 0xF0 && first <= 0xF4) {
-        bytes = 4;
+        length = 4;
         codePoint = first & 0x07;
         min = 0x10000;
       } else {
         throw invalid("invalid UTF-8", at);
       }
-      if (end - position < bytes) {
+      if (end - position < length) {
         throw invalid("invalid UTF-8", at);
       }
-      for (int i = 1; i < bytes; i++) {
+      for (int i = 1; i < length; i++) {
         int continuation = in[position + i] & 0xFF;
         if ((continuation & 0xC0) != 0x80) {
           throw invalid("invalid UTF-8", at);
@@ -364,8 +345,8 @@ public final class JournalJsonParser {
           || (codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE)) {
         throw invalid("invalid UTF-8", at);
       }
-      position += bytes;
-      return length + Character.toChars(codePoint, text, length);
+      text.appendCodePoint(codePoint);
+      position += length;
     }
 
     /** A JSON number's text, checked against JSON's grammar. */
@@ -434,11 +415,13 @@ public final class JournalJsonParser {
     }
 
     private void skipWhitespace() {
-      int i = position;
-      while (i < end && (in[i] == ' ' || in[i] == '\t' || in[i] == '\r' || in[i] == '\n')) {
-        i++;
+      while (position < end) {
+        byte b = in[position];
+        if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+          return;
+        }
+        position++;
       }
-      position = i;
     }
 
     private MalformedEntryException invalid(String reason, int at) {
