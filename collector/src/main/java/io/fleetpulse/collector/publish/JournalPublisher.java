@@ -50,9 +50,10 @@ public final class JournalPublisher implements AutoCloseable {
   public Future<Void> publish(String deviceUuid, List<JournalEntry> entries, ProducerRecord<String, byte[]> alongside) {
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>(entries.size() + 1);
     JournalEntryEncoder encoder = encoders.get();
+    String key = Topics.deviceKey(deviceUuid);
     for (JournalEntry entry : entries) {
       records.add(new ProducerRecord<>(Topics.journalTopicFor(entry.getUnit()), null, entry.getReceivedAt().toEpochMilli(),
-          Topics.deviceKey(entry.getDeviceUuid()), encoder.encode(entry)));
+          key, encoder.encode(entry)));
     }
     records.add(alongside);
     GroupCommitWriter writer = writers.get(Math.floorMod(deviceUuid.hashCode(), writers.size()));
