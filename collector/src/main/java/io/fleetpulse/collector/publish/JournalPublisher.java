@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Writes journal entries to their unit topics, keyed by device uuid, exactly once: a call's entries and
@@ -21,8 +22,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * uuid) and commit what arrived during their previous commit in one transaction (group commit), so their
  * commit round trips overlap. Their transactional ids are {@value #TRANSACTIONAL_ID_PREFIX}, a random id
  * of this process, and the producer's number: unique per running collector, so replicas never fence one
- * another. Entries are Avro-encoded on the caller's thread (by a {@link JournalEntryEncoder} of its own),
- * so that work spreads over the event loops.
+ * another. Entries are Avro-encoded on the caller's thread ({@link JournalEntryEncoder}), so that work
+ * spreads over the event loops.
  */
 public final class JournalPublisher implements AutoCloseable {
 
@@ -32,7 +33,7 @@ public final class JournalPublisher implements AutoCloseable {
 
   private final Vertx vertx;
   private final List<GroupCommitWriter> writers;
-  private final ThreadLocal<JournalEntryEncoder> encoders = ThreadLocal.withInitial(JournalEntryEncoder::new);
+  private final Serializer<JournalEntry> serializer = JournalEntryEncoder.serializer();
 
   public JournalPublisher(Vertx vertx, PublisherSettings settings) {
     this.vertx = vertx;
@@ -49,11 +50,10 @@ public final class JournalPublisher implements AutoCloseable {
    */
   public Future<Void> publish(String deviceUuid, List<JournalEntry> entries, ProducerRecord<String, byte[]> alongside) {
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>(entries.size() + 1);
-    JournalEntryEncoder encoder = encoders.get();
     String key = Topics.deviceKey(deviceUuid);
     for (JournalEntry entry : entries) {
       records.add(new ProducerRecord<>(Topics.journalTopicFor(entry.getUnit()), null, entry.getReceivedAt().toEpochMilli(),
-          key, encoder.encode(entry)));
+          key, serializer.serialize(null, entry)));
     }
     records.add(alongside);
     GroupCommitWriter writer = writers.get(Math.floorMod(deviceUuid.hashCode(), writers.size()));

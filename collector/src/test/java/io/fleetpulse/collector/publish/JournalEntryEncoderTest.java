@@ -72,6 +72,14 @@ class JournalEntryEncoderTest {
     assertThat(JournalEntryEncoder.signature(JournalEntry.getClassSchema())).isEqualTo(JournalEntryEncoder.SCHEMA_SIGNATURE);
   }
 
+  @Test
+  void servesAsAKafkaSerializer() {
+    JournalEntry entry = randomEntry(new Random(3));
+    assertThat(JournalEntryEncoder.serializer().serialize("fleet.journal.balena", entry))
+        .isEqualTo(serde.serializer().serialize("fleet.journal.balena", entry));
+    assertThat(JournalEntryEncoder.serializer().serialize("fleet.journal.balena", null)).isNull();
+  }
+
   private void assertSameBytes(JournalEntry entry) {
     byte[] expected = serde.serializer().serialize("fleet.journal.balena", entry);
     byte[] written = encoder.encode(entry);
