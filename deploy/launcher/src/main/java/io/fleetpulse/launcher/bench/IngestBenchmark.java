@@ -121,9 +121,9 @@ final class IngestBenchmark {
     CpuMeter cpu = new CpuMeter();
     long start = System.nanoTime();
     // The shell's `times` prints the CPU its child (kcat) used: kcat's own share of the machine.
-    Process kcat = new ProcessBuilder("sh", "-c", "\"$0\" \"$@\"; status=$?; times; exit $status", KCAT.toString(), "-P", "-b", kafka.bootstrapServers(), "-t", "fleet.journal.balena",
-        "-K", "\t", "-l", "-X", "acks=all", "-X", "enable.idempotence=true", "-X", "linger.ms=5",
-        "-X", "compression.codec=lz4", lines.toString())
+    Process kcat = new ProcessBuilder("sh", "-c", "\"$0\" \"$@\"; status=$?; times; exit $status",
+        KCAT.toString(), "-P", "-b", kafka.bootstrapServers(), "-t", "fleet.journal.balena", "-K", "\t", "-l",
+        "-X", "acks=all", "-X", "enable.idempotence=true", "-X", "linger.ms=5", "-X", "compression.codec=lz4", lines.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!kcat.waitFor(10, TimeUnit.MINUTES) || kcat.exitValue() != 0) {
       throw new IllegalStateException("kcat failed: " + Files.readString(log));
