@@ -19,9 +19,18 @@ import java.util.Set;
  */
 public final class JournalFields {
 
-  /** Each value a {@code byte[]} or a {@code String}. */
-  private final Map<String, List<Object>> values = new LinkedHashMap<>();
-  private final Set<String> omitted = new LinkedHashSet<>();
+  /**
+   * Each value a {@code byte[]} or a {@code String}, or {@link Repeated} for a field that occurs more than
+   * once: nearly every field occurs once, and a list per field was a fair share of parsing's allocations.
+   * Sized for a typical entry (about 25 fields) so that the map does not grow while it is filled.
+   */
+  private final Map<String, Object> values = new LinkedHashMap<>(64);
+  private Set<String> omitted = Set.of();
+
+  /** The values of a field that occurred more than once, in order. */
+  private static final class Repeated {
+    final List<Object> values = new ArrayList<>(2);
+  }
 
   public void add(String name, byte[] value) {
     append(name, value);
@@ -33,16 +42,22 @@ public final class JournalFields {
   }
 
   private void append(String name, Object value) {
-    List<Object> list = values.get(name);
-    if (list == null) {
-      list = new ArrayList<>(1);
-      values.put(name, list);
+    Object previous = values.putIfAbsent(name, value);
+    if (previous instanceof Repeated repeated) {
+      repeated.values.add(value);
+    } else if (previous != null) {
+      Repeated repeated = new Repeated();
+      repeated.values.add(previous);
+      repeated.values.add(value);
+      values.put(name, repeated);
     }
-    list.add(value);
   }
 
   /** journalctl prints {@code null} for a field larger than its data threshold. */
   public void addOmitted(String name) {
+    if (omitted.isEmpty()) {
+      omitted = new LinkedHashSet<>();
+    }
     omitted.add(name);
   }
 
@@ -52,18 +67,14 @@ public final class JournalFields {
 
   /** The first value's bytes, or null. */
   public byte[] first(String name) {
-    List<Object> list = values.get(name);
-    return list == null ? null : bytes(list.get(0));
+    Object value = firstReceived(name);
+    return value == null ? null : bytes(value);
   }
 
   /** The first value as text (lossy where it is not UTF-8), or null. */
   public String text(String name) {
-    List<Object> list = values.get(name);
-    if (list == null) {
-      return null;
-    }
-    Object value = list.get(0);
-    return value instanceof String text ? text : new String((byte[]) value, StandardCharsets.UTF_8);
+    Object value = firstReceived(name);
+    return value == null || value instanceof String ? (String) value : new String((byte[]) value, StandardCharsets.UTF_8);
   }
 
   /** The fields received, in order. */
@@ -73,14 +84,14 @@ public final class JournalFields {
 
   /** The first value of a field as received: a {@code String} if it came as text, else its {@code byte[]}; or null. */
   public Object firstReceived(String name) {
-    List<Object> list = values.get(name);
-    return list == null ? null : list.get(0);
+    Object value = values.get(name);
+    return value instanceof Repeated repeated ? repeated.values.get(0) : value;
   }
 
   /** The last value of a field as received, like {@link #firstReceived}. */
   public Object lastReceived(String name) {
-    List<Object> list = values.get(name);
-    return list == null ? null : list.get(list.size() - 1);
+    Object value = values.get(name);
+    return value instanceof Repeated repeated ? repeated.values.get(repeated.values.size() - 1) : value;
   }
 
   public Set<String> omitted() {

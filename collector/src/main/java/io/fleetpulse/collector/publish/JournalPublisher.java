@@ -1,6 +1,5 @@
 package io.fleetpulse.collector.publish;
 
-import io.fleetpulse.schemas.FleetSerdes;
 import io.fleetpulse.schemas.JournalEntry;
 import io.fleetpulse.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,7 +22,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * uuid) and commit what arrived during their previous commit in one transaction (group commit), so their
  * commit round trips overlap. Their transactional ids are {@value #TRANSACTIONAL_ID_PREFIX}, a random id
  * of this process, and the producer's number: unique per running collector, so replicas never fence one
- * another. Entries are Avro-encoded on the caller's thread, so that work spreads over the event loops.
+ * another. Entries are Avro-encoded on the caller's thread ({@link JournalEntryEncoder}), so that work
+ * spreads over the event loops.
  */
 public final class JournalPublisher implements AutoCloseable {
 
@@ -33,7 +33,7 @@ public final class JournalPublisher implements AutoCloseable {
 
   private final Vertx vertx;
   private final List<GroupCommitWriter> writers;
-  private final Serializer<JournalEntry> serializer = FleetSerdes.journalEntry().serializer();
+  private final Serializer<JournalEntry> serializer = JournalEntryEncoder.serializer();
 
   public JournalPublisher(Vertx vertx, PublisherSettings settings) {
     this.vertx = vertx;
@@ -50,9 +50,10 @@ public final class JournalPublisher implements AutoCloseable {
    */
   public Future<Void> publish(String deviceUuid, List<JournalEntry> entries, ProducerRecord<String, byte[]> alongside) {
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>(entries.size() + 1);
+    String key = Topics.deviceKey(deviceUuid);
     for (JournalEntry entry : entries) {
       records.add(new ProducerRecord<>(Topics.journalTopicFor(entry.getUnit()), null, entry.getReceivedAt().toEpochMilli(),
-          Topics.deviceKey(entry.getDeviceUuid()), serializer.serialize(null, entry)));
+          key, serializer.serialize(null, entry)));
     }
     records.add(alongside);
     GroupCommitWriter writer = writers.get(Math.floorMod(deviceUuid.hashCode(), writers.size()));

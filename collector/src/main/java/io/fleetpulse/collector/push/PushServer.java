@@ -62,7 +62,6 @@ public final class PushServer extends VerticleBase {
   private final MeterRegistry registry;
   private final DeviceRateLimiter rateLimiter;
   private final DeviceLanes lanes = new DeviceLanes();
-  private final JournalJsonParser jsonParser;
   private PushPipeline json;
   private PushPipeline export;
   private volatile DeviceTokens tokens;
@@ -81,7 +80,6 @@ public final class PushServer extends VerticleBase {
     this.disks = disks;
     this.registry = registry;
     this.rateLimiter = new DeviceRateLimiter(settings.rateLimits());
-    this.jsonParser = new JournalJsonParser(settings.limits());
   }
 
   @Override
@@ -131,8 +129,10 @@ public final class PushServer extends VerticleBase {
     }
   }
 
+  /** One per event loop, so that the loops share no parser state (Jackson's buffer pool, its name tables). */
   private Router router() {
     Router router = Router.router(vertx);
+    JournalJsonParser jsonParser = new JournalJsonParser(settings.limits());
     for (String prefix : List.of("", "/fleets/:fleet")) {
       router.post(prefix + "/devices/:uuid/entries").handler(this::requireToken).handler(ctx -> accept(ctx, json, JSON_TYPES,
           "application/x-ndjson or application/json (journalctl -o json output)",

@@ -1,5 +1,6 @@
 package io.fleetpulse.collector.ssh;
 
+import io.fleetpulse.collector.publish.JournalEntryEncoder;
 import io.fleetpulse.schemas.DeviceStatus;
 import io.fleetpulse.schemas.DiskSample;
 import io.fleetpulse.schemas.FleetSerdes;
@@ -63,7 +64,7 @@ public final class TransactionalWriter implements AutoCloseable {
   private final AtomicLong pendingBytes = new AtomicLong();
   private final ConcurrentLinkedQueue<Runnable> waitingForCapacity = new ConcurrentLinkedQueue<>();
   private final Thread thread = new Thread(this::run, "ssh-collector-kafka");
-  private final org.apache.kafka.common.serialization.Serializer<JournalEntry> entrySerializer = FleetSerdes.journalEntry().serializer();
+  private final org.apache.kafka.common.serialization.Serializer<JournalEntry> entrySerializer = JournalEntryEncoder.serializer();
   private final org.apache.kafka.common.serialization.Serializer<DeviceStatus> statusSerializer = FleetSerdes.deviceStatus().serializer();
   private final org.apache.kafka.common.serialization.Serializer<DiskSample> diskSerializer = FleetSerdes.diskSample().serializer();
   private KafkaProducer<String, byte[]> producer;

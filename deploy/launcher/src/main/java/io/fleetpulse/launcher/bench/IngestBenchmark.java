@@ -20,6 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -36,6 +37,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -52,6 +54,10 @@ final class IngestBenchmark {
 
   private static final Path KCAT = Path.of("/usr/bin/kcat");
   private static final Duration HALF_RATE_RUN = Duration.ofSeconds(20);
+  private static final String PUSHER_THREAD = "bench-pusher-";
+  private static final int MAX_WARM_UP_ROUNDS = 10;
+  /** JIT compiler CPU per wall-clock time of a warm-up round below which the JIT counts as settled. */
+  private static final double SETTLED_JIT_SHARE = 0.05;
 
   private final int devices;
   private final int entries;
@@ -77,7 +83,7 @@ final class IngestBenchmark {
         new TopicProvisioner(6, (short) 1).provision(admin);
       }
       int perDevice = entries / devices / batch * batch;
-      double kcatRate = kcatEntriesPerSecond(kafka, dir, perDevice);
+      Kcat kcat = runKcat(kafka, dir, perDevice);
       Vertx vertx = Vertx.vertx();
       try (JournalPublisher publisher = new JournalPublisher(vertx, PublisherSettings.of(kafka.bootstrapServers()));
            DiskSamplePublisher disks = new DiskSamplePublisher(vertx, PublisherSettings.of(kafka.bootstrapServers()))) {
@@ -85,11 +91,10 @@ final class IngestBenchmark {
             publisher, new SequenceMarkStore(PublisherSettings.of(kafka.bootstrapServers())), disks, new SimpleMeterRegistry());
         vertx.deployVerticle(server).await();
         String base = "http://127.0.0.1:" + server.port();
-        // Warm-up (not measured): the JIT compiles the ingest path; kcat, native code, needs none.
-        pushAsFastAsPossible(base, Math.max(batch, perDevice / 5 / batch * batch), "e");
-        Load full = pushAsFastAsPossible(base, perDevice, "c");
+        int warmUpRounds = warmUp(base, Math.max(batch, perDevice / 5 / batch * batch));
+        Load full = pushAsFastAsPossible(base, perDevice, "c", 0);
         Load half = pushAtRate(base, full.entriesPerSecond() / 2);
-        return new Result(devices, devices * perDevice, batch, kcatRate, full, half);
+        return new Result(devices, devices * perDevice, batch, warmUpRounds, kcat, full, half);
       } finally {
         vertx.close().await();
       }
@@ -100,7 +105,7 @@ final class IngestBenchmark {
     }
   }
 
-  private double kcatEntriesPerSecond(EmbeddedKafkaBroker kafka, Path dir, int perDevice) throws Exception {
+  private Kcat runKcat(EmbeddedKafkaBroker kafka, Path dir, int perDevice) throws Exception {
     Path lines = dir.resolve("kcat-input.tsv");
     try (BufferedWriter out = Files.newBufferedWriter(lines, StandardCharsets.UTF_8)) {
       for (int device = 0; device < devices; device++) {
@@ -113,19 +118,57 @@ final class IngestBenchmark {
       }
     }
     Path log = dir.resolve("kcat.log");
+    CpuMeter cpu = new CpuMeter();
     long start = System.nanoTime();
-    Process kcat = new ProcessBuilder(KCAT.toString(), "-P", "-b", kafka.bootstrapServers(), "-t", "fleet.journal.balena",
-        "-K", "\t", "-l", "-X", "acks=all", "-X", "enable.idempotence=true", "-X", "linger.ms=5",
-        "-X", "compression.codec=lz4", lines.toString())
+    // The shell's `times` prints the CPU its child (kcat) used: kcat's own share of the machine.
+    Process kcat = new ProcessBuilder("sh", "-c", "\"$0\" \"$@\"; status=$?; times; exit $status",
+        KCAT.toString(), "-P", "-b", kafka.bootstrapServers(), "-t", "fleet.journal.balena", "-K", "\t", "-l",
+        "-X", "acks=all", "-X", "enable.idempotence=true", "-X", "linger.ms=5", "-X", "compression.codec=lz4", lines.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!kcat.waitFor(10, TimeUnit.MINUTES) || kcat.exitValue() != 0) {
       throw new IllegalStateException("kcat failed: " + Files.readString(log));
     }
-    return devices * (double) perDevice / ((System.nanoTime() - start) / 1e9);
+    double rate = devices * (double) perDevice / ((System.nanoTime() - start) / 1e9);
+    CpuSplit split = cpu.read();
+    List<String> output = Files.readAllLines(log);
+    return new Kcat(rate, childCpuSeconds(output.get(output.size() - 1)), split.broker());
   }
 
-  /** Every device pushes its share in requests of {@code batch} entries, one after another. */
-  private Load pushAsFastAsPossible(String base, int perDevice, String phase) throws Exception {
+  /** The children's line of {@code times}: user and system time, as {@code 0m1.234s 0m0.567s}. */
+  private static double childCpuSeconds(String times) {
+    double seconds = 0;
+    for (String time : times.trim().split("\\s+")) {
+      int m = time.indexOf('m');
+      seconds += Integer.parseInt(time.substring(0, m)) * 60 + Double.parseDouble(time.substring(m + 1, time.length() - 1));
+    }
+    return seconds;
+  }
+
+  /**
+   * Pushes (not measured) until the JIT has settled: a long-running collector is past compiling after its
+   * first minutes, and kcat, native code, needs none. The JIT compiled for up to 19 s of CPU in a run with a
+   * single warm-up push, on a machine of two cores: most of the measured phase competed with it. Returns
+   * the rounds it took.
+   */
+  private int warmUp(String base, int perDevice) throws Exception {
+    int round = 0;
+    while (round < MAX_WARM_UP_ROUNDS) {
+      double compiledSeconds = CpuMeter.jitSeconds();
+      long start = System.nanoTime();
+      pushAsFastAsPossible(base, perDevice, "e", round++);
+      double compilingShare = (CpuMeter.jitSeconds() - compiledSeconds) * 1e9 / (System.nanoTime() - start);
+      if (compilingShare < SETTLED_JIT_SHARE) {
+        break;
+      }
+    }
+    return round;
+  }
+
+  /**
+   * Every device pushes its share in requests of {@code batch} entries, one after another, as device
+   * number {@code round * devices + n}.
+   */
+  private Load pushAsFastAsPossible(String base, int perDevice, String phase, int round) throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
     // Built before the clock starts, as kcat's input file is.
@@ -137,14 +180,15 @@ final class IngestBenchmark {
       }
       bodies.add(requests);
     }
-    ExecutorService pushers = Executors.newFixedThreadPool(devices);
+    ExecutorService pushers = Executors.newFixedThreadPool(devices, pusherThreads());
+    CpuMeter cpu = new CpuMeter();
     long start = System.nanoTime();
     List<Future<?>> running = new ArrayList<>();
     for (int device = 0; device < devices; device++) {
       int index = device;
       running.add(pushers.submit(() -> {
         for (byte[] body : bodies.get(index)) {
-          latencies.add(push(http, base, uuid(phase, index), body));
+          latencies.add(push(http, base, uuid(phase, round * devices + index), body));
         }
         return null;
       }));
@@ -153,8 +197,9 @@ final class IngestBenchmark {
       pusher.get();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    CpuSplit split = cpu.read();
     pushers.shutdown();
-    return new Load(devices * (double) perDevice / seconds, latencies);
+    return new Load(devices * (double) perDevice / seconds, latencies, split);
   }
 
   /**
@@ -171,7 +216,7 @@ final class IngestBenchmark {
     for (int device = 0; device < devices; device++) {
       bodies.add(body(device, 0));
     }
-    ScheduledExecutorService pushers = Executors.newScheduledThreadPool(devices);
+    ScheduledExecutorService pushers = Executors.newScheduledThreadPool(devices, pusherThreads());
     AtomicInteger sent = new AtomicInteger();
     for (int device = 0; device < devices; device++) {
       int index = device;
@@ -185,12 +230,13 @@ final class IngestBenchmark {
         }
       }, intervalNanos * device / devices, intervalNanos, TimeUnit.NANOSECONDS);
     }
+    CpuMeter cpu = new CpuMeter();
     long start = System.nanoTime();
     // Nothing shuts the pushers down before the run's time is up: this waits out the run.
     pushers.awaitTermination(HALF_RATE_RUN.toMillis(), TimeUnit.MILLISECONDS);
     pushers.shutdown();
     pushers.awaitTermination(1, TimeUnit.MINUTES);
-    return new Load(sent.get() / ((System.nanoTime() - start) / 1e9), latencies);
+    return new Load(sent.get() / ((System.nanoTime() - start) / 1e9), latencies, cpu.read());
   }
 
   private byte[] body(int device, int from) {
@@ -216,12 +262,84 @@ final class IngestBenchmark {
     return latency;
   }
 
+  private static ThreadFactory pusherThreads() {
+    AtomicInteger number = new AtomicInteger();
+    return task -> new Thread(task, PUSHER_THREAD + number.incrementAndGet());
+  }
+
   private static String uuid(String phase, int device) {
     return String.format(Locale.ROOT, "%s%031x", phase, device);
   }
 
-  /** Entries/s over a phase, and the latency of each request in it (ns). */
-  record Load(double entriesPerSecond, List<Long> latencies) {
+  /**
+   * CPU seconds each part of this JVM used during a phase. The load generator is the pushing threads and
+   * the JDK HTTP client's; "other" is the JVM's own threads (JIT compilers, GC), which no thread name
+   * tells apart; "jit" is the part of it its compiler threads used.
+   */
+  record CpuSplit(double collector, double generator, double broker, double other, double jit) {}
+
+  /** Reads the CPU of the collector's, the load generator's and the broker's threads from when it was made. */
+  private static final class CpuMeter {
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    private static final Path THREADS = Path.of("/proc/self/task");
+    private static final double CLOCK_TICKS_PER_SECOND = 100;
+
+    private final long processStart = PROCESS.getProcessCpuTime();
+    private final double jitStart = jitSeconds();
+    private final ThreadCpu collector = ThreadCpu.of(CpuMeter::isCollector);
+    private final ThreadCpu generator = ThreadCpu.of(CpuMeter::isGenerator);
+    private final ThreadCpu broker = ThreadCpu.of(name -> !isCollector(name) && !isGenerator(name) && !name.equals("main"));
+
+    CpuMeter() throws IOException {}
+
+    CpuSplit read() throws IOException {
+      double collectorSeconds = collector.microsSinceStart() / 1e6;
+      double generatorSeconds = generator.microsSinceStart() / 1e6;
+      double brokerSeconds = broker.microsSinceStart() / 1e6;
+      double process = (PROCESS.getProcessCpuTime() - processStart) / 1e9;
+      return new CpuSplit(collectorSeconds, generatorSeconds, brokerSeconds,
+          Math.max(0, process - collectorSeconds - generatorSeconds - brokerSeconds), jitSeconds() - jitStart);
+    }
+
+    /**
+     * CPU seconds the JIT's compiler threads have used so far. They are no Java threads to ThreadMXBean:
+     * read from Linux's per-thread counters (user + system ticks), by the thread names HotSpot gives them.
+     */
+    static double jitSeconds() throws IOException {
+      long ticks = 0;
+      try (DirectoryStream<Path> threads = Files.newDirectoryStream(THREADS)) {
+        for (Path thread : threads) {
+          try {
+            if (Files.readString(thread.resolve("comm")).contains("CompilerThre")) {
+              String stat = Files.readString(thread.resolve("stat"));
+              String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+              ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            }
+          } catch (IOException ended) {
+            // The thread ended while being read (HotSpot stops compiler threads it no longer needs); its
+            // time is lost to this count.
+          }
+        }
+      }
+      return ticks / CLOCK_TICKS_PER_SECOND;
+    }
+
+    private static boolean isCollector(String thread) {
+      return thread.startsWith("vert.x-") || thread.startsWith("push-collector-") || thread.contains("fleetpulse-collector");
+    }
+
+    private static boolean isGenerator(String thread) {
+      return thread.startsWith(PUSHER_THREAD) || thread.startsWith("HttpClient-");
+    }
+  }
+
+  /** kcat's rate, the CPU seconds kcat itself used, and the broker's threads meanwhile. */
+  record Kcat(double entriesPerSecond, double cpuSeconds, double brokerCpuSeconds) {}
+
+  /** Entries/s over a phase, the latency of each request in it (ns), and where the CPU went. */
+  record Load(double entriesPerSecond, List<Long> latencies, CpuSplit cpu) {
     double percentileMillis(double percentile) {
       List<Long> sorted = new ArrayList<>(latencies);
       Collections.sort(sorted);
@@ -229,36 +347,53 @@ final class IngestBenchmark {
     }
   }
 
-  record Result(int devices, int entries, int batch, double kcatRate, Load full, Load half) {
+  record Result(int devices, int entries, int batch, int warmUpRounds, Kcat kcat, Load full, Load half) {
 
     double ratio() {
-      return full.entriesPerSecond() / kcatRate;
+      return full.entriesPerSecond() / kcat.entriesPerSecond();
+    }
+
+    /** CPU per entry of the collector's own threads at max rate (kcat's figure is its whole process). */
+    double collectorCpuMicrosPerEntry() {
+      return full.cpu().collector() * 1e6 / entries;
+    }
+
+    double kcatCpuMicrosPerEntry() {
+      return kcat.cpuSeconds() * 1e6 / entries;
     }
 
     String table() {
+      CpuSplit cpu = full.cpu();
       return String.format(Locale.ROOT, """
-          | side | entries/s | request p50 | request p99 |
-          |---|---|---|---|
-          | kcat -P (baseline, one producer, raw lines) | %.0f | — | — |
-          | fleetpulse push, %d devices × %d-entry requests, max rate | %.0f | %.1f ms | %.1f ms |
-          | fleetpulse push at half that rate (%.0f entries/s offered) | %.0f | %.1f ms | %.1f ms |""",
-          kcatRate, devices, batch, full.entriesPerSecond(), full.percentileMillis(50), full.percentileMillis(99),
-          full.entriesPerSecond() / 2, half.entriesPerSecond(), half.percentileMillis(50), half.percentileMillis(99));
+          | side | entries/s | request p50 | request p99 | CPU µs per entry |
+          |---|---|---|---|---|
+          | kcat -P (baseline, one producer, raw lines) | %.0f | — | — | %.1f (the kcat process) |
+          | fleetpulse push, %d devices × %d-entry requests, max rate | %.0f | %.1f ms | %.1f ms | %.1f (the collector's threads) |
+          | fleetpulse push at half that rate (%.0f entries/s offered) | %.0f | %.1f ms | %.1f ms | |
+
+          CPU seconds at max rate: collector %.2f, load generator %.2f, broker %.2f, JVM's own %.2f (of which the JIT's compiler threads %.2f); \
+          during kcat: kcat %.2f, broker %.2f. Warm-up: %d rounds of %d entries.""",
+          kcat.entriesPerSecond(), kcatCpuMicrosPerEntry(), devices, batch, full.entriesPerSecond(), full.percentileMillis(50),
+          full.percentileMillis(99), collectorCpuMicrosPerEntry(), full.entriesPerSecond() / 2, half.entriesPerSecond(),
+          half.percentileMillis(50), half.percentileMillis(99), cpu.collector(), cpu.generator(), cpu.broker(), cpu.other(),
+          cpu.jit(), kcat.cpuSeconds(), kcat.brokerCpuSeconds(), warmUpRounds, Math.max(batch, entries / devices / 5 / batch * batch) * devices);
     }
 
     String summaryLine() {
       return String.format(Locale.ROOT, "bench ingest: %.0f entries/s vs kcat %.0f entries/s, ratio %.2f (p99 at half rate %.1f ms)",
-          full.entriesPerSecond(), kcatRate, ratio(), half.percentileMillis(99));
+          full.entriesPerSecond(), kcat.entriesPerSecond(), ratio(), half.percentileMillis(99));
     }
 
     /** A dated section of its own in docs/benchmarks.md; the load average says how much the machine was shared. */
     void appendTo(Path file) throws IOException {
       String section = String.format(Locale.ROOT, "%n### bench ingest, %s (%d devices, %d entries, %d per request, load average %.1f)%n%n"
-              + "| fleetpulse entries/s | kcat entries/s | ratio | p50 / p99 at half rate | p99 at max rate |%n|---|---|---|---|---|%n"
-              + "| %.0f | %.0f | %.2f | %.1f / %.1f ms | %.0f ms |%n",
+              + "| fleetpulse entries/s | kcat entries/s | ratio | p50 / p99 at half rate | p99 at max rate "
+              + "| CPU µs/entry: collector / kcat |%n|---|---|---|---|---|---|%n"
+              + "| %.0f | %.0f | %.2f | %.1f / %.1f ms | %.0f ms | %.1f / %.1f |%n",
           LocalDateTime.now().truncatedTo(ChronoUnit.MINUTES), devices, entries, batch,
-          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), full.entriesPerSecond(), kcatRate, ratio(),
-          half.percentileMillis(50), half.percentileMillis(99), full.percentileMillis(99));
+          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), full.entriesPerSecond(), kcat.entriesPerSecond(),
+          ratio(), half.percentileMillis(50), half.percentileMillis(99), full.percentileMillis(99), collectorCpuMicrosPerEntry(),
+          kcatCpuMicrosPerEntry());
       Files.writeString(file, section, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
   }

@@ -14,8 +14,6 @@ import io.fleetpulse.streams.extract.JournalSourceDeserializer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +34,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -422,46 +419,6 @@ final class PipelineBenchmark {
 
   /** One side's rate, and the CPU its own threads spent per entry (robust where the machine is shared). */
   record Side(double perSecond, double cpuMicrosPerEntry) {}
-
-  /**
-   * CPU time of the threads whose names match, from when this was made: the side's consumer, stream
-   * and producer threads, not the broker's. Threads that end before the reading are not counted.
-   */
-  private static final class ThreadCpu {
-    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    private final Predicate<String> names;
-    private final Map<Long, Long> atStart;
-
-    private ThreadCpu(Predicate<String> names) {
-      this.names = names;
-      this.atStart = cpuNanosByThread();
-    }
-
-    static ThreadCpu of(Predicate<String> names) {
-      return new ThreadCpu(names);
-    }
-
-    double microsSinceStart() {
-      long nanos = 0;
-      for (Map.Entry<Long, Long> thread : cpuNanosByThread().entrySet()) {
-        nanos += thread.getValue() - atStart.getOrDefault(thread.getKey(), 0L);
-      }
-      return nanos / 1e3;
-    }
-
-    private Map<Long, Long> cpuNanosByThread() {
-      Map<Long, Long> cpu = new HashMap<>();
-      for (Thread thread : Thread.getAllStackTraces().keySet()) {
-        if (names.test(thread.getName())) {
-          long nanos = threads.getThreadCpuTime(thread.getId());
-          if (nanos >= 0) {
-            cpu.put(thread.getId(), nanos);
-          }
-        }
-      }
-      return cpu;
-    }
-  }
 
   /** Produce-ack → alert latencies (ms) of the alerts that arrived, and how many did not. */
   record Latency(List<Long> millis, int missing) {
