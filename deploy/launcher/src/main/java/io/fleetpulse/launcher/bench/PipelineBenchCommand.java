@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
             + "configuration and a processor that does nothing reads them (the framework's floor); the fleetpulse topology "
             + "(exactly_once_v2) processes them until its committed offsets reach the end (the rates are taken after the "
             + "first tenth of the entries, once warmed up); and end-to-end "
-            + "latency is measured at a steady --rate for --seconds, from the produce acknowledgement of a device's "
+            + "latency is measured at a steady --rate for --seconds (after --warm-up seconds of the same traffic, while the "
+            + "freshly started instance settles), from the produce acknowledgement of a device's "
             + "second engine kill to its CRASHLOOP on fleet.alerts (read_committed). Prints a table, appends a dated "
             + "row to the results file and ends with one summary line."})
 public final class PipelineBenchCommand implements Callable<Integer> {
@@ -32,6 +33,10 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
   @Option(names = "--seconds", description = "length of the latency run (default ${DEFAULT-VALUE})")
   int seconds = 20;
+
+  @Option(names = "--warm-up", paramLabel = "SECONDS",
+      description = "steady traffic before the latency run, while the freshly started instance settles (default ${DEFAULT-VALUE})")
+  int warmUpSeconds = 10;
 
   @Option(names = "--commit-interval", paramLabel = "MS",
       description = "Kafka Streams commit.interval.ms for both runs (default: fleetpulse's production setting)")
@@ -50,7 +55,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PipelineBenchmark.Result result = new PipelineBenchmark(
-        new PipelineBenchmark.Settings(entries, rate, seconds, commitIntervalMs, threads, streamsConfig), System.out).run();
+        new PipelineBenchmark.Settings(entries, rate, warmUpSeconds, seconds, commitIntervalMs, threads, streamsConfig), System.out).run();
     System.out.println();
     System.out.println(result.table());
     result.appendTo(results);

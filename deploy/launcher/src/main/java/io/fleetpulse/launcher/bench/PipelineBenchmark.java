@@ -70,16 +70,19 @@ final class PipelineBenchmark {
   private static final Duration KILL_EVERY = Duration.ofMillis(100);
   private static final Duration DRAIN = Duration.ofSeconds(10);
 
+
   /**
    * What to run: {@code commitIntervalMs} null keeps fleetpulse's production setting; {@code streamsConfig}
    * overrides any other Kafka Streams setting for both runs (to compare configurations in one harness).
    */
-  record Settings(int entries, int rate, int seconds, Integer commitIntervalMs, int threads, Map<String, String> streamsConfig) {
+  record Settings(int entries, int rate, int warmUpSeconds, int seconds, Integer commitIntervalMs, int threads,
+      Map<String, String> streamsConfig) {
     Settings {
       streamsConfig = Map.copyOf(streamsConfig);
-      if (entries < DEVICES || rate <= 0 || seconds <= 0 || threads <= 0 || (commitIntervalMs != null && commitIntervalMs <= 0)) {
+      if (entries < DEVICES || rate <= 0 || warmUpSeconds < 0 || seconds <= 0 || threads <= 0
+          || (commitIntervalMs != null && commitIntervalMs <= 0)) {
         throw new IllegalArgumentException("need --entries >= " + DEVICES + " (one per device), and a positive --rate, --seconds, "
-            + "--threads and --commit-interval");
+            + "--threads and --commit-interval, and a --warm-up of 0 or more");
       }
     }
 
@@ -326,10 +329,11 @@ final class PipelineBenchmark {
   private long offerSteadyTraffic(KafkaProducer<String, JournalEntry> producer, Map<String, Long> ackedAt) {
     long seq = 10_000_000L;
     long began = System.nanoTime();
-    long runNanos = TimeUnit.SECONDS.toNanos(settings.seconds());
+    long warmUpNanos = TimeUnit.SECONDS.toNanos(settings.warmUpSeconds());
+    long runNanos = warmUpNanos + TimeUnit.SECONDS.toNanos(settings.seconds());
     long sent = 0;
     int crashing = DEVICES;
-    long nextKill = 0;
+    long nextKill = warmUpNanos;
     long nextReport = PROGRESS_EVERY.toNanos();
     while (System.nanoTime() - began < runNanos) {
       long elapsed = System.nanoTime() - began;
@@ -353,7 +357,8 @@ final class PipelineBenchmark {
       }
       if (elapsed >= nextReport) {
         nextReport += PROGRESS_EVERY.toNanos();
-        console.printf(Locale.ROOT, "  latency run: %d of %d s, %,d entries sent%n", TimeUnit.NANOSECONDS.toSeconds(elapsed), settings.seconds(), sent);
+        console.printf(Locale.ROOT, "  latency run: %d of %d s (the first %d s warm-up, no kills), %,d entries sent%n",
+            TimeUnit.NANOSECONDS.toSeconds(elapsed), TimeUnit.NANOSECONDS.toSeconds(runNanos), settings.warmUpSeconds(), sent);
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // pacing the fixed-rate producer, as a load generator does
     }
@@ -453,10 +458,10 @@ final class PipelineBenchmark {
           |---|---|---|---|---|
           | journal entries/s, %d entries, %d devices, %d threads, commit %d ms | %.0f | %.0f | %.2f | %.0f |
           | CPU µs per entry (the side's own threads) | %.1f | %.1f | %.2f | %.1f |
-          | produce ack → CRASHLOOP on fleet.alerts at %d entries/s for %d s | %s | | | |""",
+          | produce ack → CRASHLOOP on fleet.alerts at %d entries/s for %d s, after %d s of warm-up | %s | | | |""",
           settings.entries(), DEVICES, settings.threads(), settings.effectiveCommitIntervalMs(), topology.perSecond(), raw.perSecond(), ratio(),
           floor.perSecond(), topology.cpuMicrosPerEntry(), raw.cpuMicrosPerEntry(), cpuRatio(), floor.cpuMicrosPerEntry(),
-          settings.rate(), settings.seconds(), latency.describe());
+          settings.rate(), settings.seconds(), settings.warmUpSeconds(), latency.describe());
     }
 
     String summaryLine() {

@@ -22,7 +22,7 @@ class PipelineBenchmarkTest {
   @Test
   void aTinyRunMeasuresTheTopologyNextToThePlainConsumerAndAppendsARow(@TempDir Path dir) throws Exception {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
-    PipelineBenchmark.Result result = new PipelineBenchmark(new PipelineBenchmark.Settings(2_000, 500, 3, null, 1, Map.of()),
+    PipelineBenchmark.Result result = new PipelineBenchmark(new PipelineBenchmark.Settings(2_000, 500, 1, 3, null, 1, Map.of()),
         new PrintStream(console, true, StandardCharsets.UTF_8)).run();
 
     assertThat(result.raw().perSecond()).isPositive();
@@ -48,14 +48,14 @@ class PipelineBenchmarkTest {
     StringWriter out = new StringWriter();
     int exit = new CommandLine(new FleetpulseCli()).setOut(new PrintWriter(out)).execute("bench", "pipeline", "--help");
     assertThat(exit).isZero();
-    assertThat(out.toString()).contains("--entries", "--rate", "--seconds", "--commit-interval", "--threads", "--streams-config", "--results");
+    assertThat(out.toString()).contains("--entries", "--rate", "--seconds", "--commit-interval", "--threads", "--warm-up", "--streams-config", "--results");
   }
 
   @Test
   void badSettingsAreRefusedWithAReason() {
-    assertThatThrownBy(() -> new PipelineBenchmark.Settings(10, 500, 3, null, 1, Map.of()))
+    assertThatThrownBy(() -> new PipelineBenchmark.Settings(10, 500, 1, 3, null, 1, Map.of()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--entries >= 1000");
-    assertThatThrownBy(() -> new PipelineBenchmark.Settings(2_000, 500, 3, 0, 1, Map.of()))
+    assertThatThrownBy(() -> new PipelineBenchmark.Settings(2_000, 500, 1, 3, 0, 1, Map.of()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--commit-interval");
   }
 }
