@@ -2,8 +2,6 @@ package io.fleetpulse.schemas;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.AvroRuntimeException;
@@ -53,9 +51,6 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     SpecificData.get().addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
   }
 
-  private static final byte[] HEADER = {(byte) 0xC3, (byte) 0x01};
-  private static final int HEADER_LENGTH = HEADER.length + Long.BYTES;
-
   private static final ThreadLocal<Encoding> ENCODING = ThreadLocal.withInitial(Encoding::new);
 
   private final SpecificData model;
@@ -76,8 +71,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     this.model = SpecificData.getForClass(type);
     this.schema = model.getSchema(type);
     this.store = store;
-    this.header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN)
-        .put(HEADER).putLong(FleetSchemaStore.fingerprint(schema)).array();
+    this.header = SingleObjectHeader.of(schema);
     this.writer = (DatumWriter<T>) model.createDatumWriter(schema);
   }
 
@@ -100,13 +94,14 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   }
 
   public T fromBytes(byte[] bytes) {
-    if (bytes.length < HEADER_LENGTH || bytes[0] != HEADER[0] || bytes[1] != HEADER[1]) {
+    if (!SingleObjectHeader.startsWithMarker(bytes)) {
       throw new SerializationException("Not an Avro single-object encoded " + schema.getName() + ": "
-          + (bytes.length < HEADER_LENGTH ? "only " + bytes.length + " bytes" : "unrecognized header bytes"));
+          + (bytes.length < SingleObjectHeader.LENGTH ? "only " + bytes.length + " bytes" : "unrecognized header bytes"));
     }
-    DatumReader<T> reader = readerFor(writerFingerprint(bytes));
+    DatumReader<T> reader = readerFor(SingleObjectHeader.writerFingerprint(bytes));
     try {
-      return reader.read(null, DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null));
+      int length = SingleObjectHeader.LENGTH;
+      return reader.read(null, DecoderFactory.get().binaryDecoder(bytes, length, bytes.length - length, null));
     } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException e) {
       throw new SerializationException("Corrupt " + schema.getName() + " record: " + e.getMessage(), e);
     }
@@ -134,9 +129,5 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   @Override
   public Deserializer<T> deserializer() {
     return (topic, bytes) -> bytes == null ? null : fromBytes(bytes);
-  }
-
-  private static long writerFingerprint(byte[] bytes) {
-    return ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
   }
 }

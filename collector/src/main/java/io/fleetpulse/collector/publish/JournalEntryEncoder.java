@@ -1,14 +1,12 @@
 package io.fleetpulse.collector.publish;
 
-import io.fleetpulse.schemas.FleetSchemaStore;
 import io.fleetpulse.schemas.JournalEntry;
+import io.fleetpulse.schemas.JournalEntryLayout;
+import io.fleetpulse.schemas.SingleObjectHeader;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.stream.Collectors;
-import org.apache.avro.Schema;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
@@ -23,13 +21,6 @@ import org.apache.kafka.common.serialization.Serializer;
  * <p>Not thread-safe: one per thread, reused entry after entry; {@link #serializer()} keeps one per thread.
  */
 public final class JournalEntryEncoder {
-
-  /** The field list this writer was written for, as {@link #signature} describes a schema. */
-  static final String SCHEMA_SIGNATURE = "deviceUuid:string fleet:string unit:string syslogIdentifier:[null,string] "
-      + "pid:[null,int] priority:[null,int] transport:[null,string] bootId:[null,string] realtimeUs:[null,long] "
-      + "monotonicUs:[null,long] seqnumId:[null,string] seqnum:[null,long] cursor:[null,string] hostname:[null,string] "
-      + "message:[null,string] messageBytes:[null,bytes] fields:map<string> binaryFields:map<bytes> receivedAt:long "
-      + "ingest:string";
 
   private static final byte[] HEADER = header();
 
@@ -151,26 +142,7 @@ public final class JournalEntryEncoder {
   }
 
   private static byte[] header() {
-    Schema schema = JournalEntry.getClassSchema();
-    if (!SCHEMA_SIGNATURE.equals(signature(schema))) {
-      throw new IllegalStateException("JournalEntry's schema changed; update JournalEntryEncoder to it. Expected "
-          + SCHEMA_SIGNATURE + ", found " + signature(schema));
-    }
-    return ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN)
-        .put((byte) 0xC3).put((byte) 0x01).putLong(FleetSchemaStore.fingerprint(schema)).array();
-  }
-
-  /** Each field's name and type, in order: what the order and form of the written bytes depend on. */
-  static String signature(Schema schema) {
-    return schema.getFields().stream().map(field -> field.name() + ":" + describe(field.schema()))
-        .collect(Collectors.joining(" "));
-  }
-
-  private static String describe(Schema schema) {
-    return switch (schema.getType()) {
-      case UNION -> schema.getTypes().stream().map(JournalEntryEncoder::describe).collect(Collectors.joining(",", "[", "]"));
-      case MAP -> "map<" + describe(schema.getValueType()) + ">";
-      default -> schema.getType().getName();
-    };
+    JournalEntryLayout.requireCurrent("JournalEntryEncoder");
+    return SingleObjectHeader.of(JournalEntry.getClassSchema());
   }
 }

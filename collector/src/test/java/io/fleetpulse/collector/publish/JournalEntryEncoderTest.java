@@ -68,11 +68,6 @@ class JournalEntryEncoderTest {
   }
 
   @Test
-  void isWrittenForTheCurrentSchema() {
-    assertThat(JournalEntryEncoder.signature(JournalEntry.getClassSchema())).isEqualTo(JournalEntryEncoder.SCHEMA_SIGNATURE);
-  }
-
-  @Test
   void servesAsAKafkaSerializer() {
     JournalEntry entry = randomEntry(new Random(3));
     assertThat(JournalEntryEncoder.serializer().serialize("fleet.journal.balena", entry))

@@ -4,14 +4,13 @@ import io.fleetpulse.schemas.AvroSerde;
 import io.fleetpulse.schemas.FleetSchemaStore;
 import io.fleetpulse.schemas.FleetSerdes;
 import io.fleetpulse.schemas.JournalEntry;
+import io.fleetpulse.schemas.JournalEntryLayout;
+import io.fleetpulse.schemas.SingleObjectHeader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import org.apache.avro.AvroRuntimeException;
-import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.common.errors.SerializationException;
@@ -22,27 +21,17 @@ import org.apache.kafka.common.serialization.Deserializer;
  * {@code fields} and {@code binaryFields} maps, which no detector reads and which are most of each
  * record's bytes (decoding them was most of the stream threads' Avro time). The maps come back empty.
  *
- * <p>Only records written with the current JournalEntry schema are read here, field by field in its
- * order; a record from another schema version goes through the resolving {@link AvroSerde}, maps and
- * all. The field order is checked against the schema when this is made, so a schema change cannot
- * silently misread records.
+ * <p>Only records written with the current JournalEntry schema are read here, field by field in the
+ * order {@link JournalEntryLayout} checks when this is made; a record from another schema version goes
+ * through the resolving {@link AvroSerde}, maps and all.
  */
 public final class JournalSourceDeserializer implements Deserializer<JournalEntry> {
-
-  private static final List<String> FIELD_ORDER = List.of("deviceUuid", "fleet", "unit", "syslogIdentifier", "pid",
-      "priority", "transport", "bootId", "realtimeUs", "monotonicUs", "seqnumId", "seqnum", "cursor", "hostname",
-      "message", "messageBytes", "fields", "binaryFields", "receivedAt", "ingest");
-  private static final int HEADER_LENGTH = 10;
 
   private final AvroSerde<JournalEntry> resolving = FleetSerdes.journalEntry();
   private final long currentFingerprint = FleetSchemaStore.fingerprint(JournalEntry.getClassSchema());
 
   public JournalSourceDeserializer() {
-    List<String> fields = JournalEntry.getClassSchema().getFields().stream().map(Schema.Field::name).toList();
-    if (!fields.equals(FIELD_ORDER)) {
-      throw new IllegalStateException("JournalEntry's fields are now " + fields + ", not " + FIELD_ORDER
-          + ": teach JournalSourceDeserializer the new schema");
-    }
+    JournalEntryLayout.requireCurrent("JournalSourceDeserializer");
   }
 
   @Override
@@ -50,10 +39,11 @@ public final class JournalSourceDeserializer implements Deserializer<JournalEntr
     if (bytes == null) {
       return null;
     }
-    if (bytes.length < HEADER_LENGTH || writerFingerprint(bytes) != currentFingerprint) {
+    if (!SingleObjectHeader.startsWithMarker(bytes) || SingleObjectHeader.writerFingerprint(bytes) != currentFingerprint) {
       return resolving.fromBytes(bytes);
     }
-    BinaryDecoder in = DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null);
+    int header = SingleObjectHeader.LENGTH;
+    BinaryDecoder in = DecoderFactory.get().binaryDecoder(bytes, header, bytes.length - header, null);
     try {
       JournalEntry entry = new JournalEntry(in.readString(), in.readString(), in.readString(), optionalString(in),
           optionalInt(in), optionalInt(in), optionalString(in), optionalString(in), optionalLong(in), optionalLong(in),
@@ -66,10 +56,6 @@ public final class JournalSourceDeserializer implements Deserializer<JournalEntr
     } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | IllegalArgumentException e) {
       throw new SerializationException("Corrupt JournalEntry record: " + e.getMessage(), e);
     }
-  }
-
-  private static long writerFingerprint(byte[] bytes) {
-    return ByteBuffer.wrap(bytes, 2, Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).getLong();
   }
 
   private static String optionalString(BinaryDecoder in) throws IOException {
