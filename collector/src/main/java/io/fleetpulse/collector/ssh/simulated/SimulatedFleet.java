@@ -177,8 +177,20 @@ public final class SimulatedFleet implements AutoCloseable {
     writers.shutdownNow();
   }
 
+  /** A command that never uses the blocking streams MINA offers every command. */
+  private abstract static class WithoutBlockingStreams implements Command {
+    @Override
+    public void setInputStream(java.io.InputStream in) {}
+
+    @Override
+    public void setOutputStream(OutputStream out) {}
+
+    @Override
+    public void setErrorStream(OutputStream err) {}
+  }
+
   /** journalctl on one device: writes entries as fast as the client's window allows. */
-  private final class Journal implements AsyncCommand {
+  private final class Journal extends WithoutBlockingStreams implements AsyncCommand {
     private final String uuid;
     private final Device device;
     private final boolean follow;
@@ -207,15 +219,6 @@ public final class SimulatedFleet implements AutoCloseable {
 
     @Override
     public void setIoInputStream(org.apache.sshd.common.io.IoInputStream in) {}
-
-    @Override
-    public void setInputStream(java.io.InputStream in) {}
-
-    @Override
-    public void setOutputStream(OutputStream out) {}
-
-    @Override
-    public void setErrorStream(OutputStream err) {}
 
     @Override
     public void setExitCallback(ExitCallback exit) {
@@ -316,16 +319,7 @@ public final class SimulatedFleet implements AutoCloseable {
   }
 
   /** A command that neither writes nor exits until its channel is closed. */
-  private static final class Hanging implements Command {
-    @Override
-    public void setInputStream(java.io.InputStream in) {}
-
-    @Override
-    public void setOutputStream(OutputStream out) {}
-
-    @Override
-    public void setErrorStream(OutputStream err) {}
-
+  private static final class Hanging extends WithoutBlockingStreams {
     @Override
     public void setExitCallback(ExitCallback exit) {}
 
