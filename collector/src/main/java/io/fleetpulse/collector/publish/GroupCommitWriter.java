@@ -81,6 +81,9 @@ final class GroupCommitWriter implements AutoCloseable {
   }
 
   private void run() {
+    // Registering at once, not at the first push, aborts what a killed predecessor with this
+    // transactional id left open before its partitions hold up the streams any longer.
+    register(new ArrayList<>());
     while (running || !queue.isEmpty()) {
       RecordSet first;
       try {

@@ -7,7 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
@@ -20,27 +19,33 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * <p>{@value #WRITERS} transactional producers, each on its own thread, take the devices in turns (by
  * uuid) and commit what arrived during their previous commit in one transaction (group commit), so their
- * commit round trips overlap. Their transactional ids are {@value #TRANSACTIONAL_ID_PREFIX}, a random id
- * of this process, and the producer's number: unique per running collector, so replicas never fence one
- * another. Entries are Avro-encoded on the caller's thread ({@link JournalEntryEncoder}), so that work
+ * commit round trips overlap. Their transactional ids are {@value #TRANSACTIONAL_ID_PREFIX}, the
+ * collector's {@link CollectorInstanceId instance id} and the producer's number: the same across restarts,
+ * so a restarted collector aborts what its killed predecessor left open, and different for every running
+ * collector, so replicas never fence one another. Entries are Avro-encoded on the caller's thread ({@link JournalEntryEncoder}), so that work
  * spreads over the event loops.
  */
 public final class JournalPublisher implements AutoCloseable {
 
   /** For Kafka ACLs: every push transactional id starts with this. */
   public static final String TRANSACTIONAL_ID_PREFIX = "fleetpulse-push-collector-";
-  static final int WRITERS = 4;
+  public static final int WRITERS = 4;
 
   private final Vertx vertx;
   private final List<GroupCommitWriter> writers;
   private final Serializer<JournalEntry> serializer = JournalEntryEncoder.serializer();
 
-  public JournalPublisher(Vertx vertx, PublisherSettings settings) {
+  /** @param instanceId this collector's {@link CollectorInstanceId}: stable across restarts, unique among running collectors */
+  public JournalPublisher(Vertx vertx, PublisherSettings settings, String instanceId) {
     this.vertx = vertx;
-    String process = UUID.randomUUID().toString();
     this.writers = IntStream.range(0, WRITERS)
-        .mapToObj(writer -> new GroupCommitWriter(settings, TRANSACTIONAL_ID_PREFIX + process + "-" + writer))
+        .mapToObj(writer -> new GroupCommitWriter(settings, transactionalId(instanceId, writer)))
         .toList();
+  }
+
+  /** The transactional id of producer {@code writer} of collector {@code instanceId}. */
+  public static String transactionalId(String instanceId, int writer) {
+    return TRANSACTIONAL_ID_PREFIX + instanceId + "-" + writer;
   }
 
   /**

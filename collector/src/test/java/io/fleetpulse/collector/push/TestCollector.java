@@ -38,7 +38,8 @@ final class TestCollector implements AutoCloseable {
   }
 
   private TestCollector(String marksBootstrap, PublisherSettings kafka, PushSettings settings) {
-    publisher = new JournalPublisher(vertx, kafka);
+    // Collectors of different tests share the broker: each is its own instance.
+    publisher = new JournalPublisher(vertx, kafka, java.util.UUID.randomUUID().toString());
     marks = new SequenceMarkStore(new PublisherSettings(marksBootstrap, kafka.deliveryTimeout(), Map.of()));
     disks = new DiskSamplePublisher(vertx, kafka);
     server = new PushServer(settings, publisher, marks, disks, meters);

@@ -24,9 +24,11 @@ public record FleetpulseConfig(
    * The push endpoint. {@code push} false leaves it out (an SSH-only collector); {@code behindAuthenticatingProxy}
    * allows binding beyond loopback without built-in device authentication, for a TLS-terminating proxy that
    * authenticates devices; {@code opsPort} serves {@code /healthz} and {@code /metrics} of the standalone collector
-   * role (in {@code run}, the API serves them).
+   * role (in {@code run}, the API serves them). {@code instanceId} names this collector's Kafka transactional ids:
+   * empty means an id generated once and kept in {@code <dataDir>/collector-instance-id}; every running collector
+   * needs its own, and keeping it across restarts lets a restart abort what a killed predecessor left open.
    */
-  public record Collector(String host, int port, boolean push, boolean behindAuthenticatingProxy, int opsPort, Limits limits,
+  public record Collector(String host, int port, boolean push, boolean behindAuthenticatingProxy, int opsPort, String instanceId, Limits limits,
                           RateLimits rateLimits, Tls tls, String deviceTokensFile, Ssh ssh) {}
 
   /**
@@ -175,7 +177,7 @@ public record FleetpulseConfig(
         "./data",
         new Kafka("", 6, (short) 1, 10),
         new Embedded(9092, 9093),
-        new Collector("127.0.0.1", 19532, true, false, 19533, new Limits(64 * 1024, 256 * 1024, 256, 64L * 1024 * 1024),
+        new Collector("127.0.0.1", 19532, true, false, 19533, "", new Limits(64 * 1024, 256 * 1024, 256, 64L * 1024 * 1024),
             new RateLimits(2_000, 2 * 1024 * 1024, 30), new Tls("", "", ""), "",
             new Ssh("", "", "strict", "journalctl", "now", "/mnt/data,/mnt/state", "fleetpulse-ssh-collector")),
         new Api("127.0.0.1", 8080, "", java.util.List.of(), "", 1000),

@@ -3,6 +3,7 @@ package io.fleetpulse.launcher.role;
 import io.fleetpulse.collector.dedup.SequenceMarkStore;
 import io.fleetpulse.collector.inventory.InventoryException;
 import io.fleetpulse.collector.journal.JournalLimits;
+import io.fleetpulse.collector.publish.CollectorInstanceId;
 import io.fleetpulse.collector.publish.DiskSamplePublisher;
 import io.fleetpulse.collector.publish.JournalPublisher;
 import io.fleetpulse.collector.publish.PublisherSettings;
@@ -82,7 +83,15 @@ public final class CollectorRole implements AutoCloseable {
     log.info("Starting collector on {}:{}", collector.host(), collector.port());
     PublisherSettings producers = new PublisherSettings(context.bootstrap(),
         Duration.ofSeconds(config.kafka().deliveryTimeoutSeconds()), Map.of());
-    publisher = new JournalPublisher(context.vertx(), producers);
+    String instanceId;
+    try {
+      instanceId = CollectorInstanceId.resolve(collector.instanceId(), Path.of(config.dataDir()));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+    log.info("Push collector instance {}: Kafka transactional ids {} … {}", instanceId,
+        JournalPublisher.transactionalId(instanceId, 0), JournalPublisher.transactionalId(instanceId, JournalPublisher.WRITERS - 1));
+    publisher = new JournalPublisher(context.vertx(), producers, instanceId);
     publisher.bindMetrics(context.metrics());
     diskPublisher = new DiskSamplePublisher(context.vertx(), producers);
     markStore = new SequenceMarkStore(producers);
