@@ -26,6 +26,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,10 +59,15 @@ public final class ApiServer extends VerticleBase {
     OpsRoutes.mount(router, vertx, metrics, settings.metricsToken());
     router.get("/readyz").handler(ctx -> {
       List<String> waiting = readiness.notReady();
-      if (waiting.isEmpty()) {
-        ApiResponses.json(ctx, 200, new JsonObject().put("status", "READY"));
-      } else {
+      Map<String, List<String>> problems = readiness.problems();
+      if (!waiting.isEmpty()) {
         ApiResponses.json(ctx, 503, new JsonObject().put("status", "NOT_READY").put("waitingFor", new JsonArray(waiting)));
+      } else if (!problems.isEmpty()) {
+        JsonObject named = new JsonObject();
+        problems.forEach((name, lines) -> named.put(name, new JsonArray(lines)));
+        ApiResponses.json(ctx, 503, new JsonObject().put("status", "DEGRADED").put("problems", named));
+      } else {
+        ApiResponses.json(ctx, 200, new JsonObject().put("status", "READY"));
       }
     });
     Buffer openapi = resource("/openapi.yaml");

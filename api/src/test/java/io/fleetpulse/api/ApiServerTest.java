@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,12 +41,14 @@ class ApiServerTest {
   private static final String DEVICE = "ab000000000000000000000000000001";
   private static final HttpClient http = HttpClient.newHttpClient();
   private static final AtomicBoolean collectorUp = new AtomicBoolean(false);
+  private static final AtomicReference<List<String>> pipelineProblems = new AtomicReference<>(List.of());
   private static ApiStack stack;
 
   @BeforeAll
   static void start(EmbeddedKafkaBroker kafka, @TempDir Path stateDir) {
     stack = ApiStack.start(kafka, stateDir, "api-test", ApiSettings.open("127.0.0.1", 0),
-        streams -> new Readiness().require("streams", streams::isRunning).require("collector", collectorUp::get));
+        streams -> new Readiness().require("streams", streams::isRunning).require("collector", collectorUp::get)
+            .degradedWhen("pipeline", pipelineProblems::get));
   }
 
   @AfterAll
@@ -63,6 +66,16 @@ class ApiServerTest {
     collectorUp.set(true);
     assertThat(get("/readyz").statusCode()).isEqualTo(200);
     assertThat(get("/healthz").statusCode()).isEqualTo(200);
+
+    // Running, but part of the fleet is hidden from the streams: not ready, and the partition is named.
+    pipelineProblems.set(List.of("fleet.journal.other-2: read_committed readers stuck at offset 143 for 64 s"));
+    HttpResponse<String> degraded = get("/readyz");
+    assertThat(degraded.statusCode()).isEqualTo(503);
+    JsonObject body = new JsonObject(degraded.body());
+    assertThat(body.getString("status")).isEqualTo("DEGRADED");
+    assertThat(body.getJsonObject("problems").getJsonArray("pipeline").getString(0)).startsWith("fleet.journal.other-2");
+    pipelineProblems.set(List.of());
+    assertThat(get("/readyz").statusCode()).isEqualTo(200);
   }
 
   @Test

@@ -12,7 +12,8 @@ import java.util.Map;
  * {@code --set path=value}. See the README, "Configuration".
  */
 public record FleetpulseConfig(
-    String dataDir, Kafka kafka, Embedded embedded, Collector collector, Api api, Streams streams, Notifications notifications) {
+    String dataDir, Kafka kafka, Embedded embedded, Collector collector, Api api, Streams streams, Pipeline pipeline,
+    Notifications notifications) {
 
   /** Kafka as the roles see it. An empty bootstrap in {@code run} means the embedded broker. */
   public record Kafka(String bootstrap, int partitions, short replication, int deliveryTimeoutSeconds) {}
@@ -161,6 +162,25 @@ public record FleetpulseConfig(
   }
 
   /**
+   * The pipeline watchdog of every api instance: a partition whose read_committed readers have been stuck for
+   * {@code stallSeconds} (0 = twice the delivery timeout, the collector's transaction timeout, plus 30 s) while
+   * records wait behind it is reported, and unless {@code abortHanging} is false the transaction holding it is
+   * aborted. Checked every {@code checkIntervalSeconds}.
+   */
+  public record Pipeline(boolean abortHanging, int stallSeconds, int checkIntervalSeconds) {
+    public Pipeline {
+      if (stallSeconds < 0 || checkIntervalSeconds <= 0) {
+        throw new IllegalArgumentException("pipeline.stallSeconds must be 0 (automatic) or more and pipeline.checkIntervalSeconds positive");
+      }
+    }
+
+    /** The stall limit: configured, or the collector's transaction timeout plus a margin. */
+    public Duration stallAfter(Kafka kafka) {
+      return stallSeconds > 0 ? Duration.ofSeconds(stallSeconds) : Duration.ofSeconds(2L * kafka.deliveryTimeoutSeconds() + 30);
+    }
+  }
+
+  /**
    * Alert notifiers. Routes are set in the YAML file only; a {@code url} or {@code secret} written as
    * {@code ${NAME}} is read from the environment variable NAME, so webhook secrets stay out of files.
    *
@@ -182,6 +202,7 @@ public record FleetpulseConfig(
             new Ssh("", "", "strict", "journalctl", "now", "/mnt/data,/mnt/state", "fleetpulse-ssh-collector")),
         new Api("127.0.0.1", 8080, "", java.util.List.of(), "", 1000),
         new Streams("fleetpulse", 14, 14, 0, Detection.of(DetectionSettings.defaults())),
+        new Pipeline(true, 0, 5),
         new Notifications("", java.util.List.of(), 8, 60));
   }
 }

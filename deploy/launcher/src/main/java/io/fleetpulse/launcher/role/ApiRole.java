@@ -8,6 +8,7 @@ import io.fleetpulse.api.notify.Notifiers;
 import io.fleetpulse.api.notify.NotifyRoute;
 import io.fleetpulse.api.notify.NotifySettings;
 import io.fleetpulse.api.notify.RetryPolicy;
+import io.fleetpulse.api.pipeline.PipelineWatchdog;
 import io.fleetpulse.launcher.config.ApiSection;
 import io.fleetpulse.launcher.config.BindPolicy;
 import io.fleetpulse.launcher.config.FleetpulseConfig;
@@ -41,6 +42,7 @@ public final class ApiRole implements AutoCloseable {
   private ApiServer apiServer;
   private String deploymentId;
   private Notifiers notifiers;
+  private PipelineWatchdog watchdog;
 
   /**
    * Checks the API's configuration (bind policy, tokens, notifier routes); nothing is started yet.
@@ -73,8 +75,15 @@ public final class ApiRole implements AutoCloseable {
     streamsMetrics = MetricsRegistry.bindStreams(context.metrics(), streams.kafkaStreams());
     streams.start();
 
+    FleetpulseConfig.Pipeline pipeline = config.pipeline();
+    String applicationId = config.streams().applicationId();
+    watchdog = new PipelineWatchdog(new PipelineWatchdog.Settings(context.bootstrap(), applicationId,
+        PipelineWatchdog.topicPrefixes(applicationId), Duration.ofSeconds(pipeline.checkIntervalSeconds()),
+        pipeline.stallAfter(config.kafka()), pipeline.abortHanging()), context.metrics()).start();
+
     log.info("Starting API on {}:{}", config.api().host(), apiSettings.port());
-    apiServer = new ApiServer(apiSettings, streams.kafkaStreams(), readiness.require("streams", streams::isRunning), context.metrics());
+    apiServer = new ApiServer(apiSettings, streams.kafkaStreams(),
+        readiness.require("streams", streams::isRunning).degradedWhen("pipeline", watchdog::problems), context.metrics());
     deploymentId = context.vertx().deployVerticle(apiServer).await();
 
     FleetpulseConfig.Notifications notify = config.notifications();
@@ -105,6 +114,9 @@ public final class ApiRole implements AutoCloseable {
     }
     if (deploymentId != null) {
       context.vertx().undeploy(deploymentId).await();
+    }
+    if (watchdog != null) {
+      watchdog.close();
     }
     if (streamsMetrics != null) {
       streamsMetrics.close();

@@ -1,0 +1,24 @@
+package io.fleetpulse.api.pipeline;
+
+import org.apache.kafka.clients.admin.AbortTransactionSpec;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * A transaction open on one partition, as that partition's leader sees it ({@code describeProducers}):
+ * the producer holding it and the offset it started at, where read_committed readers stop.
+ *
+ * @param lastWriteMillis when the producer last wrote to the partition (epoch millis)
+ */
+public record OpenTransaction(TopicPartition partition, long producerId, int producerEpoch, int coordinatorEpoch,
+                              long startOffset, long lastWriteMillis) {
+
+  /** The marker that ends it as aborted, written by the partition leader on the admin's request (KIP-664). */
+  AbortTransactionSpec abortSpec() {
+    return new AbortTransactionSpec(partition, producerId, (short) producerEpoch, coordinatorEpoch);
+  }
+
+  @Override
+  public String toString() {
+    return "producer " + producerId + " (epoch " + producerEpoch + ") open since offset " + startOffset + " of " + partition;
+  }
+}

@@ -1,0 +1,280 @@
+package io.fleetpulse.api.pipeline;
+
+import io.fleetpulse.schemas.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes sure no part of the fleet silently stops being watched. Exactly-once reading (read_committed)
+ * stops at the first open transaction of a partition; if that transaction never ends (a producer killed
+ * with a transaction the broker does not abort, a hanging transaction whose marker never reached the
+ * partition), everything behind it is invisible to the streams while the collector keeps answering 202.
+ *
+ * <p>Every {@code interval}, for each partition of fleetpulse's topics, the watchdog compares the last
+ * stable offset with the high watermark. A partition whose last stable offset has not moved for
+ * {@code stallAfter} while records wait behind it is stalled: it is reported ({@code /readyz},
+ * {@code fleetpulse_pipeline_stalled_partitions}, an ERROR line), and unless {@code abortHanging} is off,
+ * the transaction holding it is found ({@code describeProducers}) and aborted ({@code abortTransaction});
+ * each abort is logged with topic, partition, producer and offsets, and counted.
+ *
+ * <p>It also reports how far the streams are behind what they may read (read_committed lag per topic) and
+ * how long ago each stage last advanced.
+ */
+public final class PipelineWatchdog implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(PipelineWatchdog.class);
+
+  /**
+   * @param bootstrap Kafka
+   * @param applicationId the streams application: its consumer group's lag is reported
+   * @param topicPrefixes the topics watched: fleetpulse's own ({@link #topicPrefixes(String)})
+   * @param interval how often partitions are checked
+   * @param stallAfter how long a last stable offset may stand still with records behind it: longer than
+   *     fleetpulse's longest transaction timeout plus a margin, so a healthy transaction is never taken for a stall
+   * @param abortHanging abort the transaction holding a stalled partition; false only reports it
+   */
+  public record Settings(String bootstrap, String applicationId, List<String> topicPrefixes, Duration interval, Duration stallAfter,
+                         boolean abortHanging) {}
+
+  /** fleetpulse's topics ({@code fleet.*}) and the streams application's own (changelogs, repartition topics). */
+  public static List<String> topicPrefixes(String applicationId) {
+    return List.of("fleet.", applicationId + "-");
+  }
+
+  private final Settings settings;
+  private final Clock clock;
+  private final Admin admin;
+  private final TransactionInspector inspector;
+  private final ScheduledExecutorService scheduler;
+  private final MeterRegistry registry;
+  private final Map<TopicPartition, Progress> progress = new HashMap<>();
+  private final Map<String, AtomicLong> lagByTopic = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> pendingByTopic = new ConcurrentHashMap<>();
+  private final Set<TopicPartition> reported = new HashSet<>();
+  private final Counter aborted;
+  private final Counter abortFailures;
+  private final Counter committedDropped;
+  private final Counter checkFailures;
+  private volatile List<StalledPartition> stalled = List.of();
+  private volatile Instant ingestAdvanced;
+  private volatile Instant streamsAdvanced;
+  private Map<TopicPartition, Long> lastCommitted = Map.of();
+
+  /** When a partition's last stable offset last moved. */
+  private record Progress(long lastStable, Instant since) {}
+
+  public PipelineWatchdog(Settings settings, MeterRegistry registry) {
+    this(settings, registry, Clock.systemUTC());
+  }
+
+  PipelineWatchdog(Settings settings, MeterRegistry registry, Clock clock) {
+    this.settings = settings;
+    this.clock = clock;
+    this.registry = registry;
+    this.admin = Admin.create(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap(),
+        AdminClientConfig.CLIENT_ID_CONFIG, "fleetpulse-pipeline-watchdog",
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000));
+    this.inspector = new TransactionInspector(admin, Duration.ofSeconds(15));
+    this.ingestAdvanced = clock.instant();
+    this.streamsAdvanced = clock.instant();
+    Gauge.builder("fleetpulse_pipeline_stalled_partitions", () -> stalled.size())
+        .description("Partitions whose read_committed readers have been stuck behind an open transaction for longer than the stall limit")
+        .register(registry);
+    Gauge.builder("fleetpulse_pipeline_seconds_since_advance", () -> secondsSince(ingestAdvanced)).tag("stage", "collector")
+        .description("Seconds since a journal or disk-sample partition last became readable further (read_committed)")
+        .register(registry);
+    Gauge.builder("fleetpulse_pipeline_seconds_since_advance", () -> secondsSince(streamsAdvanced)).tag("stage", "streams")
+        .description("Seconds since the streams last committed progress on their input, or were caught up")
+        .register(registry);
+    this.aborted = Counter.builder("fleetpulse_pipeline_transactions_aborted_total")
+        .description("Transactions the watchdog aborted because they held a partition stalled").register(registry);
+    this.abortFailures = Counter.builder("fleetpulse_pipeline_abort_failures_total")
+        .description("Aborts of stalling transactions Kafka refused (ACLs) or that failed").register(registry);
+    this.committedDropped = Counter.builder("fleetpulse_pipeline_committed_transactions_aborted_total")
+        .description("Stalling transactions aborted while their producer's coordinator reported a commit: their records may have been acknowledged")
+        .register(registry);
+    this.checkFailures = Counter.builder("fleetpulse_pipeline_check_failures_total")
+        .description("Watchdog rounds that could not ask Kafka").register(registry);
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "pipeline-watchdog");
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  public PipelineWatchdog start() {
+    scheduler.scheduleWithFixedDelay(this::checkSafely, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
+    log.info("Pipeline watchdog: checking every {} ms for partitions stalled over {} s ({})", settings.interval().toMillis(),
+        settings.stallAfter().toSeconds(), settings.abortHanging() ? "aborting their transactions" : "reporting only");
+    return this;
+  }
+
+  /** The partitions stalled at the last check. */
+  public List<StalledPartition> stalled() {
+    return stalled;
+  }
+
+  /** What /readyz says while partitions are stalled: one line each. */
+  public List<String> problems() {
+    return stalled.stream().map(StalledPartition::describe).toList();
+  }
+
+  private void checkSafely() {
+    try {
+      check();
+    } catch (KafkaException | IllegalStateException e) {
+      checkFailures.increment();
+      log.warn("Pipeline watchdog could not check Kafka this round: {}", e.getMessage());
+    }
+  }
+
+  /** One round: offsets, stalls (and their aborts), lag. */
+  void check() {
+    Instant now = clock.instant();
+    List<TopicPartition> partitions = inspector.partitions(this::isWatched);
+    Map<TopicPartition, PartitionOffsets> offsets = inspector.offsets(partitions);
+    List<StalledPartition> found = new java.util.ArrayList<>();
+    Map<String, Long> pending = new HashMap<>();
+    for (PartitionOffsets current : offsets.values()) {
+      pending.merge(current.partition().topic(), current.pending(), Long::sum);
+      Progress last = progress.get(current.partition());
+      if (last == null || last.lastStable() != current.lastStable()) {
+        if (last != null && isIngest(current.partition().topic())) {
+          ingestAdvanced = now;
+        }
+        progress.put(current.partition(), new Progress(current.lastStable(), now));
+        continue;
+      }
+      Duration still = Duration.between(last.since(), now);
+      if (current.pending() > 0 && still.compareTo(settings.stallAfter()) >= 0) {
+        found.add(new StalledPartition(current, still, inspector.holder(current)));
+      }
+    }
+    progress.keySet().retainAll(offsets.keySet());
+    publish(pending, pendingByTopic, "fleetpulse_pipeline_pending_records",
+        "Records written but not yet readable by read_committed readers (behind an open transaction)");
+    stalled = List.copyOf(found);
+    Set<TopicPartition> stalledNow = new HashSet<>();
+    for (StalledPartition partition : found) {
+      stalledNow.add(partition.offsets().partition());
+      heal(partition);
+    }
+    reported.stream().filter(partition -> !stalledNow.contains(partition))
+        .forEach(partition -> log.info("Partition {} advances again", partition));
+    reported.retainAll(stalledNow);
+    measureLag(offsets, now);
+  }
+
+  private void heal(StalledPartition partition) {
+    boolean first = reported.add(partition.offsets().partition());
+    Optional<OpenTransaction> holder = partition.holder();
+    if (holder.isEmpty() || !settings.abortHanging()) {
+      if (first) {
+        log.error("Pipeline stalled: {}. {}", partition.describe(), holder.isEmpty()
+            ? "No open transaction is reported there; check the broker's logs for that partition."
+            : "Automatic abort is off (pipeline.abortHanging=false): run ./fleetpulse doctor --abort-hanging, or "
+                + "kafka-transactions.sh abort --topic " + partition.offsets().partition().topic() + " --partition "
+                + partition.offsets().partition().partition() + " --start-offset " + holder.get().startOffset());
+      }
+      return;
+    }
+    OpenTransaction transaction = holder.get();
+    try {
+      if (inspector.coordinatorDecidedCommit(transaction.producerId())) {
+        // Either a hanging transaction in the strict sense (commit decided, pushes answered 202, marker lost on
+        // this partition) or a later one the producer never finished; Kafka cannot tell which, and aborting is
+        // the only way it offers to free the partition. Say so: these records may have been acknowledged.
+        log.error("The coordinator of producer {} last decided to COMMIT: the records on {} from offset {} may have been "
+            + "acknowledged to devices, and the abort drops them for the streams", transaction.producerId(), transaction.partition(),
+            transaction.startOffset());
+        committedDropped.increment();
+      }
+      inspector.abort(transaction);
+      aborted.increment();
+      log.warn("Pipeline stalled and healed: aborted the transaction of producer {} (epoch {}) on {} open since offset {} "
+              + "(last stable offset {}, high watermark {}, stuck {} s); its records are dropped for read_committed readers, "
+              + "and devices re-send what was not answered 202",
+          transaction.producerId(), transaction.producerEpoch(), transaction.partition(), transaction.startOffset(),
+          partition.offsets().lastStable(), partition.offsets().highWatermark(), partition.stalledFor().toSeconds());
+    } catch (KafkaException e) {
+      abortFailures.increment();
+      if (first) {
+        log.error("Pipeline stalled: {}; aborting its transaction failed ({}). Grant fleetpulse WRITE on the topic (and "
+            + "cluster ACTION where required) or run kafka-transactions.sh abort as an administrator.", partition.describe(), e.getMessage());
+      }
+    }
+  }
+
+  /** read_committed lag of the streams' consumer group per input topic, and whether the streams advanced. */
+  private void measureLag(Map<TopicPartition, PartitionOffsets> offsets, Instant now) {
+    Map<TopicPartition, Long> committed = inspector.committedOffsets(settings.applicationId());
+    Map<String, Long> lag = new HashMap<>();
+    committed.forEach((partition, offset) -> {
+      PartitionOffsets current = offsets.get(partition);
+      if (current != null) {
+        lag.merge(partition.topic(), Math.max(0, current.lastStable() - offset), Long::sum);
+      }
+    });
+    publish(lag, lagByTopic, "fleetpulse_pipeline_read_committed_lag",
+        "Records the streams may read (read_committed) but have not processed yet, per input topic");
+    if (!committed.equals(lastCommitted) || lag.values().stream().allMatch(behind -> behind == 0)) {
+      streamsAdvanced = now;
+    }
+    lastCommitted = committed;
+  }
+
+  private void publish(Map<String, Long> values, Map<String, AtomicLong> gauges, String name, String description) {
+    gauges.forEach((topic, gauge) -> gauge.set(values.getOrDefault(topic, 0L)));
+    values.forEach((topic, value) -> gauges.computeIfAbsent(topic, key -> {
+      AtomicLong gauge = new AtomicLong();
+      Gauge.builder(name, gauge, AtomicLong::get).tag("topic", key).description(description).register(registry);
+      return gauge;
+    }).set(value));
+  }
+
+  private boolean isWatched(String topic) {
+    return settings.topicPrefixes().stream().anyMatch(topic::startsWith);
+  }
+
+  private static boolean isIngest(String topic) {
+    return topic.startsWith(Topics.JOURNAL_PREFIX) || topic.equals(Topics.METRICS_DISK);
+  }
+
+  private double secondsSince(Instant instant) {
+    return Duration.between(instant, clock.instant()).toMillis() / 1000.0;
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    try {
+      scheduler.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    admin.close(Duration.ofSeconds(5));
+  }
+}

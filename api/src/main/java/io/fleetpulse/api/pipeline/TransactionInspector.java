@@ -1,0 +1,172 @@
+package io.fleetpulse.api.pipeline;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ProducerState;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Kafka's view of fleetpulse's transactions, through the admin API: partition offsets for both kinds of
+ * readers, the transactions open on a partition, the transactional ids in use, a consumer group's
+ * position, and the abort of a transaction that holds a partition (KIP-664, what
+ * {@code kafka-transactions.sh abort} does). Every call blocks up to {@code timeout}; call it off the
+ * event loops.
+ */
+public final class TransactionInspector {
+
+  private final Admin admin;
+  private final Duration timeout;
+
+  public TransactionInspector(Admin admin, Duration timeout) {
+    this.admin = admin;
+    this.timeout = timeout;
+  }
+
+  /** Every partition of the topics whose name {@code watched} accepts (internal topics never). */
+  public List<TopicPartition> partitions(Predicate<String> watched) {
+    Set<String> topics = get(admin.listTopics().names()).stream().filter(watched).collect(Collectors.toSet());
+    if (topics.isEmpty()) {
+      return List.of();
+    }
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (TopicDescription topic : get(admin.describeTopics(topics).allTopicNames()).values()) {
+      topic.partitions().forEach(info -> partitions.add(new TopicPartition(topic.name(), info.partition())));
+    }
+    partitions.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+    return partitions;
+  }
+
+  /** Last stable offset and high watermark of each partition. */
+  public Map<TopicPartition, PartitionOffsets> offsets(Collection<TopicPartition> partitions) {
+    if (partitions.isEmpty()) {
+      return Map.of();
+    }
+    Map<TopicPartition, OffsetSpec> latest = partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
+    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> stable =
+        get(admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all());
+    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> high =
+        get(admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all());
+    Map<TopicPartition, PartitionOffsets> offsets = new HashMap<>();
+    for (TopicPartition partition : partitions) {
+      offsets.put(partition, new PartitionOffsets(partition, stable.get(partition).offset(), high.get(partition).offset()));
+    }
+    return offsets;
+  }
+
+  /** The transactions open on each partition, oldest first. */
+  public Map<TopicPartition, List<OpenTransaction>> openTransactions(Collection<TopicPartition> partitions) {
+    if (partitions.isEmpty()) {
+      return Map.of();
+    }
+    var result = admin.describeProducers(partitions);
+    Map<TopicPartition, List<OpenTransaction>> open = new HashMap<>();
+    for (TopicPartition partition : partitions) {
+      List<OpenTransaction> transactions = new ArrayList<>();
+      for (ProducerState producer : get(result.partitionResult(partition)).activeProducers()) {
+        if (producer.currentTransactionStartOffset().isPresent()) {
+          transactions.add(new OpenTransaction(partition, producer.producerId(), producer.producerEpoch(),
+              producer.coordinatorEpoch().orElse(-1), producer.currentTransactionStartOffset().getAsLong(), producer.lastTimestamp()));
+        }
+      }
+      transactions.sort(Comparator.comparingLong(OpenTransaction::startOffset));
+      open.put(partition, transactions);
+    }
+    return open;
+  }
+
+  /** The transaction that holds the partition's last stable offset where it is, if one is open there. */
+  public Optional<OpenTransaction> holder(PartitionOffsets offsets) {
+    return openTransactions(List.of(offsets.partition())).get(offsets.partition()).stream()
+        .filter(transaction -> transaction.startOffset() <= offsets.lastStable())
+        .findFirst();
+  }
+
+  /** Writes the abort marker for {@code transaction} on its partition; its records become invisible to read_committed readers. */
+  public void abort(OpenTransaction transaction) {
+    get(admin.abortTransaction(transaction.abortSpec()).all());
+  }
+
+  /** Transactional ids known to the coordinators whose name starts with one of {@code prefixes}, with their state. */
+  public List<TransactionalIdState> transactionalIds(Collection<String> prefixes) {
+    List<TransactionListing> listings = get(admin.listTransactions().all()).stream()
+        .filter(listing -> prefixes.stream().anyMatch(listing.transactionalId()::startsWith))
+        .sorted(Comparator.comparing(TransactionListing::transactionalId))
+        .toList();
+    if (listings.isEmpty()) {
+      return List.of();
+    }
+    Map<String, TransactionDescription> described =
+        get(admin.describeTransactions(listings.stream().map(TransactionListing::transactionalId).toList()).all());
+    return listings.stream().map(listing -> {
+      TransactionDescription description = described.get(listing.transactionalId());
+      return new TransactionalIdState(listing.transactionalId(), listing.producerId(), listing.state().toString(),
+          description == null ? Set.of() : description.topicPartitions(),
+          description == null ? -1 : description.transactionStartTimeMs().orElse(-1));
+    }).toList();
+  }
+
+  /**
+   * Whether the coordinator of producer {@code producerId}'s transactional id last decided to commit: then
+   * an open transaction of that producer on a partition may be one whose commit marker never arrived (its
+   * records acknowledged), rather than a newer one the producer never finished.
+   */
+  public boolean coordinatorDecidedCommit(long producerId) {
+    return get(admin.listTransactions(new ListTransactionsOptions().filterProducerIds(List.of(producerId))).all()).stream()
+        .anyMatch(listing -> listing.state() == TransactionState.PREPARE_COMMIT
+            || listing.state() == TransactionState.COMPLETE_COMMIT);
+  }
+
+  /** A transactional id as its coordinator sees it: state, and the partitions of its open transaction. */
+  public record TransactionalIdState(String transactionalId, long producerId, String state, Set<TopicPartition> partitions,
+                                 long startedMillis) {}
+
+  /** The committed offsets of consumer group {@code groupId} (empty when the group never committed). */
+  public Map<TopicPartition, Long> committedOffsets(String groupId) {
+    Map<TopicPartition, OffsetAndMetadata> committed = get(admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata());
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    committed.forEach((partition, offset) -> {
+      if (offset != null) {
+        offsets.put(partition, offset.offset());
+      }
+    });
+    return offsets;
+  }
+
+  private <T> T get(KafkaFuture<T> future) {
+    try {
+      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaException("interrupted while asking Kafka", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof KafkaException kafka ? kafka : new KafkaException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new KafkaException("Kafka did not answer within " + timeout.toSeconds() + " s", e);
+    }
+  }
+}

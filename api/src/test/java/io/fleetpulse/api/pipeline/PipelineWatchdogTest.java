@@ -1,0 +1,110 @@
+package io.fleetpulse.api.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fleetpulse.kafka.EmbeddedKafkaBroker;
+import io.fleetpulse.kafka.SharedKafkaBroker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A partition stuck behind a transaction nobody will finish — here a producer "killed" mid-transaction
+ * (closed without an abort) whose transaction timeout is far beyond the test, and whose transactional id
+ * is never used again, as with the random ids of earlier collectors — is noticed, reported, and healed.
+ */
+@ExtendWith(SharedKafkaBroker.class)
+class PipelineWatchdogTest {
+
+  private static final Duration STALL_AFTER = Duration.ofSeconds(2);
+
+  private EmbeddedKafkaBroker kafka;
+  private String prefix;
+  private TopicPartition partition;
+
+  @BeforeEach
+  void stuckPartition(EmbeddedKafkaBroker kafka) throws Exception {
+    this.kafka = kafka;
+    prefix = "watchdog-" + UUID.randomUUID() + "-";
+    partition = new TopicPartition(prefix + "journal", 1);
+    try (Admin admin = admin()) {
+      admin.createTopics(List.of(new NewTopic(partition.topic(), 2, (short) 1))).all().get();
+    }
+    KafkaProducer<String, String> killed = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ProducerConfig.TRANSACTIONAL_ID_CONFIG, prefix + "killed",
+        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) Duration.ofMinutes(10).toMillis()),
+        new StringSerializer(), new StringSerializer());
+    killed.initTransactions();
+    killed.beginTransaction();
+    killed.send(new ProducerRecord<>(partition.topic(), partition.partition(), "device", "entry")).get();
+    killed.close(Duration.ZERO);
+    // Later writers' records pile up behind it, invisible to read_committed readers.
+    try (KafkaProducer<String, String> later = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+      for (int i = 0; i < 5; i++) {
+        later.send(new ProducerRecord<>(partition.topic(), partition.partition(), "device", "later " + i)).get();
+      }
+    }
+  }
+
+  @Test
+  void abortsTheTransactionHoldingAStalledPartition() throws Exception {
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    try (Admin admin = admin();
+         PipelineWatchdog watchdog = new PipelineWatchdog(settings(true), metrics).start()) {
+      TransactionInspector inspector = new TransactionInspector(admin, Duration.ofSeconds(10));
+      assertThat(offsets(inspector)).isEqualTo(new PartitionOffsets(partition, 0, 6));
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> offsets(inspector).lastStable() == 7);
+      assertThat(metrics.get("fleetpulse_pipeline_transactions_aborted_total").counter().count()).isEqualTo(1);
+      assertThat(inspector.openTransactions(List.of(partition)).get(partition)).isEmpty();
+      await().atMost(Duration.ofSeconds(10)).until(() -> watchdog.stalled().isEmpty());
+      assertThat(metrics.get("fleetpulse_pipeline_stalled_partitions").gauge().value()).isZero();
+    }
+  }
+
+  @Test
+  void onlyReportsWhenAbortingIsOff() throws Exception {
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    try (Admin admin = admin();
+         PipelineWatchdog watchdog = new PipelineWatchdog(settings(false), metrics).start()) {
+      List<StalledPartition> stalled = await().atMost(Duration.ofSeconds(30)).until(watchdog::stalled, found -> !found.isEmpty());
+      StalledPartition stall = stalled.get(0);
+      assertThat(stall.offsets()).isEqualTo(new PartitionOffsets(partition, 0, 6));
+      assertThat(stall.stalledFor()).isGreaterThanOrEqualTo(STALL_AFTER);
+      assertThat(stall.holder()).hasValueSatisfying(holder -> assertThat(holder.startOffset()).isZero());
+      assertThat(watchdog.problems()).singleElement().asString()
+          .contains(partition.toString(), "stuck at offset 0", "6 records behind it", "held by producer " + stall.holder().get().producerId());
+      assertThat(metrics.get("fleetpulse_pipeline_stalled_partitions").gauge().value()).isEqualTo(1);
+      assertThat(metrics.get("fleetpulse_pipeline_pending_records").tag("topic", partition.topic()).gauge().value()).isEqualTo(6);
+      assertThat(metrics.get("fleetpulse_pipeline_transactions_aborted_total").counter().count()).isZero();
+      assertThat(offsets(new TransactionInspector(admin, Duration.ofSeconds(10))).lastStable()).isZero();
+    }
+  }
+
+  private PipelineWatchdog.Settings settings(boolean abort) {
+    return new PipelineWatchdog.Settings(kafka.bootstrapServers(), prefix + "app", List.of(prefix), Duration.ofMillis(200), STALL_AFTER, abort);
+  }
+
+  private PartitionOffsets offsets(TransactionInspector inspector) {
+    return inspector.offsets(List.of(partition)).get(partition);
+  }
+
+  private Admin admin() {
+    return Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+  }
+}
