@@ -44,7 +44,7 @@ public final class AlertLifecycle {
       held.add(key);
       Alert current = store.get(key);
       if (current == null || current.getState() == AlertState.RESOLVED) {
-        Alert firing = open(device, fleet, finding);
+        Alert firing = open(device, fleet, finding, current);
         store.put(key, firing);
         transitions.add(firing);
       }
@@ -78,8 +78,14 @@ public final class AlertLifecycle {
     return firing(device).stream().map(kv -> kv.value).toList();
   }
 
-  private static Alert open(String device, String fleet, Finding finding) {
-    String identity = device + "|" + finding.key() + "|" + finding.since().toEpochMilli();
+  /**
+   * A new episode. Its id comes from what it is and since when, and from the resolution of the episode
+   * before it: a finding can come back with the start of an episode already resolved (late events judged
+   * again after the wall clock resolved it), and it is a new episode all the same. One FIRING per id.
+   */
+  private static Alert open(String device, String fleet, Finding finding, Alert previous) {
+    String identity = device + "|" + finding.key() + "|" + finding.since().toEpochMilli()
+        + (previous == null ? "" : "|after|" + previous.getResolvedAt().toEpochMilli());
     return Alert.newBuilder()
         .setId(UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString())
         .setDeviceUuid(device)

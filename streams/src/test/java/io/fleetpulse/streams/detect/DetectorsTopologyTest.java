@@ -305,6 +305,24 @@ class DetectorsTopologyTest {
   }
 
   @Test
+  void anEpisodeReopenedByLateEventsAfterTheWallClockResolvedItIsANewEpisodeWithItsOwnId() {
+    for (int i = 0; i < 5; i++) {
+      topology.pipe(kernel("mmc0: Timeout waiting for hardware interrupt.", T0.minusSeconds(300 - i * 30)));
+    }
+    Alert first = only(topology.alerts());
+    topology.advanceWallClock(Duration.ofMinutes(31));
+    assertThat(only(topology.alerts()).getState()).isEqualTo(AlertState.RESOLVED);
+
+    // A late line from inside the resolved episode: judged at its own time, the finding starts where the
+    // first episode did. Its FIRING must not repeat the first episode's id (one FIRING per id).
+    topology.pipe(kernel("mmc0: Timeout waiting for hardware interrupt.", T0.minusSeconds(100)));
+    Alert reopened = only(topology.alerts());
+    assertThat(reopened.getState()).isEqualTo(AlertState.FIRING);
+    assertThat(reopened.getStartedAt()).isEqualTo(first.getStartedAt());
+    assertThat(reopened.getId()).isNotEqualTo(first.getId());
+  }
+
+  @Test
   void aDayOfHealthyNoiseWithCleanRestartsRaisesNoAlert() {
     Instant start = T0.minus(Duration.ofDays(1));
     List<JournalEntry> day = new ArrayList<>();
