@@ -22,7 +22,10 @@ import java.time.Duration;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
+import java.util.Properties;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -66,8 +69,12 @@ public final class FleetTopology {
 
   private FleetTopology() {}
 
-  public static Topology build(StreamsSettings settings, MeterRegistry metrics) {
-    StreamsBuilder builder = new StreamsBuilder();
+  /**
+   * @param config the configuration the topology runs with: per-topology settings (transactional state
+   *     stores among them) are read from the topology's own config, not from the one KafkaStreams gets
+   */
+  public static Topology build(StreamsSettings settings, Properties config, MeterRegistry metrics) {
+    StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(config)));
     FleetView.addTo(builder, settings.detection(), JUDGING_ROUND);
     Topology topology = builder.build();
     Serializer<String> keys = Serdes.String().serializer();

@@ -32,7 +32,7 @@ class FleetTopologyTest {
   @Test
   void twoSigkillsOfTheEngineBecomeTwoUncleanRestartEventsInTopicAndStore() {
     StreamsSettings settings = StreamsSettings.of("unused:9092", "topology-test", stateDir);
-    try (TopologyTestDriver driver = new TopologyTestDriver(FleetTopology.build(settings, new SimpleMeterRegistry()), FleetStreams.properties(settings))) {
+    try (TopologyTestDriver driver = new TopologyTestDriver(FleetTopology.build(settings, FleetStreams.properties(settings), new SimpleMeterRegistry()), FleetStreams.properties(settings))) {
       TestInputTopic<String, JournalEntry> engine = driver.createInputTopic(Topics.journalTopicFor("balena.service"),
           Serdes.String().serializer(), FleetSerdes.journalEntry().serializer());
       TestOutputTopic<String, DeviceEvent> events = driver.createOutputTopic(Topics.EVENTS,

@@ -38,7 +38,7 @@ public final class TopologyHarness implements AutoCloseable {
   }
 
   public TopologyHarness(StreamsSettings settings) {
-    driver = new TopologyTestDriver(FleetTopology.build(settings, new SimpleMeterRegistry()), FleetStreams.properties(settings), Instant.parse("2026-11-27T10:00:00Z"));
+    driver = new TopologyTestDriver(FleetTopology.build(settings, FleetStreams.properties(settings), new SimpleMeterRegistry()), FleetStreams.properties(settings), Instant.parse("2026-11-27T10:00:00Z"));
     disk = driver.createInputTopic(Topics.METRICS_DISK, Serdes.String().serializer(), FleetSerdes.diskSample().serializer());
     status = driver.createInputTopic(Topics.COLLECTOR_STATUS, Serdes.String().serializer(), FleetSerdes.deviceStatus().serializer());
     events = driver.createOutputTopic(Topics.EVENTS, Serdes.String().deserializer(), FleetSerdes.deviceEvent().deserializer());

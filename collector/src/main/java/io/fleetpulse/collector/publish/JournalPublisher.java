@@ -20,7 +20,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * <p>{@value #WRITERS} transactional producers, each on its own thread, take the devices in turns (by
  * uuid) and commit what arrived during their previous commit in one transaction (group commit), so their
  * commit round trips overlap. Their transactional ids are {@value #TRANSACTIONAL_ID_PREFIX}, the
- * collector's {@link CollectorInstanceId instance id} and the producer's number: the same across restarts,
+ * collector's instance id and the producer's number: the same across restarts,
  * so a restarted collector aborts what its killed predecessor left open, and different for every running
  * collector, so replicas never fence one another. Entries are Avro-encoded on the caller's thread ({@link JournalEntryEncoder}), so that work
  * spreads over the event loops.
@@ -35,7 +35,7 @@ public final class JournalPublisher implements AutoCloseable {
   private final List<GroupCommitWriter> writers;
   private final Serializer<JournalEntry> serializer = JournalEntryEncoder.serializer();
 
-  /** @param instanceId this collector's {@link CollectorInstanceId}: stable across restarts, unique among running collectors */
+  /** @param instanceId this collector's id: stable across its restarts (a restart then aborts what it left open), unique among running collectors */
   public JournalPublisher(Vertx vertx, PublisherSettings settings, String instanceId) {
     this.vertx = vertx;
     this.writers = IntStream.range(0, WRITERS)

@@ -129,6 +129,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     props.put("share.coordinator.state.topic.min.isr", "1");
     props.put("group.initial.rebalance.delay.ms", "0");
     props.put("auto.create.topics.enable", "false");
+    // After a kill -9 the controller still holds the dead incarnation's registration and refuses the new one
+    // until that session expires: 9 s by default, most of a restart. One node heartbeating to itself in the
+    // same JVM needs no such margin against network trouble.
+    props.put("broker.session.timeout.ms", "3000");
+    props.put("broker.heartbeat.interval.ms", "750");
     props.putAll(settings.overrides());
     return props;
   }

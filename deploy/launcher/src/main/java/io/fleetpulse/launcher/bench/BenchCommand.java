@@ -1,5 +1,6 @@
 package io.fleetpulse.launcher.bench;
 
+import io.fleetpulse.launcher.crash.CrashBenchCommand;
 import picocli.CommandLine.Command;
 
 /** {@code fleetpulse bench …}: benchmarks run side by side with their baseline, in the same run. */
@@ -7,5 +8,6 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     header = "Run a benchmark next to its baseline and append the result to docs/benchmarks.md.",
-    subcommands = {IngestBenchCommand.class, PipelineBenchCommand.class, QueryBenchCommand.class, SshBenchCommand.class})
+    subcommands = {IngestBenchCommand.class, PipelineBenchCommand.class, QueryBenchCommand.class, SshBenchCommand.class,
+        CrashBenchCommand.class})
 public final class BenchCommand {}

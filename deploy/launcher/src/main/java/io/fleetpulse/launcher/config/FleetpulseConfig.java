@@ -76,9 +76,12 @@ public record FleetpulseConfig(
 
   /**
    * The topology; its state lives in {@code <dataDir>/streams}. {@code standbyReplicas} keeps warm copies of
-   * each state store on other api instances, so a failover does not wait for a restore.
+   * each state store on other api instances, so a failover does not wait for a restore. {@code instanceId} is this
+   * instance's static membership in the streams' consumer group (empty: generated once and kept in
+   * {@code <dataDir>/streams-instance-id}), so a restarted instance takes its partitions back at once.
    */
-  public record Streams(String applicationId, int eventRetentionDays, int healthHistoryDays, int standbyReplicas, Detection detection) {}
+  public record Streams(String applicationId, String instanceId, int eventRetentionDays, int healthHistoryDays, int standbyReplicas,
+                        Detection detection) {}
 
   /**
    * Detector thresholds (CONTRACT.md "Alert kinds"), in the units their names say. Defaults come from
@@ -201,7 +204,7 @@ public record FleetpulseConfig(
             new RateLimits(2_000, 2 * 1024 * 1024, 30), new Tls("", "", ""), "",
             new Ssh("", "", "strict", "journalctl", "now", "/mnt/data,/mnt/state", "fleetpulse-ssh-collector")),
         new Api("127.0.0.1", 8080, "", java.util.List.of(), "", 1000),
-        new Streams("fleetpulse", 14, 14, 0, Detection.of(DetectionSettings.defaults())),
+        new Streams("fleetpulse", "", 14, 14, 0, Detection.of(DetectionSettings.defaults())),
         new Pipeline(true, 0, 5),
         new Notifications("", java.util.List.of(), 8, 60));
   }

@@ -12,6 +12,7 @@ import io.fleetpulse.api.pipeline.PipelineWatchdog;
 import io.fleetpulse.launcher.config.ApiSection;
 import io.fleetpulse.launcher.config.BindPolicy;
 import io.fleetpulse.launcher.config.FleetpulseConfig;
+import io.fleetpulse.launcher.config.InstanceId;
 import io.fleetpulse.launcher.config.NotifyRoutes;
 import io.fleetpulse.streams.FleetStreams;
 import io.fleetpulse.streams.StreamsSettings;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,12 +68,19 @@ public final class ApiRole implements AutoCloseable {
   public ApiRole start(RoleContext context, Readiness readiness) {
     this.context = context;
     Path stateDir = Path.of(config.dataDir()).resolve("streams");
+    String instanceId = InstanceId.resolve(config.streams().instanceId(), "streams.instanceId",
+        Path.of(config.dataDir()).resolve("streams-instance-id"));
     log.info("Starting streams (state in {})", stateDir.toAbsolutePath());
     streams = new FleetStreams(new StreamsSettings(context.bootstrap(), config.streams().applicationId(), stateDir,
         config.kafka().replication(), Duration.ofDays(config.streams().eventRetentionDays()),
         Duration.ofDays(config.streams().healthHistoryDays()), config.streams().detection().settings(),
         Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG, apiSettings.advertised().host() + ":" + apiSettings.advertised().port(),
-            StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.streams().standbyReplicas())), context.metrics());
+            StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.streams().standbyReplicas(),
+            // Static membership: a restarted instance rejoins as itself and gets its tasks back at once; without it
+            // the group first waits out the dead member's session (45 s by default) after every kill -9.
+            StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), "fleetpulse-api-" + instanceId,
+            // An instance that does not come back is noticed within this long, and its partitions move.
+            StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 15_000)), context.metrics());
     streamsMetrics = MetricsRegistry.bindStreams(context.metrics(), streams.kafkaStreams());
     streams.start();
 

@@ -3,7 +3,6 @@ package io.fleetpulse.launcher.role;
 import io.fleetpulse.collector.dedup.SequenceMarkStore;
 import io.fleetpulse.collector.inventory.InventoryException;
 import io.fleetpulse.collector.journal.JournalLimits;
-import io.fleetpulse.collector.publish.CollectorInstanceId;
 import io.fleetpulse.collector.publish.DiskSamplePublisher;
 import io.fleetpulse.collector.publish.JournalPublisher;
 import io.fleetpulse.collector.publish.PublisherSettings;
@@ -15,6 +14,7 @@ import io.fleetpulse.collector.ssh.SshTailer;
 import io.fleetpulse.launcher.config.BindPolicy;
 import io.fleetpulse.launcher.config.ConfigException;
 import io.fleetpulse.launcher.config.FleetpulseConfig;
+import io.fleetpulse.launcher.config.InstanceId;
 import io.fleetpulse.launcher.config.SshCollectorConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,12 +83,8 @@ public final class CollectorRole implements AutoCloseable {
     log.info("Starting collector on {}:{}", collector.host(), collector.port());
     PublisherSettings producers = new PublisherSettings(context.bootstrap(),
         Duration.ofSeconds(config.kafka().deliveryTimeoutSeconds()), Map.of());
-    String instanceId;
-    try {
-      instanceId = CollectorInstanceId.resolve(collector.instanceId(), Path.of(config.dataDir()));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(e.getMessage(), e);
-    }
+    String instanceId = InstanceId.resolve(collector.instanceId(), "collector.instanceId",
+        Path.of(config.dataDir()).resolve("collector-instance-id"));
     log.info("Push collector instance {}: Kafka transactional ids {} … {}", instanceId,
         JournalPublisher.transactionalId(instanceId, 0), JournalPublisher.transactionalId(instanceId, JournalPublisher.WRITERS - 1));
     publisher = new JournalPublisher(context.vertx(), producers, instanceId);

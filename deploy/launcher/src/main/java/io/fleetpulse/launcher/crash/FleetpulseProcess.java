@@ -1,0 +1,137 @@
+package io.fleetpulse.launcher.crash;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One fleetpulse command ({@code run}, {@code collector} or {@code api}) in a child JVM of its own, so
+ * that it can be killed like a real one: SIGKILL to the process, nothing flushed, nothing closed. Its
+ * ports and data directory stay the same across restarts, as with a supervisor restarting the service
+ * on the same machine.
+ */
+final class FleetpulseProcess {
+
+  private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final String name;
+  private final String command;
+  private final Path log;
+  private final List<String> settings;
+  private final int readyPort;
+  private final String readyPath;
+  private Process process;
+  private int starts;
+
+  private FleetpulseProcess(String name, String command, Path dataDir, List<String> settings, int readyPort, String readyPath) {
+    this.name = name;
+    this.command = command;
+    this.log = dataDir.resolve(name + ".log");
+    this.settings = new ArrayList<>(settings);
+    this.settings.add("dataDir=" + dataDir);
+    this.readyPort = readyPort;
+    this.readyPath = readyPath;
+  }
+
+  /** {@code fleetpulse run}: its own embedded broker, collector and api; ready when /readyz says READY. */
+  static FleetpulseProcess allInOne(Path dataDir, int embeddedPort, int collectorPort, int apiPort, List<String> extra) {
+    List<String> settings = new ArrayList<>(List.of("embedded.port=" + embeddedPort, "embedded.controllerPort=" + freePort(),
+        "collector.port=" + collectorPort, "api.port=" + apiPort));
+    settings.addAll(extra);
+    return new FleetpulseProcess("fleetpulse-run", "run", dataDir, settings, apiPort, "/readyz");
+  }
+
+  /** {@code fleetpulse collector} against {@code bootstrap}; ready when its ops port answers /healthz. */
+  static FleetpulseProcess collector(String name, Path dataDir, String bootstrap, int collectorPort, List<String> extra) {
+    int opsPort = freePort();
+    List<String> settings = new ArrayList<>(List.of("kafka.bootstrap=" + bootstrap, "collector.port=" + collectorPort,
+        "collector.opsPort=" + opsPort));
+    settings.addAll(extra);
+    return new FleetpulseProcess(name, "collector", dataDir, settings, opsPort, "/healthz");
+  }
+
+  /** {@code fleetpulse api} against {@code bootstrap}; ready when /readyz says READY. */
+  static FleetpulseProcess api(String name, Path dataDir, String bootstrap, int apiPort, List<String> extra) {
+    List<String> settings = new ArrayList<>(List.of("kafka.bootstrap=" + bootstrap, "api.port=" + apiPort));
+    settings.addAll(extra);
+    return new FleetpulseProcess(name, "api", dataDir, settings, apiPort, "/readyz");
+  }
+
+  String name() {
+    return name;
+  }
+
+  Path log() {
+    return log;
+  }
+
+  /** Starts the process (appending to its log) and returns at once. */
+  void start() {
+    List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx768m", "-cp", System.getProperty("java.class.path"), "io.fleetpulse.launcher.FleetpulseCli", command));
+    settings.forEach(setting -> line.addAll(List.of("--set", setting)));
+    try {
+      java.nio.file.Files.createDirectories(log.getParent());
+      process = new ProcessBuilder(line).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+      starts++;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot start fleetpulse " + command + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** How long until the process answered 200 on its readiness path, or a failure naming the log once {@code limit} passed. */
+  Duration awaitReady(Duration limit) throws InterruptedException {
+    Instant begin = Instant.now();
+    while (Duration.between(begin, Instant.now()).compareTo(limit) < 0) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited with " + process.exitValue() + " during start " + starts + "; see " + log);
+      }
+      try {
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + readyPort + readyPath))
+            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        if (ready.statusCode() == 200) {
+          return Duration.between(begin, Instant.now());
+        }
+      } catch (IOException notYet) {
+        // Not listening yet.
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException(name + " was not ready within " + limit.toSeconds() + " s of start " + starts + "; see " + log);
+  }
+
+  /** SIGKILL, as {@code kill -9}: the JVM gets no chance to flush or close anything. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM, as a service manager stops it: the roles close in order. */
+  void stop() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("No free local port", e);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package io.fleetpulse.launcher.crash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fast subset of the crash suite ({@code ./fleetpulse bench crash} runs the long one): real fleetpulse
+ * processes killed with SIGKILL under steady push load from devices that re-send until 202, then counted
+ * from the outside — REST and read_committed consumers.
+ */
+class KillTest {
+
+  @Test
+  void theAllInOneKilledTwiceLosesDoublesAndStallsNothing(@TempDir Path dataDir) throws Exception {
+    CrashRun.Report report = run(CrashRun.Target.ALL_IN_ONE, dataDir, 2);
+    assertPassed(report);
+    assertThat(report.resends()).as("the kills happened under load: devices had to re-send").isPositive();
+  }
+
+  @Test
+  void theCollectorKilledTwiceWhileTheApiAndBrokerRunLosesDoublesAndStallsNothing(@TempDir Path dataDir) throws Exception {
+    CrashRun.Report report = run(CrashRun.Target.COLLECTOR, dataDir, 2);
+    assertPassed(report);
+    assertThat(report.resends()).as("the kills happened under load: devices had to re-send").isPositive();
+  }
+
+  @Test
+  void oneOfTwoApiInstancesKilledLosesDoublesAndStallsNothing(@TempDir Path dataDir) throws Exception {
+    assertPassed(run(CrashRun.Target.API, dataDir, 1));
+  }
+
+  private static CrashRun.Report run(CrashRun.Target target, Path dataDir, int kills) throws InterruptedException {
+    return new CrashRun(new CrashRun.Settings(target, dataDir, 20, 300, 2, Duration.ofMillis(200), kills,
+        Duration.ofSeconds(4), Duration.ofSeconds(10), 13)).run();
+  }
+
+  private static void assertPassed(CrashRun.Report report) {
+    assertThat(report.failures()).as(report.summary()).isEmpty();
+  }
+}
