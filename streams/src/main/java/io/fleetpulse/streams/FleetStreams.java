@@ -50,12 +50,6 @@ public final class FleetStreams implements AutoCloseable {
     // joins the picture of its own time (DeviceAlertsProcessor, DeviceClocks), and entries received
     // together carry one timestamp, which no idling setting orders anyway.
     config.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
-    // Under exactly-once, a store written before its changelog commit cannot be trusted after a crash, so
-    // Kafka Streams wipes every store of an instance killed with -9 and restores it from its changelog
-    // (63 s to /readyz after a kill -9 of the all-in-one). Transactional stores (KIP-892, Kafka 4.4) keep
-    // uncommitted writes out of the store itself, so a crash leaves committed state that only needs the
-    // changelog's tail.
-    config.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true);
     config.putAll(settings.overrides());
     Properties props = new Properties();
     props.putAll(config);

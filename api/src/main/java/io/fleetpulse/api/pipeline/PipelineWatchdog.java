@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.internals.Topic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * with a transaction the broker does not abort, a hanging transaction whose marker never reached the
  * partition), everything behind it is invisible to the streams while the collector keeps answering 202.
  *
- * <p>Every {@code interval}, for each partition of fleetpulse's topics, the watchdog compares the last
+ * <p>Every {@code interval}, for each partition of fleetpulse's topics and the {@code __consumer_offsets}
+ * partition of the streams' consumer group (where their offsets are committed in the same transactions),
+ * the watchdog compares the last
  * stable offset with the high watermark. A partition whose last stable offset has not moved for
  * {@code stallAfter} while records wait behind it is stalled: it is reported ({@code /readyz},
  * {@code fleetpulse_pipeline_stalled_partitions}, an ERROR line), and unless {@code abortHanging} is off,
@@ -154,7 +157,9 @@ public final class PipelineWatchdog implements AutoCloseable {
   /** One round: offsets, stalls (and their aborts), lag. */
   void check() {
     Instant now = clock.instant();
-    List<TopicPartition> partitions = inspector.partitions(this::isWatched);
+    List<TopicPartition> partitions = new java.util.ArrayList<>(inspector.partitions(this::isWatched));
+    // The streams commit their input offsets in the same transactions: one left open there stalls them too.
+    inspector.offsetsPartition(settings.applicationId()).ifPresent(partitions::add);
     Map<TopicPartition, PartitionOffsets> offsets = inspector.offsets(partitions);
     List<StalledPartition> found = new java.util.ArrayList<>();
     Map<String, Long> pending = new HashMap<>();
@@ -202,6 +207,15 @@ public final class PipelineWatchdog implements AutoCloseable {
       return;
     }
     OpenTransaction transaction = holder.get();
+    Optional<String> owner = inspector.transactionalId(transaction.producerId());
+    if (partition.offsets().partition().topic().equals(Topic.GROUP_METADATA_TOPIC_NAME)
+        && owner.filter(id -> !id.startsWith(settings.applicationId() + "-")).isPresent()) {
+      // __consumer_offsets is shared with every other application of the cluster: leave their transactions alone.
+      if (first) {
+        log.error("Pipeline stalled: {}, by another application's transaction ({}); left to its owner", partition.describe(), owner.get());
+      }
+      return;
+    }
     try {
       if (inspector.coordinatorDecidedCommit(transaction.producerId())) {
         // Either a hanging transaction in the strict sense (commit decided, pushes answered 202, marker lost on

@@ -29,6 +29,9 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Kafka's view of fleetpulse's transactions, through the admin API: partition offsets for both kinds of
@@ -59,6 +62,22 @@ public final class TransactionInspector {
     }
     partitions.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
     return partitions;
+  }
+
+  /**
+   * The partition of {@code __consumer_offsets} that holds consumer group {@code groupId}'s offsets: a
+   * transactional offset commit left open there keeps the group's members from reading their positions
+   * (UNSTABLE_OFFSET_COMMIT), however free the data partitions are.
+   */
+  public Optional<TopicPartition> offsetsPartition(String groupId) {
+    int partitions;
+    try {
+      partitions = get(admin.describeTopics(List.of(Topic.GROUP_METADATA_TOPIC_NAME)).allTopicNames())
+          .get(Topic.GROUP_METADATA_TOPIC_NAME).partitions().size();
+    } catch (UnknownTopicOrPartitionException notYet) {
+      return Optional.empty(); // created with the first group; nothing can be committed there yet
+    }
+    return Optional.of(new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME, Utils.abs(groupId.hashCode()) % partitions));
   }
 
   /** Last stable offset and high watermark of each partition. */
@@ -136,9 +155,17 @@ public final class TransactionInspector {
    * records acknowledged), rather than a newer one the producer never finished.
    */
   public boolean coordinatorDecidedCommit(long producerId) {
-    return get(admin.listTransactions(new ListTransactionsOptions().filterProducerIds(List.of(producerId))).all()).stream()
-        .anyMatch(listing -> listing.state() == TransactionState.PREPARE_COMMIT
-            || listing.state() == TransactionState.COMPLETE_COMMIT);
+    return coordinatorListing(producerId).map(listing -> listing.state() == TransactionState.PREPARE_COMMIT
+        || listing.state() == TransactionState.COMPLETE_COMMIT).orElse(false);
+  }
+
+  /** The transactional id of producer {@code producerId}, when its coordinator knows it. */
+  public Optional<String> transactionalId(long producerId) {
+    return coordinatorListing(producerId).map(TransactionListing::transactionalId);
+  }
+
+  private Optional<TransactionListing> coordinatorListing(long producerId) {
+    return get(admin.listTransactions(new ListTransactionsOptions().filterProducerIds(List.of(producerId))).all()).stream().findFirst();
   }
 
   /** A transactional id as its coordinator sees it: state, and the partitions of its open transaction. */

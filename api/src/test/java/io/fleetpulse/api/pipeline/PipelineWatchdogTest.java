@@ -1,6 +1,7 @@
 package io.fleetpulse.api.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
@@ -9,13 +10,20 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,6 +101,35 @@ class PipelineWatchdogTest {
       assertThat(metrics.get("fleetpulse_pipeline_pending_records").tag("topic", partition.topic()).gauge().value()).isEqualTo(6);
       assertThat(metrics.get("fleetpulse_pipeline_transactions_aborted_total").counter().count()).isZero();
       assertThat(offsets(new TransactionInspector(admin, Duration.ofSeconds(10))).lastStable()).isZero();
+    }
+  }
+
+  @Test
+  void healsAnOffsetCommitOfTheStreamsGroupLeftOpenByADeadProducer() throws Exception {
+    String group = prefix + "app";
+    TopicPartition input = new TopicPartition(partition.topic(), 0);
+    KafkaProducer<String, String> killed = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ProducerConfig.TRANSACTIONAL_ID_CONFIG, group + "-process-1", // as a stream thread of the application names its producer
+        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) Duration.ofMinutes(10).toMillis()),
+        new StringSerializer(), new StringSerializer());
+    killed.initTransactions();
+    killed.beginTransaction();
+    killed.send(new ProducerRecord<>(input.topic(), input.partition(), "device", "event")).get();
+    killed.sendOffsetsToTransaction(Map.of(input, new OffsetAndMetadata(1)), new ConsumerGroupMetadata(group));
+    killed.close(Duration.ZERO);
+    try (KafkaConsumer<String, String> member = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, group,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new StringDeserializer())) {
+      assertThatThrownBy(() -> member.committed(Set.of(input), Duration.ofSeconds(2)))
+          .as("the group cannot read its position while the offset commit is open").isInstanceOf(TimeoutException.class);
+
+      SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+      try (PipelineWatchdog watchdog = new PipelineWatchdog(settings(true), metrics).start()) {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(TimeoutException.class).untilAsserted(() ->
+            assertThat(member.committed(Set.of(input), Duration.ofSeconds(2))).as("aborted: nothing committed").containsEntry(input, null));
+        assertThat(metrics.get("fleetpulse_pipeline_transactions_aborted_total").counter().count()).isGreaterThanOrEqualTo(2);
+      }
     }
   }
 

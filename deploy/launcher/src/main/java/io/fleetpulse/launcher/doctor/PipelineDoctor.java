@@ -48,7 +48,9 @@ public final class PipelineDoctor {
 
   public Findings examine() {
     Predicate<String> ours = topic -> settings.topicPrefixes().stream().anyMatch(topic::startsWith);
-    List<TopicPartition> partitions = inspector.partitions(ours);
+    List<TopicPartition> partitions = new ArrayList<>(inspector.partitions(ours));
+    // The streams commit their offsets in their transactions: one left open there stalls them as surely.
+    inspector.offsetsPartition(settings.applicationId()).ifPresent(partitions::add);
     Map<TopicPartition, PartitionOffsets> offsets = inspector.offsets(partitions);
     List<PartitionOffsets> heldUp = offsets.values().stream().filter(offset -> offset.pending() > 0)
         .sorted(Comparator.comparing((PartitionOffsets offset) -> offset.partition().toString())).toList();
