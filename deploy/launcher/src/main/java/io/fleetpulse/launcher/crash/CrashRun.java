@@ -48,7 +48,7 @@ public final class CrashRun {
    * @param maxUp longest time; each kill falls uniformly in between
    */
   public record Settings(Target target, Path dataDir, int devices, int pushesPerDevice, int entriesPerPush, Duration pace, int kills,
-                         Duration minUp, Duration maxUp, long seed) {}
+                         Duration minUp, Duration maxUp, long seed, int stateDevices) {}
 
   /** What the run saw: the kills, how long each restart took to be ready, what was sent, and what went wrong. */
   public record Report(Target target, int kills, List<Duration> readyAfterKill, Duration firstStart, long entries, long resends,
@@ -102,6 +102,9 @@ public final class CrashRun {
       firstStart = Duration.between(starting, Instant.now());
       log.info("{} ready after {} ms (logs in {})", deployment.processes().stream().map(FleetpulseProcess::name).toList(),
           firstStart.toMillis(), settings.dataDir());
+      if (settings.stateDevices() > 0) {
+        fillState(deployment);
+      }
       devices.forEach(load::execute);
       int kills = 0;
       while (kills < settings.kills() && !devices.stream().allMatch(ResendingDevice::done)) {
@@ -141,6 +144,35 @@ public final class CrashRun {
     long resends = devices.stream().mapToLong(ResendingDevice::resends).sum();
     return new Report(settings.target(), recoveries.size(), recoveries, firstStart, entries, resends,
         Duration.between(begin, Instant.now()), failures);
+  }
+
+  /**
+   * Gives fleetpulse the state of {@code stateDevices} more devices before the kills (each one push of
+   * engine kills: health, events, a CRASHLOOP alert), and waits until the streams have processed it, so a
+   * restart has that much state to recover.
+   */
+  private void fillState(Deployment deployment) throws InterruptedException {
+    Instant begin = Instant.now();
+    long baseMillis = ResendingDevice.baseMillis();
+    ExecutorService pushers = Executors.newFixedThreadPool(16);
+    for (int i = 0; i < settings.stateDevices(); i++) {
+      pushers.execute(new ResendingDevice(String.format("57a7%028x", i + 1L), 1, 5, baseMillis, deployment.collectorPort(), Duration.ZERO));
+    }
+    pushers.shutdown();
+    if (!pushers.awaitTermination(30, TimeUnit.MINUTES)) {
+      throw new IllegalStateException("the state devices' pushes did not finish in 30 minutes");
+    }
+    log.info("{} state devices pushed in {} s; waiting for the streams to process them", settings.stateDevices(),
+        Duration.between(begin, Instant.now()).toSeconds());
+    ExactlyOnceAudit audit = new ExactlyOnceAudit(deployment.bootstrap(), deployment.apiPort());
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(10));
+    while (audit.streamsLag(APPLICATION_ID) != 0) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException("the streams did not catch up with the state devices within 10 minutes");
+      }
+      Thread.sleep(1_000);
+    }
+    log.info("state of {} devices processed after {} s", settings.stateDevices(), Duration.between(begin, Instant.now()).toSeconds());
   }
 
   private Deployment deployment(EmbeddedKafkaBroker broker) {

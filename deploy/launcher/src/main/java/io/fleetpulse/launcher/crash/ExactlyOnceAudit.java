@@ -110,6 +110,20 @@ final class ExactlyOnceAudit {
     }
   }
 
+  /** Records of the journal topics the streams have not processed yet (read_committed), or -1 before they committed anything. */
+  long streamsLag(String applicationId) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      TransactionInspector inspector = new TransactionInspector(admin, Duration.ofSeconds(15));
+      Map<TopicPartition, Long> committed = inspector.committedOffsets(applicationId);
+      if (committed.isEmpty()) {
+        return -1;
+      }
+      List<TopicPartition> journal = inspector.partitions(topic -> topic.startsWith(Topics.JOURNAL_PREFIX));
+      return inspector.offsets(journal).values().stream()
+          .mapToLong(offsets -> Math.max(0, offsets.lastStable() - committed.getOrDefault(offsets.partition(), 0L))).sum();
+    }
+  }
+
   private <V> List<ConsumerRecord<String, V>> readAll(List<String> topics, Deserializer<V> values) {
     try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,

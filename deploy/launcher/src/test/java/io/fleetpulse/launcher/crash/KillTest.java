@@ -35,7 +35,7 @@ class KillTest {
 
   private static CrashRun.Report run(CrashRun.Target target, Path dataDir, int kills) throws InterruptedException {
     return new CrashRun(new CrashRun.Settings(target, dataDir, 20, 300, 2, Duration.ofMillis(200), kills,
-        Duration.ofSeconds(4), Duration.ofSeconds(10), 13)).run();
+        Duration.ofSeconds(4), Duration.ofSeconds(10), 13, 0)).run();
   }
 
   private static void assertPassed(CrashRun.Report report) {
