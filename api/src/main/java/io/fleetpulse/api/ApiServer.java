@@ -10,6 +10,7 @@ import io.fleetpulse.api.fleet.LocalFleetState;
 import io.fleetpulse.api.health.Readiness;
 import io.fleetpulse.api.metrics.FleetGauges;
 import io.fleetpulse.api.ops.OpsRoutes;
+import io.fleetpulse.api.ops.QueryServerOptions;
 import io.fleetpulse.api.routing.OwnerRouting;
 import io.fleetpulse.api.routing.ScatterGather;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -17,7 +18,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -56,7 +56,7 @@ public final class ApiServer extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     BearerAuth auth = new BearerAuth(settings.tokens());
-    OpsRoutes.mount(router, vertx, metrics, settings.metricsToken());
+    OpsRoutes.mount(router, vertx, metrics, BearerAuth.scrapers(settings.tokens(), settings.metricsToken()));
     router.get("/readyz").handler(ctx -> {
       List<String> waiting = readiness.notReady();
       Map<String, List<String>> problems = readiness.problems();
@@ -81,7 +81,7 @@ public final class ApiServer extends VerticleBase {
     new FleetRoutes(vertx, fleetState, new ScatterGather(vertx, streams, settings.advertised())).mount(router);
     gauges = new FleetGauges(vertx, fleetState, metrics, settings.perDeviceSeriesCap()).start(GAUGE_REFRESH);
     this.router = router;
-    return vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.port()))
+    return vertx.createHttpServer(QueryServerOptions.of(settings.host(), settings.port()))
         .requestHandler(router)
         .listen()
         .onSuccess(listening -> {

@@ -43,16 +43,16 @@ public final class BearerAuth {
     };
   }
 
-  /** A handler for one separate token, such as the scrape token of /metrics; none configured means open. */
-  public static Handler<RoutingContext> requireOnly(ApiToken token) {
-    return ctx -> {
-      if (token == null || presented(ctx).map(ApiToken::digest).filter(token::matches).isPresent()) {
-        ctx.next();
-        return;
-      }
-      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"fleetpulse-metrics\"");
-      ApiResponses.error(ctx, 401, "this endpoint needs its bearer token");
-    };
+  /**
+   * Who may scrape {@code /metrics}: every API token, and the separate scrape token when there is one. With
+   * neither configured, /metrics is as open as the rest of the API.
+   */
+  public static BearerAuth scrapers(List<ApiToken> apiTokens, ApiToken scrapeToken) {
+    List<ApiToken> all = new java.util.ArrayList<>(apiTokens);
+    if (scrapeToken != null) {
+      all.add(scrapeToken);
+    }
+    return new BearerAuth(all);
   }
 
   private Optional<ApiToken> find(String presented) {

@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,6 +42,7 @@ public final class SequenceMarkStore implements AutoCloseable {
   private KafkaConsumer<String, String> consumer;
   private Thread follower;
   private volatile boolean following;
+  private final AtomicReference<CompletableFuture<Void>> catchUp = new AtomicReference<>();
 
   public SequenceMarkStore(PublisherSettings kafka) {
     this.bootstrapServers = kafka.bootstrapServers();
@@ -81,11 +84,24 @@ public final class SequenceMarkStore implements AutoCloseable {
     following = true;
     follower = new Thread(() -> {
       try {
+        Map<TopicPartition, Long> target = null;
         while (following) {
-          for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofSeconds(1))) {
+          for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
             if (record.value() != null) {
               marks.committed(record.key(), decode(record.value()));
               followed.increment();
+            }
+          }
+          CompletableFuture<Void> waiting = catchUp.get();
+          if (waiting != null) {
+            if (target == null) {
+              target = consumer.endOffsets(consumer.assignment());
+            }
+            Map<TopicPartition, Long> end = target;
+            if (end.entrySet().stream().allMatch(partition -> consumer.position(partition.getKey()) >= partition.getValue())) {
+              catchUp.set(null);
+              target = null;
+              waiting.complete(null);
             }
           }
         }
@@ -100,6 +116,19 @@ public final class SequenceMarkStore implements AutoCloseable {
     }, "fleetpulse-dedup-marks");
     follower.setDaemon(true);
     follower.start();
+  }
+
+  /**
+   * Completes once the follower has read every mark committed before this call (read_committed: up to the
+   * last stable offsets as they are when it looks). Call after {@link #follow}.
+   */
+  public CompletableFuture<Void> caughtUp() {
+    CompletableFuture<Void> waiting = new CompletableFuture<>();
+    CompletableFuture<Void> earlier = catchUp.getAndSet(waiting);
+    if (earlier != null) {
+      waiting.whenComplete((done, error) -> earlier.complete(null));
+    }
+    return waiting;
   }
 
   /** Stops following (blocking until the consumer is closed). */

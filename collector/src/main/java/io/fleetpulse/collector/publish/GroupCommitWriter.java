@@ -56,6 +56,7 @@ final class GroupCommitWriter implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Thread thread;
   private final List<Doubt> doubts = new ArrayList<>();
+  private final CompletableFuture<Void> registered = new CompletableFuture<>();
   private KafkaProducer<String, byte[]> producer;
   private volatile boolean running = true;
   private MeterRegistry registry;
@@ -80,10 +81,15 @@ final class GroupCommitWriter implements AutoCloseable {
     return committed;
   }
 
+  /**
+   * Completes once the transactional id is registered: from then on every transaction a predecessor with
+   * this id left is settled (committed or aborted, its markers written), so what it wrote can be read.
+   */
+  CompletableFuture<Void> registered() {
+    return registered;
+  }
+
   private void run() {
-    // Registering at once, not at the first push, aborts what a killed predecessor with this
-    // transactional id left open before its partitions hold up the streams any longer.
-    register(new ArrayList<>());
     while (running || !queue.isEmpty()) {
       RecordSet first;
       try {
@@ -92,7 +98,9 @@ final class GroupCommitWriter implements AutoCloseable {
         Thread.currentThread().interrupt();
         break;
       }
-      if (first == null && doubts.isEmpty()) {
+      // Without a producer, registering is work in itself: done at once, not at the first push, it aborts
+      // what a killed predecessor left open before that holds up the streams any longer.
+      if (first == null && doubts.isEmpty() && producer != null) {
         continue;
       }
       List<RecordSet> group = new ArrayList<>();
@@ -123,6 +131,7 @@ final class GroupCommitWriter implements AutoCloseable {
       created.initTransactions();
       producer = created;
       bindMetrics();
+      registered.complete(null);
       return true;
     } catch (KafkaException e) {
       created.close(Duration.ZERO);

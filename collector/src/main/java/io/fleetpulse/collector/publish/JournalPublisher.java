@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
@@ -46,6 +47,15 @@ public final class JournalPublisher implements AutoCloseable {
   /** The transactional id of producer {@code writer} of collector {@code instanceId}. */
   public static String transactionalId(String instanceId, int writer) {
     return TRANSACTIONAL_ID_PREFIX + instanceId + "-" + writer;
+  }
+
+  /**
+   * Completes once every producer has registered its transactional id: then nothing a killed predecessor
+   * of this collector wrote is still undecided, and the dedup marks it committed are readable.
+   */
+  public Future<Void> registered() {
+    return Future.fromCompletionStage(CompletableFuture.allOf(writers.stream().map(GroupCommitWriter::registered)
+        .toArray(CompletableFuture[]::new)), vertx.getOrCreateContext());
   }
 
   /**

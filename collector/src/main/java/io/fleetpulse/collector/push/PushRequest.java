@@ -54,12 +54,24 @@ final class PushRequest {
   private int accepted;
   private int duplicates;
   private Future<Void> flushing = Future.succeededFuture();
+  private final ConnectionLimits connections;
+  private long idleTimer = -1;
+  private final long deadlineTimer;
 
-  PushRequest(RoutingContext ctx, DeviceRef device, EntryDecoder decoder, PushPipeline pipeline) {
+  PushRequest(RoutingContext ctx, DeviceRef device, EntryDecoder decoder, PushPipeline pipeline, ConnectionLimits connections) {
     this.ctx = ctx;
     this.device = device;
     this.decoder = decoder;
     this.pipeline = pipeline;
+    this.connections = connections;
+    // A push that never ends (a trickle, or a body stalled while it waited for its lane) must not hold its
+    // device's lane: past the deadline it is answered 408 and its connection closed.
+    this.deadlineTimer = ctx.vertx().setTimer(connections.requestDeadline().toMillis(),
+        id -> timedOut("the push took longer than " + connections.requestDeadline().toSeconds() + " s"));
+    done.future().onComplete(finished -> {
+      ctx.vertx().cancelTimer(deadlineTimer);
+      stopIdleTimer();
+    });
     // The body stays paused until run(): the push may wait for the device's previous one, and by then
     // a small body (HTTP/2 in particular) may have arrived whole, so the handlers must be in place now.
     HttpServerRequest request = ctx.request();
@@ -93,13 +105,44 @@ final class PushRequest {
       ctx.response().writeContinue();
     }
     ctx.request().resume();
+    restartIdleTimer();
     return done.future();
+  }
+
+  /** While the collector reads the body, it must keep coming: {@code bodyIdleTimeout} without a byte is a stalled push. */
+  private void restartIdleTimer() {
+    stopIdleTimer();
+    idleTimer = ctx.vertx().setTimer(connections.bodyIdleTimeout().toMillis(),
+        id -> timedOut("no body bytes for " + connections.bodyIdleTimeout().toSeconds() + " s"));
+  }
+
+  private void stopIdleTimer() {
+    if (idleTimer >= 0) {
+      ctx.vertx().cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
+  }
+
+  /**
+   * 408 and the connection closed; what was not yet committed of this push never will be (the device
+   * re-sends it, and what was committed before is recognised as re-sent).
+   */
+  private void timedOut(String reason) {
+    if (ctx.response().ended() || done.future().isComplete()) {
+      return;
+    }
+    log.info("Push from device {} timed out: {} ({} entries accepted before)", device.uuid(), reason, accepted);
+    batch = new ArrayList<>();
+    // The rest of the body will not be read: once the answer is out, the connection goes.
+    refuse(reason + "; re-send the push (entries already accepted are recognised)", 408, "timeout")
+        .onComplete(written -> ctx.request().connection().close());
   }
 
   private void chunk(Buffer chunk) {
     if (ctx.response().ended()) {
       return;
     }
+    restartIdleTimer();
     bytes += chunk.length();
     pipeline.metrics().bytes(chunk.length());
     batchBytes += chunk.length();
@@ -116,12 +159,18 @@ final class PushRequest {
     }
     pipeline.rateLimiter().charge(device.uuid(), index - before, chunk.length());
     if (batch.size() >= BATCH_ENTRIES || batchBytes >= BATCH_BYTES) {
+      // Not reading while Kafka commits: the silence is ours, not the device's.
       ctx.request().pause();
-      flushing = flush().onSuccess(ignored -> ctx.request().resume());
+      stopIdleTimer();
+      flushing = flush().onSuccess(ignored -> {
+        ctx.request().resume();
+        restartIdleTimer();
+      });
     }
   }
 
   private void end() {
+    stopIdleTimer();
     if (ctx.response().ended()) {
       return;
     }
@@ -189,19 +238,21 @@ final class PushRequest {
     refuse("entry " + index + ": " + e.getMessage() + already, e.tooLarge() ? 413 : 400, e.tooLarge() ? "too_large" : "malformed");
   }
 
-  private void refuse(String reason, int status, String metricReason) {
+  private Future<Void> refuse(String reason, int status, String metricReason) {
     log.info("Refused push from device {}: {}", device.uuid(), reason);
     pipeline.metrics().rejected(metricReason);
     ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-    reply(status, new JsonObject().put("error", reason));
+    return reply(status, new JsonObject().put("error", reason));
   }
 
-  private void reply(int status, JsonObject body) {
+  /** Answers (once); completes when the answer is written. */
+  private Future<Void> reply(int status, JsonObject body) {
     if (ctx.response().ended()) {
-      return;
+      return Future.succeededFuture();
     }
     pipeline.metrics().requestCompleted(status, Duration.ofNanos(System.nanoTime() - startedNanos));
-    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+    Future<Void> written = ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
     done.tryComplete();
+    return written;
   }
 }

@@ -14,6 +14,7 @@ import io.fleetpulse.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
@@ -31,6 +32,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -62,6 +64,9 @@ public final class PushServer extends VerticleBase {
   private final MeterRegistry registry;
   private final DeviceRateLimiter rateLimiter;
   private final DeviceLanes lanes = new DeviceLanes();
+  private ConnectionGuard guard;
+  private volatile boolean settled;
+  private static final Duration SETTLE_WAIT = Duration.ofSeconds(10);
   private PushPipeline json;
   private PushPipeline export;
   private volatile DeviceTokens tokens;
@@ -104,11 +109,32 @@ public final class PushServer extends VerticleBase {
       export = new PushPipeline("push-export", settings.limits(), normalizer, marks, publisher, rateLimiter,
           new IngestMetrics(registry, "push-export"));
       log.info("Loaded the dedup marks of {} devices", loaded.size());
-      // Instances of one deployment share the socket; a negative port is Vert.x's shared random port.
-      return vertx.deployVerticle(Listener::new, new DeploymentOptions().setInstances(EVENT_LOOPS));
-    }).onSuccess(listening -> log.info("Collector accepting pushes on {}://{}:{}{} ({} event loops)",
+      guard = new ConnectionGuard(settings.connections().maxConnectionsPerAddress(), () -> json.metrics().rejected("connection_closed"));
+      return settled();
+    }).compose(settledOrWaitedEnough ->
+        // Instances of one deployment share the socket; a negative port is Vert.x's shared random port.
+        vertx.deployVerticle(Listener::new, new DeploymentOptions().setInstances(EVENT_LOOPS))
+    ).onSuccess(listening -> log.info("Collector accepting pushes on {}://{}:{}{} ({} event loops)",
         settings.tls().isPresent() ? "https" : "http", settings.host(), port,
         mutualTls() ? " (device certificates required)" : "", EVENT_LOOPS));
+  }
+
+  /**
+   * A push this collector's killed predecessor committed just before the kill may stay undecided until our
+   * producers register; its dedup mark must be known before a re-send of it is taken, or it would land
+   * twice. Until then pushes are answered 503. Completes once settled, or after {@link #SETTLE_WAIT} at the
+   * latest, so that a collector whose Kafka is unreachable still listens (and says so).
+   */
+  private Future<Void> settled() {
+    Promise<Void> listen = Promise.promise();
+    publisher.registered().compose(registered -> Future.fromCompletionStage(markStore.caughtUp()))
+        .onSuccess(caughtUp -> {
+          settled = true;
+          log.info("Previous transactions settled and their dedup marks read: taking pushes");
+          listen.tryComplete();
+        });
+    vertx.setTimer(SETTLE_WAIT.toMillis(), id -> listen.tryComplete());
+    return listen.future();
   }
 
   /** Stops following the other collectors' dedup marks (the listeners, child verticles, are undeployed first). */
@@ -124,7 +150,9 @@ public final class PushServer extends VerticleBase {
   private final class Listener extends VerticleBase {
     @Override
     public Future<?> start() {
-      return vertx.createHttpServer(serverOptions(settings.port() == 0 ? -1 : settings.port())).requestHandler(router())
+      return vertx.createHttpServer(serverOptions(settings.port() == 0 ? -1 : settings.port()))
+          .connectionHandler(guard::connected)
+          .requestHandler(router())
           .listen().onSuccess(listening -> port = listening.actualPort());
     }
   }
@@ -150,7 +178,10 @@ public final class PushServer extends VerticleBase {
   }
 
   private HttpServerOptions serverOptions(int listenPort) {
-    HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(listenPort);
+    HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(listenPort)
+        // Half-open connections of devices that vanished are found by the kernel, idle ones closed by us.
+        .setTcpKeepAlive(true)
+        .setIdleTimeout((int) settings.connections().idleTimeout().toSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS);
     settings.tls().ifPresent(tls -> {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath()));
       if (tls.requiresClientCertificates()) {
@@ -233,6 +264,13 @@ public final class PushServer extends VerticleBase {
       reply(ctx, 413, "request is " + declaredLength + " bytes, over the limit of " + settings.limits().maxRequestBytes());
       return;
     }
+    if (!settled) {
+      pipeline.metrics().rejected("kafka_unavailable");
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5").putHeader(HttpHeaders.CONNECTION, "close");
+      reply(ctx, 503, "the collector cannot commit yet (Kafka unreachable, or the previous run's transactions still "
+          + "settling); nothing was lost, retry later");
+      return;
+    }
     Duration wait = rateLimiter.waitBeforeNextPush(device.uuid());
     if (!wait.isZero()) {
       pipeline.metrics().rejected("rate_limited");
@@ -241,7 +279,7 @@ public final class PushServer extends VerticleBase {
       reply(ctx, 429, "device " + device.uuid() + " is over its rate limit; retry in " + seconds + " s");
       return;
     }
-    PushRequest push = new PushRequest(ctx, device, decoder.get(), pipeline);
+    PushRequest push = new PushRequest(ctx, device, decoder.get(), pipeline, settings.connections());
     lanes.run(device.uuid(), push::run);
   }
 

@@ -30,6 +30,7 @@ public record FleetpulseConfig(
    * needs its own, and keeping it across restarts lets a restart abort what a killed predecessor left open.
    */
   public record Collector(String host, int port, boolean push, boolean behindAuthenticatingProxy, int opsPort, String instanceId, Limits limits,
+                          Timeouts timeouts,
                           RateLimits rateLimits, Tls tls, String deviceTokensFile, Ssh ssh) {}
 
   /**
@@ -54,8 +55,18 @@ public record FleetpulseConfig(
   /** One API token: who holds it, {@code viewer} or {@code admin}, and the SHA-256 (hex) of the token. */
   public record Token(String name, String role, String sha256) {}
 
-  /** Journal size limits per field, entry, request (bytes) and fields per entry. */
-  public record Limits(int maxFieldBytes, int maxEntryBytes, int maxFieldsPerEntry, long maxRequestBytes) {}
+  /**
+   * Journal size limits per field, entry, request (bytes) and fields per entry; connections one client address may
+   * hold open at once (0 = unlimited).
+   */
+  public record Limits(int maxFieldBytes, int maxEntryBytes, int maxFieldsPerEntry, long maxRequestBytes, int maxConnectionsPerAddress) {}
+
+  /**
+   * How long a push connection may take: without a byte either way (then it is closed: half-sent headers, silent
+   * connections), without a body byte while the collector reads, and for a whole push (then 408, and nothing of
+   * the unread part committed).
+   */
+  public record Timeouts(int idleSeconds, int bodyIdleSeconds, int requestSeconds) {}
 
   /** Per-device push limits: sustained entries and bytes per second, burst in seconds' worth; 0 = unlimited. */
   public record RateLimits(double entriesPerSecond, double bytesPerSecond, double burstSeconds) {}
@@ -200,7 +211,8 @@ public record FleetpulseConfig(
         "./data",
         new Kafka("", 6, (short) 1, 10),
         new Embedded(9092, 9093),
-        new Collector("127.0.0.1", 19532, true, false, 19533, "", new Limits(64 * 1024, 256 * 1024, 256, 64L * 1024 * 1024),
+        new Collector("127.0.0.1", 19532, true, false, 19533, "", new Limits(64 * 1024, 256 * 1024, 256, 64L * 1024 * 1024, 512),
+            new Timeouts(45, 30, 600),
             new RateLimits(2_000, 2 * 1024 * 1024, 30), new Tls("", "", ""), "",
             new Ssh("", "", "strict", "journalctl", "now", "/mnt/data,/mnt/state", "fleetpulse-ssh-collector")),
         new Api("127.0.0.1", 8080, "", java.util.List.of(), "", 1000),

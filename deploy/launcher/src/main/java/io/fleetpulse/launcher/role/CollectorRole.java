@@ -6,6 +6,7 @@ import io.fleetpulse.collector.journal.JournalLimits;
 import io.fleetpulse.collector.publish.DiskSamplePublisher;
 import io.fleetpulse.collector.publish.JournalPublisher;
 import io.fleetpulse.collector.publish.PublisherSettings;
+import io.fleetpulse.collector.push.ConnectionLimits;
 import io.fleetpulse.collector.push.PushServer;
 import io.fleetpulse.collector.push.PushSettings;
 import io.fleetpulse.collector.push.PushTls;
@@ -97,9 +98,19 @@ public final class CollectorRole implements AutoCloseable {
         new JournalLimits(limits.maxFieldBytes(), limits.maxEntryBytes(), limits.maxFieldsPerEntry(), limits.maxRequestBytes()),
         new RateLimitSettings(rates.entriesPerSecond(), rates.bytesPerSecond(), rates.burstSeconds()),
         pushTls(collector.tls()),
-        Optional.of(collector.deviceTokensFile()).filter(file -> !file.isEmpty()).map(Path::of)),
+        Optional.of(collector.deviceTokensFile()).filter(file -> !file.isEmpty()).map(Path::of), connectionLimits(collector)),
         publisher, markStore, diskPublisher, context.metrics());
     deploymentId = context.vertx().deployVerticle(pushServer).await();
+  }
+
+  private static ConnectionLimits connectionLimits(FleetpulseConfig.Collector collector) {
+    FleetpulseConfig.Timeouts timeouts = collector.timeouts();
+    try {
+      return new ConnectionLimits(Duration.ofSeconds(timeouts.idleSeconds()), Duration.ofSeconds(timeouts.bodyIdleSeconds()),
+          Duration.ofSeconds(timeouts.requestSeconds()), collector.limits().maxConnectionsPerAddress());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("collector.timeouts.*: " + e.getMessage(), e);
+    }
   }
 
   private static Optional<PushTls> pushTls(FleetpulseConfig.Tls tls) {

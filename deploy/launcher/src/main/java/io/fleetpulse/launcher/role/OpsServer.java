@@ -1,12 +1,12 @@
 package io.fleetpulse.launcher.role;
 
-import io.fleetpulse.api.auth.ApiToken;
+import io.fleetpulse.api.auth.BearerAuth;
 import io.fleetpulse.api.ops.OpsRoutes;
+import io.fleetpulse.api.ops.QueryServerOptions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 
 /**
@@ -18,21 +18,22 @@ final class OpsServer extends VerticleBase {
   private final String host;
   private final int port;
   private final PrometheusMeterRegistry metrics;
-  private final ApiToken metricsToken;
+  private final BearerAuth scrapers;
   private HttpServer server;
 
-  OpsServer(String host, int port, PrometheusMeterRegistry metrics, ApiToken metricsToken) {
+  /** @param scrapers who may read /metrics ({@link BearerAuth#scrapers}) */
+  OpsServer(String host, int port, PrometheusMeterRegistry metrics, BearerAuth scrapers) {
     this.host = host;
     this.port = port;
     this.metrics = metrics;
-    this.metricsToken = metricsToken;
+    this.scrapers = scrapers;
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    OpsRoutes.mount(router, vertx, metrics, metricsToken);
-    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+    OpsRoutes.mount(router, vertx, metrics, scrapers);
+    return vertx.createHttpServer(QueryServerOptions.of(host, port))
         .requestHandler(router)
         .listen()
         .onSuccess(listening -> server = listening);

@@ -1,5 +1,7 @@
 package io.fleetpulse.launcher.role;
 
+import io.fleetpulse.api.ApiSettings;
+import io.fleetpulse.api.auth.BearerAuth;
 import io.fleetpulse.api.health.Readiness;
 import io.fleetpulse.api.metrics.MetricsRegistry;
 import io.fleetpulse.launcher.config.ApiSection;
@@ -55,7 +57,8 @@ public final class StandaloneRole implements AutoCloseable {
     FleetpulseConfig.Collector settings = config.collector();
     if (kind == Kind.COLLECTOR) {
       running = collector.start(context);
-      ops = new OpsServer(settings.host(), settings.opsPort(), context.metrics(), ApiSection.metricsToken(config.api()));
+      ApiSettings api = ApiSection.settings(config.api(), 0);
+      ops = new OpsServer(settings.host(), settings.opsPort(), context.metrics(), BearerAuth.scrapers(api.tokens(), api.metricsToken()));
       context.vertx().deployVerticle(ops).await();
       if (settings.push()) {
         log.info("Collector started: push to http://{}:{}/devices/<uuid>/entries, health and metrics on port {}",
