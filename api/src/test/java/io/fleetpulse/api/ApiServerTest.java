@@ -142,8 +142,23 @@ class ApiServerTest {
       assertThat(get(guarded, "/healthz", null).statusCode()).isEqualTo(200);
       assertThat(get(guarded, "/readyz", null).statusCode()).isEqualTo(200);
       assertThat(get(guarded, "/metrics", null).statusCode()).isEqualTo(401);
-      assertThat(get(guarded, "/metrics", "viewer-secret").statusCode()).isEqualTo(401);
+      assertThat(get(guarded, "/metrics", "viewer-secret").statusCode()).as("any API token may scrape").isEqualTo(200);
       assertThat(get(guarded, "/metrics", "scrape-secret").statusCode()).isEqualTo(200);
+      assertThat(get(guarded, events, "scrape-secret").statusCode()).as("the scrape token reads nothing else").isEqualTo(401);
+    } finally {
+      stack.vertx().undeploy(deployment).await();
+    }
+  }
+
+  @Test
+  void withApiTokensAndNoScrapeTokenMetricsNeedsAnApiToken() throws Exception {
+    ApiToken viewer = new ApiToken("support", Role.VIEWER, ApiToken.sha256Hex("viewer-secret"));
+    ApiServer guarded = new ApiServer(new ApiSettings("127.0.0.1", 0, List.of(viewer), null, null, ApiSettings.DEFAULT_PER_DEVICE_SERIES_CAP),
+        stack.streams().kafkaStreams(), new Readiness(), stack.metrics());
+    String deployment = stack.vertx().deployVerticle(guarded).await();
+    try {
+      assertThat(get(guarded, "/metrics", null).statusCode()).isEqualTo(401);
+      assertThat(get(guarded, "/metrics", "viewer-secret").statusCode()).isEqualTo(200);
     } finally {
       stack.vertx().undeploy(deployment).await();
     }
