@@ -126,6 +126,21 @@ class ApiServerTest {
   }
 
   @Test
+  void absurdAndReversedTimeWindowsAre400NamingTheParameter() throws Exception {
+    String device = "/api/v1/devices/" + DEVICE;
+    HttpResponse<String> ancient = get(device + "/events?from=-999999999-01-01T00:00:00Z");
+    assertThat(ancient.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(ancient.body()).getString("error")).contains("from must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
+    assertThat(get(device + "/history?from=-999999999-01-01T00:00:00Z").statusCode()).isEqualTo(400);
+    HttpResponse<String> far = get(device + "/history?to=%2B999999999-12-31T23:59:59Z");
+    assertThat(far.statusCode()).isEqualTo(400);
+    assertThat(far.body()).contains("to must be between");
+    HttpResponse<String> reversed = get(device + "/events?from=2030-01-01T00:00:00Z&to=2020-01-01T00:00:00Z");
+    assertThat(reversed.statusCode()).isEqualTo(400);
+    assertThat(reversed.body()).contains("must not be after to");
+  }
+
+  @Test
   void bearerTokensGuardTheApiButNotTheProbes() throws Exception {
     ApiToken viewer = new ApiToken("support", Role.VIEWER, ApiToken.sha256Hex("viewer-secret"));
     ApiToken scraper = new ApiToken("prometheus", Role.VIEWER, ApiToken.sha256Hex("scrape-secret"));

@@ -68,12 +68,9 @@ public final class DeviceRoutes {
     Instant from;
     Instant to;
     try {
-      QueryParameters params = new QueryParameters(ctx);
-      to = params.instant("to", Instant.now());
-      from = params.instant("from", to.minus(Duration.ofDays(1)));
-      if (from.isAfter(to)) {
-        throw new QueryParameters.BadParameter("from must not be after to");
-      }
+      QueryParameters.TimeRange range = new QueryParameters(ctx).range(Instant.now(), Duration.ofDays(1));
+      from = range.from();
+      to = range.to();
     } catch (QueryParameters.BadParameter e) {
       ApiResponses.error(ctx, 400, e.getMessage());
       return;
@@ -98,11 +95,12 @@ public final class DeviceRoutes {
     DeviceEventsQuery.Request request;
     try {
       QueryParameters params = new QueryParameters(ctx);
+      QueryParameters.TimeRange range = params.range(Instant.now().plus(Duration.ofDays(1)), null);
       request = new DeviceEventsQuery.Request(
           ctx.pathParam("uuid"),
           params.enumValue("kind", EventKind.class),
-          params.instant("from", Instant.EPOCH),
-          params.instant("to", Instant.now().plus(Duration.ofDays(1))),
+          range.from(),
+          range.to(),
           params.integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT));
     } catch (QueryParameters.BadParameter e) {
       ApiResponses.error(ctx, 400, e.getMessage());
