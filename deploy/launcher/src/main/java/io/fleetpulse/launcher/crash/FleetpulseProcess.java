@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +25,12 @@ import java.util.concurrent.TimeUnit;
 final class FleetpulseProcess {
 
   private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  /** Children still running: killed when this JVM exits, so that an interrupted run leaves no fleetpulse behind. */
+  private static final Set<Process> running = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> running.forEach(Process::destroyForcibly), "fleetpulse-children"));
+  }
 
   private final String name;
   private final String command;
@@ -84,6 +92,8 @@ final class FleetpulseProcess {
       java.nio.file.Files.createDirectories(log.getParent());
       process = new ProcessBuilder(line).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+      running.add(process);
+      process.onExit().thenAccept(running::remove);
       starts++;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start fleetpulse " + command + ": " + e.getMessage(), e);
