@@ -27,6 +27,12 @@ final class ConnectionGuard {
     this.refused = refused;
   }
 
+  /** Connections from {@code address} the guard counts now. */
+  int connections(String address) {
+    AtomicInteger open = perAddress.get(address);
+    return open == null ? 0 : open.get();
+  }
+
   /** For {@code HttpServer.connectionHandler}. */
   void connected(HttpConnection connection) {
     if (maxPerAddress == 0) {

@@ -195,6 +195,11 @@ public final class PushServer extends VerticleBase {
     return settings.tls().map(PushTls::requiresClientCertificates).orElse(false);
   }
 
+  /** Connections from {@code address} counted against its cap (0 when there is no cap). */
+  int connectionsFrom(String address) {
+    return guard.connections(address);
+  }
+
   /** The port actually bound (differs from the setting when that was 0). */
   public int port() {
     return port;

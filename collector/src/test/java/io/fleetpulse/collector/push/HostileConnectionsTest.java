@@ -134,6 +134,7 @@ class HostileConnectionsTest {
           send(socket, stalledPush);
           held.add(socket);
         }
+        await().atMost(Duration.ofSeconds(10)).until(() -> capped.server.connectionsFrom("127.0.0.1") == 3);
         try (Socket fourth = new Socket("127.0.0.1", capped.server.port())) {
           send(fourth, stalledPush);
           assertThat(readUntilClosed(fourth)).doesNotContain("202");
