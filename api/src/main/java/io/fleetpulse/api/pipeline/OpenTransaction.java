@@ -16,9 +16,4 @@ public record OpenTransaction(TopicPartition partition, long producerId, int pro
   AbortTransactionSpec abortSpec() {
     return new AbortTransactionSpec(partition, producerId, (short) producerEpoch, coordinatorEpoch);
   }
-
-  @Override
-  public String toString() {
-    return "producer " + producerId + " (epoch " + producerEpoch + ") open since offset " + startOffset + " of " + partition;
-  }
 }

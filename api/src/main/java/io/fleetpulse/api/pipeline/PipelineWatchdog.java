@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -82,7 +83,7 @@ public final class PipelineWatchdog implements AutoCloseable {
   private volatile List<StalledPartition> stalled = List.of();
   private volatile Instant ingestAdvanced;
   private volatile Instant streamsAdvanced;
-  private Map<TopicPartition, Long> lastCommitted = Map.of();
+  private Map<String, Long> lastLag = Map.of();
 
   /** When a partition's last stable offset last moved. */
   private record Progress(long lastStable, Instant since) {}
@@ -157,11 +158,11 @@ public final class PipelineWatchdog implements AutoCloseable {
   /** One round: offsets, stalls (and their aborts), lag. */
   void check() {
     Instant now = clock.instant();
-    List<TopicPartition> partitions = new java.util.ArrayList<>(inspector.partitions(this::isWatched));
+    List<TopicPartition> partitions = new ArrayList<>(inspector.partitions(this::isWatched));
     // The streams commit their input offsets in the same transactions: one left open there stalls them too.
     inspector.offsetsPartition(settings.applicationId()).ifPresent(partitions::add);
     Map<TopicPartition, PartitionOffsets> offsets = inspector.offsets(partitions);
-    List<StalledPartition> found = new java.util.ArrayList<>();
+    List<StalledPartition> found = new ArrayList<>();
     Map<String, Long> pending = new HashMap<>();
     for (PartitionOffsets current : offsets.values()) {
       pending.merge(current.partition().topic(), current.pending(), Long::sum);
@@ -207,14 +208,15 @@ public final class PipelineWatchdog implements AutoCloseable {
       return;
     }
     OpenTransaction transaction = holder.get();
-    Optional<String> owner = inspector.transactionalId(transaction.producerId());
-    if (partition.offsets().partition().topic().equals(Topic.GROUP_METADATA_TOPIC_NAME)
-        && owner.filter(id -> !id.startsWith(settings.applicationId() + "-")).isPresent()) {
+    if (partition.offsets().partition().topic().equals(Topic.GROUP_METADATA_TOPIC_NAME)) {
       // __consumer_offsets is shared with every other application of the cluster: leave their transactions alone.
-      if (first) {
-        log.error("Pipeline stalled: {}, by another application's transaction ({}); left to its owner", partition.describe(), owner.get());
+      Optional<String> owner = inspector.transactionalId(transaction.producerId());
+      if (owner.filter(id -> !id.startsWith(settings.applicationId() + "-")).isPresent()) {
+        if (first) {
+          log.error("Pipeline stalled: {}, by another application's transaction ({}); left to its owner", partition.describe(), owner.get());
+        }
+        return;
       }
-      return;
     }
     try {
       if (inspector.coordinatorDecidedCommit(transaction.producerId())) {
@@ -244,20 +246,13 @@ public final class PipelineWatchdog implements AutoCloseable {
 
   /** read_committed lag of the streams' consumer group per input topic, and whether the streams advanced. */
   private void measureLag(Map<TopicPartition, PartitionOffsets> offsets, Instant now) {
-    Map<TopicPartition, Long> committed = inspector.committedOffsets(settings.applicationId());
-    Map<String, Long> lag = new HashMap<>();
-    committed.forEach((partition, offset) -> {
-      PartitionOffsets current = offsets.get(partition);
-      if (current != null) {
-        lag.merge(partition.topic(), Math.max(0, current.lastStable() - offset), Long::sum);
-      }
-    });
+    Map<String, Long> lag = inspector.readCommittedLag(settings.applicationId(), offsets);
     publish(lag, lagByTopic, "fleetpulse_pipeline_read_committed_lag",
         "Records the streams may read (read_committed) but have not processed yet, per input topic");
-    if (!committed.equals(lastCommitted) || lag.values().stream().allMatch(behind -> behind == 0)) {
+    if (!lag.equals(lastLag) || lag.values().stream().allMatch(behind -> behind == 0)) {
       streamsAdvanced = now;
     }
-    lastCommitted = committed;
+    lastLag = lag;
   }
 
   private void publish(Map<String, Long> values, Map<String, AtomicLong> gauges, String name, String description) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -182,6 +183,21 @@ public final class TransactionInspector {
       }
     });
     return offsets;
+  }
+
+  /**
+   * How far consumer group {@code groupId} is behind what it may read (read_committed), per topic, from the
+   * partitions' {@code offsets}. Topics the group reads are those it committed on; in them, a partition it
+   * has not committed on yet is behind by all it holds. Empty when the group never committed.
+   */
+  public Map<String, Long> readCommittedLag(String groupId, Map<TopicPartition, PartitionOffsets> offsets) {
+    Map<TopicPartition, Long> committed = committedOffsets(groupId);
+    Set<String> read = committed.keySet().stream().map(TopicPartition::topic).collect(Collectors.toSet());
+    Map<String, Long> lag = new TreeMap<>();
+    offsets.values().stream().filter(current -> read.contains(current.partition().topic())).forEach(current ->
+        lag.merge(current.partition().topic(), Math.max(0, current.lastStable() - committed.getOrDefault(current.partition(), 0L)),
+            Long::sum));
+    return lag;
   }
 
   private <T> T get(KafkaFuture<T> future) {

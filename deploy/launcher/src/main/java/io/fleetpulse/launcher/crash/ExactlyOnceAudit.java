@@ -114,13 +114,9 @@ final class ExactlyOnceAudit {
   long streamsLag(String applicationId) {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       TransactionInspector inspector = new TransactionInspector(admin, Duration.ofSeconds(15));
-      Map<TopicPartition, Long> committed = inspector.committedOffsets(applicationId);
-      if (committed.isEmpty()) {
-        return -1;
-      }
       List<TopicPartition> journal = inspector.partitions(topic -> topic.startsWith(Topics.JOURNAL_PREFIX));
-      return inspector.offsets(journal).values().stream()
-          .mapToLong(offsets -> Math.max(0, offsets.lastStable() - committed.getOrDefault(offsets.partition(), 0L))).sum();
+      Map<String, Long> lag = inspector.readCommittedLag(applicationId, inspector.offsets(journal));
+      return lag.isEmpty() ? -1 : lag.values().stream().mapToLong(Long::longValue).sum();
     }
   }
 

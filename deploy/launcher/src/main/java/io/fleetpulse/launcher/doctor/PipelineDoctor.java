@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -101,18 +100,11 @@ public final class PipelineDoctor {
   }
 
   private void printLag(Map<TopicPartition, PartitionOffsets> offsets) {
-    Map<TopicPartition, Long> committed = inspector.committedOffsets(settings.applicationId());
-    if (committed.isEmpty()) {
+    Map<String, Long> lag = inspector.readCommittedLag(settings.applicationId(), offsets);
+    if (lag.isEmpty()) {
       out.printf("Streams (consumer group %s): no committed offsets yet%n", settings.applicationId());
       return;
     }
-    Map<String, Long> lag = new TreeMap<>();
-    committed.forEach((partition, offset) -> {
-      PartitionOffsets current = offsets.get(partition);
-      if (current != null) {
-        lag.merge(partition.topic(), Math.max(0, current.lastStable() - offset), Long::sum);
-      }
-    });
     out.printf("Streams (consumer group %s) read_committed lag:%n", settings.applicationId());
     lag.forEach((topic, behind) -> out.printf("  %-40s %d%n", topic, behind));
   }
