@@ -10,24 +10,30 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
-/** The device a verified client certificate names: its subject CN, which must be a device uuid. */
-final class CertifiedDevice {
+/**
+ * The device a verified client certificate names: its subject CN, which must be a device uuid, and
+ * the fleet it is registered in, its OU when there is one (null otherwise).
+ */
+record CertifiedDevice(String uuid, String fleet) {
 
-  private CertifiedDevice() {}
-
-  /** The uuid in the peer certificate's CN, or null when there is no verified certificate or its CN is no uuid. */
-  static String of(HttpConnection connection) {
+  /** The device in the peer certificate, or null when there is no verified certificate or its CN is no uuid. */
+  static CertifiedDevice of(HttpConnection connection) {
     try {
       List<Certificate> chain = connection.peerCertificates();
       if (chain == null || chain.isEmpty() || !(chain.get(0) instanceof X509Certificate certificate)) {
         return null;
       }
+      String uuid = null;
+      String fleet = null;
       for (Rdn rdn : new LdapName(certificate.getSubjectX500Principal().getName()).getRdns()) {
-        if ("CN".equalsIgnoreCase(rdn.getType()) && Topics.isDeviceUuid(rdn.getValue().toString())) {
-          return rdn.getValue().toString();
+        String value = rdn.getValue().toString();
+        if ("CN".equalsIgnoreCase(rdn.getType()) && Topics.isDeviceUuid(value)) {
+          uuid = value;
+        } else if ("OU".equalsIgnoreCase(rdn.getType())) {
+          fleet = value;
         }
       }
-      return null;
+      return uuid == null ? null : new CertifiedDevice(uuid, fleet);
     } catch (SSLPeerUnverifiedException | InvalidNameException e) {
       return null;
     }

@@ -10,7 +10,6 @@ import io.fleetpulse.collector.publish.DiskSamplePublisher;
 import io.fleetpulse.collector.publish.JournalPublisher;
 import io.fleetpulse.collector.ratelimit.DeviceRateLimiter;
 import io.fleetpulse.schemas.DiskSample;
-import io.fleetpulse.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -34,7 +33,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +48,6 @@ import org.slf4j.LoggerFactory;
 public final class PushServer extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(PushServer.class);
-  private static final Pattern FLEET = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Set<String> JSON_TYPES = Set.of("application/x-ndjson", "application/json", "application/jsonl");
   private static final String EXPORT_TYPE = "application/vnd.fdo.journal";
   private static final int DISK_BODY_LIMIT = 64 * 1024;
@@ -70,6 +67,7 @@ public final class PushServer extends VerticleBase {
   private PushPipeline json;
   private PushPipeline export;
   private volatile DeviceTokens tokens;
+  private DeviceAuthentication authentication;
   private volatile int port;
 
   /**
@@ -101,6 +99,7 @@ public final class PushServer extends VerticleBase {
           return null;
         }, false));
       }
+      authentication = new DeviceAuthentication(mutualTls(), tokens);
       SequenceMarks marks = new SequenceMarks(loaded);
       markStore.follow(marks, registry);
       JournalEntryNormalizer normalizer = new JournalEntryNormalizer();
@@ -114,9 +113,8 @@ public final class PushServer extends VerticleBase {
     }).compose(settledOrWaitedEnough ->
         // Instances of one deployment share the socket; a negative port is Vert.x's shared random port.
         vertx.deployVerticle(Listener::new, new DeploymentOptions().setInstances(EVENT_LOOPS))
-    ).onSuccess(listening -> log.info("Collector accepting pushes on {}://{}:{}{} ({} event loops)",
-        settings.tls().isPresent() ? "https" : "http", settings.host(), port,
-        mutualTls() ? " (device certificates required)" : "", EVENT_LOOPS));
+    ).onSuccess(listening -> log.info("Collector accepting pushes on {}://{}:{} ({}; {} event loops)",
+        settings.tls().isPresent() ? "https" : "http", settings.host(), port, credentials(), EVENT_LOOPS));
   }
 
   /**
@@ -162,14 +160,15 @@ public final class PushServer extends VerticleBase {
     Router router = Router.router(vertx);
     JournalJsonParser jsonParser = new JournalJsonParser(settings.limits());
     for (String prefix : List.of("", "/fleets/:fleet")) {
-      router.post(prefix + "/devices/:uuid/entries").handler(this::requireToken).handler(ctx -> accept(ctx, json, JSON_TYPES,
+      router.post(prefix + "/devices/:uuid/entries").handler(ctx -> accept(ctx, json, JSON_TYPES,
           "application/x-ndjson or application/json (journalctl -o json output)",
           () -> EntryDecoder.jsonLines(jsonParser, settings.limits())));
       router.post(prefix + "/devices/:uuid/upload").handler(ctx -> accept(ctx, export, Set.of(EXPORT_TYPE),
           EXPORT_TYPE + " (the Journal Export Format, as systemd-journal-upload sends it)",
           () -> EntryDecoder.journalExport(settings.limits())));
+      // Vert.x Web reads bodies before any user handler: a disk push is small (DISK_BODY_LIMIT) anyway.
       router.post(prefix + "/devices/:uuid/metrics").handler(BodyHandler.create().setBodyLimit(DISK_BODY_LIMIT))
-          .handler(this::requireToken).handler(this::acceptDiskSamples);
+          .handler(this::acceptDiskSamples);
       router.post(prefix + "/upload").handler(ctx -> accept(ctx, export, Set.of(EXPORT_TYPE),
           EXPORT_TYPE + " (the Journal Export Format, as systemd-journal-upload sends it)",
           () -> EntryDecoder.journalExport(settings.limits())));
@@ -191,6 +190,16 @@ public final class PushServer extends VerticleBase {
     return options;
   }
 
+  private String credentials() {
+    if (mutualTls() && tokens != null) {
+      return "device certificate and token required on every endpoint";
+    }
+    if (mutualTls()) {
+      return "device certificate required on every endpoint";
+    }
+    return tokens != null ? "device token required on every endpoint" : "no device authentication";
+  }
+
   private boolean mutualTls() {
     return settings.tls().map(PushTls::requiresClientCertificates).orElse(false);
   }
@@ -205,27 +214,23 @@ public final class PushServer extends VerticleBase {
     return port;
   }
 
-  /** With device tokens configured, the JSON endpoint needs {@code Authorization: Bearer <the device's token>}. */
-  private void requireToken(RoutingContext ctx) {
-    if (tokens == null) {
-      ctx.next();
-      return;
+  /**
+   * The pushing device, authenticated (see {@link DeviceAuthentication}); null once the request has been
+   * refused (400, 401 or 403, counted in {@code metrics}).
+   */
+  private DeviceRef identify(RoutingContext ctx, IngestMetrics metrics) {
+    DeviceAuthentication.Outcome outcome = authentication.authenticate(ctx);
+    if (outcome.refusal() != null) {
+      metrics.rejected(outcome.refusal().metricReason());
+      reply(ctx, outcome.refusal().status(), outcome.refusal().reason());
+      return null;
     }
-    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
-    if (!tokens.permits(ctx.pathParam("uuid"), token)) {
-      json.metrics().rejected("unauthorized");
-      ctx.response().putHeader("WWW-Authenticate", "Bearer");
-      reply(ctx, 401, token == null ? "a bearer token is required (Authorization: Bearer <the device's token>)"
-          : "the bearer token is not this device's");
-      return;
-    }
-    ctx.next();
+    return outcome.device();
   }
 
   /** {@code POST …/metrics}: disk samples, small enough to read whole; 202 once Kafka has them. */
   private void acceptDiskSamples(RoutingContext ctx) {
-    DeviceRef device = deviceOf(ctx);
+    DeviceRef device = identify(ctx, json.metrics());
     if (device == null) {
       return;
     }
@@ -252,9 +257,8 @@ public final class PushServer extends VerticleBase {
 
   private void accept(RoutingContext ctx, PushPipeline pipeline, Set<String> contentTypes, String expectedType,
       Supplier<EntryDecoder> decoder) {
-    DeviceRef device = deviceOf(ctx);
+    DeviceRef device = identify(ctx, pipeline.metrics());
     if (device == null) {
-      pipeline.metrics().rejected(ctx.response().getStatusCode() == 403 ? "forbidden" : "bad_path");
       return;
     }
     String contentType = mediaType(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
@@ -286,43 +290,6 @@ public final class PushServer extends VerticleBase {
     }
     PushRequest push = new PushRequest(ctx, device, decoder.get(), pipeline, settings.connections());
     lanes.run(device.uuid(), push::run);
-  }
-
-  /**
-   * The pushing device: from the path, checked against the client certificate under mTLS (403 when they
-   * differ); for {@code /upload} without a uuid in the path, the certificate's alone.
-   */
-  private DeviceRef deviceOf(RoutingContext ctx) {
-    String uuid = ctx.pathParam("uuid");
-    if (mutualTls()) {
-      String certified = CertifiedDevice.of(ctx.request().connection());
-      if (certified == null) {
-        reply(ctx, 403, "the client certificate's CN must be the device uuid (32 lower-case hex digits)");
-        return null;
-      }
-      if (uuid == null) {
-        uuid = certified;
-      } else if (!uuid.equals(certified)) {
-        reply(ctx, 403, "the client certificate is for device " + certified + ", not " + uuid);
-        return null;
-      }
-    } else if (uuid == null) {
-      reply(ctx, 400, "no device uuid: push to /devices/{uuid}/upload, or to /upload with a device certificate (mTLS)");
-      return null;
-    }
-    if (!Topics.isDeviceUuid(uuid)) {
-      reply(ctx, 400, "device uuid must be 32 (or legacy 62) lower-case hex digits: " + uuid);
-      return null;
-    }
-    String fleet = ctx.pathParam("fleet");
-    if (fleet == null) {
-      return new DeviceRef(uuid, DeviceRef.DEFAULT_FLEET);
-    }
-    if (!FLEET.matcher(fleet).matches()) {
-      reply(ctx, 400, "fleet name must be 1-64 characters of [A-Za-z0-9._-]: " + fleet);
-      return null;
-    }
-    return new DeviceRef(uuid, fleet);
   }
 
   private static void reply(RoutingContext ctx, int status, String reason) {

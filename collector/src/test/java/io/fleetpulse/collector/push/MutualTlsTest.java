@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** HTTPS with device certificates, spoken by the real systemd-journal-upload (--key/--cert/--trust). */
+/** HTTPS with device certificates (CN = uuid, OU = registered fleet), spoken by the real systemd-journal-upload (--key/--cert/--trust). */
 @ExtendWith(SharedKafkaBroker.class)
 class MutualTlsTest {
 
@@ -30,7 +30,7 @@ class MutualTlsTest {
     TestCertificates certificates = TestCertificates.create(Files.createDirectories(dir.resolve("pki")));
     String device = "a2000000000000000000000000000001";
     String other = "a2000000000000000000000000000002";
-    certificates.device("device", device);
+    certificates.device("device", device + "/OU=harbor");
     Path journal = SystemdPeers.journalDirectory(Files.createDirectories(dir.resolve("journal")), JournalUploadTest.exportOf(20));
     TestCollector.provisionTopics(kafka);
     PushSettings https = new PushSettings("127.0.0.1", 0, JournalLimits.DEFAULT, RateLimitSettings.UNLIMITED,
@@ -45,6 +45,11 @@ class MutualTlsTest {
       assertThat(asAnother.exitCode()).isNotZero();
       assertThat(asAnother.output()).contains("403");
 
+      SystemdPeers.Result intoAnotherFleet = SystemdPeers.upload(journal, base + "/fleets/forged/devices/" + device,
+          dir.resolve("state-fleet"), tls);
+      assertThat(intoAnotherFleet.exitCode()).as("the certificate's OU registers the fleet").isNotZero();
+      assertThat(intoAnotherFleet.output()).contains("403");
+
       SystemdPeers.Result byCertificate = SystemdPeers.upload(journal, base, dir.resolve("state-cert"), tls);
       assertThat(byCertificate.exitCode()).as(byCertificate.output()).isZero();
 
@@ -55,7 +60,8 @@ class MutualTlsTest {
 
     try (TopicReader<JournalEntry> reader = new TopicReader<>(kafka, FleetSerdes.journalEntry().deserializer(), Topics.journalTopics())) {
       List<ConsumerRecord<String, JournalEntry>> records = reader.until(all -> JournalUploadTest.ofDevice(all, device).size() >= 20);
-      assertThat(JournalUploadTest.ofDevice(records, device)).hasSize(20);
+      assertThat(JournalUploadTest.ofDevice(records, device)).hasSize(20)
+          .allSatisfy(record -> assertThat(record.value().getFleet()).isEqualTo("harbor"));
       assertThat(JournalUploadTest.ofDevice(records, other)).isEmpty();
     }
   }

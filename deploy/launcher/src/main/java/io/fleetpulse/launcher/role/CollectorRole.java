@@ -48,17 +48,39 @@ public final class CollectorRole implements AutoCloseable {
       throw new ConfigException("collector.push is false and collector.ssh.inventory is empty: this collector would "
           + "collect nothing. Enable push, or name an SSH device inventory.");
     }
+    requireCompleteDeviceAuthentication(collector);
     // Without push, the host only serves /healthz and /metrics of the standalone role: no device data comes in.
     BindPolicy.requireLoopbackUnlessAuthenticated("collector", collector.host(), collector.push() ? deviceAuthentication(collector) : "no push endpoint (collector.push=false)",
-        "configure mTLS (collector.tls.certFile, keyFile and clientCaFile: every device then proves its uuid with its "
-            + "certificate), or put a TLS-terminating reverse proxy with device authentication in front and set "
-            + "collector.behindAuthenticatingProxy=true");
+        "configure device authentication on every push endpoint: mTLS (collector.tls.certFile, keyFile and clientCaFile: "
+            + "every device proves its uuid with its certificate), or device tokens over HTTPS (collector.deviceTokensFile "
+            + "with collector.tls.certFile and keyFile), or put a TLS-terminating reverse proxy with device authentication "
+            + "in front and set collector.behindAuthenticatingProxy=true");
     this.config = config;
+  }
+
+  /**
+   * Half a device-authentication setting would leave pushes open that the operator believes closed (a client
+   * CA without a server certificate is no mTLS at all): refused, naming what is missing.
+   */
+  private static void requireCompleteDeviceAuthentication(FleetpulseConfig.Collector collector) {
+    FleetpulseConfig.Tls tls = collector.tls();
+    if (!tls.certFile().isEmpty() != !tls.keyFile().isEmpty()) {
+      throw new ConfigException("collector.tls.certFile and collector.tls.keyFile go together: set both (HTTPS) or neither");
+    }
+    if (!tls.clientCaFile().isEmpty() && !tls.enabled()) {
+      throw new ConfigException("collector.tls.clientCaFile is set but collector.tls.certFile is not: device certificates "
+          + "are only asked for over HTTPS, so every push would be accepted unauthenticated. Set collector.tls.certFile "
+          + "and keyFile, or remove clientCaFile.");
+    }
   }
 
   private static String deviceAuthentication(FleetpulseConfig.Collector collector) {
     if (collector.tls().mutual()) {
       return "device certificates (mTLS)";
+    }
+    // Tokens in clear text could be read off the network and replayed: beyond loopback only over HTTPS.
+    if (!collector.deviceTokensFile().isEmpty() && collector.tls().enabled()) {
+      return "device tokens over HTTPS";
     }
     return collector.behindAuthenticatingProxy() ? "an authenticating reverse proxy (collector.behindAuthenticatingProxy)" : null;
   }

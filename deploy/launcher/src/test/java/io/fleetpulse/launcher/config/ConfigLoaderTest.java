@@ -143,6 +143,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aCollectorBeyondLoopbackNeedsDeviceAuthenticationOnEveryPushEndpointAndHalfASettingIsRefused() {
+    List<String> network = List.of("collector.host=0.0.0.0");
+    assertThatThrownBy(() -> new io.fleetpulse.launcher.role.CollectorRole(loader.load(null, Map.of(), network)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("Refusing to bind the collector to 0.0.0.0")
+        .hasMessageContaining("collector.deviceTokensFile");
+    List<String> tokensInClearText = List.of("collector.host=0.0.0.0", "collector.deviceTokensFile=/etc/fleetpulse/tokens");
+    assertThatThrownBy(() -> new io.fleetpulse.launcher.role.CollectorRole(loader.load(null, Map.of(), tokensInClearText)))
+        .as("tokens over plain HTTP beyond loopback").isInstanceOf(ConfigException.class).hasMessageContaining("over HTTPS");
+    new io.fleetpulse.launcher.role.CollectorRole(loader.load(null, Map.of(), List.of("collector.host=0.0.0.0",
+        "collector.deviceTokensFile=/etc/fleetpulse/tokens", "collector.tls.certFile=c.pem", "collector.tls.keyFile=k.pem")));
+
+    assertThatThrownBy(() -> new io.fleetpulse.launcher.role.CollectorRole(loader.load(null, Map.of(),
+        List.of("collector.tls.clientCaFile=ca.pem"))))
+        .as("a client CA without HTTPS is no mTLS").isInstanceOf(ConfigException.class)
+        .hasMessageContaining("collector.tls.clientCaFile is set but collector.tls.certFile is not");
+    assertThatThrownBy(() -> new io.fleetpulse.launcher.role.CollectorRole(loader.load(null, Map.of(),
+        List.of("collector.tls.certFile=c.pem")))).isInstanceOf(ConfigException.class).hasMessageContaining("go together");
+  }
+
+  @Test
   void notifierRoutesComeFromTheFileWithSecretsFromTheEnvironment() throws Exception {
     Path file = dir.resolve("routes.yaml");
     Files.writeString(file, """
