@@ -100,10 +100,21 @@ class ApiServerTest {
     HttpResponse<String> badUuid = get("/api/v1/devices/XYZ/events");
     assertThat(badUuid.statusCode()).isEqualTo(400);
     assertThat(badUuid.body()).contains("device uuid");
-    assertThat(get("/api/v1/devices/" + DEVICE + "/events?limit=0").body()).contains("limit must be between 1 and 1000");
+    HttpResponse<String> zero = get("/api/v1/devices/" + DEVICE + "/events?limit=0");
+    assertThat(new JsonObject(zero.body()).getString("parameter")).isEqualTo("limit");
+    assertThat(new JsonObject(zero.body()).getString("allowed")).isEqualTo("a whole number between 1 and 1000");
     assertThat(get("/api/v1/devices/" + DEVICE + "/events?limit=ten").body()).contains("limit must be a whole number");
     assertThat(get("/api/v1/devices/" + DEVICE + "/events?kind=REBOOT").body()).contains("kind must be one of");
     assertThat(get("/api/v1/devices/" + DEVICE + "/events?to=soon").statusCode()).isEqualTo(400);
+    for (String query : List.of("/api/v1/devices?status=BROKEN", "/api/v1/devices?cursor=nope", "/api/v1/devices?fleet=..",
+        "/api/v1/devices?fleet=.", "/api/v1/alerts?fleet=..%2F..", "/api/v1/alerts?device=XYZ", "/api/v1/alerts?state=open",
+        "/api/v1/devices?limit=1001", "/api/v1/devices?limit=1&limit=2")) {
+      HttpResponse<String> bad = get(query);
+      assertThat(bad.statusCode()).as(query).isEqualTo(400);
+      JsonObject body = new JsonObject(bad.body());
+      assertThat(query).contains(body.getString("parameter"));
+      assertThat(body.getString("allowed")).as(query).isNotBlank();
+    }
   }
 
   @Test
@@ -130,11 +141,12 @@ class ApiServerTest {
     String device = "/api/v1/devices/" + DEVICE;
     HttpResponse<String> ancient = get(device + "/events?from=-999999999-01-01T00:00:00Z");
     assertThat(ancient.statusCode()).isEqualTo(400);
-    assertThat(new JsonObject(ancient.body()).getString("error")).contains("from must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
+    assertThat(new JsonObject(ancient.body()).getString("parameter")).isEqualTo("from");
+    assertThat(new JsonObject(ancient.body()).getString("allowed")).contains("between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
     assertThat(get(device + "/history?from=-999999999-01-01T00:00:00Z").statusCode()).isEqualTo(400);
     HttpResponse<String> far = get(device + "/history?to=%2B999999999-12-31T23:59:59Z");
     assertThat(far.statusCode()).isEqualTo(400);
-    assertThat(far.body()).contains("to must be between");
+    assertThat(new JsonObject(far.body()).getString("parameter")).isEqualTo("to");
     HttpResponse<String> reversed = get(device + "/events?from=2030-01-01T00:00:00Z&to=2020-01-01T00:00:00Z");
     assertThat(reversed.statusCode()).isEqualTo(400);
     assertThat(reversed.body()).contains("must not be after to");
@@ -243,7 +255,7 @@ class ApiServerTest {
 
     assertThat(get("/api/v1/devices/ab0000000000000000000000000000ff/health").statusCode()).isEqualTo(404);
     assertThat(get("/api/v1/devices?status=BROKEN").statusCode()).isEqualTo(400);
-    assertThat(get("/api/v1/alerts?state=open").body()).contains("state must be firing or resolved");
+    assertThat(get("/api/v1/alerts?state=open").body()).contains("state must be one of [firing, resolved]");
     assertThat(get("/api/v1/devices/" + device + "/history?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z").statusCode()).isEqualTo(400);
   }
 

@@ -4,7 +4,6 @@ import io.fleetpulse.api.ApiResponses;
 import io.fleetpulse.api.routing.OwnerRouting;
 import io.fleetpulse.schemas.DeviceEvent;
 import io.fleetpulse.schemas.EventKind;
-import io.fleetpulse.schemas.Topics;
 import io.fleetpulse.streams.events.DeviceEventsStore;
 import io.fleetpulse.streams.health.DeviceHealthStores;
 import io.vertx.core.Vertx;
@@ -51,10 +50,11 @@ public final class DeviceRoutes {
 
   /** A malformed uuid is the client's mistake wherever the device lives: answer before routing. */
   private void validUuid(RoutingContext ctx) {
-    if (Topics.isDeviceUuid(ctx.pathParam("uuid"))) {
+    try {
+      new QueryParameters(ctx).pathDeviceUuid();
       ctx.next();
-    } else {
-      ApiResponses.error(ctx, 400, "device uuid must be 32 (or legacy 62) lower-case hex digits, not '" + ctx.pathParam("uuid") + "'");
+    } catch (QueryParameters.BadParameter e) {
+      e.answer(ctx);
     }
   }
 
@@ -72,7 +72,7 @@ public final class DeviceRoutes {
       from = range.from();
       to = range.to();
     } catch (QueryParameters.BadParameter e) {
-      ApiResponses.error(ctx, 400, e.getMessage());
+      e.answer(ctx);
       return;
     }
     answer(ctx, () -> {
@@ -103,7 +103,7 @@ public final class DeviceRoutes {
           range.to(),
           params.integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT));
     } catch (QueryParameters.BadParameter e) {
-      ApiResponses.error(ctx, 400, e.getMessage());
+      e.answer(ctx);
       return;
     }
     answer(ctx, () -> new JsonObject().put("events", eventsJson(events.run(request))), null);

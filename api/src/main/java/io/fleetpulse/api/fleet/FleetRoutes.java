@@ -10,7 +10,6 @@ import io.fleetpulse.schemas.AlertKind;
 import io.fleetpulse.schemas.AlertState;
 import io.fleetpulse.schemas.HealthCheck;
 import io.fleetpulse.schemas.Status;
-import io.fleetpulse.schemas.Topics;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -56,14 +55,11 @@ public final class FleetRoutes {
     try {
       QueryParameters params = new QueryParameters(ctx);
       status = params.enumValue("status", Status.class);
-      fleet = ctx.queryParams().get("fleet");
-      cursor = ctx.queryParams().get("cursor");
-      if (cursor != null && !Topics.isDeviceUuid(cursor)) {
-        throw new QueryParameters.BadParameter("cursor must be the 'next' value of a previous page");
-      }
+      fleet = params.fleet("fleet");
+      cursor = params.cursor();
       limit = params.integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     } catch (QueryParameters.BadParameter e) {
-      ApiResponses.error(ctx, 400, e.getMessage());
+      e.answer(ctx);
       return;
     }
     combine(ctx, () -> {
@@ -91,20 +87,14 @@ public final class FleetRoutes {
     int limit;
     try {
       QueryParameters params = new QueryParameters(ctx);
-      String stateParam = ctx.queryParams().get("state");
-      if (stateParam != null && !stateParam.equals("firing") && !stateParam.equals("resolved")) {
-        throw new QueryParameters.BadParameter("state must be firing or resolved, not '" + stateParam + "'");
-      }
+      String stateParam = params.oneOf("state", List.of("firing", "resolved"));
       state = stateParam == null ? null : AlertState.valueOf(stateParam.toUpperCase(Locale.ROOT));
       kind = params.enumValue("kind", AlertKind.class);
-      device = ctx.queryParams().get("device");
-      if (device != null && !Topics.isDeviceUuid(device)) {
-        throw new QueryParameters.BadParameter("device must be a device uuid (32 or legacy 62 lower-case hex digits)");
-      }
-      fleet = ctx.queryParams().get("fleet");
+      device = params.deviceUuid("device");
+      fleet = params.fleet("fleet");
       limit = params.integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     } catch (QueryParameters.BadParameter e) {
-      ApiResponses.error(ctx, 400, e.getMessage());
+      e.answer(ctx);
       return;
     }
     Comparator<JsonObject> newestFirst = Comparator.comparing((JsonObject alert) -> alert.getString("startedAt")).reversed();

@@ -12,11 +12,11 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * JUnit 5 extension: one embedded Kafka broker per test JVM, shared by every test class that uses it.
+ * JUnit 5 extension: one embedded Kafka broker per test JVM, shared by every test class that uses it,
+ * whichever test engine runs it (jqwik properties reach it through {@link #broker()}).
  *
- * <p>Starting a broker costs seconds; the suite starts it once per module and stops it when the JVM's
- * tests end (the root store closes it). Tests keep out of each other's way by using their own topics,
- * consumer groups and device ids.
+ * <p>Starting a broker costs seconds; the suite starts it once per module and stops it when the test
+ * JVM exits. Tests keep out of each other's way by using their own topics, consumer groups and device ids.
  *
  * <pre>{@code
  * @ExtendWith(SharedKafkaBroker.class)
@@ -27,11 +27,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class SharedKafkaBroker implements BeforeAllCallback, ParameterResolver {
 
-  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedKafkaBroker.class);
+  private static RunningBroker running;
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    broker(context);
+    broker();
   }
 
   @Override
@@ -41,18 +41,19 @@ public final class SharedKafkaBroker implements BeforeAllCallback, ParameterReso
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return broker(context);
+    return broker();
   }
 
-  /** The shared broker, started on first use. */
-  public static EmbeddedKafkaBroker broker(ExtensionContext context) {
-    return context.getRoot().getStore(NAMESPACE)
-        .getOrComputeIfAbsent(RunningBroker.class, key -> RunningBroker.start(), RunningBroker.class)
-        .broker();
+  /** The shared broker, started on first use; stopped, and its data removed, when the JVM exits. */
+  public static synchronized EmbeddedKafkaBroker broker() {
+    if (running == null) {
+      running = RunningBroker.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(running::close, "shared-kafka-broker-stop"));
+    }
+    return running.broker();
   }
 
-  /** Closed by JUnit when the root context ends; removes the broker's temporary data. */
-  private record RunningBroker(EmbeddedKafkaBroker broker, Path dataDir) implements AutoCloseable {
+  private record RunningBroker(EmbeddedKafkaBroker broker, Path dataDir) {
 
     static RunningBroker start() {
       try {
@@ -63,11 +64,12 @@ public final class SharedKafkaBroker implements BeforeAllCallback, ParameterReso
       }
     }
 
-    @Override
-    public void close() throws IOException {
+    void close() {
       broker.close();
       try (Stream<Path> paths = Files.walk(dataDir)) {
         paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     }
   }
