@@ -23,6 +23,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.Tuple;
 import net.jqwik.time.api.DateTimes;
 import net.jqwik.api.lifecycle.AfterContainer;
@@ -61,6 +62,7 @@ class GeneratedRequestsTest {
         .timeout(Duration.ofSeconds(30)).method(request.method(), HttpRequest.BodyPublishers.noBody());
     request.headers().forEach(builder::header);
     HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    Statistics.label("status").collect(response.statusCode());
     assertThat(response.statusCode()).as(request.toString()).isLessThan(500);
     if (response.statusCode() == 400) {
       assertThat(response.body()).as(request.toString()).contains("\"error\"");
