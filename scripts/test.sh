@@ -45,3 +45,8 @@ command -v mvn >/dev/null || { echo "test.sh: Maven is required (apt-get install
 start=$(date +%s)
 mvn -B -ntp verify "$@"
 echo "test.sh: suite passed in $(( $(date +%s) - start )) s"
+# Bounded coverage-guided fuzzing of the collector's parsers (5 targets × 60 s); FLEETPULSE_SKIP_FUZZ=1 skips it.
+if [ "${FLEETPULSE_SKIP_FUZZ:-0}" != 1 ]; then
+  "$root/scripts/fuzz.sh"
+fi
+echo "test.sh: passed in $(( $(date +%s) - start )) s"

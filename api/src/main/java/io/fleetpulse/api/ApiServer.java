@@ -5,6 +5,8 @@ import io.fleetpulse.api.devices.DeviceHealthQuery;
 import io.fleetpulse.api.devices.DeviceRoutes;
 import io.fleetpulse.api.auth.BearerAuth;
 import io.fleetpulse.api.auth.Role;
+import io.fleetpulse.api.pipeline.PipelineRoutes;
+import io.fleetpulse.api.pipeline.PipelineWatchdog;
 import io.fleetpulse.api.fleet.FleetRoutes;
 import io.fleetpulse.api.fleet.LocalFleetState;
 import io.fleetpulse.api.health.Readiness;
@@ -41,14 +43,21 @@ public final class ApiServer extends VerticleBase {
   private final KafkaStreams streams;
   private final Readiness readiness;
   private final PrometheusMeterRegistry metrics;
+  private final PipelineWatchdog watchdog;
   private HttpServer server;
   private Router router;
   private FleetGauges gauges;
 
-  public ApiServer(ApiSettings settings, KafkaStreams streams, Readiness readiness, PrometheusMeterRegistry metrics) {
+  /**
+   * @param watchdog the pipeline watchdog whose findings {@code /api/v1/pipeline} shows (and whose stalled
+   *     transactions an admin may abort there)
+   */
+  public ApiServer(ApiSettings settings, KafkaStreams streams, Readiness readiness, PipelineWatchdog watchdog,
+      PrometheusMeterRegistry metrics) {
     this.settings = settings;
     this.streams = streams;
     this.readiness = readiness;
+    this.watchdog = watchdog;
     this.metrics = metrics;
   }
 
@@ -79,6 +88,7 @@ public final class ApiServer extends VerticleBase {
     new DeviceRoutes(vertx, new DeviceEventsQuery(streams), new DeviceHealthQuery(streams), owners).mount(router);
     LocalFleetState fleetState = new LocalFleetState(streams);
     new FleetRoutes(vertx, fleetState, new ScatterGather(vertx, streams, settings.advertised())).mount(router);
+    new PipelineRoutes(watchdog, auth).mount(router);
     gauges = new FleetGauges(vertx, fleetState, metrics, settings.perDeviceSeriesCap()).start(GAUGE_REFRESH);
     this.router = router;
     return vertx.createHttpServer(QueryServerOptions.of(settings.host(), settings.port()))

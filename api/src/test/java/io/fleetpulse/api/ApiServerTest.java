@@ -157,7 +157,7 @@ class ApiServerTest {
     ApiToken viewer = new ApiToken("support", Role.VIEWER, ApiToken.sha256Hex("viewer-secret"));
     ApiToken scraper = new ApiToken("prometheus", Role.VIEWER, ApiToken.sha256Hex("scrape-secret"));
     ApiServer guarded = new ApiServer(new ApiSettings("127.0.0.1", 0, List.of(viewer), scraper, null, ApiSettings.DEFAULT_PER_DEVICE_SERIES_CAP),
-        stack.streams().kafkaStreams(), new Readiness(), stack.metrics());
+        stack.streams().kafkaStreams(), new Readiness(), stack.watchdog(), stack.metrics());
     String deployment = stack.vertx().deployVerticle(guarded).await();
     try {
       String events = "/api/v1/devices/" + DEVICE + "/events";
@@ -181,7 +181,7 @@ class ApiServerTest {
   void withApiTokensAndNoScrapeTokenMetricsNeedsAnApiToken() throws Exception {
     ApiToken viewer = new ApiToken("support", Role.VIEWER, ApiToken.sha256Hex("viewer-secret"));
     ApiServer guarded = new ApiServer(new ApiSettings("127.0.0.1", 0, List.of(viewer), null, null, ApiSettings.DEFAULT_PER_DEVICE_SERIES_CAP),
-        stack.streams().kafkaStreams(), new Readiness(), stack.metrics());
+        stack.streams().kafkaStreams(), new Readiness(), stack.watchdog(), stack.metrics());
     String deployment = stack.vertx().deployVerticle(guarded).await();
     try {
       assertThat(get(guarded, "/metrics", null).statusCode()).isEqualTo(401);
@@ -192,22 +192,26 @@ class ApiServerTest {
   }
 
   @Test
-  void aRoleThatDoesNotCoverTheRouteIsForbidden() throws Exception {
-    BearerAuth auth = new BearerAuth(List.of(new ApiToken("support", Role.VIEWER, ApiToken.sha256Hex("viewer-secret")),
-        new ApiToken("ops", Role.ADMIN, ApiToken.sha256Hex("admin-secret"))));
-    Router router = Router.router(stack.vertx());
-    router.post("/admin-only").handler(auth.require(Role.ADMIN)).handler(ctx -> ctx.response().end("done"));
-    HttpServer server = stack.vertx().createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+  void theAdminRoleGuardsTheAdminActionAndAViewerReadsThePipeline() throws Exception {
+    ApiServer guarded = new ApiServer(new ApiSettings("127.0.0.1", 0, List.of(new ApiToken("support", Role.VIEWER,
+        ApiToken.sha256Hex("viewer-secret")), new ApiToken("ops", Role.ADMIN, ApiToken.sha256Hex("admin-secret"))), null, null,
+        ApiSettings.DEFAULT_PER_DEVICE_SERIES_CAP), stack.streams().kafkaStreams(), new Readiness(), stack.watchdog(), stack.metrics());
+    String deployment = stack.vertx().deployVerticle(guarded).await();
     try {
-      URI uri = URI.create("http://127.0.0.1:" + server.actualPort() + "/admin-only");
-      HttpResponse<String> viewer = http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer viewer-secret")
+      URI abort = URI.create("http://127.0.0.1:" + guarded.port() + "/api/v1/pipeline/stalled/abort");
+      HttpResponse<String> viewer = http.send(HttpRequest.newBuilder(abort).header("Authorization", "Bearer viewer-secret")
           .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(viewer.statusCode()).isEqualTo(403);
       assertThat(viewer.body()).contains("role VIEWER").contains("needs ADMIN");
-      assertThat(http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer admin-secret")
-          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+      HttpResponse<String> admin = http.send(HttpRequest.newBuilder(abort).header("Authorization", "Bearer admin-secret")
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(admin.statusCode()).isEqualTo(200);
+      assertThat(new JsonObject(admin.body()).getJsonArray("partitions")).as("nothing is stalled here").isEmpty();
+      HttpResponse<String> pipeline = get(guarded, "/api/v1/pipeline", "viewer-secret");
+      assertThat(pipeline.statusCode()).isEqualTo(200);
+      assertThat(new JsonObject(pipeline.body()).getJsonArray("stalledPartitions")).isEmpty();
     } finally {
-      server.close().await();
+      stack.vertx().undeploy(deployment).await();
     }
   }
 

@@ -2,6 +2,7 @@ package io.fleetpulse.api;
 
 import io.fleetpulse.api.health.Readiness;
 import io.fleetpulse.api.metrics.MetricsRegistry;
+import io.fleetpulse.api.pipeline.PipelineWatchdog;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.schemas.FleetSerdes;
 import io.fleetpulse.schemas.JournalEntry;
@@ -18,6 +19,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Function;
@@ -42,13 +44,21 @@ public final class ApiStack implements AutoCloseable {
   private final Vertx vertx;
   private final ApiServer api;
   private final PrometheusMeterRegistry metrics;
+  private final PipelineWatchdog watchdog;
 
-  private ApiStack(EmbeddedKafkaBroker kafka, FleetStreams streams, Vertx vertx, ApiServer api, PrometheusMeterRegistry metrics) {
+  private ApiStack(EmbeddedKafkaBroker kafka, FleetStreams streams, Vertx vertx, ApiServer api, PipelineWatchdog watchdog,
+      PrometheusMeterRegistry metrics) {
     this.kafka = kafka;
     this.streams = streams;
     this.vertx = vertx;
     this.api = api;
+    this.watchdog = watchdog;
     this.metrics = metrics;
+  }
+
+  /** The pipeline watchdog behind {@code /api/v1/pipeline} (reporting only). */
+  public PipelineWatchdog watchdog() {
+    return watchdog;
   }
 
   /** A single api instance without authentication. */
@@ -73,9 +83,11 @@ public final class ApiStack implements AutoCloseable {
     MetricsRegistry.bindStreams(metrics, streams.kafkaStreams());
     streams.start();
     Vertx vertx = MetricsRegistry.vertx(metrics);
-    ApiServer api = new ApiServer(settings, streams.kafkaStreams(), readiness.apply(streams), metrics);
+    PipelineWatchdog watchdog = new PipelineWatchdog(new PipelineWatchdog.Settings(kafka.bootstrapServers(), applicationId,
+        PipelineWatchdog.topicPrefixes(applicationId), Duration.ofSeconds(2), Duration.ofSeconds(60), false), metrics).start();
+    ApiServer api = new ApiServer(settings, streams.kafkaStreams(), readiness.apply(streams), watchdog, metrics);
     vertx.deployVerticle(api).await();
-    return new ApiStack(kafka, streams, vertx, api, metrics);
+    return new ApiStack(kafka, streams, vertx, api, watchdog, metrics);
   }
 
   public static void provisionTopics(EmbeddedKafkaBroker kafka) {
@@ -146,6 +158,7 @@ public final class ApiStack implements AutoCloseable {
   @Override
   public void close() {
     vertx.close().await();
+    watchdog.close();
     streams.close();
   }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -141,6 +142,11 @@ public final class PipelineWatchdog implements AutoCloseable {
     return stalled;
   }
 
+  /** Whether stalling transactions are aborted without an operator (pipeline.abortHanging). */
+  public boolean abortsAutomatically() {
+    return settings.abortHanging();
+  }
+
   /** What /readyz says while partitions are stalled: one line each. */
   public List<String> problems() {
     return stalled.stream().map(StalledPartition::describe).toList();
@@ -197,25 +203,49 @@ public final class PipelineWatchdog implements AutoCloseable {
   private void heal(StalledPartition partition) {
     boolean first = reported.add(partition.offsets().partition());
     Optional<OpenTransaction> holder = partition.holder();
-    if (holder.isEmpty() || !settings.abortHanging()) {
+    if (holder.isPresent() && !settings.abortHanging()) {
       if (first) {
-        log.error("Pipeline stalled: {}. {}", partition.describe(), holder.isEmpty()
-            ? "No open transaction is reported there; check the broker's logs for that partition."
-            : "Automatic abort is off (pipeline.abortHanging=false): run ./fleetpulse doctor --abort-hanging, or "
-                + "kafka-transactions.sh abort --topic " + partition.offsets().partition().topic() + " --partition "
-                + partition.offsets().partition().partition() + " --start-offset " + holder.get().startOffset());
+        log.error("Pipeline stalled: {}. Automatic abort is off (pipeline.abortHanging=false): POST "
+            + "/api/v1/pipeline/stalled/abort with an admin token, run ./fleetpulse doctor --abort-hanging, or kafka-transactions.sh "
+            + "abort --topic {} --partition {} --start-offset {}", partition.describe(), partition.offsets().partition().topic(),
+            partition.offsets().partition().partition(), holder.get().startOffset());
       }
       return;
+    }
+    AbortOutcome outcome = abort(partition);
+    if (!outcome.aborted() && first) {
+      log.error("Pipeline stalled: {}; not healed: {}", partition.describe(), outcome.reason());
+    }
+  }
+
+  /** What became of a stalled partition's transaction when aborting it was tried. */
+  public record AbortOutcome(StalledPartition partition, boolean aborted, String reason) {}
+
+  /**
+   * Aborts, now, the transaction holding each partition found stalled at the last check, whether or not
+   * automatic aborts are on: an operator's decision (the admin API). Runs between checks, on the
+   * watchdog's thread.
+   */
+  public CompletableFuture<List<AbortOutcome>> abortStalledNow() {
+    return CompletableFuture.supplyAsync(() -> {
+      List<AbortOutcome> outcomes = stalled.stream().map(this::abort).toList();
+      outcomes.forEach(outcome -> log.warn("Operator asked to abort the transaction stalling {}: {}",
+          outcome.partition().offsets().partition(), outcome.reason()));
+      return outcomes;
+    }, scheduler);
+  }
+
+  private AbortOutcome abort(StalledPartition partition) {
+    Optional<OpenTransaction> holder = partition.holder();
+    if (holder.isEmpty()) {
+      return new AbortOutcome(partition, false, "no open transaction is reported there; check the broker's logs for that partition");
     }
     OpenTransaction transaction = holder.get();
     if (partition.offsets().partition().topic().equals(Topic.GROUP_METADATA_TOPIC_NAME)) {
       // __consumer_offsets is shared with every other application of the cluster: leave their transactions alone.
       Optional<String> owner = inspector.transactionalId(transaction.producerId());
       if (owner.filter(id -> !id.startsWith(settings.applicationId() + "-")).isPresent()) {
-        if (first) {
-          log.error("Pipeline stalled: {}, by another application's transaction ({}); left to its owner", partition.describe(), owner.get());
-        }
-        return;
+        return new AbortOutcome(partition, false, "held by another application's transaction (" + owner.get() + "); left to its owner");
       }
     }
     try {
@@ -235,12 +265,12 @@ public final class PipelineWatchdog implements AutoCloseable {
               + "and devices re-send what was not answered 202",
           transaction.producerId(), transaction.producerEpoch(), transaction.partition(), transaction.startOffset(),
           partition.offsets().lastStable(), partition.offsets().highWatermark(), partition.stalledFor().toSeconds());
+      return new AbortOutcome(partition, true, "aborted the transaction of producer " + transaction.producerId()
+          + " open since offset " + transaction.startOffset());
     } catch (KafkaException e) {
       abortFailures.increment();
-      if (first) {
-        log.error("Pipeline stalled: {}; aborting its transaction failed ({}). Grant fleetpulse WRITE on the topic (and "
-            + "cluster ACTION where required) or run kafka-transactions.sh abort as an administrator.", partition.describe(), e.getMessage());
-      }
+      return new AbortOutcome(partition, false, "aborting failed (" + e.getMessage() + "). Grant fleetpulse WRITE on the topic "
+          + "(and cluster ACTION where required) or run kafka-transactions.sh abort as an administrator");
     }
   }
 

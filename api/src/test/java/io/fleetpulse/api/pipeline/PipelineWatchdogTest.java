@@ -4,9 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.fleetpulse.api.auth.ApiToken;
+import io.fleetpulse.api.auth.BearerAuth;
+import io.fleetpulse.api.auth.Role;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.kafka.SharedKafkaBroker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -102,6 +113,46 @@ class PipelineWatchdogTest {
       assertThat(metrics.get("fleetpulse_pipeline_transactions_aborted_total").counter().count()).isZero();
       assertThat(offsets(new TransactionInspector(admin, Duration.ofSeconds(10))).lastStable()).isZero();
     }
+  }
+
+  /** With automatic aborts off, an operator sees the stall on /api/v1/pipeline and an admin ends it there; a viewer may not. */
+  @Test
+  void anAdminAbortsAReportedStallThroughTheApi() throws Exception {
+    BearerAuth auth = new BearerAuth(List.of(new ApiToken("support", Role.VIEWER, ApiToken.sha256Hex("viewer-secret")),
+        new ApiToken("ops", Role.ADMIN, ApiToken.sha256Hex("admin-secret"))));
+    Vertx vertx = Vertx.vertx();
+    try (Admin admin = admin();
+         PipelineWatchdog watchdog = new PipelineWatchdog(settings(false), new SimpleMeterRegistry()).start()) {
+      Router router = Router.router(vertx);
+      router.route("/api/*").handler(auth.require(Role.VIEWER));
+      new PipelineRoutes(watchdog, auth).mount(router);
+      HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+      String base = "http://127.0.0.1:" + server.actualPort();
+      await().atMost(Duration.ofSeconds(30)).until(() -> !watchdog.stalled().isEmpty());
+
+      JsonObject status = new JsonObject(send(base + "/api/v1/pipeline", "GET", "viewer-secret").body());
+      assertThat(status.getBoolean("abortHanging")).isFalse();
+      assertThat(status.getJsonArray("stalledPartitions").getJsonObject(0).getMap())
+          .containsEntry("topic", partition.topic()).containsEntry("partition", 1).containsEntry("pendingRecords", 6);
+
+      HttpResponse<String> byViewer = send(base + "/api/v1/pipeline/stalled/abort", "POST", "viewer-secret");
+      assertThat(byViewer.statusCode()).isEqualTo(403);
+      assertThat(offsets(new TransactionInspector(admin, Duration.ofSeconds(10))).lastStable()).isZero();
+
+      HttpResponse<String> byAdmin = send(base + "/api/v1/pipeline/stalled/abort", "POST", "admin-secret");
+      assertThat(byAdmin.statusCode()).isEqualTo(200);
+      JsonObject result = new JsonObject(byAdmin.body()).getJsonArray("partitions").getJsonObject(0);
+      assertThat(result.getBoolean("aborted")).as(result.encode()).isTrue();
+      assertThat(result.getString("topic")).isEqualTo(partition.topic());
+      await().atMost(Duration.ofSeconds(30)).until(() -> offsets(new TransactionInspector(admin, Duration.ofSeconds(10))).lastStable() == 7);
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private static HttpResponse<String> send(String url, String method, String token) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+        .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

@@ -98,7 +98,8 @@ class GeneratedRequestsTest {
     Arbitrary<String> anything = anyText().list().ofMaxSize(4)
         .map(segments -> "/" + segments.stream().map(GeneratedRequestsTest::encodePath).collect(Collectors.joining("/")));
     return Arbitraries.oneOf(deviceRoute, Arbitraries.of("/api/v1/devices", "/api/v1/alerts", "/api/v1/fleet/summary",
-        "/healthz", "/readyz", "/metrics", "/openapi.yaml", "/", "/api/v1/", "/api/v1/devices/"), anything);
+        "/healthz", "/readyz", "/metrics", "/openapi.yaml", "/", "/api/v1/", "/api/v1/devices/", "/api/v1/pipeline",
+        "/api/v1/pipeline/stalled/abort"), anything);
   }
 
   /** Values a client might send by mistake or on purpose: instants at and past the edges, numbers, names, noise. */

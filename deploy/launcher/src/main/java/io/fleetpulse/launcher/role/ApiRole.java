@@ -92,7 +92,7 @@ public final class ApiRole implements AutoCloseable {
 
     log.info("Starting API on {}:{}", config.api().host(), apiSettings.port());
     apiServer = new ApiServer(apiSettings, streams.kafkaStreams(),
-        readiness.require("streams", streams::isRunning).degradedWhen("pipeline", watchdog::problems), context.metrics());
+        readiness.require("streams", streams::isRunning).degradedWhen("pipeline", watchdog::problems), watchdog, context.metrics());
     deploymentId = context.vertx().deployVerticle(apiServer).await();
 
     FleetpulseConfig.Notifications notify = config.notifications();
