@@ -77,7 +77,7 @@ public final class SequenceMarks {
       seen.putAll(marks);
     }
 
-    /** True when the entry was delivered before (or came earlier in this request); otherwise remembers it. */
+    /** True when the entry was delivered before, or was let through earlier in this request. */
     public boolean isResent(JournalEntry entry) {
       String id = entry.getSeqnumId();
       Long seqnum = entry.getSeqnum();
@@ -85,11 +85,14 @@ public final class SequenceMarks {
         return false;
       }
       Long upTo = seen.get(id);
-      if (upTo != null && seqnum <= upTo) {
-        return true;
+      return upTo != null && seqnum <= upTo;
+    }
+
+    /** Remembers an entry that is let through (after {@link #isResent} said it is new): it goes into the marks. */
+    public void letThrough(JournalEntry entry) {
+      if (entry.getSeqnumId() != null && entry.getSeqnum() != null) {
+        seen.put(entry.getSeqnumId(), entry.getSeqnum());
       }
-      seen.put(id, seqnum);
-      return false;
     }
 
     /** The device's marks once every entry let through so far is committed: to be stored with them. */

@@ -14,4 +14,5 @@ record PushPipeline(
     SequenceMarks marks,
     JournalPublisher publisher,
     DeviceRateLimiter rateLimiter,
+    InFlightBudget memory,
     IngestMetrics metrics) {}

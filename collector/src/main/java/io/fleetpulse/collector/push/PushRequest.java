@@ -31,6 +31,13 @@ import org.slf4j.LoggerFactory;
  * is published batch by batch while the body is paused, so memory stays bounded; if it then turns
  * out to be malformed, the batches before the bad entry stay accepted (the error says how many), and a
  * corrected re-send of the same entries is deduplicated.
+ *
+ * <p>Limits are enforced while the body is read, before anything is committed: each new entry takes a
+ * token from its device's rate budget as it is parsed, and each chunk reserves its bytes in the collector's
+ * {@link InFlightBudget}. A push that runs out stops reading there: what it had accepted is committed,
+ * its dedup marks cover exactly that, and it is answered 429 (rate) or 503 (memory) with
+ * {@code Retry-After} and {@code accepted}; the device re-sends the rest later (the accepted part is then
+ * recognised as re-sent, and costs no budget).
  */
 final class PushRequest {
 
@@ -53,6 +60,9 @@ final class PushRequest {
   private int index;
   private int accepted;
   private int duplicates;
+  private boolean overRateLimit;
+  private boolean stopping;
+  private long reservedBytes;
   private Future<Void> flushing = Future.succeededFuture();
   private final ConnectionLimits connections;
   private long idleTimer = -1;
@@ -71,6 +81,7 @@ final class PushRequest {
     done.future().onComplete(finished -> {
       ctx.vertx().cancelTimer(deadlineTimer);
       stopIdleTimer();
+      releaseMemory(Long.MAX_VALUE);
     });
     // The body stays paused until run(): the push may wait for the device's previous one, and by then
     // a small body (HTTP/2 in particular) may have arrived whole, so the handlers must be in place now.
@@ -139,25 +150,34 @@ final class PushRequest {
   }
 
   private void chunk(Buffer chunk) {
-    if (ctx.response().ended()) {
+    if (ctx.response().ended() || stopping) {
       return;
     }
     restartIdleTimer();
     bytes += chunk.length();
     pipeline.metrics().bytes(chunk.length());
-    batchBytes += chunk.length();
     if (bytes > pipeline.limits().maxRequestBytes()) {
       refuse("request is over the limit of " + pipeline.limits().maxRequestBytes() + " bytes", 413, "too_large");
       return;
     }
-    int before = index;
+    if (!pipeline.memory().tryReserve(chunk.length())) {
+      stop(503, "the collector is at its memory budget for pushes in flight (collector.limits.inFlightBytes = "
+          + pipeline.memory().limit() + ")", "memory_budget", KAFKA_RETRY_AFTER_SECONDS);
+      return;
+    }
+    reserveMemory(chunk.length());
+    batchBytes += chunk.length();
+    boolean withinBytes = pipeline.rateLimiter().chargeBytes(device.uuid(), chunk.length());
     try {
       decoder.feed(chunk, this::entry);
     } catch (MalformedEntryException e) {
       refuse(e);
       return;
     }
-    pipeline.rateLimiter().charge(device.uuid(), index - before, chunk.length());
+    if (overRateLimit || !withinBytes) {
+      stopOverRateLimit();
+      return;
+    }
     if (batch.size() >= BATCH_ENTRIES || batchBytes >= BATCH_BYTES) {
       // Not reading while Kafka commits: the silence is ours, not the device's.
       ctx.request().pause();
@@ -169,9 +189,33 @@ final class PushRequest {
     }
   }
 
+  private void stopOverRateLimit() {
+    long seconds = Math.max(1, (pipeline.rateLimiter().waitBeforeNextPush(device.uuid()).toMillis() + 999) / 1000);
+    stop(429, "device " + device.uuid() + " is over its rate limit; retry in " + seconds + " s", "rate_limited",
+        Long.toString(seconds));
+  }
+
+  /**
+   * Stops reading at a limit: commits what was accepted before it, then answers {@code status} with
+   * {@code Retry-After} and the count accepted; the connection closes with the answer.
+   */
+  private void stop(int status, String reason, String metricReason, String retryAfterSeconds) {
+    stopping = true;
+    ctx.request().pause();
+    stopIdleTimer();
+    flushing = flushing.compose(ignored -> flush()).onSuccess(ignored -> {
+      log.info("Push from device {} stopped after {} entries: {}", device.uuid(), accepted, reason);
+      pipeline.metrics().rejected(metricReason);
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds).putHeader(HttpHeaders.CONNECTION, "close");
+      reply(status, new JsonObject().put("error", reason + "; the entries after the first " + accepted
+          + " of this request were not taken: re-send them (those accepted are recognised)")
+          .put("accepted", accepted).put("duplicates", duplicates));
+    });
+  }
+
   private void end() {
     stopIdleTimer();
-    if (ctx.response().ended()) {
+    if (ctx.response().ended() || stopping) {
       return;
     }
     try {
@@ -180,20 +224,43 @@ final class PushRequest {
       refuse(e);
       return;
     }
+    if (overRateLimit) {
+      stopOverRateLimit();
+      return;
+    }
     flushing.compose(ignored -> flush()).onSuccess(ignored -> reply(202,
         new JsonObject().put("accepted", accepted).put("duplicates", duplicates)));
   }
 
+  /** A decoded entry: dropped when re-sent, refused past the device's rate budget, else taken into the batch. */
   private void entry(JournalFields fields) throws MalformedEntryException {
+    if (overRateLimit) {
+      return;
+    }
     JournalEntry entry = pipeline.normalizer().normalize(fields, device, receivedAt, pipeline.ingest());
-    index++;
     pipeline.metrics().received(1);
     if (resent.isResent(entry)) {
+      index++;
       duplicates++;
       pipeline.metrics().deduplicated(1);
-    } else {
+    } else if (pipeline.rateLimiter().takeEntry(device.uuid())) {
+      index++;
+      resent.letThrough(entry);
       batch.add(entry);
+    } else {
+      overRateLimit = true;
     }
+  }
+
+  private synchronized void reserveMemory(long bytes) {
+    reservedBytes += bytes;
+  }
+
+  /** Gives back up to {@code bytes} of this push's reservation (all of it once the push is over). */
+  private synchronized void releaseMemory(long bytes) {
+    long released = Math.min(bytes, reservedBytes);
+    reservedBytes -= released;
+    pipeline.memory().release(released);
   }
 
   /**
@@ -202,14 +269,17 @@ final class PushRequest {
    */
   private Future<Void> flush() {
     List<JournalEntry> sending = batch;
+    long sendingBytes = batchBytes;
     batch = new ArrayList<>();
     batchBytes = 0;
     if (sending.isEmpty()) {
+      releaseMemory(sendingBytes);
       return Future.succeededFuture();
     }
     Map<String, Long> marks = resent.marks();
     long sentNanos = System.nanoTime();
     return pipeline.publisher().publish(device.uuid(), sending, SequenceMarkStore.record(device.uuid(), marks))
+        .onComplete(finished -> releaseMemory(sendingBytes))
         .onSuccess(committed -> {
           pipeline.metrics().produced(Duration.ofNanos(System.nanoTime() - sentNanos));
           pipeline.marks().committed(device.uuid(), marks);
@@ -253,6 +323,9 @@ final class PushRequest {
     pipeline.metrics().requestCompleted(status, Duration.ofNanos(System.nanoTime() - startedNanos));
     Future<Void> written = ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
     done.tryComplete();
+    if (status >= 400) {
+      LingeringClose.discardRestOf(ctx);
+    }
     return written;
   }
 }

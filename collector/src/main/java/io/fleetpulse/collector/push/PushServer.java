@@ -10,6 +10,7 @@ import io.fleetpulse.collector.publish.DiskSamplePublisher;
 import io.fleetpulse.collector.publish.JournalPublisher;
 import io.fleetpulse.collector.ratelimit.DeviceRateLimiter;
 import io.fleetpulse.schemas.DiskSample;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -103,9 +104,12 @@ public final class PushServer extends VerticleBase {
       SequenceMarks marks = new SequenceMarks(loaded);
       markStore.follow(marks, registry);
       JournalEntryNormalizer normalizer = new JournalEntryNormalizer();
-      json = new PushPipeline("push-json", settings.limits(), normalizer, marks, publisher, rateLimiter,
+      InFlightBudget memory = new InFlightBudget(settings.inFlightBytes());
+      Gauge.builder("fleetpulse.collector.inflight.bytes", memory::used)
+          .description("Pushed bytes read but not yet committed to Kafka, against collector.limits.inFlightBytes").register(registry);
+      json = new PushPipeline("push-json", settings.limits(), normalizer, marks, publisher, rateLimiter, memory,
           new IngestMetrics(registry, "push-json"));
-      export = new PushPipeline("push-export", settings.limits(), normalizer, marks, publisher, rateLimiter,
+      export = new PushPipeline("push-export", settings.limits(), normalizer, marks, publisher, rateLimiter, memory,
           new IngestMetrics(registry, "push-export"));
       log.info("Loaded the dedup marks of {} devices", loaded.size());
       guard = new ConnectionGuard(settings.connections().maxConnectionsPerAddress(), () -> json.metrics().rejected("connection_closed"));
@@ -299,6 +303,9 @@ public final class PushServer extends VerticleBase {
     ctx.response().setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(new JsonObject().put("error", reason).encode());
+    if (status >= 400) {
+      LingeringClose.discardRestOf(ctx);
+    }
   }
 
   private static String mediaType(String header) {

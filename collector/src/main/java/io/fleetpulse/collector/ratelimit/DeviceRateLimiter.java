@@ -7,7 +7,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Per-device token buckets for entries and bytes. A device over its limit is refused (429) before its
- * body is read, so a flooding device costs the collector almost nothing and others are not slowed.
+ * body is read, so a flooding device costs the collector almost nothing and others are not slowed; a
+ * request that runs past the budget while it is read is cut there: every new entry takes a token as it
+ * is parsed ({@link #takeEntry}), and the bytes read are charged chunk by chunk ({@link #chargeBytes}).
  */
 public final class DeviceRateLimiter {
 
@@ -43,20 +45,26 @@ public final class DeviceRateLimiter {
     return Duration.ofNanos(wait);
   }
 
-  /** Charges what a device's push brought. */
-  public void charge(String deviceUuid, int entries, long bytes) {
+  /** Takes one entry's token from the device's budget; false (nothing taken) when none is left. */
+  public boolean takeEntry(String deviceUuid) {
+    DeviceBuckets device = buckets(deviceUuid);
+    return device == null || device.entries() == null || device.entries().tryTake(1, nanoClock.getAsLong());
+  }
+
+  /** Charges bytes read from the device; false once that put it in debt (the request must stop there). */
+  public boolean chargeBytes(String deviceUuid, long bytes) {
+    DeviceBuckets device = buckets(deviceUuid);
+    return device == null || device.bytes() == null || device.bytes().take(bytes, nanoClock.getAsLong());
+  }
+
+  private DeviceBuckets buckets(String deviceUuid) {
     if (settings.entriesPerSecond() == 0 && settings.bytesPerSecond() == 0) {
-      return;
+      return null;
     }
-    long now = nanoClock.getAsLong();
-    DeviceBuckets device = buckets.computeIfAbsent(deviceUuid, key -> new DeviceBuckets(
-        bucket(settings.entriesPerSecond(), now), bucket(settings.bytesPerSecond(), now)));
-    if (device.entries() != null) {
-      device.entries().take(entries, now);
-    }
-    if (device.bytes() != null) {
-      device.bytes().take(bytes, now);
-    }
+    return buckets.computeIfAbsent(deviceUuid, key -> {
+      long now = nanoClock.getAsLong();
+      return new DeviceBuckets(bucket(settings.entriesPerSecond(), now), bucket(settings.bytesPerSecond(), now));
+    });
   }
 
   private TokenBucket bucket(double perSecond, long now) {

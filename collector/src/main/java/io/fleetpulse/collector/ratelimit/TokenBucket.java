@@ -1,8 +1,9 @@
 package io.fleetpulse.collector.ratelimit;
 
 /**
- * A token bucket that may go into debt: a request already being read is never cut in half, but what
- * it took beyond the tokens available keeps its sender out until the debt is paid back.
+ * A token bucket. Entries are taken one by one and only while tokens last ({@link #tryTake}); bytes are
+ * charged per chunk read and may go into debt ({@link #take}), which keeps the sender out until it is
+ * paid back.
  */
 final class TokenBucket {
 
@@ -18,15 +19,27 @@ final class TokenBucket {
     this.refilledAtNanos = nowNanos;
   }
 
-  synchronized void take(double amount, long nowNanos) {
+  /** Takes {@code amount} even past what is available; true while the bucket is not in debt. */
+  synchronized boolean take(double amount, long nowNanos) {
     refill(nowNanos);
     tokens -= amount;
+    return tokens >= 0;
+  }
+
+  /** Takes {@code amount} only if that many tokens are available. */
+  synchronized boolean tryTake(double amount, long nowNanos) {
+    refill(nowNanos);
+    if (tokens < amount) {
+      return false;
+    }
+    tokens -= amount;
+    return true;
   }
 
   /** 0 when tokens are available, else how long until they are. */
   synchronized long nanosUntilAvailable(long nowNanos) {
     refill(nowNanos);
-    return tokens > 0 ? 0 : (long) Math.ceil((1 - tokens) / perSecond * 1e9);
+    return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / perSecond * 1e9);
   }
 
   private void refill(long nowNanos) {

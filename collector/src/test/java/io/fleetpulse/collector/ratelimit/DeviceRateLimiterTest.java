@@ -11,31 +11,44 @@ class DeviceRateLimiterTest {
   private final AtomicLong now = new AtomicLong();
 
   @Test
-  void aDeviceInDebtWaitsUntilItIsPaidBackAndOthersDoNot() {
+  void entriesAreTakenOnlyWhileTheBurstLastsThenTheDeviceWaitsAndOthersDoNot() {
     DeviceRateLimiter limiter = new DeviceRateLimiter(new RateLimitSettings(100, 1_000_000, 2), now::get);
 
-    limiter.charge("flood", 500, 1_000);
-
-    assertThat(limiter.waitBeforeNextPush("flood")).isBetween(Duration.ofMillis(3000), Duration.ofMillis(3020));
+    int taken = 0;
+    while (limiter.takeEntry("flood")) {
+      taken++;
+    }
+    assertThat(taken).as("100/s with a 2 s burst").isEqualTo(200);
+    assertThat(limiter.waitBeforeNextPush("flood")).isBetween(Duration.ofMillis(1), Duration.ofMillis(10));
     assertThat(limiter.waitBeforeNextPush("quiet")).isZero();
-    now.addAndGet(Duration.ofSeconds(3).plusMillis(20).toNanos());
+    assertThat(limiter.takeEntry("quiet")).isTrue();
+    now.addAndGet(Duration.ofMillis(500).toNanos());
     assertThat(limiter.waitBeforeNextPush("flood")).isZero();
+    taken = 0;
+    while (limiter.takeEntry("flood")) {
+      taken++;
+    }
+    assertThat(taken).as("refilled for half a second").isEqualTo(50);
   }
 
   @Test
-  void bytesAreLimitedToo() {
+  void bytesMayGoIntoDebtThatKeepsTheDeviceOut() {
     DeviceRateLimiter limiter = new DeviceRateLimiter(new RateLimitSettings(0, 1_000, 1), now::get);
 
-    limiter.charge("big", 1, 1_000);
-    assertThat(limiter.waitBeforeNextPush("big")).isPositive();
-    now.addAndGet(Duration.ofMillis(10).toNanos());
+    assertThat(limiter.chargeBytes("big", 600)).isTrue();
+    assertThat(limiter.chargeBytes("big", 1_400)).as("1,000 in debt").isFalse();
+    assertThat(limiter.waitBeforeNextPush("big")).isBetween(Duration.ofMillis(1000), Duration.ofMillis(1002));
+    now.addAndGet(Duration.ofMillis(1002).toNanos());
     assertThat(limiter.waitBeforeNextPush("big")).isZero();
   }
 
   @Test
   void unlimitedKeepsNoState() {
     DeviceRateLimiter limiter = new DeviceRateLimiter(RateLimitSettings.UNLIMITED, now::get);
-    limiter.charge("any", 1_000_000, 1L << 40);
+    for (int i = 0; i < 10_000; i++) {
+      assertThat(limiter.takeEntry("any")).isTrue();
+    }
+    assertThat(limiter.chargeBytes("any", 1L << 40)).isTrue();
     assertThat(limiter.waitBeforeNextPush("any")).isZero();
   }
 }

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * ports and data directory stay the same across restarts, as with a supervisor restarting the service
  * on the same machine.
  */
-final class FleetpulseProcess {
+public final class FleetpulseProcess {
 
   private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   /** Children still running: killed when this JVM exits, so that an interrupted run leaves no fleetpulse behind. */
@@ -60,7 +60,7 @@ final class FleetpulseProcess {
   }
 
   /** {@code fleetpulse collector} against {@code bootstrap}; ready when its ops port answers /healthz. */
-  static FleetpulseProcess collector(String name, Path dataDir, String bootstrap, int collectorPort, List<String> extra) {
+  public static FleetpulseProcess collector(String name, Path dataDir, String bootstrap, int collectorPort, List<String> extra) {
     int opsPort = freePort();
     List<String> settings = new ArrayList<>(List.of("kafka.bootstrap=" + bootstrap, "collector.port=" + collectorPort,
         "collector.opsPort=" + opsPort));
@@ -75,16 +75,26 @@ final class FleetpulseProcess {
     return new FleetpulseProcess(name, "api", dataDir, settings, apiPort, "/readyz");
   }
 
+  /** The process id, while it runs (for reading its memory from /proc). */
+  public long pid() {
+    return process.pid();
+  }
+
+  /** The port its readiness path answers on (the ops port of a collector: /metrics is there too). */
+  public int readyPort() {
+    return readyPort;
+  }
+
   String name() {
     return name;
   }
 
-  Path log() {
+  public Path log() {
     return log;
   }
 
   /** Starts the process (appending to its log) and returns at once. */
-  void start() {
+  public void start() {
     List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx768m", "-cp", System.getProperty("java.class.path"), "io.fleetpulse.launcher.FleetpulseCli", command));
     settings.forEach(setting -> line.addAll(List.of("--set", setting)));
@@ -101,7 +111,7 @@ final class FleetpulseProcess {
   }
 
   /** How long until the process answered 200 on its readiness path, or a failure naming the log once {@code limit} passed. */
-  Duration awaitReady(Duration limit) throws InterruptedException {
+  public Duration awaitReady(Duration limit) throws InterruptedException {
     Instant begin = Instant.now();
     while (Duration.between(begin, Instant.now()).compareTo(limit) < 0) {
       if (!process.isAlive()) {
@@ -128,7 +138,7 @@ final class FleetpulseProcess {
   }
 
   /** SIGTERM, as a service manager stops it: the roles close in order. */
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     if (process != null && process.isAlive()) {
       process.destroy();
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -137,7 +147,7 @@ final class FleetpulseProcess {
     }
   }
 
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {

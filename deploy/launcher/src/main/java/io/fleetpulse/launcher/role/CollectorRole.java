@@ -120,9 +120,18 @@ public final class CollectorRole implements AutoCloseable {
         new JournalLimits(limits.maxFieldBytes(), limits.maxEntryBytes(), limits.maxFieldsPerEntry(), limits.maxRequestBytes()),
         new RateLimitSettings(rates.entriesPerSecond(), rates.bytesPerSecond(), rates.burstSeconds()),
         pushTls(collector.tls()),
-        Optional.of(collector.deviceTokensFile()).filter(file -> !file.isEmpty()).map(Path::of), connectionLimits(collector)),
+        Optional.of(collector.deviceTokensFile()).filter(file -> !file.isEmpty()).map(Path::of), connectionLimits(collector),
+        inFlightBytes(limits)),
         publisher, markStore, diskPublisher, context.metrics());
     deploymentId = context.vertx().deployVerticle(pushServer).await();
+  }
+
+  private static long inFlightBytes(FleetpulseConfig.Limits limits) {
+    if (limits.inFlightBytes() != 0 && limits.inFlightBytes() < PushSettings.MIN_IN_FLIGHT_BYTES) {
+      throw new ConfigException("collector.limits.inFlightBytes must be 0 (no budget) or at least " + PushSettings.MIN_IN_FLIGHT_BYTES
+          + " (a few pushes' batches), not " + limits.inFlightBytes());
+    }
+    return limits.inFlightBytes();
   }
 
   private static ConnectionLimits connectionLimits(FleetpulseConfig.Collector collector) {
