@@ -27,6 +27,7 @@ public final class FleetStreams implements AutoCloseable {
     Properties config = properties(settings);
     this.streams = new KafkaStreams(FleetTopology.build(settings, config, metrics), config);
     streams.setStateListener((now, before) -> log.info("Streams {} -> {}", before, now));
+    streams.setGlobalStateRestoreListener(new RestoreProgress(metrics));
     streams.setUncaughtExceptionHandler(error -> {
       log.error("Stream thread failed; replacing it", error);
       return StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -50,6 +51,13 @@ public final class FleetStreams implements AutoCloseable {
     // joins the picture of its own time (DeviceAlertsProcessor, DeviceClocks), and entries received
     // together carry one timestamp, which no idling setting orders anyway.
     config.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+    // Transactional state stores (KIP-892): under exactly-once, Kafka Streams 4.4 otherwise takes a store that
+    // was never written (its segmented window store keeps no committed offset then) in a task whose other
+    // stores hold data for corrupt, even after a clean stop, and wipes and restores the whole task
+    // (AllInOneTest). With them, stores stage a transaction's writes and commit them with it, and an
+    // interrupted transaction is replayed instead of the task being wiped. REST reads committed state only.
+    config.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true);
+    config.put(StreamsConfig.DEFAULT_INTERACTIVE_QUERY_ISOLATION_LEVEL_CONFIG, "READ_COMMITTED");
     config.putAll(settings.overrides());
     Properties props = new Properties();
     props.putAll(config);

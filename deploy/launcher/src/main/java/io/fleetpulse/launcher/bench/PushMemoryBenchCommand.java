@@ -28,7 +28,7 @@ public final class PushMemoryBenchCommand implements Callable<Integer> {
   List<Integer> concurrency = List.of(8, 64);
 
   @Option(names = "--budgets-mib", split = ",", description = "collector.limits.inFlightBytes in MiB per round, 0 = off (default ${DEFAULT-VALUE})")
-  List<Long> budgetsMib = List.of(0L, 128L);
+  List<Long> budgetsMib = List.of(0L, 128L, 16L);
 
   @Option(names = "--push-mib", description = "size of each push (default ${DEFAULT-VALUE}, collector.limits.maxRequestBytes)")
   long pushMib = 64;
@@ -43,13 +43,13 @@ public final class PushMemoryBenchCommand implements Callable<Integer> {
 
         ### bench push-memory, %s (pushes of %d MiB at once, collector -Xmx768m, %d cores)
 
-        | in-flight budget | pushes | RSS idle (MiB) | RSS peak (MiB) | heap peak (MiB) | 202 | 503 | other | entries accepted | time (s) |
-        |---|---|---|---|---|---|---|---|---|---|
+        | in-flight budget | pushes | RSS idle (MiB) | RSS peak (MiB) | heap in use, peak (MiB) | live after GC, peak (MiB) | 202 | 503 | other | entries accepted | time (s) |
+        |---|---|---|---|---|---|---|---|---|---|---|
         """, LocalDateTime.now().truncatedTo(ChronoUnit.MINUTES), pushMib, Runtime.getRuntime().availableProcessors()));
     for (PushMemoryBenchmark.Round round : rounds) {
-      section.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f | %d | %d | %d | %d | %.1f |%n",
+      section.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f | %.0f | %d | %d | %d | %d | %.1f |%n",
           round.budgetMib() == 0 ? "off" : round.budgetMib() + " MiB", round.pushes(), round.idleRssMib(), round.peakRssMib(),
-          round.peakHeapMib(), round.accepted202(), round.refused503(), round.other(), round.entriesAccepted(),
+          round.peakHeapMib(), round.peakLiveMib(), round.accepted202(), round.refused503(), round.other(), round.entriesAccepted(),
           round.elapsed().toMillis() / 1000.0));
     }
     Files.writeString(results, section, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
