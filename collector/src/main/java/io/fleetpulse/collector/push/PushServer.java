@@ -112,13 +112,18 @@ public final class PushServer extends VerticleBase {
       export = new PushPipeline("push-export", settings.limits(), normalizer, marks, publisher, rateLimiter, memory,
           new IngestMetrics(registry, "push-export"));
       log.info("Loaded the dedup marks of {} devices", loaded.size());
-      guard = new ConnectionGuard(settings.connections().maxConnectionsPerAddress(), () -> json.metrics().rejected("connection_closed"));
+      guard = new ConnectionGuard(settings.connections().maxConnections(), settings.connections().maxConnectionsPerAddress(),
+          () -> json.metrics().rejected("connection_closed"));
+      Gauge.builder("fleetpulse.collector.connections", guard::connections)
+          .description("Push connections open, against collector.limits.maxConnections").register(registry);
       return settled();
     }).compose(settledOrWaitedEnough ->
         // Instances of one deployment share the socket; a negative port is Vert.x's shared random port.
         vertx.deployVerticle(Listener::new, new DeploymentOptions().setInstances(EVENT_LOOPS))
-    ).onSuccess(listening -> log.info("Collector accepting pushes on {}://{}:{} ({}; {} event loops)",
-        settings.tls().isPresent() ? "https" : "http", settings.host(), port, credentials(), EVENT_LOOPS));
+    ).onSuccess(listening -> log.info("Collector accepting pushes on {}://{}:{} ({}; {} event loops; up to {} connections, "
+            + "{} per address, of {} file descriptors)", settings.tls().isPresent() ? "https" : "http", settings.host(), port,
+        credentials(), EVENT_LOOPS, cap(settings.connections().maxConnections()), cap(settings.connections().maxConnectionsPerAddress()),
+        ConnectionLimits.descriptorLimit()));
   }
 
   /**
@@ -192,6 +197,10 @@ public final class PushServer extends VerticleBase {
       }
     });
     return options;
+  }
+
+  private static String cap(int limit) {
+    return limit == 0 ? "unlimited" : Integer.toString(limit);
   }
 
   private String credentials() {

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SharedKafkaBroker.class)
 class HostileConnectionsTest {
 
-  private static final ConnectionLimits SHORT = new ConnectionLimits(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(4), 0);
+  private static final ConnectionLimits SHORT = new ConnectionLimits(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(4), 0, 0);
   private static TestCollector collector;
 
   @BeforeAll
@@ -122,7 +122,7 @@ class HostileConnectionsTest {
   void anAddressOverItsConnectionCapIsClosedAtOnce(EmbeddedKafkaBroker kafka) throws Exception {
     try (TestCollector capped = new TestCollector(PublisherSettings.of(kafka.bootstrapServers()),
         new PushSettings("127.0.0.1", 0, JournalLimits.DEFAULT).withConnections(
-            new ConnectionLimits(Duration.ofSeconds(40), Duration.ofSeconds(30), Duration.ofMinutes(1), 3)))) {
+            new ConnectionLimits(Duration.ofSeconds(40), Duration.ofSeconds(30), Duration.ofMinutes(1), 0, 3)))) {
       List<Socket> held = new ArrayList<>();
       try {
         // A connection counts once its first request head is in (before that Vert.x is still telling HTTP/1.1
@@ -145,6 +145,47 @@ class HostileConnectionsTest {
           socket.close();
         }
       }
+    }
+  }
+
+  /**
+   * A surge of connections beyond what the collector may hold (its cap, derived from the descriptor limit by
+   * default) is refused connection by connection; the process stays up, and the connections it took are
+   * served. Here the cap is 20 and 60 clients come at once.
+   */
+  @Test
+  void connectionsBeyondTheCollectorsCapAreRefusedAndTheOnesItTookAreServed(EmbeddedKafkaBroker kafka) throws Exception {
+    assertThat(ConnectionLimits.affordableConnections()).as("derived from this process's descriptor limit")
+        .isBetween(64, (int) Math.max(64, ConnectionLimits.descriptorLimit() - ConnectionLimits.RESERVED_DESCRIPTORS));
+    try (TestCollector capped = new TestCollector(PublisherSettings.of(kafka.bootstrapServers()),
+        new PushSettings("127.0.0.1", 0, JournalLimits.DEFAULT).withConnections(
+            new ConnectionLimits(Duration.ofSeconds(40), Duration.ofSeconds(30), Duration.ofMinutes(1), 20, 0)))) {
+      List<Socket> surge = new ArrayList<>();
+      try {
+        String body = line(1, "surge");
+        for (int i = 0; i < 60; i++) {
+          Socket socket = new Socket("127.0.0.1", capped.server.port());
+          send(socket, "POST /devices/b50000000000000000000000000001" + String.format("%02d", i) + "/entries HTTP/1.1\r\nHost: c\r\n"
+              + "Content-Type: application/x-ndjson\r\nContent-Length: " + body.length() + "\r\n\r\n");
+          surge.add(socket);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> surge.stream().filter(HostileConnectionsTest::closedByPeer).count() == 40);
+        List<Socket> taken = surge.stream().filter(socket -> !closedByPeer(socket)).toList();
+        assertThat(taken).hasSize(20);
+        for (Socket socket : taken) {
+          send(socket, body);
+          assertThat(readWithin(socket, Duration.ofSeconds(15))).startsWith("HTTP/1.1 202");
+        }
+        assertThat(capped.meters.get("fleetpulse.collector.requests.rejected").tag("reason", "connection_closed").counter().count())
+            .isEqualTo(40);
+      } finally {
+        for (Socket socket : surge) {
+          socket.close();
+        }
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> capped.meters.get("fleetpulse.collector.connections").gauge().value() == 0);
+      assertThat(capped.post("/devices/b5000000000000000000000000000199/entries", "application/x-ndjson",
+          line(2, "after the surge").getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(202);
     }
   }
 

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = FleetpulseCli.Version.class,
     description = "Fleet-health pipeline for balenaOS devices: journals in, alerts and device health out.",
-    subcommands = {DemoCommand.class, RunCommand.class, RoleCommand.Collector.class, RoleCommand.Api.class, SimulateCommand.class, BenchCommand.class,
+    subcommands = {DemoCommand.class, RunCommand.class, RoleCommand.Collector.class, RoleCommand.Api.class, BrokerCommand.class,
+        SimulateCommand.class, BenchCommand.class,
         TokenCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class FleetpulseCli {
 

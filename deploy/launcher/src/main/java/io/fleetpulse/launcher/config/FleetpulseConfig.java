@@ -59,8 +59,8 @@ public record FleetpulseConfig(
    * Journal size limits per field, entry, request (bytes) and fields per entry; connections one client address may
    * hold open at once (0 = unlimited).
    */
-  public record Limits(int maxFieldBytes, int maxEntryBytes, int maxFieldsPerEntry, long maxRequestBytes, int maxConnectionsPerAddress,
-                       long inFlightBytes) {}
+  public record Limits(int maxFieldBytes, int maxEntryBytes, int maxFieldsPerEntry, long maxRequestBytes, int maxConnections,
+                       int maxConnectionsPerAddress, long inFlightBytes) {}
 
   /**
    * How long a push connection may take: without a byte either way (then it is closed: half-sent headers, silent
@@ -212,8 +212,8 @@ public record FleetpulseConfig(
         "./data",
         new Kafka("", 6, (short) 1, 10),
         new Embedded(9092, 9093),
-        new Collector("127.0.0.1", 19532, true, false, 19533, "", new Limits(64 * 1024, 256 * 1024, 256, 64L * 1024 * 1024, 512,
-            128L * 1024 * 1024),
+        new Collector("127.0.0.1", 19532, true, false, 19533, "", new Limits(64 * 1024, 256 * 1024, 256, 64L * 1024 * 1024, 0,
+            512, 128L * 1024 * 1024),
             new Timeouts(45, 30, 600),
             new RateLimits(2_000, 2 * 1024 * 1024, 30), new Tls("", "", ""), "",
             new Ssh("", "", "strict", "journalctl", "now", "/mnt/data,/mnt/state", "fleetpulse-ssh-collector")),

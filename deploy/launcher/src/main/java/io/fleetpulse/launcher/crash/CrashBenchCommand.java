@@ -19,10 +19,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "crash",
     mixinStandardHelpOptions = true,
-    header = "Kill ./fleetpulse run with SIGKILL at random moments under push load, then count what survived.",
+    header = "Kill fleetpulse (all-in-one, collector, an api instance or the broker) with SIGKILL under push load, then count what survived.",
     description = {
         "Each run starts fleetpulse (--target ALL_IN_ONE: fleetpulse run; COLLECTOR: a collector and an api on a broker of "
-            + "this JVM, the collector killed; API: a collector and two api instances, one of them killed) in child JVMs on a "
+            + "this JVM, the collector killed; API: a collector and two api instances, one of them killed; BROKER: fleetpulse broker, a collector and an api, the broker killed) in child JVMs on a "
             + "fresh data directory; --devices devices push journalctl JSON "
             + "(engine SIGKILL lines) steadily, re-sending each push until it is answered 202. The target is killed "
             + "--kills times, each after a random --min-up..--max-up seconds of being ready, and restarted on the same data. "

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * doubled, every alert episode fires once, and no partition is left behind an open transaction.
  *
  * <p>What is killed is the {@link Target}: the all-in-one (broker included), the collector alone while an
- * api instance and the broker keep running, or one of two api instances.
+ * api instance and the broker keep running, one of two api instances, or the broker under the two roles.
  */
 public final class CrashRun {
 
@@ -40,7 +40,9 @@ public final class CrashRun {
     /** {@code fleetpulse collector}, while {@code fleetpulse api} and the broker keep running. */
     COLLECTOR,
     /** one of two {@code fleetpulse api} instances (standby replicas on), while the other, the collector and the broker keep running. */
-    API
+    API,
+    /** the Kafka broker ({@code fleetpulse broker}), while {@code fleetpulse collector} and {@code fleetpulse api} keep running. */
+    BROKER
   }
 
   /**
@@ -77,7 +79,7 @@ public final class CrashRun {
 
   public Report run() throws InterruptedException {
     Instant begin = Instant.now();
-    EmbeddedKafkaBroker broker = settings.target() == Target.ALL_IN_ONE ? null
+    EmbeddedKafkaBroker broker = settings.target() == Target.ALL_IN_ONE || settings.target() == Target.BROKER ? null
         : new EmbeddedKafkaBroker(EmbeddedKafkaBroker.Settings.of(settings.dataDir().resolve("kafka"))).start();
     Deployment deployment = deployment(broker);
     Random random = new Random(settings.seed());
@@ -117,7 +119,12 @@ public final class CrashRun {
         log.info("[kill {}/{}] SIGKILL of {} after {} ms up; {} of {} pushes acknowledged so far", kills, settings.kills(), victim.name(),
             upMillis, devices.stream().mapToInt(ResendingDevice::acknowledgedPushes).sum(), settings.devices() * settings.pushesPerDevice());
         victim.start();
-        Duration ready = victim.awaitReady(Duration.ofMinutes(3));
+        Instant restarting = Instant.now();
+        // Ready again means every part is: after a broker kill the roles must come back to it too.
+        for (FleetpulseProcess process : deployment.processes()) {
+          process.awaitReady(Duration.ofMinutes(3));
+        }
+        Duration ready = Duration.between(restarting, Instant.now());
         recoveries.add(ready);
         log.info("[kill {}/{}] {} restarted; ready after {} ms", kills, settings.kills(), victim.name(), ready.toMillis());
       }
@@ -200,6 +207,14 @@ public final class CrashRun {
         FleetpulseProcess two = FleetpulseProcess.api("api-2", dir.resolve("api-2"), broker.bootstrapServers(),
             FleetpulseProcess.freePort(), standby);
         yield new Deployment(List.of(collector, one, two), List.of(one, two), broker.bootstrapServers(), collectorPort, apiPort);
+      }
+      case BROKER -> {
+        int kafkaPort = FleetpulseProcess.freePort();
+        String bootstrap = "127.0.0.1:" + kafkaPort;
+        FleetpulseProcess kafka = FleetpulseProcess.broker("broker", dir.resolve("broker"), kafkaPort, partitions);
+        FleetpulseProcess api = FleetpulseProcess.api("api", dir.resolve("api"), bootstrap, apiPort, partitions);
+        FleetpulseProcess collector = FleetpulseProcess.collector("collector", dir.resolve("collector"), bootstrap, collectorPort, partitions);
+        yield new Deployment(List.of(kafka, api, collector), List.of(kafka), bootstrap, collectorPort, apiPort);
       }
     };
   }

@@ -12,9 +12,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * One fleetpulse command ({@code run}, {@code collector} or {@code api}) in a child JVM of its own, so
@@ -37,18 +40,39 @@ public final class FleetpulseProcess {
   private final Path log;
   private final List<String> settings;
   private final int readyPort;
-  private final String readyPath;
+  private final ReadyProbe ready;
   private Process process;
   private int starts;
 
-  private FleetpulseProcess(String name, String command, Path dataDir, List<String> settings, int readyPort, String readyPath) {
+  /** Whether the process serves yet; a failure to reach it is a no. */
+  private interface ReadyProbe {
+    boolean ready() throws Exception;
+  }
+
+  private FleetpulseProcess(String name, String command, Path dataDir, List<String> settings, int readyPort, ReadyProbe ready) {
     this.name = name;
     this.command = command;
     this.log = dataDir.resolve(name + ".log");
     this.settings = new ArrayList<>(settings);
     this.settings.add("dataDir=" + dataDir);
     this.readyPort = readyPort;
-    this.readyPath = readyPath;
+    this.ready = ready;
+  }
+
+  /** Ready when {@code path} on {@code port} answers 200. */
+  private static ReadyProbe http(int port, String path) {
+    return () -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(2)).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+  }
+
+  /** Ready when the broker on {@code port} describes its cluster. */
+  private static ReadyProbe kafka(int port) {
+    return () -> {
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port,
+          AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000))) {
+        return !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty();
+      }
+    };
   }
 
   /** {@code fleetpulse run}: its own embedded broker, collector and api; ready when /readyz says READY. */
@@ -56,7 +80,7 @@ public final class FleetpulseProcess {
     List<String> settings = new ArrayList<>(List.of("embedded.port=" + embeddedPort, "embedded.controllerPort=" + freePort(),
         "collector.port=" + collectorPort, "api.port=" + apiPort));
     settings.addAll(extra);
-    return new FleetpulseProcess("fleetpulse-run", "run", dataDir, settings, apiPort, "/readyz");
+    return new FleetpulseProcess("fleetpulse-run", "run", dataDir, settings, apiPort, http(apiPort, "/readyz"));
   }
 
   /** {@code fleetpulse collector} against {@code bootstrap}; ready when its ops port answers /healthz. */
@@ -65,14 +89,21 @@ public final class FleetpulseProcess {
     List<String> settings = new ArrayList<>(List.of("kafka.bootstrap=" + bootstrap, "collector.port=" + collectorPort,
         "collector.opsPort=" + opsPort));
     settings.addAll(extra);
-    return new FleetpulseProcess(name, "collector", dataDir, settings, opsPort, "/healthz");
+    return new FleetpulseProcess(name, "collector", dataDir, settings, opsPort, http(opsPort, "/healthz"));
   }
 
   /** {@code fleetpulse api} against {@code bootstrap}; ready when /readyz says READY. */
   static FleetpulseProcess api(String name, Path dataDir, String bootstrap, int apiPort, List<String> extra) {
     List<String> settings = new ArrayList<>(List.of("kafka.bootstrap=" + bootstrap, "api.port=" + apiPort));
     settings.addAll(extra);
-    return new FleetpulseProcess(name, "api", dataDir, settings, apiPort, "/readyz");
+    return new FleetpulseProcess(name, "api", dataDir, settings, apiPort, http(apiPort, "/readyz"));
+  }
+
+  /** {@code fleetpulse broker} on {@code port} (its topics created); ready when it describes its cluster. */
+  static FleetpulseProcess broker(String name, Path dataDir, int port, List<String> extra) {
+    List<String> settings = new ArrayList<>(List.of("embedded.port=" + port, "embedded.controllerPort=" + freePort()));
+    settings.addAll(extra);
+    return new FleetpulseProcess(name, "broker", dataDir, settings, port, kafka(port));
   }
 
   /** The process id, while it runs (for reading its memory from /proc). */
@@ -118,13 +149,13 @@ public final class FleetpulseProcess {
         throw new IllegalStateException(name + " exited with " + process.exitValue() + " during start " + starts + "; see " + log);
       }
       try {
-        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + readyPort + readyPath))
-            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-        if (ready.statusCode() == 200) {
+        if (ready.ready()) {
           return Duration.between(begin, Instant.now());
         }
-      } catch (IOException notYet) {
-        // Not listening yet.
+      } catch (InterruptedException e) {
+        throw e;
+      } catch (Exception notYet) {
+        // Not serving yet.
       }
       Thread.sleep(100);
     }

@@ -137,8 +137,11 @@ public final class CollectorRole implements AutoCloseable {
   private static ConnectionLimits connectionLimits(FleetpulseConfig.Collector collector) {
     FleetpulseConfig.Timeouts timeouts = collector.timeouts();
     try {
+      FleetpulseConfig.Limits limits = collector.limits();
       return new ConnectionLimits(Duration.ofSeconds(timeouts.idleSeconds()), Duration.ofSeconds(timeouts.bodyIdleSeconds()),
-          Duration.ofSeconds(timeouts.requestSeconds()), collector.limits().maxConnectionsPerAddress());
+          Duration.ofSeconds(timeouts.requestSeconds()),
+          limits.maxConnections() == 0 ? ConnectionLimits.affordableConnections() : limits.maxConnections(),
+          limits.maxConnectionsPerAddress());
     } catch (IllegalArgumentException e) {
       throw new ConfigException("collector.timeouts.*: " + e.getMessage(), e);
     }

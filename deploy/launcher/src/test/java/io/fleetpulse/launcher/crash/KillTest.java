@@ -33,6 +33,13 @@ class KillTest {
     assertPassed(run(CrashRun.Target.API, dataDir, 1));
   }
 
+  @Test
+  void theBrokerKilledTwiceUnderTheRunningRolesLosesDoublesAndStallsNothing(@TempDir Path dataDir) throws Exception {
+    CrashRun.Report report = run(CrashRun.Target.BROKER, dataDir, 2);
+    assertPassed(report);
+    assertThat(report.resends()).as("the kills happened under load: devices had to re-send").isPositive();
+  }
+
   private static CrashRun.Report run(CrashRun.Target target, Path dataDir, int kills) throws InterruptedException {
     return new CrashRun(new CrashRun.Settings(target, dataDir, 20, 300, 2, Duration.ofMillis(200), kills,
         Duration.ofSeconds(4), Duration.ofSeconds(10), 13, 0)).run();
