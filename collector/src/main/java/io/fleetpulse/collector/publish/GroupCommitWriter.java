@@ -45,7 +45,7 @@ final class GroupCommitWriter implements AutoCloseable {
   private static final Duration RETRY = Duration.ofSeconds(1);
 
   /** Records to commit together; {@code committed} completes once they are, or fails. */
-  record RecordSet(List<ProducerRecord<String, byte[]>> records, CompletableFuture<Void> committed) {}
+  record RecordSet(List<ProducerRecord<String, byte[]>> records, CompletableFuture<Void> committed, long queuedAtNanos) {}
 
   /** A transaction whose outcome is not known yet: any of its records that Kafka wrote tells it. */
   private record Doubt(RecordMetadata probe, CompletableFuture<Boolean> committed) {}
@@ -76,9 +76,15 @@ final class GroupCommitWriter implements AutoCloseable {
     if (!running) {
       committed.completeExceptionally(new KafkaException("the collector is stopping"));
     } else {
-      queue.add(new RecordSet(records, committed));
+      queue.add(new RecordSet(records, committed, System.nanoTime()));
     }
     return committed;
+  }
+
+  /** How long the oldest push waiting for this writer has waited to be taken into a transaction (zero when none waits). */
+  Duration oldestWait() {
+    RecordSet oldest = queue.peek();
+    return oldest == null ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - oldest.queuedAtNanos());
   }
 
   /**

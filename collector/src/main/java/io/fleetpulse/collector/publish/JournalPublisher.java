@@ -2,9 +2,11 @@ package io.fleetpulse.collector.publish;
 
 import io.fleetpulse.schemas.JournalEntry;
 import io.fleetpulse.schemas.Topics;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -33,11 +35,13 @@ public final class JournalPublisher implements AutoCloseable {
   public static final int WRITERS = 4;
 
   private final Vertx vertx;
+  private final PublisherSettings settings;
   private final List<GroupCommitWriter> writers;
   private final Serializer<JournalEntry> serializer = JournalEntryEncoder.serializer();
 
   /** @param instanceId this collector's id: stable across its restarts (a restart then aborts what it left open), unique among running collectors */
   public JournalPublisher(Vertx vertx, PublisherSettings settings, String instanceId) {
+    this.settings = settings;
     this.vertx = vertx;
     this.writers = IntStream.range(0, WRITERS)
         .mapToObj(writer -> new GroupCommitWriter(settings, transactionalId(instanceId, writer)))
@@ -75,9 +79,26 @@ public final class JournalPublisher implements AutoCloseable {
     return Future.fromCompletionStage(writer.write(records), vertx.getOrCreateContext());
   }
 
+  /**
+   * How long the oldest push waiting to be committed has waited to be taken into a transaction. Healthy: a few
+   * milliseconds. Past {@link #behindAfter()} Kafka is not keeping up, and pushes are better refused (503) than
+   * left to time out.
+   */
+  public Duration commitWait() {
+    return writers.stream().map(GroupCommitWriter::oldestWait).max(Duration::compareTo).orElse(Duration.ZERO);
+  }
+
+  /** Half the delivery timeout: a push that waits that long before its commit starts would likely not make it in time. */
+  public Duration behindAfter() {
+    return settings.deliveryTimeout().dividedBy(2);
+  }
+
   /** Reports the producers' own metrics ({@code kafka_producer_*}: send rates, errors, batch sizes) into {@code registry}. */
   public void bindMetrics(MeterRegistry registry) {
     writers.forEach(writer -> writer.bindMetrics(registry));
+    Gauge.builder("fleetpulse.collector.commit.wait", () -> commitWait().toNanos() / 1e9).baseUnit("seconds")
+        .description("How long the oldest push waiting for a Kafka transaction has waited (pushes are refused past half the delivery timeout)")
+        .register(registry);
   }
 
   /** Commits what is queued, then closes the producers. */

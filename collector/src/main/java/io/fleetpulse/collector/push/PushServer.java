@@ -293,6 +293,15 @@ public final class PushServer extends VerticleBase {
           + "settling); nothing was lost, retry later");
       return;
     }
+    Duration behind = publisher.commitWait();
+    if (behind.compareTo(publisher.behindAfter()) > 0) {
+      // Honest back-pressure: Kafka is not keeping up, so this push would only queue behind the others and
+      // likely time out. Refused before its body is read; the device re-sends later.
+      pipeline.metrics().rejected("behind");
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(5, behind.toSeconds()))).putHeader(HttpHeaders.CONNECTION, "close");
+      reply(ctx, 503, "the collector is behind: pushes wait " + behind.toMillis() + " ms for Kafka to take them; nothing was lost, retry later");
+      return;
+    }
     Duration wait = rateLimiter.waitBeforeNextPush(device.uuid());
     if (!wait.isZero()) {
       pipeline.metrics().rejected("rate_limited");

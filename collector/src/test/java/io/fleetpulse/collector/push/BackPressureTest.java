@@ -1,0 +1,105 @@
+package io.fleetpulse.collector.push;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fleetpulse.collector.journal.JournalLimits;
+import io.fleetpulse.collector.publish.PublisherSettings;
+import io.fleetpulse.kafka.EmbeddedKafkaBroker;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.quota.ClientQuotaAlteration;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * When Kafka cannot keep up, the collector says so instead of slowing down silently: once pushes have been
+ * waiting for a transaction longer than half the delivery timeout, new ones are refused before their body
+ * is read (503 + Retry-After, "behind"), and the wait is a metric. Kafka is made slow the way a saturated
+ * cluster is, for the producers: a produce quota of 100 bytes/s, which the broker enforces by delaying its answers;
+ * a broker of its own, since the quota covers every client.
+ */
+class BackPressureTest {
+
+  private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  @Test
+  void pushesAreRefusedWhileTheCollectorIsBehindAndTakenAgainOnceKafkaKeepsUp(@TempDir Path dir) throws Exception {
+    EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker(EmbeddedKafkaBroker.Settings.of(dir.resolve("kafka"))).start();
+    AtomicBoolean loading = new AtomicBoolean(true);
+    try {
+      TestCollector.provisionTopics(kafka);
+      PublisherSettings publisher = new PublisherSettings(kafka.bootstrapServers(), Duration.ofSeconds(4), Map.of());
+      try (TestCollector collector = new TestCollector(publisher, new PushSettings("127.0.0.1", 0, JournalLimits.DEFAULT))) {
+        collector.publisher.bindMetrics(collector.meters);
+        assertThat(push(collector, 0).statusCode()).isEqualTo(202);
+        throttleProducers(kafka, 100.0);
+        Thread load = new Thread(() -> {
+          for (int round = 1; loading.get(); round++) {
+            for (int device = 1; device <= 16; device++) {
+              http.sendAsync(request(collector, device, round), HttpResponse.BodyHandlers.ofString());
+            }
+            try {
+              Thread.sleep(500);
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
+        }, "push-load");
+        load.start();
+
+        HttpResponse<String> refused = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+            .until(() -> push(collector, 99), response -> response.statusCode() == 503 && response.body().contains("behind"));
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(collector.meters.get("fleetpulse.collector.commit.wait").gauge().value()).isGreaterThan(2.0);
+
+        loading.set(false);
+        load.join();
+        throttleProducers(kafka, null);
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> push(collector, 98).statusCode() == 202);
+        assertThat(collector.meters.get("fleetpulse.collector.requests.rejected").tag("ingest", "push-json").tag("reason", "behind")
+            .counter().count()).isPositive();
+      }
+    } finally {
+      loading.set(false);
+      kafka.close();
+    }
+  }
+
+  /** Sets (or, with null, removes) the default produce quota of every client, in bytes per second. */
+  private static void throttleProducers(EmbeddedKafkaBroker kafka, Double bytesPerSecond) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      ClientQuotaEntity everyClient = new ClientQuotaEntity(java.util.Collections.singletonMap(ClientQuotaEntity.CLIENT_ID, null));
+      admin.alterClientQuotas(List.of(new ClientQuotaAlteration(everyClient,
+          List.of(new ClientQuotaAlteration.Op("producer_byte_rate", bytesPerSecond))))).all().get();
+    }
+  }
+
+  private static HttpResponse<String> push(TestCollector collector, int device) throws Exception {
+    return http.send(request(collector, device, 0), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Devices speak HTTP/1.1, a connection each (HTTP/2 would cap the streams one client may have open). */
+  private static HttpRequest request(TestCollector collector, int device, int round) {
+    return HttpRequest.newBuilder(URI.create(collector.url(path(device)))).timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofByteArray(line(round))).build();
+  }
+
+  private static String path(int device) {
+    return String.format("/devices/b6%030d/entries", device);
+  }
+
+  private static byte[] line(int round) {
+    return ("{\"MESSAGE\":\"round " + round + "\",\"_SYSTEMD_UNIT\":\"myapp.service\"}\n").getBytes(StandardCharsets.UTF_8);
+  }
+}
