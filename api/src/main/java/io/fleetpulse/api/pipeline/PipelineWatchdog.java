@@ -14,8 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +84,7 @@ public final class PipelineWatchdog implements AutoCloseable {
   private final Counter committedDropped;
   private final Counter checkFailures;
   private volatile List<StalledPartition> stalled = List.of();
+  private final List<Consumer<List<StalledPartition>>> listeners = new CopyOnWriteArrayList<>();
   private volatile Instant ingestAdvanced;
   private volatile Instant streamsAdvanced;
   private Map<String, Long> lastLag = Map.of();
@@ -198,6 +201,13 @@ public final class PipelineWatchdog implements AutoCloseable {
         .forEach(partition -> log.info("Partition {} advances again", partition));
     reported.retainAll(stalledNow);
     measureLag(offsets, now);
+    listeners.forEach(listener -> listener.accept(stalled));
+  }
+
+  /** {@code listener} gets the stalled partitions after every round (on the watchdog's thread). */
+  public PipelineWatchdog onCheck(Consumer<List<StalledPartition>> listener) {
+    listeners.add(listener);
+    return this;
   }
 
   private void heal(StalledPartition partition) {

@@ -9,6 +9,11 @@ import io.fleetpulse.api.auth.BearerAuth;
 import io.fleetpulse.api.auth.Role;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.kafka.SharedKafkaBroker;
+import io.fleetpulse.kafka.TopicReader;
+import io.fleetpulse.schemas.Alert;
+import io.fleetpulse.schemas.AlertState;
+import io.fleetpulse.schemas.FleetSerdes;
+import io.fleetpulse.schemas.Severity;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -147,6 +152,32 @@ class PipelineWatchdogTest {
       await().atMost(Duration.ofSeconds(30)).until(() -> offsets(new TransactionInspector(admin, Duration.ofSeconds(10))).lastStable() == 7);
     } finally {
       vertx.close().await();
+    }
+  }
+
+  /** The stall goes out through the normal notifiers' topic: FIRING once, RESOLVED when the partition advances again. */
+  @Test
+  void aStallIsAnnouncedAsAnAlertAndResolvedWhenThePartitionAdvances() throws Exception {
+    String alerts = prefix + "alerts";
+    try (Admin admin = admin()) {
+      admin.createTopics(List.of(new NewTopic(alerts, 1, (short) 1))).all().get();
+    }
+    try (PipelineAlerts announcer = new PipelineAlerts(kafka.bootstrapServers(), alerts, () -> true, java.time.Clock.systemUTC());
+         PipelineWatchdog watchdog = new PipelineWatchdog(settings(false), new SimpleMeterRegistry()).onCheck(announcer).start();
+         TopicReader<Alert> reader = new TopicReader<>(kafka, FleetSerdes.alert().deserializer(), List.of(alerts))) {
+      Alert firing = reader.until(all -> !all.isEmpty()).get(0).value();
+      assertThat(firing.getState()).isEqualTo(AlertState.FIRING);
+      assertThat(firing.getSeverity()).isEqualTo(Severity.critical);
+      assertThat(firing.getSubject()).isEqualTo("PIPELINE_STALLED " + partition);
+      assertThat(firing.getSummary()).contains("stuck at offset 0");
+      assertThat(firing.getDeviceUuid()).isNull();
+
+      watchdog.abortStalledNow().get();
+      List<Alert> both = reader.until(all -> all.size() >= 2).stream().map(record -> record.value()).toList();
+      assertThat(both).hasSize(2);
+      assertThat(both.get(1).getId()).isEqualTo(firing.getId());
+      assertThat(both.get(1).getState()).isEqualTo(AlertState.RESOLVED);
+      assertThat(both.get(1).getResolvedAt()).isNotNull();
     }
   }
 

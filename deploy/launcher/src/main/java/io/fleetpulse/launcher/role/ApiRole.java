@@ -8,6 +8,7 @@ import io.fleetpulse.api.notify.Notifiers;
 import io.fleetpulse.api.notify.NotifyRoute;
 import io.fleetpulse.api.notify.NotifySettings;
 import io.fleetpulse.api.notify.RetryPolicy;
+import io.fleetpulse.api.pipeline.PipelineAlerts;
 import io.fleetpulse.api.pipeline.PipelineWatchdog;
 import io.fleetpulse.launcher.config.ApiSection;
 import io.fleetpulse.launcher.config.BindPolicy;
@@ -15,13 +16,16 @@ import io.fleetpulse.launcher.config.FleetpulseConfig;
 import io.fleetpulse.launcher.config.InstanceId;
 import io.fleetpulse.launcher.config.NotifyRoutes;
 import io.fleetpulse.streams.FleetStreams;
+import io.fleetpulse.schemas.Topics;
 import io.fleetpulse.streams.StreamsSettings;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +49,7 @@ public final class ApiRole implements AutoCloseable {
   private String deploymentId;
   private Notifiers notifiers;
   private PipelineWatchdog watchdog;
+  private PipelineAlerts pipelineAlerts;
 
   /**
    * Checks the API's configuration (bind policy, tokens, notifier routes); nothing is started yet.
@@ -89,6 +94,8 @@ public final class ApiRole implements AutoCloseable {
     watchdog = new PipelineWatchdog(new PipelineWatchdog.Settings(context.bootstrap(), applicationId,
         PipelineWatchdog.topicPrefixes(applicationId), Duration.ofSeconds(pipeline.checkIntervalSeconds()),
         pipeline.stallAfter(config.kafka()), pipeline.abortHanging()), context.metrics()).start();
+    pipelineAlerts = new PipelineAlerts(context.bootstrap(), Topics.ALERTS, () -> announcesForTheFleet(streams), Clock.systemUTC());
+    watchdog.onCheck(pipelineAlerts);
 
     log.info("Starting API on {}:{}", config.api().host(), apiSettings.port());
     apiServer = new ApiServer(apiSettings, streams.kafkaStreams(),
@@ -105,6 +112,16 @@ public final class ApiRole implements AutoCloseable {
 
   public int port() {
     return apiServer.port();
+  }
+
+  /**
+   * Whether this instance announces fleet-wide conditions (the stalled pipeline): the one the streams made
+   * owner of the first partition of the first journal topic, so exactly one instance does at a time.
+   */
+  private static boolean announcesForTheFleet(FleetStreams streams) {
+    TopicPartition first = new TopicPartition(Topics.journalTopics().get(0), 0);
+    return streams.kafkaStreams().metadataForLocalThreads().stream().flatMap(thread -> thread.activeTasks().stream())
+        .anyMatch(task -> task.topicPartitions().contains(first));
   }
 
   public boolean isRunning() {
@@ -126,6 +143,9 @@ public final class ApiRole implements AutoCloseable {
     }
     if (watchdog != null) {
       watchdog.close();
+    }
+    if (pipelineAlerts != null) {
+      pipelineAlerts.close();
     }
     if (streamsMetrics != null) {
       streamsMetrics.close();
