@@ -60,9 +60,21 @@ public final class PipelineWatchdog implements AutoCloseable {
    * @param stallAfter how long a last stable offset may stand still with records behind it: longer than
    *     fleetpulse's longest transaction timeout plus a margin, so a healthy transaction is never taken for a stall
    * @param abortHanging abort the transaction holding a stalled partition; false only reports it
+   * @param maxProcessingDelay how stale device health may get (the oldest accepted entry not yet processed) before
+   *     it is a problem in /readyz
    */
   public record Settings(String bootstrap, String applicationId, List<String> topicPrefixes, Duration interval, Duration stallAfter,
-                         boolean abortHanging) {}
+                         boolean abortHanging, Duration maxProcessingDelay) {
+
+    /** With the default bound on the processing delay. */
+    public Settings(String bootstrap, String applicationId, List<String> topicPrefixes, Duration interval, Duration stallAfter,
+                    boolean abortHanging) {
+      this(bootstrap, applicationId, topicPrefixes, interval, stallAfter, abortHanging, DEFAULT_MAX_PROCESSING_DELAY);
+    }
+  }
+
+  /** Two minutes: well past a restart's catching up, well before anyone trusts a stale page. */
+  public static final Duration DEFAULT_MAX_PROCESSING_DELAY = Duration.ofMinutes(2);
 
   /** fleetpulse's topics ({@code fleet.*}) and the streams application's own (changelogs, repartition topics). */
   public static List<String> topicPrefixes(String applicationId) {
@@ -87,6 +99,8 @@ public final class PipelineWatchdog implements AutoCloseable {
   private final List<Consumer<List<StalledPartition>>> listeners = new CopyOnWriteArrayList<>();
   private volatile Instant ingestAdvanced;
   private volatile Instant streamsAdvanced;
+  private volatile Duration processingDelay = Duration.ZERO;
+  private final ProcessingDelay delay;
   private Map<String, Long> lastLag = Map.of();
 
   /** When a partition's last stable offset last moved. */
@@ -106,6 +120,10 @@ public final class PipelineWatchdog implements AutoCloseable {
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000));
     this.inspector = new TransactionInspector(admin, Duration.ofSeconds(15));
+    this.delay = new ProcessingDelay(settings.bootstrap());
+    Gauge.builder("fleetpulse_pipeline_processing_delay_seconds", () -> processingDelay.toMillis() / 1000.0)
+        .description("How stale device health is at worst: the age of the oldest accepted entry the streams have not processed yet")
+        .register(registry);
     this.ingestAdvanced = clock.instant();
     this.streamsAdvanced = clock.instant();
     Gauge.builder("fleetpulse_pipeline_stalled_partitions", () -> stalled.size())
@@ -152,7 +170,19 @@ public final class PipelineWatchdog implements AutoCloseable {
 
   /** What /readyz says while partitions are stalled: one line each. */
   public List<String> problems() {
-    return stalled.stream().map(StalledPartition::describe).toList();
+    List<String> problems = new ArrayList<>(stalled.stream().map(StalledPartition::describe).toList());
+    Duration delay = processingDelay;
+    if (delay.compareTo(settings.maxProcessingDelay()) > 0) {
+      problems.add("device health is " + delay.toSeconds() + " s behind: the streams have not processed entries accepted "
+          + delay.toSeconds() + " s ago (over " + settings.maxProcessingDelay().toSeconds() + " s); see "
+          + "fleetpulse_pipeline_read_committed_lag for where");
+    }
+    return problems;
+  }
+
+  /** The age of the oldest entry accepted but not processed yet, at the last check. */
+  public Duration processingDelay() {
+    return processingDelay;
   }
 
   private void checkSafely() {
@@ -286,7 +316,13 @@ public final class PipelineWatchdog implements AutoCloseable {
 
   /** read_committed lag of the streams' consumer group per input topic, and whether the streams advanced. */
   private void measureLag(Map<TopicPartition, PartitionOffsets> offsets, Instant now) {
-    Map<String, Long> lag = inspector.readCommittedLag(settings.applicationId(), offsets);
+    Map<TopicPartition, Long> committed = inspector.committedOffsets(settings.applicationId());
+    Map<String, Long> lag = TransactionInspector.readCommittedLag(committed, offsets);
+    Map<TopicPartition, Long> unprocessed = new HashMap<>();
+    offsets.values().stream().filter(current -> isIngest(current.partition().topic()))
+        .filter(current -> committed.containsKey(current.partition()) && committed.get(current.partition()) < current.lastStable())
+        .forEach(current -> unprocessed.put(current.partition(), committed.get(current.partition())));
+    processingDelay = delay.measure(unprocessed, now);
     publish(lag, lagByTopic, "fleetpulse_pipeline_read_committed_lag",
         "Records the streams may read (read_committed) but have not processed yet, per input topic");
     if (!lag.equals(lastLag) || lag.values().stream().allMatch(behind -> behind == 0)) {
@@ -325,5 +361,6 @@ public final class PipelineWatchdog implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     admin.close(Duration.ofSeconds(5));
+    delay.close();
   }
 }

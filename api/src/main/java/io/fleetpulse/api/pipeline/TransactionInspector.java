@@ -191,7 +191,11 @@ public final class TransactionInspector {
    * has not committed on yet is behind by all it holds. Empty when the group never committed.
    */
   public Map<String, Long> readCommittedLag(String groupId, Map<TopicPartition, PartitionOffsets> offsets) {
-    Map<TopicPartition, Long> committed = committedOffsets(groupId);
+    return readCommittedLag(committedOffsets(groupId), offsets);
+  }
+
+  /** The same, from the group's committed offsets already read. */
+  public static Map<String, Long> readCommittedLag(Map<TopicPartition, Long> committed, Map<TopicPartition, PartitionOffsets> offsets) {
     Set<String> read = committed.keySet().stream().map(TopicPartition::topic).collect(Collectors.toSet());
     Map<String, Long> lag = new TreeMap<>();
     offsets.values().stream().filter(current -> read.contains(current.partition().topic())).forEach(current ->

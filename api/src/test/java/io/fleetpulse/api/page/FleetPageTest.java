@@ -6,7 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.fleetpulse.api.ApiStack;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.kafka.SharedKafkaBroker;
+import io.fleetpulse.api.ApiSettings;
+import io.fleetpulse.api.health.Readiness;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
@@ -25,11 +29,13 @@ class FleetPageTest {
 
   private static final String DEVICE = "fa0000000000000000000000000000e1";
   private static final Path SHOTS = Path.of("target", "fleet-page");
+  private static final AtomicReference<List<String>> pipelineProblems = new AtomicReference<>(List.of());
   private static ApiStack stack;
 
   @BeforeAll
   static void start(EmbeddedKafkaBroker kafka, @TempDir Path stateDir) throws Exception {
-    stack = ApiStack.start(kafka, stateDir, "fleet-page-test");
+    stack = ApiStack.start(kafka, stateDir, "fleet-page-test", ApiSettings.open("127.0.0.1", 0),
+        streams -> new Readiness().require("streams", streams::isRunning).degradedWhen("pipeline", pipelineProblems::get));
     Instant first = Instant.now().minusSeconds(300);
     stack.write(ApiStack.engineKilled(DEVICE, "harbor", first), ApiStack.engineKilled(DEVICE, "harbor", first.plusSeconds(40)));
     await().atMost(Duration.ofSeconds(30)).until(() -> stack.get("/api/v1/devices/" + DEVICE + "/health").body().contains("\"FAIL\""));
@@ -58,6 +64,20 @@ class FleetPageTest {
     assertThat(dom).containsPattern("data-check=\"check_container_engine\">.*class=\"status FAIL\".*Container engine balena");
     assertThat(dom).containsPattern("<li class=\"alert\">.*CRASHLOOP");
     assertThat(dom).containsPattern("<li class=\"event\">.*UNIT_RESTART.*killed by SIGKILL");
+  }
+
+  @Test
+  void aLaggingPipelineShowsAsABannerAboveTheFleet(@TempDir Path profile) throws Exception {
+    String lag = "device health is 312 s behind: the streams have not processed entries accepted 312 s ago (over 120 s)";
+    pipelineProblems.set(List.of(lag));
+    try {
+      String dom = HeadlessChromium.withProfile(profile).render(base() + "/", SHOTS.resolve("fleet-lagging.png"));
+      assertThat(dom).contains("<div id=\"pipeline\" style=\"display: block;\"><b>Health shown here may be stale.</b> " + lag);
+    } finally {
+      pipelineProblems.set(List.of());
+    }
+    String healthy = HeadlessChromium.withProfile(profile).render(base() + "/", SHOTS.resolve("fleet.png"));
+    assertThat(healthy).contains("<div id=\"pipeline\" style=\"display: none;\"></div>");
   }
 
   private static String base() {

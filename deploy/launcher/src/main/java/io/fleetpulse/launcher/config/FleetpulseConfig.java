@@ -182,10 +182,11 @@ public record FleetpulseConfig(
    * records wait behind it is reported, and unless {@code abortHanging} is false the transaction holding it is
    * aborted. Checked every {@code checkIntervalSeconds}.
    */
-  public record Pipeline(boolean abortHanging, int stallSeconds, int checkIntervalSeconds) {
+  public record Pipeline(boolean abortHanging, int stallSeconds, int checkIntervalSeconds, int maxProcessingDelaySeconds) {
     public Pipeline {
-      if (stallSeconds < 0 || checkIntervalSeconds <= 0) {
-        throw new IllegalArgumentException("pipeline.stallSeconds must be 0 (automatic) or more and pipeline.checkIntervalSeconds positive");
+      if (stallSeconds < 0 || checkIntervalSeconds <= 0 || maxProcessingDelaySeconds <= 0) {
+        throw new IllegalArgumentException("pipeline.stallSeconds must be 0 (automatic) or more, pipeline.checkIntervalSeconds and "
+            + "pipeline.maxProcessingDelaySeconds positive");
       }
     }
 
@@ -219,7 +220,7 @@ public record FleetpulseConfig(
             new Ssh("", "", "strict", "journalctl", "now", "/mnt/data,/mnt/state", "fleetpulse-ssh-collector")),
         new Api("127.0.0.1", 8080, "", java.util.List.of(), "", 1000),
         new Streams("fleetpulse", "", 14, 14, 0, Detection.of(DetectionSettings.defaults())),
-        new Pipeline(true, 0, 5),
+        new Pipeline(true, 0, 5, 120),
         new Notifications("", java.util.List.of(), 8, 60));
   }
 }

@@ -93,7 +93,8 @@ public final class ApiRole implements AutoCloseable {
     String applicationId = config.streams().applicationId();
     watchdog = new PipelineWatchdog(new PipelineWatchdog.Settings(context.bootstrap(), applicationId,
         PipelineWatchdog.topicPrefixes(applicationId), Duration.ofSeconds(pipeline.checkIntervalSeconds()),
-        pipeline.stallAfter(config.kafka()), pipeline.abortHanging()), context.metrics()).start();
+        pipeline.stallAfter(config.kafka()), pipeline.abortHanging(), Duration.ofSeconds(pipeline.maxProcessingDelaySeconds())),
+        context.metrics()).start();
     pipelineAlerts = new PipelineAlerts(context.bootstrap(), Topics.ALERTS, () -> announcesForTheFleet(streams), Clock.systemUTC());
     watchdog.onCheck(pipelineAlerts);
 
