@@ -1,6 +1,7 @@
 package io.fleetpulse.launcher;
 
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
+import io.fleetpulse.launcher.config.DataDirLock;
 import io.fleetpulse.launcher.config.FleetpulseConfig;
 import io.fleetpulse.schemas.TopicProvisioner;
 import java.nio.file.Path;
@@ -36,6 +37,7 @@ final class BrokerCommand implements Callable<Integer> {
   ConfigOptions options;
 
   private EmbeddedKafkaBroker broker;
+  private DataDirLock lock;
 
   @Override
   public Integer call() throws Exception {
@@ -44,10 +46,14 @@ final class BrokerCommand implements Callable<Integer> {
       if (broker != null) {
         broker.close();
       }
+      if (lock != null) {
+        lock.close();
+      }
     });
   }
 
   private EmbeddedKafkaBroker start(FleetpulseConfig config) throws InterruptedException {
+    lock = DataDirLock.acquire(Path.of(config.dataDir()), "broker", List.of("broker"));
     Path logs = Path.of(config.dataDir()).resolve("kafka");
     broker = new EmbeddedKafkaBroker(new EmbeddedKafkaBroker.Settings(logs, "127.0.0.1", config.embedded().port(),
         config.embedded().controllerPort(), Map.of())).start();

@@ -3,6 +3,7 @@ package io.fleetpulse.launcher.allinone;
 import io.fleetpulse.api.health.Readiness;
 import io.fleetpulse.api.metrics.MetricsRegistry;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
+import io.fleetpulse.launcher.config.DataDirLock;
 import io.fleetpulse.launcher.config.FleetpulseConfig;
 import io.fleetpulse.launcher.role.ApiRole;
 import io.fleetpulse.launcher.role.CollectorRole;
@@ -12,6 +13,7 @@ import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +33,7 @@ public final class AllInOne implements AutoCloseable {
   private final CollectorRole collector;
   private final ApiRole api;
   private EmbeddedKafkaBroker broker;
+  private DataDirLock lock;
 
   public AllInOne(FleetpulseConfig config) {
     this.config = config;
@@ -47,6 +50,7 @@ public final class AllInOne implements AutoCloseable {
   public AllInOne start() throws InterruptedException {
     Instant begin = Instant.now();
     Path dataDir = Path.of(config.dataDir());
+    lock = DataDirLock.acquire(dataDir, "run", List.of("broker", "collector", "api"));
 
     log.info("[1/3] Starting embedded Kafka (data in {})", dataDir.resolve("kafka").toAbsolutePath());
     broker = new EmbeddedKafkaBroker(new EmbeddedKafkaBroker.Settings(dataDir.resolve("kafka"), "127.0.0.1",
@@ -86,6 +90,9 @@ public final class AllInOne implements AutoCloseable {
     vertx.close().await();
     if (broker != null) {
       broker.close();
+    }
+    if (lock != null) {
+      lock.close();
     }
     log.info("fleetpulse stopped");
   }

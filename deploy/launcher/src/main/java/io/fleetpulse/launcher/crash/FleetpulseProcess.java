@@ -76,7 +76,7 @@ public final class FleetpulseProcess {
   }
 
   /** {@code fleetpulse run}: its own embedded broker, collector and api; ready when /readyz says READY. */
-  static FleetpulseProcess allInOne(Path dataDir, int embeddedPort, int collectorPort, int apiPort, List<String> extra) {
+  public static FleetpulseProcess allInOne(Path dataDir, int embeddedPort, int collectorPort, int apiPort, List<String> extra) {
     List<String> settings = new ArrayList<>(List.of("embedded.port=" + embeddedPort, "embedded.controllerPort=" + freePort(),
         "collector.port=" + collectorPort, "api.port=" + apiPort));
     settings.addAll(extra);
@@ -160,6 +160,11 @@ public final class FleetpulseProcess {
       Thread.sleep(100);
     }
     throw new IllegalStateException(name + " was not ready within " + limit.toSeconds() + " s of start " + starts + "; see " + log);
+  }
+
+  /** The exit code once the process has ended within {@code wait}, or null if it still runs. */
+  public Integer exitCode(Duration wait) throws InterruptedException {
+    return process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
   }
 
   /** SIGKILL, as {@code kill -9}: the JVM gets no chance to flush or close anything. */

@@ -6,9 +6,13 @@ import io.fleetpulse.api.health.Readiness;
 import io.fleetpulse.api.metrics.MetricsRegistry;
 import io.fleetpulse.launcher.config.ApiSection;
 import io.fleetpulse.launcher.config.ConfigException;
+import io.fleetpulse.launcher.config.DataDirLock;
 import io.fleetpulse.launcher.config.FleetpulseConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +34,7 @@ public final class StandaloneRole implements AutoCloseable {
   private final ApiRole api;
   private AutoCloseable running;
   private OpsServer ops;
+  private DataDirLock lock;
 
   /** Checks the configuration of the role (external Kafka, bind policy, tokens); nothing is started yet. */
   public StandaloneRole(Kind kind, FleetpulseConfig config) {
@@ -52,6 +57,8 @@ public final class StandaloneRole implements AutoCloseable {
 
   /** Creates missing topics, then starts the role; returns once it listens. */
   public StandaloneRole start() throws InterruptedException {
+    String part = kind.name().toLowerCase(Locale.ROOT);
+    lock = DataDirLock.acquire(Path.of(config.dataDir()), part, List.of(part));
     log.info("Starting the {} role against Kafka at {}", kind, context.bootstrap());
     context.provisionTopics(config.kafka());
     FleetpulseConfig.Collector settings = config.collector();
@@ -95,5 +102,8 @@ public final class StandaloneRole implements AutoCloseable {
       }
     }
     context.vertx().close().await();
+    if (lock != null) {
+      lock.close();
+    }
   }
 }
