@@ -63,15 +63,10 @@ public final class FleetRoutes {
       return;
     }
     combine(ctx, () -> {
-      List<JsonObject> rows = new ArrayList<>();
-      local.forEachDevice(health -> {
-        if ((status == null || health.getStatus() == status) && (fleet == null || fleet.equals(health.getFleet()))
-            && (cursor == null || health.getDeviceUuid().compareTo(cursor) > 0)) {
-          rows.add(HealthJson.summary(health));
-        }
-      });
       // One more than a page tells the combining instance whether there is a next page.
-      return new JsonObject().put("devices", new JsonArray(firstN(rows, Comparator.comparing(row -> row.getString("uuid")), limit + 1)));
+      List<JsonObject> rows = local.devicesAfter(cursor, health -> (status == null || health.getStatus() == status)
+          && (fleet == null || fleet.equals(health.getFleet())), limit + 1).stream().map(HealthJson::summary).toList();
+      return new JsonObject().put("devices", new JsonArray(rows));
     }, parts -> {
       List<JsonObject> rows = firstN(collect(parts, "devices"), Comparator.comparing(row -> row.getString("uuid")), limit + 1);
       String next = rows.size() > limit ? rows.get(limit - 1).getString("uuid") : null;

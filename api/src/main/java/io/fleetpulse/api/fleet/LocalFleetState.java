@@ -8,6 +8,7 @@ import io.fleetpulse.streams.health.DeviceHealthStores;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -25,6 +26,26 @@ public final class LocalFleetState {
 
   public LocalFleetState(KafkaStreams streams) {
     this.streams = streams;
+  }
+
+  /**
+   * Up to {@code limit} local devices after {@code cursor} (exclusive; null: from the first) in uuid order that
+   * {@code wanted} accepts: a range read of the store that stops at the page's end, so a page costs about its
+   * own size (plus the devices a filter skips), not the fleet's.
+   */
+  public List<DeviceHealth> devicesAfter(String cursor, Predicate<DeviceHealth> wanted, int limit) {
+    ReadOnlyKeyValueStore<String, DeviceHealth> store = streams.store(
+        StoreQueryParameters.fromNameAndType(DeviceHealthStores.CURRENT, QueryableStoreTypes.keyValueStore()));
+    List<DeviceHealth> page = new ArrayList<>();
+    try (KeyValueIterator<String, DeviceHealth> after = store.range(cursor, null)) {
+      while (page.size() < limit && after.hasNext()) {
+        DeviceHealth health = after.next().value;
+        if (!health.getDeviceUuid().equals(cursor) && wanted.test(health)) {
+          page.add(health);
+        }
+      }
+    }
+    return page;
   }
 
   public void forEachDevice(Consumer<DeviceHealth> visitor) {
