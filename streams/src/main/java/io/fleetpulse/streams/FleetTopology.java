@@ -15,6 +15,7 @@ import io.fleetpulse.streams.extract.JournalProcessor;
 import io.fleetpulse.streams.extract.JournalSourceDeserializer;
 import io.fleetpulse.streams.fleet.FleetView;
 import io.fleetpulse.streams.health.DeviceHealthStores;
+import io.fleetpulse.streams.health.HealthCounts;
 import io.fleetpulse.streams.health.DeviceOutliersStore;
 import io.fleetpulse.streams.time.BootClock;
 import io.fleetpulse.streams.time.DeviceClocks;
@@ -104,6 +105,7 @@ public final class FleetTopology {
         Serdes.String(), BootClock.serde()).withCachingEnabled(), JOURNAL_EVENTS);
     topology.addStateStore(DeviceHealthStores.current(), JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS, OUTLIER_WARNINGS);
     topology.addStateStore(DeviceHealthStores.history(settings.healthHistory()), JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS, OUTLIER_WARNINGS);
+    topology.addStateStore(HealthCounts.builder(), JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS, OUTLIER_WARNINGS);
     topology.addStateStore(DeviceEventsStore.builder(settings.eventRetention()), DEVICE_ALERTS);
     topology.addStateStore(AlertsStore.builder(), DEVICE_ALERTS, OUTLIER_WARNINGS);
     topology.addStateStore(DeviceOutliersStore.builder(), DEVICE_ALERTS, OUTLIER_WARNINGS);

@@ -8,8 +8,8 @@ import io.fleetpulse.api.routing.ScatterGather;
 import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.AlertKind;
 import io.fleetpulse.schemas.AlertState;
-import io.fleetpulse.schemas.HealthCheck;
 import io.fleetpulse.schemas.Status;
+import io.fleetpulse.streams.health.HealthCounts;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -112,13 +112,14 @@ public final class FleetRoutes {
         devices.put(status.name(), 0);
       }
       JsonObject failingChecks = new JsonObject();
-      local.forEachDevice(health -> {
-        increment(devices, "total", 1);
-        increment(devices, health.getStatus().name(), 1);
-        for (HealthCheck check : health.getChecks()) {
-          if (check.getStatus() == Status.FAIL || check.getStatus() == Status.WARN) {
-            increment(failingChecks, check.getName(), 1);
-          }
+      // Counters kept by the topology as health changes: a handful of reads, not one per device.
+      local.healthCounts().forEach((key, count) -> {
+        if (key.equals(HealthCounts.TOTAL)) {
+          increment(devices, "total", count.intValue());
+        } else if (key.startsWith(HealthCounts.STATUS)) {
+          increment(devices, key.substring(HealthCounts.STATUS.length()), count.intValue());
+        } else if (key.startsWith(HealthCounts.FAILING)) {
+          increment(failingChecks, key.substring(HealthCounts.FAILING.length()), count.intValue());
         }
       });
       JsonObject firingAlerts = new JsonObject();

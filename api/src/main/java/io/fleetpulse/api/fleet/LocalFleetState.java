@@ -5,8 +5,12 @@ import io.fleetpulse.schemas.DeviceHealth;
 import io.fleetpulse.streams.alerts.AlertsStore;
 import io.fleetpulse.streams.fleet.FleetStores;
 import io.fleetpulse.streams.health.DeviceHealthStores;
+import io.fleetpulse.streams.health.HealthCounts;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.kafka.streams.KafkaStreams;
@@ -48,6 +52,13 @@ public final class LocalFleetState {
     return page;
   }
 
+  /** This instance's share of the health counters ({@link HealthCounts}): a handful of entries, whatever the fleet size. */
+  public Map<String, Long> healthCounts() {
+    Map<String, Long> counts = new HashMap<>();
+    this.<Long>scanEntries(HealthCounts.STORE, (key, count) -> counts.merge(key, count, Long::sum));
+    return counts;
+  }
+
   public void forEachDevice(Consumer<DeviceHealth> visitor) {
     this.<DeviceHealth>scan(DeviceHealthStores.CURRENT, visitor);
   }
@@ -60,9 +71,13 @@ public final class LocalFleetState {
   }
 
   private <V> void scan(String storeName, Consumer<V> visitor) {
+    this.<V>scanEntries(storeName, (key, value) -> visitor.accept(value));
+  }
+
+  private <V> void scanEntries(String storeName, BiConsumer<String, V> visitor) {
     ReadOnlyKeyValueStore<String, V> store = streams.store(StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore()));
     try (KeyValueIterator<String, V> all = store.all()) {
-      all.forEachRemaining(entry -> visitor.accept(entry.value));
+      all.forEachRemaining(entry -> visitor.accept(entry.key, entry.value));
     }
   }
 }

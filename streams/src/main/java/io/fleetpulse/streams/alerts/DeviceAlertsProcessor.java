@@ -11,7 +11,6 @@ import io.fleetpulse.streams.detect.Detectors;
 import io.fleetpulse.streams.detect.Finding;
 import io.fleetpulse.streams.detect.UnreachableDetector;
 import io.fleetpulse.streams.events.DeviceEventsStore;
-import io.fleetpulse.streams.health.DeviceHealthStores;
 import io.fleetpulse.streams.health.DeviceOutliersStore;
 import io.fleetpulse.streams.health.HealthBook;
 import java.time.Duration;
@@ -77,7 +76,7 @@ public final class DeviceAlertsProcessor implements Processor<String, DeviceEven
     this.connections = context.getStateStore(DeviceConnectionsStore.NAME);
     this.outliers = context.getStateStore(DeviceOutliersStore.NAME);
     this.lifecycle = new AlertLifecycle(alertStore);
-    this.health = new HealthBook(context.getStateStore(DeviceHealthStores.CURRENT), context.getStateStore(DeviceHealthStores.HISTORY));
+    this.health = HealthBook.of(context);
     context.schedule(round, PunctuationType.WALL_CLOCK_TIME, now -> judgeAll(Instant.ofEpochMilli(now)));
   }
 

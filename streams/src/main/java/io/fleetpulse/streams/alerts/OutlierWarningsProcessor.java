@@ -2,7 +2,6 @@ package io.fleetpulse.streams.alerts;
 
 import io.fleetpulse.schemas.DeviceHealth;
 import io.fleetpulse.schemas.RestartOutlier;
-import io.fleetpulse.streams.health.DeviceHealthStores;
 import io.fleetpulse.streams.health.DeviceOutliersStore;
 import io.fleetpulse.streams.health.HealthBook;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -27,7 +26,7 @@ public final class OutlierWarningsProcessor implements Processor<String, Restart
     this.context = context;
     this.outliers = context.getStateStore(DeviceOutliersStore.NAME);
     this.lifecycle = new AlertLifecycle(context.getStateStore(AlertsStore.NAME));
-    this.health = new HealthBook(context.getStateStore(DeviceHealthStores.CURRENT), context.getStateStore(DeviceHealthStores.HISTORY));
+    this.health = HealthBook.of(context);
   }
 
   @Override

@@ -3,7 +3,6 @@ package io.fleetpulse.streams.extract;
 import io.fleetpulse.schemas.DeviceEvent;
 import io.fleetpulse.schemas.DiskSample;
 import io.fleetpulse.schemas.EventKind;
-import io.fleetpulse.streams.health.DeviceHealthStores;
 import io.fleetpulse.streams.health.HealthBook;
 import io.fleetpulse.streams.health.HealthChecks;
 import io.fleetpulse.streams.time.EventTime;
@@ -30,7 +29,7 @@ public final class DiskSampleProcessor implements Processor<String, DiskSample, 
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
-    this.health = new HealthBook(context.getStateStore(DeviceHealthStores.CURRENT), context.getStateStore(DeviceHealthStores.HISTORY));
+    this.health = HealthBook.of(context);
     health.refreshLastSeen(context, healthChild);
   }
 

@@ -4,7 +4,6 @@ import io.fleetpulse.schemas.DeviceEvent;
 import io.fleetpulse.schemas.DeviceHealth;
 import io.fleetpulse.schemas.EventKind;
 import io.fleetpulse.schemas.JournalEntry;
-import io.fleetpulse.streams.health.DeviceHealthStores;
 import io.fleetpulse.streams.health.HealthBook;
 import io.fleetpulse.streams.health.HealthChecks;
 import io.fleetpulse.streams.time.DeviceClocks;
@@ -42,7 +41,7 @@ public final class JournalProcessor implements Processor<String, JournalEntry, S
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.clocks = new DeviceClocks(context.getStateStore(DeviceClocks.STORE), clockStep);
-    this.health = new HealthBook(context.getStateStore(DeviceHealthStores.CURRENT), context.getStateStore(DeviceHealthStores.HISTORY));
+    this.health = HealthBook.of(context);
     health.refreshLastSeen(context, healthChild);
   }
 

@@ -46,6 +46,7 @@ public final class HealthBook {
 
   private final KeyValueStore<String, DeviceHealth> current;
   private final VersionedKeyValueStore<String, DeviceHealth> history;
+  private final HealthCounts counts;
   private final Map<String, Reporting> reporting = new HashMap<>();
 
   /** What the store held for a device when this book last read or wrote it, and the newest time seen since. */
@@ -98,9 +99,18 @@ public final class HealthBook {
     }
   }
 
-  public HealthBook(KeyValueStore<String, DeviceHealth> current, VersionedKeyValueStore<String, DeviceHealth> history) {
+  HealthBook(KeyValueStore<String, DeviceHealth> current, VersionedKeyValueStore<String, DeviceHealth> history, HealthCounts counts) {
     this.current = current;
     this.history = history;
+    this.counts = counts;
+  }
+
+  /** The book over the stores a processor was given (current, history, counts), counts rebuilt if missing. */
+  public static HealthBook of(ProcessorContext<?, ?> context) {
+    KeyValueStore<String, DeviceHealth> current = context.getStateStore(DeviceHealthStores.CURRENT);
+    HealthCounts counts = new HealthCounts(context.getStateStore(HealthCounts.STORE));
+    counts.rebuildIfMissing(current);
+    return new HealthBook(current, context.getStateStore(DeviceHealthStores.HISTORY), counts);
   }
 
   /**
@@ -203,6 +213,7 @@ public final class HealthBook {
     boolean checksChanged = before == null || !Objects.equals(before.getChecks(), health.getChecks()) || before.getStatus() != health.getStatus();
     if (checksChanged) {
       history.put(health.getDeviceUuid(), health, at.toEpochMilli());
+      counts.changed(before, health);
     }
     return Optional.of(health);
   }

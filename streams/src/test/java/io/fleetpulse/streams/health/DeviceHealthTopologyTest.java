@@ -52,11 +52,20 @@ class DeviceHealthTopologyTest {
 
       KeyValueStore<String, DeviceHealth> current = topology.driver.getKeyValueStore(DeviceHealthStores.CURRENT);
       assertThat(current.get(DEVICE).getStatus()).isEqualTo(Status.FAIL);
+      KeyValueStore<String, Long> counts = topology.driver.getKeyValueStore(HealthCounts.STORE);
+      assertThat(counts.get(HealthCounts.TOTAL)).isEqualTo(1);
+      assertThat(counts.get(HealthCounts.STATUS + "FAIL")).isEqualTo(1);
+      assertThat(counts.get(HealthCounts.STATUS + "OK")).as("moved from OK to FAIL").isNull();
+      assertThat(counts.get(HealthCounts.FAILING + HealthChecks.CONTAINER_ENGINE)).isEqualTo(1);
 
       topology.advanceWallClock(Duration.ofMinutes(16));
       DeviceHealth recovered = last(topology.health());
       assertThat(recovered.getStatus()).isEqualTo(Status.OK);
       assertThat(check(recovered, HealthChecks.CONTAINER_ENGINE).getMessage()).isEqualTo("Container engine balena is running without unclean restarts");
+      assertThat(counts.get(HealthCounts.STATUS + "OK")).isEqualTo(1);
+      assertThat(counts.get(HealthCounts.STATUS + "FAIL")).isNull();
+      assertThat(counts.get(HealthCounts.FAILING + HealthChecks.CONTAINER_ENGINE)).isNull();
+      assertThat(counts.get(HealthCounts.TOTAL)).isEqualTo(1);
 
       VersionedKeyValueStore<String, DeviceHealth> history = topology.driver.getVersionedKeyValueStore(DeviceHealthStores.HISTORY);
       VersionedRecord<DeviceHealth> duringTheLoop = history.get(DEVICE, kill2.plusSeconds(60).toEpochMilli());
