@@ -19,6 +19,8 @@ public final class FleetStreams implements AutoCloseable {
 
   /** Events should reach the REST API within a couple of seconds of the push. */
   public static final int COMMIT_INTERVAL_MS = 200;
+  /** Half the launcher's stop deadline: the rest of a stop (API, collector, broker) needs the other half. */
+  static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(15);
 
   private final KafkaStreams streams;
 
@@ -83,6 +85,6 @@ public final class FleetStreams implements AutoCloseable {
   @Override
   public void close() {
     streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-        .withTimeout(Duration.ofSeconds(30)));
+        .withTimeout(CLOSE_TIMEOUT));
   }
 }
