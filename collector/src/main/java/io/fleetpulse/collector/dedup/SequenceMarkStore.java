@@ -7,19 +7,33 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,18 +45,38 @@ import org.slf4j.LoggerFactory;
  *
  * <p>After loading, the store keeps following the topic ({@link #follow}): the collectors of one
  * deployment share it, so a device whose re-send reaches another replica than the one that committed
- * the original is still recognised, once that replica has read the mark (normally well under a second
- * after the commit, long before a client retries).
+ * the original is still recognised: before a push is filtered, {@link #upToDate} waits until this replica
+ * has read every mark of the device's partition written before the push arrived (a read barrier), so a
+ * retry that reaches another replica the moment after the first one answered 202 finds its mark.
  */
 public final class SequenceMarkStore implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SequenceMarkStore.class);
 
+  /** How long a push waits for its device's marks before it is answered 503 (a transaction hanging on that partition). */
+  static final Duration BARRIER_LIMIT = Duration.ofSeconds(5);
+
   private final String bootstrapServers;
   private KafkaConsumer<String, String> consumer;
+  private Admin admin;
   private Thread follower;
   private volatile boolean following;
   private final AtomicReference<CompletableFuture<Void>> catchUp = new AtomicReference<>();
+  /** Barriers asked for and not yet given a target offset. */
+  private final Queue<Barrier> asked = new ConcurrentLinkedQueue<>();
+  private volatile int partitions;
+
+  /** A push waiting until the follower has read its device's partition up to {@code target}. */
+  private static final class Barrier {
+    final TopicPartition partition;
+    final CompletableFuture<Void> reached = new CompletableFuture<>();
+    final long askedAtNanos = System.nanoTime();
+    long target = -1;
+
+    Barrier(TopicPartition partition) {
+      this.partition = partition;
+    }
+  }
 
   public SequenceMarkStore(PublisherSettings kafka) {
     this.bootstrapServers = kafka.bootstrapServers();
@@ -60,6 +94,9 @@ public final class SequenceMarkStore implements AutoCloseable {
         .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
+    this.partitions = partitions.size();
+    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        AdminClientConfig.CLIENT_ID_CONFIG, "fleetpulse-collector-marks-barrier"));
     // read_committed: the end is the last stable offset, so a dead collector's open transaction (aborted
     // by the broker after transaction.timeout.ms) does not hold this up.
     Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -85,25 +122,40 @@ public final class SequenceMarkStore implements AutoCloseable {
     follower = new Thread(() -> {
       try {
         Map<TopicPartition, Long> target = null;
+        CompletableFuture<Void> targetFor = null;
+        List<Barrier> waiting = new ArrayList<>();
         while (following) {
-          for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+          ConsumerRecords<String, String> records;
+          try {
+            records = consumer.poll(Duration.ofMillis(200));
+          } catch (WakeupException woken) {
+            if (!following) {
+              break;
+            }
+            records = ConsumerRecords.empty();
+          }
+          for (ConsumerRecord<String, String> record : records) {
             if (record.value() != null) {
               marks.committed(record.key(), decode(record.value()));
               followed.increment();
             }
           }
-          CompletableFuture<Void> waiting = catchUp.get();
-          if (waiting != null) {
-            if (target == null) {
+          CompletableFuture<Void> caughtUpWaiter = catchUp.get();
+          if (caughtUpWaiter != null) {
+            // A waiter that came after the target was taken needs a target of its own.
+            if (caughtUpWaiter != targetFor) {
               target = consumer.endOffsets(consumer.assignment());
+              targetFor = caughtUpWaiter;
             }
             Map<TopicPartition, Long> end = target;
             if (end.entrySet().stream().allMatch(partition -> consumer.position(partition.getKey()) >= partition.getValue())) {
-              catchUp.set(null);
+              catchUp.compareAndSet(caughtUpWaiter, null);
               target = null;
-              waiting.complete(null);
+              targetFor = null;
+              caughtUpWaiter.complete(null);
             }
           }
+          passBarriers(waiting);
         }
       } catch (WakeupException stopping) {
         // close() wakes the poll up
@@ -111,6 +163,7 @@ public final class SequenceMarkStore implements AutoCloseable {
         log.error("Stopped following the dedup marks of other collectors: re-sends reaching this collector after another "
             + "delivered them may be duplicated until it restarts", e);
       } finally {
+        asked.forEach(barrier -> barrier.reached.completeExceptionally(new IllegalStateException("the collector is stopping")));
         consumer.close();
       }
     }, "fleetpulse-dedup-marks");
@@ -131,6 +184,63 @@ public final class SequenceMarkStore implements AutoCloseable {
     return waiting;
   }
 
+  /**
+   * Completes once this collector has read every mark of {@code deviceUuid}'s partition that was written
+   * before the call, whichever collector wrote it: the mark of a push another replica just answered 202 is
+   * then known here. Its target is the partition's high watermark when asked (marks written, committed or
+   * about to be), reached by the read_committed follower once their transactions end. Fails after
+   * {@link #BARRIER_LIMIT} (a transaction hanging on that partition), so the push is answered 503 rather
+   * than risk a duplicate.
+   */
+  public CompletableFuture<Void> upToDate(String deviceUuid) {
+    int count = partitions;
+    if (count == 0 || !following) {
+      return CompletableFuture.completedFuture(null);
+    }
+    int partition = Utils.toPositive(Utils.murmur2(Topics.deviceKey(deviceUuid).getBytes(StandardCharsets.UTF_8))) % count;
+    Barrier barrier = new Barrier(new TopicPartition(Topics.COLLECTOR_PUSH_MARKS, partition));
+    asked.add(barrier);
+    consumer.wakeup();
+    return barrier.reached;
+  }
+
+  /** On the follower's thread: gives new barriers their targets, completes those reached, fails those past the limit. */
+  private void passBarriers(List<Barrier> waiting) {
+    List<Barrier> fresh = new ArrayList<>();
+    for (Barrier barrier = asked.poll(); barrier != null; barrier = asked.poll()) {
+      fresh.add(barrier);
+    }
+    if (!fresh.isEmpty()) {
+      Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
+      fresh.forEach(barrier -> wanted.put(barrier.partition, OffsetSpec.latest()));
+      try {
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(wanted,
+            new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get(BARRIER_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        fresh.forEach(barrier -> barrier.target = ends.get(barrier.partition).offset());
+        waiting.addAll(fresh);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        fresh.forEach(barrier -> barrier.reached.completeExceptionally(e));
+      } catch (ExecutionException | TimeoutException e) {
+        fresh.forEach(barrier -> barrier.reached.completeExceptionally(new IllegalStateException(
+            "cannot tell where the dedup marks end: " + e.getMessage(), e)));
+      }
+    }
+    long now = System.nanoTime();
+    waiting.removeIf(barrier -> {
+      if (consumer.position(barrier.partition) >= barrier.target) {
+        barrier.reached.complete(null);
+        return true;
+      }
+      if (now - barrier.askedAtNanos > BARRIER_LIMIT.toNanos()) {
+        barrier.reached.completeExceptionally(new IllegalStateException("the dedup marks of " + barrier.partition
+            + " were not readable within " + BARRIER_LIMIT.toSeconds() + " s (a transaction open there)"));
+        return true;
+      }
+      return false;
+    });
+  }
+
   /** Stops following (blocking until the consumer is closed). */
   @Override
   public void close() {
@@ -138,6 +248,9 @@ public final class SequenceMarkStore implements AutoCloseable {
     if (follower == null) {
       if (consumer != null) {
         consumer.close();
+      }
+      if (admin != null) {
+        admin.close();
       }
       return;
     }
@@ -147,6 +260,7 @@ public final class SequenceMarkStore implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    admin.close();
   }
 
   /** The record that stores a device's marks; to be committed with the entries they cover. */

@@ -1,5 +1,6 @@
 package io.fleetpulse.collector.push;
 
+import io.fleetpulse.collector.dedup.SequenceMarkStore;
 import io.fleetpulse.collector.dedup.SequenceMarks;
 import io.fleetpulse.collector.journal.JournalEntryNormalizer;
 import io.fleetpulse.collector.journal.JournalLimits;
@@ -12,6 +13,7 @@ record PushPipeline(
     JournalLimits limits,
     JournalEntryNormalizer normalizer,
     SequenceMarks marks,
+    SequenceMarkStore markStore,
     JournalPublisher publisher,
     DeviceRateLimiter rateLimiter,
     InFlightBudget memory,

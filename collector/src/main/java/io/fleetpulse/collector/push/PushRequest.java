@@ -104,12 +104,30 @@ final class PushRequest {
     if (done.future().isComplete()) {
       return done.future(); // the sender went away while the push waited
     }
+    // Every mark of the device written before now, by any collector, is known before the push is filtered:
+    // a retry of a push another replica just answered 202 is recognised.
+    Future.fromCompletionStage(pipeline.markStore().upToDate(device.uuid()), ctx.vertx().getOrCreateContext())
+        .onComplete(upToDate -> {
+          if (done.future().isComplete()) {
+            return;
+          }
+          if (upToDate.failed()) {
+            log.warn("Push from device {} refused: its dedup marks are not known yet ({})", device.uuid(), upToDate.cause().getMessage());
+            answerKafkaUnavailable();
+          } else {
+            read();
+          }
+        });
+    return done.future();
+  }
+
+  private void read() {
     if (pipeline.marks().isInDoubt(device.uuid())) {
       // Its previous push's commit was interrupted: until Kafka tells whether it landed, a re-send
       // cannot be told from new entries.
       log.info("Push from device {} refused until the outcome of its previous push is known", device.uuid());
       answerKafkaUnavailable();
-      return done.future();
+      return;
     }
     resent = pipeline.marks().filterFor(device.uuid());
     if ("100-continue".equalsIgnoreCase(ctx.request().getHeader(HttpHeaders.EXPECT))) {
@@ -117,7 +135,6 @@ final class PushRequest {
     }
     ctx.request().resume();
     restartIdleTimer();
-    return done.future();
   }
 
   /** While the collector reads the body, it must keep coming: {@code bodyIdleTimeout} without a byte is a stalled push. */

@@ -107,9 +107,9 @@ public final class PushServer extends VerticleBase {
       InFlightBudget memory = new InFlightBudget(settings.inFlightBytes());
       Gauge.builder("fleetpulse.collector.inflight.bytes", memory::used)
           .description("Pushed bytes read but not yet committed to Kafka, against collector.limits.inFlightBytes").register(registry);
-      json = new PushPipeline("push-json", settings.limits(), normalizer, marks, publisher, rateLimiter, memory,
+      json = new PushPipeline("push-json", settings.limits(), normalizer, marks, markStore, publisher, rateLimiter, memory,
           new IngestMetrics(registry, "push-json"));
-      export = new PushPipeline("push-export", settings.limits(), normalizer, marks, publisher, rateLimiter, memory,
+      export = new PushPipeline("push-export", settings.limits(), normalizer, marks, markStore, publisher, rateLimiter, memory,
           new IngestMetrics(registry, "push-export"));
       log.info("Loaded the dedup marks of {} devices", loaded.size());
       guard = new ConnectionGuard(settings.connections().maxConnections(), settings.connections().maxConnectionsPerAddress(),
