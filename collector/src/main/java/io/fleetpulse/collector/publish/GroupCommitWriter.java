@@ -153,6 +153,7 @@ final class GroupCommitWriter implements AutoCloseable {
   private void commit(List<RecordSet> group) {
     AtomicReference<Exception> sendFailure = new AtomicReference<>();
     AtomicReference<RecordMetadata> probe = new AtomicReference<>();
+    boolean commitAsked = false;
     try {
       producer.beginTransaction();
       for (RecordSet set : group) {
@@ -170,9 +171,10 @@ final class GroupCommitWriter implements AutoCloseable {
           });
         }
       }
+      commitAsked = true;
       producer.commitTransaction();
     } catch (KafkaException e) {
-      failed(group, e, probe.get());
+      failed(group, e, probe.get(), commitAsked);
       return;
     }
     for (RecordSet set : group) {
@@ -180,16 +182,27 @@ final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
-  /** Aborts; if that is not possible the outcome is unknown until a new producer has settled it. */
-  private void failed(List<RecordSet> group, KafkaException error, RecordMetadata probe) {
-    try {
-      producer.abortTransaction();
-      log.warn("Kafka transaction of {} pushes aborted: {}", group.size(), error.getMessage());
-      fail(group, error);
-      return;
-    } catch (KafkaException | IllegalStateException abortFailed) {
-      log.warn("Kafka transaction of {} pushes failed ({}) and could not be aborted ({}); replacing the producer",
-          group.size(), error.getMessage(), abortFailed.getMessage());
+  /**
+   * Aborts a transaction that failed before its commit was asked for. Once the commit was asked for, its
+   * outcome is unknown until a new producer has settled it: the coordinator may have decided COMMIT before the
+   * failure reached us (a broker killed mid-commit), and an abort that then "succeeds" ends only a new, empty
+   * transaction (transactions v2 bump the epoch with each one), so taking it for an abort doubled every push
+   * of the group when the devices re-sent (KillTest, broker killed under load).
+   */
+  private void failed(List<RecordSet> group, KafkaException error, RecordMetadata probe, boolean commitAsked) {
+    if (!commitAsked || probe == null) {
+      try {
+        producer.abortTransaction();
+        log.warn("Kafka transaction of {} pushes aborted: {}", group.size(), error.getMessage());
+        fail(group, error);
+        return;
+      } catch (KafkaException | IllegalStateException abortFailed) {
+        log.warn("Kafka transaction of {} pushes failed ({}) and could not be aborted ({}); replacing the producer",
+            group.size(), error.getMessage(), abortFailed.getMessage());
+      }
+    } else {
+      log.warn("The commit of a Kafka transaction of {} pushes failed ({}); its outcome is read back once a new producer "
+          + "has settled it, and those devices wait until then", group.size(), error.getMessage());
     }
     producer.close(Duration.ZERO);
     producer = null;
