@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -13,15 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -221,13 +215,9 @@ final class GroupCommitWriter implements AutoCloseable {
     if (doubts.isEmpty()) {
       return;
     }
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, "fleetpulse-collector-outcome-" + UUID.randomUUID(),
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try {
       for (Doubt doubt : List.copyOf(doubts)) {
-        boolean committed = isCommitted(consumer, doubt.probe());
+        boolean committed = TransactionOutcome.committed(settings.bootstrapServers(), doubt.probe(), settings.deliveryTimeout());
         log.info("A Kafka transaction whose commit was interrupted turned out {}", committed ? "committed" : "aborted");
         doubt.committed().complete(committed);
         doubts.remove(doubt);
@@ -235,25 +225,6 @@ final class GroupCommitWriter implements AutoCloseable {
     } catch (KafkaException e) {
       log.warn("Could not read back the outcome of an interrupted Kafka transaction yet: {}", e.getMessage());
     }
-  }
-
-  /** A read_committed reader sees the record if its transaction committed, and skips it if aborted. */
-  private boolean isCommitted(KafkaConsumer<byte[], byte[]> consumer, RecordMetadata probe) {
-    TopicPartition partition = new TopicPartition(probe.topic(), probe.partition());
-    consumer.assign(List.of(partition));
-    consumer.seek(partition, probe.offset());
-    long deadline = System.nanoTime() + settings.deliveryTimeout().toNanos();
-    while (System.nanoTime() < deadline) {
-      for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200)).records(partition)) {
-        if (record.offset() >= probe.offset()) {
-          return record.offset() == probe.offset();
-        }
-      }
-      if (consumer.position(partition) > probe.offset()) {
-        return false;
-      }
-    }
-    throw new KafkaException("the outcome did not become readable within " + settings.deliveryTimeout());
   }
 
   /** Reports the producer's own metrics ({@code kafka_producer_*}) into {@code registry}, also after it is replaced. */

@@ -1,6 +1,7 @@
 package io.fleetpulse.collector.ssh;
 
 import io.fleetpulse.collector.publish.JournalEntryEncoder;
+import io.fleetpulse.collector.publish.TransactionOutcome;
 import io.fleetpulse.schemas.DeviceStatus;
 import io.fleetpulse.schemas.DiskSample;
 import io.fleetpulse.schemas.FleetSerdes;
@@ -19,9 +20,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
@@ -162,6 +165,8 @@ public final class TransactionalWriter implements AutoCloseable {
     List<Entries> dropped = new ArrayList<>();
     List<Item> others = new ArrayList<>();
     Map<String, String> cursors = new LinkedHashMap<>();
+    AtomicReference<RecordMetadata> probe = new AtomicReference<>();
+    boolean commitAsked = false;
     try {
       producer.beginTransaction();
       long now = System.currentTimeMillis();
@@ -172,7 +177,11 @@ public final class TransactionalWriter implements AutoCloseable {
             continue;
           }
           for (ProducerRecord<String, byte[]> record : batch.records()) {
-            producer.send(record);
+            producer.send(record, (metadata, error) -> {
+              if (error == null) {
+                probe.compareAndSet(null, metadata);
+              }
+            });
           }
           if (batch.lastCursor() != null) {
             cursors.put(batch.uuid(), batch.lastCursor());
@@ -193,6 +202,7 @@ public final class TransactionalWriter implements AutoCloseable {
         producer.send(new ProducerRecord<>(Topics.COLLECTOR_CURSORS, null, now, cursor.getKey(),
             cursor.getValue().getBytes(StandardCharsets.UTF_8)));
       }
+      commitAsked = true;
       producer.commitTransaction();
     } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
       log.error("Kafka refused this collector's transactions ({}); another collector with transactional id {} may have started. "
@@ -202,14 +212,60 @@ public final class TransactionalWriter implements AutoCloseable {
       release(dropped, "an earlier batch was aborted");
       return;
     } catch (KafkaException e) {
-      log.warn("Kafka transaction failed, aborting it; the devices concerned resume from their committed cursors: {}", e.getMessage());
-      abortOrRenew();
+      if (commitAsked && probe.get() != null && committedAfterAll(probe.get(), e)) {
+        succeeded(written, dropped);
+        return;
+      }
+      if (!commitAsked) {
+        log.warn("Kafka transaction failed, aborting it; the devices concerned resume from their committed cursors: {}", e.getMessage());
+        abortOrRenew();
+      }
       release(written, "Kafka transaction aborted: " + e.getMessage());
       release(dropped, "an earlier batch was aborted");
       others.forEach(queue::add);
       resumeWaiting();
       return;
     }
+    succeeded(written, dropped);
+  }
+
+  /**
+   * A commit that failed on the way may have been decided all the same (a broker lost mid-commit): never abort
+   * it, replace the producer instead (registering the id settles the transaction), then read the outcome back.
+   * Resuming from the old cursors after a commit that happened would write those entries twice.
+   */
+  private boolean committedAfterAll(RecordMetadata probe, KafkaException failure) throws InterruptedException {
+    log.warn("The commit of a Kafka transaction failed ({}); settling it with a new producer and reading its outcome",
+        failure.getMessage());
+    producer.close(Duration.ZERO);
+    producer = null;
+    while (running && producer == null) {
+      try {
+        producer = newProducer();
+      } catch (KafkaException e) {
+        log.warn("Kafka is not reachable for a new transactional producer ({}); retrying in 1 s", e.getMessage());
+        if (stopped.await(1, TimeUnit.SECONDS)) {
+          break;
+        }
+      }
+    }
+    while (running && producer != null) {
+      try {
+        boolean committed = TransactionOutcome.committed((String) config.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG), probe,
+            Duration.ofSeconds(30));
+        log.info("The interrupted transaction turned out {}", committed ? "committed" : "aborted");
+        return committed;
+      } catch (KafkaException e) {
+        log.warn("Could not read the outcome of the interrupted transaction yet ({}); retrying in 1 s", e.getMessage());
+        if (stopped.await(1, TimeUnit.SECONDS)) {
+          break;
+        }
+      }
+    }
+    return false;
+  }
+
+  private void succeeded(List<Entries> written, List<Entries> dropped) {
     for (Entries batch : written) {
       pendingBytes.addAndGet(-batch.bytes());
       batch.listener().committed(batch.lastCursor(), batch.bytes(), batch.records().size());
