@@ -223,7 +223,7 @@ public final class SequenceMarkStore implements AutoCloseable {
         fresh.forEach(barrier -> barrier.reached.completeExceptionally(e));
       } catch (ExecutionException | TimeoutException e) {
         fresh.forEach(barrier -> barrier.reached.completeExceptionally(new IllegalStateException(
-            "cannot tell where the dedup marks end: " + e.getMessage(), e)));
+            "cannot tell where the dedup marks end (" + (e.getCause() != null ? e.getCause() : e) + ")", e)));
       }
     }
     long now = System.nanoTime();
