@@ -304,6 +304,35 @@ class ApiServerTest {
     assertThat(get("/api/v1/devices?cursor=xyz").statusCode()).isEqualTo(400);
   }
 
+  /** Events page with a cursor too, even when several share a millisecond: every event once, newest first. */
+  @Test
+  void eventPagesFollowTheCursorThroughEventsOfTheSameMillisecond() throws Exception {
+    String device = "ab0000000000000000000000000000f5";
+    Instant base = Instant.now().minusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    stack.write(ApiStack.engineKilled(device, "event-paging", base), ApiStack.engineKilled(device, "event-paging", base.plusSeconds(10)),
+        ApiStack.engineKilled(device, "event-paging", base.plusSeconds(10)), ApiStack.engineKilled(device, "event-paging", base.plusSeconds(20)),
+        ApiStack.engineKilled(device, "event-paging", base.plusSeconds(30)));
+    String all = "/api/v1/devices/" + device + "/events";
+    await().atMost(Duration.ofSeconds(30)).until(() -> new JsonObject(get(all).body()).getJsonArray("events").size() == 5);
+
+    List<String> times = new java.util.ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      JsonObject page = new JsonObject(get(all + "?limit=2" + (cursor == null ? "" : "&cursor=" + cursor)).body());
+      page.getJsonArray("events").forEach(event -> times.add(((JsonObject) event).getString("at")));
+      cursor = page.getString("next");
+      pages++;
+    } while (cursor != null && pages < 10);
+
+    assertThat(pages).isEqualTo(3);
+    assertThat(times).containsExactly(base.plusSeconds(30).toString(), base.plusSeconds(20).toString(),
+        base.plusSeconds(10).toString(), base.plusSeconds(10).toString(), base.toString());
+    HttpResponse<String> bad = get(all + "?cursor=yesterday");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(bad.body()).getString("parameter")).isEqualTo("cursor");
+  }
+
   private static HttpResponse<String> get(String path) {
     return stack.get(path);
   }

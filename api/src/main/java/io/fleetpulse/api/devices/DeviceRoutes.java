@@ -101,12 +101,16 @@ public final class DeviceRoutes {
           params.enumValue("kind", EventKind.class),
           range.from(),
           range.to(),
-          params.integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT));
+          params.integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT),
+          eventsCursor(params));
     } catch (QueryParameters.BadParameter e) {
       e.answer(ctx);
       return;
     }
-    answer(ctx, () -> new JsonObject().put("events", eventsJson(events.run(request))), null);
+    answer(ctx, () -> {
+      DeviceEventsQuery.Page page = events.run(request);
+      return new JsonObject().put("events", eventsJson(page.events())).put("next", page.next() == null ? null : page.next().toString());
+    }, null);
   }
 
   /**
@@ -129,6 +133,19 @@ public final class DeviceRoutes {
             ApiResponses.error(ctx, 500, "query failed: " + error.getMessage());
           }
         });
+  }
+
+  /** The {@code cursor} of an events page: the {@code next} of the previous one. */
+  private static DeviceEventsQuery.Cursor eventsCursor(QueryParameters params) {
+    String text = params.text("cursor");
+    if (text == null) {
+      return null;
+    }
+    DeviceEventsQuery.Cursor cursor = DeviceEventsQuery.Cursor.parse(text);
+    if (cursor == null) {
+      throw new QueryParameters.BadParameter("cursor", "the 'next' value of a previous page of events", text);
+    }
+    return cursor;
   }
 
   private static JsonArray eventsJson(List<DeviceEvent> events) {

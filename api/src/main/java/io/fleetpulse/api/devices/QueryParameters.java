@@ -158,6 +158,11 @@ public final class QueryParameters {
     return value;
   }
 
+  /** A parameter as sent, or null when absent or empty (given twice: refused). */
+  public String text(String name) {
+    return query(name);
+  }
+
   /** A paging cursor: the {@code next} of a previous page (a device uuid), or null when absent. */
   public String cursor() {
     String value = query("cursor");
