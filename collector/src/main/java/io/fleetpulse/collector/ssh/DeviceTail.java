@@ -412,6 +412,9 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
     }
   }
 
+  /** What df last complained about (a missing mount), so it is logged once, not every sample. */
+  private volatile String lastDiskProblem;
+
   private void sampleDisk(int attempt, ClientSession connected) {
     synchronized (this) {
       if (attempt != session || !live || stopped || sampling) {
@@ -425,10 +428,15 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
           sampling = false;
         }
         DiskUsageParser.Result result = tailer.diskParser().parse(df.stdout(), device.ref(), Instant.now());
-        // df exits 1 when one of the mounts is missing but still reports the others
-        if (!result.unreadable().isEmpty() || !df.problems().isEmpty()) {
-          log.warn("Device {}: df reported {} {}", device.uuid(), result.unreadable(), df.problems());
+        // df exits 1 when one of the mounts is missing but still reports the others. Said when it first
+        // happens and when it clears, not every minute.
+        String problem = result.unreadable().isEmpty() && df.problems().isEmpty() ? null : result.unreadable() + " " + df.problems();
+        if (problem != null && !problem.equals(lastDiskProblem)) {
+          log.warn("Device {}: df reported {} (said again only if it changes)", device.uuid(), problem);
+        } else if (problem == null && lastDiskProblem != null) {
+          log.info("Device {}: df reports every mount again", device.uuid());
         }
+        lastDiskProblem = problem;
         writer.disk(result.samples());
       });
     } catch (IOException | RuntimeException e) {
