@@ -65,6 +65,8 @@ public final class SequenceMarkStore implements AutoCloseable {
   /** Barriers asked for and not yet given a target offset. */
   private final Queue<Barrier> asked = new ConcurrentLinkedQueue<>();
   private volatile int partitions;
+  /** When the oldest push still waiting for its barrier asked (System.nanoTime), or 0 when none waits. */
+  private volatile long oldestWaitingSince;
 
   /** A push waiting until the follower has read its device's partition up to {@code target}. */
   private static final class Barrier {
@@ -227,6 +229,7 @@ public final class SequenceMarkStore implements AutoCloseable {
       }
     }
     long now = System.nanoTime();
+    oldestWaitingSince = 0;
     waiting.removeIf(barrier -> {
       if (consumer.position(barrier.partition) >= barrier.target) {
         barrier.reached.complete(null);
@@ -237,8 +240,21 @@ public final class SequenceMarkStore implements AutoCloseable {
             + " were not readable within " + BARRIER_LIMIT.toSeconds() + " s (a transaction open there)"));
         return true;
       }
+      if (oldestWaitingSince == 0 || barrier.askedAtNanos < oldestWaitingSince) {
+        oldestWaitingSince = barrier.askedAtNanos;
+      }
       return false;
     });
+  }
+
+  /** How long the oldest push waiting to know its device's marks has waited (zero when none waits). */
+  public Duration barrierWait() {
+    long since = oldestWaitingSince;
+    Barrier asking = asked.peek();
+    if (asking != null && (since == 0 || asking.askedAtNanos < since)) {
+      since = asking.askedAtNanos;
+    }
+    return since == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - since);
   }
 
   /** Stops following (blocking until the consumer is closed). */

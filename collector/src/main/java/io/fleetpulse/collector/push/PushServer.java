@@ -199,6 +199,10 @@ public final class PushServer extends VerticleBase {
     return options;
   }
 
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
   private static String cap(int limit) {
     return limit == 0 ? "unlimited" : Integer.toString(limit);
   }
@@ -293,13 +297,14 @@ public final class PushServer extends VerticleBase {
           + "settling); nothing was lost, retry later");
       return;
     }
-    Duration behind = publisher.commitWait();
+    // Pushes wait for Kafka twice: to learn their device's marks, then to be committed.
+    Duration behind = max(publisher.commitWait(), markStore.barrierWait());
     if (behind.compareTo(publisher.behindAfter()) > 0) {
       // Honest back-pressure: Kafka is not keeping up, so this push would only queue behind the others and
       // likely time out. Refused before its body is read; the device re-sends later.
       pipeline.metrics().rejected("behind");
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(5, behind.toSeconds()))).putHeader(HttpHeaders.CONNECTION, "close");
-      reply(ctx, 503, "the collector is behind: pushes wait " + behind.toMillis() + " ms for Kafka to take them; nothing was lost, retry later");
+      reply(ctx, 503, "the collector is behind: pushes wait " + behind.toMillis() + " ms for Kafka; nothing was lost, retry later");
       return;
     }
     Duration wait = rateLimiter.waitBeforeNextPush(device.uuid());
