@@ -5,6 +5,7 @@ import io.fleetpulse.collector.journal.JournalLimits;
 import io.fleetpulse.collector.publish.DiskSamplePublisher;
 import io.fleetpulse.collector.publish.JournalPublisher;
 import io.fleetpulse.collector.publish.PublisherSettings;
+import io.fleetpulse.collector.push.ConnectionLimits;
 import io.fleetpulse.collector.push.PushServer;
 import io.fleetpulse.collector.push.PushSettings;
 import io.fleetpulse.collector.ratelimit.RateLimitSettings;
@@ -87,7 +88,11 @@ final class IngestBenchmark {
       Vertx vertx = Vertx.vertx();
       try (JournalPublisher publisher = new JournalPublisher(vertx, PublisherSettings.of(kafka.bootstrapServers()), "bench");
            DiskSamplePublisher disks = new DiskSamplePublisher(vertx, PublisherSettings.of(kafka.bootstrapServers()))) {
-        PushServer server = new PushServer(new PushSettings("127.0.0.1", 0, JournalLimits.DEFAULT, RateLimitSettings.UNLIMITED),
+        // Every simulated device pushes from 127.0.0.1, like a site behind one NAT: no per-address cap.
+        ConnectionLimits oneAddress = new ConnectionLimits(ConnectionLimits.DEFAULT.idleTimeout(), ConnectionLimits.DEFAULT.bodyIdleTimeout(),
+            ConnectionLimits.DEFAULT.requestDeadline(), ConnectionLimits.DEFAULT.maxConnections(), 0);
+        PushServer server = new PushServer(new PushSettings("127.0.0.1", 0, JournalLimits.DEFAULT, RateLimitSettings.UNLIMITED)
+            .withConnections(oneAddress),
             publisher, new SequenceMarkStore(PublisherSettings.of(kafka.bootstrapServers())), disks, new SimpleMeterRegistry());
         vertx.deployVerticle(server).await();
         String base = "http://127.0.0.1:" + server.port();
