@@ -49,6 +49,7 @@ public final class CollectorRole implements AutoCloseable {
           + "collect nothing. Enable push, or name an SSH device inventory.");
     }
     requireCompleteDeviceAuthentication(collector);
+    inFlightBytes(collector.limits()); // a bad budget is refused now, not when the collector starts
     // Without push, the host only serves /healthz and /metrics of the standalone role: no device data comes in.
     BindPolicy.requireLoopbackUnlessAuthenticated("collector", collector.host(), collector.push() ? deviceAuthentication(collector) : "no push endpoint (collector.push=false)",
         "configure device authentication on every push endpoint: mTLS (collector.tls.certFile, keyFile and clientCaFile: "

@@ -163,6 +163,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theNewLimitsAreCheckedAndNamed() {
+    assertThatThrownBy(() -> new io.fleetpulse.launcher.role.CollectorRole(loader.load(null, Map.of(),
+        List.of("collector.limits.inFlightBytes=1000")))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("collector.limits.inFlightBytes must be 0 (no budget) or at least");
+    assertThatThrownBy(() -> loader.load(null, Map.of(), List.of("pipeline.maxProcessingDelaySeconds=0")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("pipeline.maxProcessingDelaySeconds");
+    FleetpulseConfig defaults = loader.load(null, Map.of(), List.of());
+    assertThat(defaults.collector().limits().maxConnections()).as("0: derived from the descriptor limit").isZero();
+    assertThat(defaults.pipeline().maxProcessingDelaySeconds()).isEqualTo(120);
+  }
+
+  @Test
   void notifierRoutesComeFromTheFileWithSecretsFromTheEnvironment() throws Exception {
     Path file = dir.resolve("routes.yaml");
     Files.writeString(file, """
