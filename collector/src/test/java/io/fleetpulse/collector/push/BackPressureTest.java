@@ -18,7 +18,10 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +39,6 @@ class BackPressureTest {
   @Test
   void pushesAreRefusedWhileTheCollectorIsBehindAndTakenAgainOnceKafkaKeepsUp(@TempDir Path dir) throws Exception {
     EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker(EmbeddedKafkaBroker.Settings.of(dir.resolve("kafka"))).start();
-    AtomicBoolean loading = new AtomicBoolean(true);
     try {
       TestCollector.provisionTopics(kafka);
       PublisherSettings publisher = new PublisherSettings(kafka.bootstrapServers(), Duration.ofSeconds(4), Map.of());
@@ -44,19 +46,19 @@ class BackPressureTest {
         collector.publisher.bindMetrics(collector.meters);
         assertThat(push(collector, 0).statusCode()).isEqualTo(202);
         throttleProducers(kafka, 100.0);
-        Thread load = new Thread(() -> {
-          for (int round = 1; loading.get(); round++) {
-            for (int device = 1; device <= 16; device++) {
-              http.sendAsync(request(collector, device, round), HttpResponse.BodyHandlers.ofString());
-            }
-            try {
-              Thread.sleep(500);
-            } catch (InterruptedException e) {
-              return;
-            }
+        // 16 devices push every 500 ms, on a timer, until the collector is seen refusing.
+        ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor(runnable -> {
+          Thread thread = new Thread(runnable, "push-load");
+          thread.setDaemon(true); // a failed assertion must not leave it pushing
+          return thread;
+        });
+        AtomicInteger round = new AtomicInteger();
+        load.scheduleAtFixedRate(() -> {
+          int now = round.incrementAndGet();
+          for (int device = 1; device <= 16; device++) {
+            http.sendAsync(request(collector, device, now), HttpResponse.BodyHandlers.ofString());
           }
-        }, "push-load");
-        load.start();
+        }, 0, 500, TimeUnit.MILLISECONDS);
 
         HttpResponse<String> refused = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
             .until(() -> push(collector, 99), response -> response.statusCode() == 503);
@@ -65,8 +67,8 @@ class BackPressureTest {
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();
         assertThat(refused.body()).containsAnyOf("behind", "retry later");
 
-        loading.set(false);
-        load.join();
+        load.shutdownNow();
+        load.awaitTermination(10, TimeUnit.SECONDS);
         throttleProducers(kafka, null);
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> push(collector, 98).statusCode() == 202);
         assertThat(collector.meters.find("fleetpulse.collector.requests.rejected").tag("ingest", "push-json").counters().stream()
@@ -74,7 +76,6 @@ class BackPressureTest {
             .mapToDouble(counter -> counter.count()).sum()).isPositive();
       }
     } finally {
-      loading.set(false);
       kafka.close();
     }
   }
