@@ -30,6 +30,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -55,6 +56,8 @@ public final class SequenceMarkStore implements AutoCloseable {
 
   /** How long a push waits for its device's marks before it is answered 503 (a transaction hanging on that partition). */
   static final Duration BARRIER_LIMIT = Duration.ofSeconds(5);
+  /** The longest one blocking consumer call of the follower may take, so barriers past their limit are still failed in time. */
+  private static final Duration KAFKA_CALL_LIMIT = Duration.ofSeconds(1);
 
   private final String bootstrapServers;
   private KafkaConsumer<String, String> consumer;
@@ -67,6 +70,8 @@ public final class SequenceMarkStore implements AutoCloseable {
   private volatile int partitions;
   /** When the oldest push still waiting for its barrier asked (System.nanoTime), or 0 when none waits. */
   private volatile long oldestWaitingSince;
+  /** Set when the follower thread ended: from then on no barrier can be passed. */
+  private volatile boolean dead;
 
   /** A push waiting until the follower has read its device's partition up to {@code target}. */
   private static final class Barrier {
@@ -123,54 +128,84 @@ public final class SequenceMarkStore implements AutoCloseable {
     following = true;
     follower = new Thread(() -> {
       try {
-        Map<TopicPartition, Long> target = null;
-        CompletableFuture<Void> targetFor = null;
-        List<Barrier> waiting = new ArrayList<>();
+        FollowerState state = new FollowerState();
         while (following) {
-          ConsumerRecords<String, String> records;
           try {
-            records = consumer.poll(Duration.ofMillis(200));
+            followOnce(marks, followed, state);
           } catch (WakeupException woken) {
-            if (!following) {
-              break;
-            }
-            records = ConsumerRecords.empty();
+            // upToDate() wakes the consumer so a new barrier is looked at at once; the wakeup lands in whichever
+            // blocking call runs, also position() while it re-validates after a broker restart. Only close() ends this.
+          } catch (KafkaException e) {
+            // Kafka away (a broker restarting): the marks are still wanted once it is back, so keep following.
+            state.unreachable(e);
           }
-          for (ConsumerRecord<String, String> record : records) {
-            if (record.value() != null) {
-              marks.committed(record.key(), decode(record.value()));
-              followed.increment();
-            }
-          }
-          CompletableFuture<Void> caughtUpWaiter = catchUp.get();
-          if (caughtUpWaiter != null) {
-            // A waiter that came after the target was taken needs a target of its own.
-            if (caughtUpWaiter != targetFor) {
-              target = consumer.endOffsets(consumer.assignment());
-              targetFor = caughtUpWaiter;
-            }
-            Map<TopicPartition, Long> end = target;
-            if (end.entrySet().stream().allMatch(partition -> consumer.position(partition.getKey()) >= partition.getValue())) {
-              catchUp.compareAndSet(caughtUpWaiter, null);
-              target = null;
-              targetFor = null;
-              caughtUpWaiter.complete(null);
-            }
-          }
-          passBarriers(waiting);
         }
-      } catch (WakeupException stopping) {
-        // close() wakes the poll up
       } catch (RuntimeException e) {
-        log.error("Stopped following the dedup marks of other collectors: re-sends reaching this collector after another "
-            + "delivered them may be duplicated until it restarts", e);
+        log.error("Stopped following the dedup marks: pushes are refused (503) until the collector restarts", e);
       } finally {
-        asked.forEach(barrier -> barrier.reached.completeExceptionally(new IllegalStateException("the collector is stopping")));
+        dead = true;
+        String why = following ? "this collector stopped following the dedup marks" : "the collector is stopping";
+        asked.forEach(barrier -> barrier.reached.completeExceptionally(new IllegalStateException(why)));
         consumer.close();
       }
     }, "fleetpulse-dedup-marks");
     follower.setDaemon(true);
     follower.start();
+  }
+
+  /** What the follower carries from one round to the next. */
+  private static final class FollowerState {
+    Map<TopicPartition, Long> target;
+    CompletableFuture<Void> targetFor;
+    final List<Barrier> waiting = new ArrayList<>();
+    long lastWarnedNanos;
+
+    void unreachable(KafkaException e) {
+      long now = System.nanoTime();
+      if (lastWarnedNanos == 0 || now - lastWarnedNanos > Duration.ofMinutes(1).toNanos()) {
+        lastWarnedNanos = now;
+        log.warn("Following the dedup marks: Kafka is not answering ({}); pushes that need them are answered 503 meanwhile",
+            e.getMessage());
+      }
+    }
+  }
+
+  /** One round of the follower: read marks, answer the catch-up waiter, pass the barriers. */
+  private void followOnce(SequenceMarks marks, Counter followed, FollowerState state) {
+    // Barriers past their limit are failed first: a Kafka that does not answer below must not hold them up.
+    failBarriersPastLimit(state.waiting);
+    ConsumerRecords<String, String> records;
+    try {
+      records = consumer.poll(Duration.ofMillis(200));
+    } catch (WakeupException woken) {
+      // The usual wakeup, from upToDate(): new barriers to look at, below.
+      records = ConsumerRecords.empty();
+    }
+    for (ConsumerRecord<String, String> record : records) {
+      if (record.value() != null) {
+        marks.committed(record.key(), decode(record.value()));
+        followed.increment();
+      }
+    }
+    CompletableFuture<Void> caughtUpWaiter = catchUp.get();
+    if (caughtUpWaiter != null) {
+      // A waiter that came after the target was taken needs a target of its own.
+      if (caughtUpWaiter != state.targetFor) {
+        state.target = consumer.endOffsets(consumer.assignment(), KAFKA_CALL_LIMIT);
+        state.targetFor = caughtUpWaiter;
+      }
+      if (state.target.entrySet().stream().allMatch(end -> position(end.getKey()) >= end.getValue())) {
+        catchUp.compareAndSet(caughtUpWaiter, null);
+        state.target = null;
+        state.targetFor = null;
+        caughtUpWaiter.complete(null);
+      }
+    }
+    passBarriers(state.waiting);
+  }
+
+  private long position(TopicPartition partition) {
+    return consumer.position(partition, KAFKA_CALL_LIMIT);
   }
 
   /**
@@ -202,7 +237,11 @@ public final class SequenceMarkStore implements AutoCloseable {
     int partition = Utils.toPositive(Utils.murmur2(Topics.deviceKey(deviceUuid).getBytes(StandardCharsets.UTF_8))) % count;
     Barrier barrier = new Barrier(new TopicPartition(Topics.COLLECTOR_PUSH_MARKS, partition));
     asked.add(barrier);
-    consumer.wakeup();
+    if (dead) {
+      barrier.reached.completeExceptionally(new IllegalStateException("this collector stopped following the dedup marks"));
+    } else {
+      consumer.wakeup();
+    }
     return barrier.reached;
   }
 
@@ -228,16 +267,24 @@ public final class SequenceMarkStore implements AutoCloseable {
             "cannot tell where the dedup marks end (" + (e.getCause() != null ? e.getCause() : e) + ")", e)));
       }
     }
-    long now = System.nanoTime();
-    oldestWaitingSince = 0;
     waiting.removeIf(barrier -> {
-      if (consumer.position(barrier.partition) >= barrier.target) {
+      if (position(barrier.partition) >= barrier.target) {
         barrier.reached.complete(null);
         return true;
       }
+      return false;
+    });
+    failBarriersPastLimit(waiting);
+  }
+
+  /** Fails the barriers waiting longer than {@link #BARRIER_LIMIT} (a transaction open on their partition, or Kafka away). */
+  private void failBarriersPastLimit(List<Barrier> waiting) {
+    long now = System.nanoTime();
+    oldestWaitingSince = 0;
+    waiting.removeIf(barrier -> {
       if (now - barrier.askedAtNanos > BARRIER_LIMIT.toNanos()) {
         barrier.reached.completeExceptionally(new IllegalStateException("the dedup marks of " + barrier.partition
-            + " were not readable within " + BARRIER_LIMIT.toSeconds() + " s (a transaction open there)"));
+            + " were not readable within " + BARRIER_LIMIT.toSeconds() + " s (a transaction open there, or Kafka away)"));
         return true;
       }
       if (oldestWaitingSince == 0 || barrier.askedAtNanos < oldestWaitingSince) {

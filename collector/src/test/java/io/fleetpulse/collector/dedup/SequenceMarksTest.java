@@ -83,7 +83,7 @@ class SequenceMarksTest {
     assertThat(marks.filterFor(DEVICE).isResent(entry("s=aaa;i=2;b=x"))).isFalse();
   }
 
-  private static JournalEntry entry(String cursor) throws Exception {
+  static JournalEntry entry(String cursor) throws Exception {
     JournalFields fields = new JournalFields();
     if (cursor != null) {
       fields.add("__CURSOR", cursor.getBytes(StandardCharsets.UTF_8));
