@@ -26,6 +26,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -36,15 +37,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers {@code fleet.alerts} to one route, at least once: its own consumer group, offsets committed
- * only after each alert was delivered or dead-lettered, so a receiver that is down gets every alert
- * when it comes back, and a dead Slack never delays Alertmanager.
+ * Delivers {@code fleet.alerts} to one route: its own consumer group, its offset committed right after
+ * each alert was delivered or dead-lettered, so a receiver that is down gets every alert when it comes
+ * back, a restart sends again at most the one alert whose delivery it interrupted (webhooks carry an
+ * {@value #IDEMPOTENCY_KEY} to drop it by), and a dead Slack never delays Alertmanager.
  */
 final class RouteWorker implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(RouteWorker.class);
   /** A chat channel is not told about alerts older than this (a new route, or a long outage). */
   private static final Duration MAX_CHAT_BACKLOG = Duration.ofHours(24);
+  /**
+   * Webhook header naming one delivery ({@code <alert id>:<state>}): the same on every attempt and after a restart,
+   * so a receiver can drop the one repeat a crash between its 2xx and our commit can cause.
+   */
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
   private final NotifyRoute route;
   private final NotifySettings settings;
@@ -97,8 +104,14 @@ final class RouteWorker implements Runnable {
           continue;
         }
         for (ConsumerRecord<String, Alert> record : records) {
-          if (!handle(record)) {
+          Handled handled = handle(record);
+          if (handled == Handled.STOPPED) {
             return; // stopping mid-delivery: leave the offset uncommitted, the alert is redelivered next start
+          }
+          if (handled == Handled.SENT) {
+            // Committed per sent alert, not per polled batch: a restart while a later alert of the batch is still
+            // retrying must not send the ones before it again.
+            consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1)));
           }
         }
         if (!records.isEmpty()) {
@@ -113,11 +126,20 @@ final class RouteWorker implements Runnable {
     }
   }
 
-  /** Returns false when the notifier is stopping and the alert was not delivered. */
-  private boolean handle(ConsumerRecord<String, Alert> record) throws InterruptedException {
+  /** What became of one alert record on this route. */
+  private enum Handled {
+    /** Not for this route, or folded, or too old for chat: nothing was sent. */
+    SKIPPED,
+    /** Delivered, or dead-lettered after the receiver refused it or the attempts ran out. */
+    SENT,
+    /** The notifier is stopping and the alert was not delivered: it must be read again on the next start. */
+    STOPPED
+  }
+
+  private Handled handle(ConsumerRecord<String, Alert> record) throws InterruptedException {
     Alert alert = record.value();
     if (alert == null || !route.match().matches(alert)) {
-      return true;
+      return Handled.SKIPPED;
     }
     String body;
     Map<String, String> headers = Map.of();
@@ -128,25 +150,26 @@ final class RouteWorker implements Runnable {
       }
       case WEBHOOK -> {
         body = AlertJson.of(alert).encode();
-        headers = Map.of("X-Fleetpulse-Signature", "sha256=" + hmacSha256(route.secret(), body));
+        headers = Map.of("X-Fleetpulse-Signature", "sha256=" + hmacSha256(route.secret(), body),
+            IDEMPOTENCY_KEY, alert.getId() + ":" + alert.getState().name().toLowerCase(java.util.Locale.ROOT));
       }
       default -> {
         int folded = folding.track(alert);
         if (folding.fold(alert)) {
           foldedAlerts.increment();
-          return true;
+          return Handled.SKIPPED;
         }
         if (Instant.ofEpochMilli(record.timestamp()).isBefore(Instant.now().minus(MAX_CHAT_BACKLOG))) {
           log.info("{}: not posting alert {} from {}, older than {}", route, alert.getId(), Instant.ofEpochMilli(record.timestamp()),
               MAX_CHAT_BACKLOG);
-          return true;
+          return Handled.SKIPPED;
         }
         body = chatFormat.message(alert, ChatFormat.ChatText.of(alert, folded, settings.publicUrl())).encode();
       }
     }
     WebhookSender.Outcome outcome = sender.send(route, body, headers);
     if (outcome.stopped()) {
-      return false;
+      return Handled.STOPPED;
     }
     if (outcome.delivered()) {
       delivered.increment();
@@ -154,7 +177,7 @@ final class RouteWorker implements Runnable {
       deadLetter(record, outcome);
       deadLettered.increment();
     }
-    return true;
+    return Handled.SENT;
   }
 
   private Counter outcomes(MeterRegistry metrics, String outcome) {

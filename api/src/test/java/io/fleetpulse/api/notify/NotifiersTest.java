@@ -102,6 +102,47 @@ class NotifiersTest {
     }
   }
 
+  /**
+   * Issue 21: a route used to commit once per polled batch, so a restart while one alert of the batch was still
+   * retrying sent every alert before it again. Counted at the receiver across the restart: each exactly once.
+   */
+  @Test
+  void aRestartWhileOneAlertIsRetryingSendsNoDeliveredAlertAgain(EmbeddedKafkaBroker kafka) throws Exception {
+    String fleet = "restart";
+    RetryPolicy patient = new RetryPolicy(1_000, Duration.ofMillis(50), Duration.ofMillis(100));
+    List<String> devices = List.of("f00000000000000000000000000000b1", "f00000000000000000000000000000b2",
+        "f00000000000000000000000000000b3", "f00000000000000000000000000000b4");
+    try (RecordingReceiver receiver = new RecordingReceiver().start(0)) {
+      NotifyRoute hook = new NotifyRoute("restart-hook", NotifyRoute.ReceiverType.WEBHOOK, receiver.url("/hook"), "k",
+          new AlertMatch(Set.of(), Set.of(), Set.of(fleet)));
+      NotifySettings settings = new NotifySettings(kafka.bootstrapServers(), "http://fleetpulse.example", List.of(hook), patient,
+          Duration.ofMinutes(1));
+      receiver.refuseWhileContaining(devices.get(3));
+      // Written before the route starts, all on one partition: its first poll takes the four together.
+      try (KafkaProducer<String, Alert> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+          new StringSerializer(), FleetSerdes.alert().serializer())) {
+        for (String device : devices) {
+          producer.send(new ProducerRecord<>(Topics.ALERTS, fleet, crashloop(fleet, device, AlertState.FIRING))).get();
+        }
+      }
+      Notifiers first = new Notifiers(settings, new SimpleMeterRegistry()).start();
+      try {
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 3 && receiver.refused() >= 3);
+      } finally {
+        first.close(); // mid-retry of the fourth
+      }
+      receiver.refuseWhileContaining(null);
+      try (Notifiers second = new Notifiers(settings, new SimpleMeterRegistry()).start()) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() >= 4);
+        // Anything sent again would come at once, before or with the fourth.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> receiver.received().size() == 4);
+      }
+      assertThat(receiver.received()).extracting(r -> new JsonObject(r.body()).getString("device")).containsExactlyElementsOf(devices);
+      assertThat(receiver.received()).extracting(r -> r.headers().get("Idempotency-Key"))
+          .containsExactlyElementsOf(devices.stream().map(device -> "crashloop-" + device + ":firing").toList());
+    }
+  }
+
   @Test
   void undeliverableAlertsAreDeadLetteredAndTheRouteMovesOn(EmbeddedKafkaBroker kafka) throws Exception {
     String fleet = "deadletter";

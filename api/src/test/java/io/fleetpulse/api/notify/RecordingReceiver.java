@@ -16,10 +16,18 @@ final class RecordingReceiver implements AutoCloseable {
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private volatile int failureStatus = 503;
+  private volatile String refusedWhileContaining;
+  private final AtomicInteger refused = new AtomicInteger();
   private HttpServer server;
 
   RecordingReceiver start(int port) {
     server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+      String refusing = refusedWhileContaining;
+      if (refusing != null && body.toString().contains(refusing)) {
+        refused.incrementAndGet();
+        request.response().setStatusCode(503).putHeader("Retry-After", "0").end();
+        return;
+      }
       if (failuresLeft.getAndDecrement() > 0) {
         request.response().setStatusCode(failureStatus).putHeader("Retry-After", "0").end();
         return;
@@ -35,6 +43,17 @@ final class RecordingReceiver implements AutoCloseable {
     failureStatus = status;
     failuresLeft.set(count);
     return this;
+  }
+
+  /** Answers 503 to every request whose body contains {@code marker} until called again with null. */
+  RecordingReceiver refuseWhileContaining(String marker) {
+    refusedWhileContaining = marker;
+    return this;
+  }
+
+  /** Requests answered 503 by {@link #refuseWhileContaining}. */
+  int refused() {
+    return refused.get();
   }
 
   int port() {
