@@ -27,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A single-node Kafka broker (KRaft, combined broker + controller) running in this JVM.
+ * A Kafka broker (KRaft, combined broker + controller) running in this JVM: a single node by default, or one
+ * node of a quorum ({@link EmbeddedKafkaCluster}, or one {@code fleetpulse broker} process per node).
  *
  * <p>It is what {@code ./fleetpulse run} uses as its Kafka, and what every integration test talks to.
  * The log directory persists across restarts: the storage is formatted only the first time, so a
@@ -44,10 +45,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final int controllerPort;
   private KafkaRaftServer server;
 
-  /** Where and how to run. Port 0 picks a free port. */
-  public record Settings(Path dataDir, String host, int port, int controllerPort, Map<String, String> overrides) {
+  /**
+   * Where and how to run. Port 0 picks a free port. Alone by default; {@link #inQuorum} makes the node one of
+   * several combined broker-controllers ({@link EmbeddedKafkaCluster}).
+   */
+  public record Settings(Path dataDir, String host, int port, int controllerPort, Map<String, String> overrides, Quorum quorum) {
     public Settings {
       overrides = Map.copyOf(overrides);
+    }
+
+    public Settings(Path dataDir, String host, int port, int controllerPort, Map<String, String> overrides) {
+      this(dataDir, host, port, controllerPort, overrides, null);
     }
 
     public static Settings of(Path dataDir) {
@@ -55,7 +63,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     public Settings withPorts(int port, int controllerPort) {
-      return new Settings(dataDir, host, port, controllerPort, overrides);
+      return new Settings(dataDir, host, port, controllerPort, overrides, quorum);
+    }
+
+    public Settings inQuorum(Quorum quorum) {
+      return new Settings(dataDir, host, port, controllerPort, overrides, quorum);
+    }
+  }
+
+  /**
+   * This node's place in a cluster: its id, every voter as {@code id@host:controllerPort} (Kafka's
+   * {@code controller.quorum.voters}), and the cluster id all of them are formatted with.
+   */
+  public record Quorum(int nodeId, String voters, String clusterId) {
+    int size() {
+      return voters.split(",").length;
     }
   }
 
@@ -66,7 +88,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     this.controllerPort = settings.controllerPort() == 0 ? freePort(brokerPort) : settings.controllerPort();
   }
 
-  /** Formats the storage when new, starts the broker and waits until it answers metadata requests. */
+  /**
+   * Formats the storage when new, starts the broker and waits until it answers metadata requests. A node of
+   * a quorum returns once a majority of the voters runs: start them together ({@link EmbeddedKafkaCluster}).
+   */
   public synchronized EmbeddedKafkaBroker start() {
     if (server != null) {
       return this;
@@ -78,9 +103,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     server = new KafkaRaftServer(config, Time.SYSTEM);
     server.startup();
     awaitReady();
-    log.info("Embedded Kafka ready on {} (data in {}) after {} ms",
+    log.info("Embedded Kafka {}ready on {} (data in {}) after {} ms", settings.quorum() == null ? "" : "node " + nodeId() + " ",
         bootstrapServers(), settings.dataDir().toAbsolutePath(), Duration.between(begin, Instant.now()).toMillis());
     return this;
+  }
+
+  public int nodeId() {
+    return settings.quorum() == null ? 1 : settings.quorum().nodeId();
   }
 
   public String bootstrapServers() {
@@ -110,23 +139,29 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private Properties brokerProperties() {
     String host = settings.host();
     Properties props = new Properties();
+    Quorum quorum = settings.quorum() != null ? settings.quorum() : new Quorum(1, "1@" + host + ":" + controllerPort, null);
     props.put("process.roles", "broker,controller");
-    props.put("node.id", "1");
-    props.put("controller.quorum.voters", "1@" + host + ":" + controllerPort);
+    props.put("node.id", Integer.toString(quorum.nodeId()));
+    props.put("controller.quorum.voters", quorum.voters());
     props.put("listeners", "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
     props.put("advertised.listeners", "PLAINTEXT://" + host + ":" + brokerPort);
     props.put("controller.listener.names", "CONTROLLER");
     props.put("inter.broker.listener.name", "PLAINTEXT");
     props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     props.put("log.dirs", settings.dataDir().resolve("logs").toAbsolutePath().toString());
-    // A single node: every internal topic has one replica, and fewer partitions start faster.
-    props.put("offsets.topic.replication.factor", "1");
+    // Internal topics on every node up to three, surviving one node's loss from three on (min ISR 2); fewer
+    // partitions start faster.
+    String replicas = Integer.toString(Math.min(3, quorum.size()));
+    String minInSync = quorum.size() >= 3 ? "2" : "1";
+    props.put("offsets.topic.replication.factor", replicas);
     props.put("offsets.topic.num.partitions", "10");
-    props.put("transaction.state.log.replication.factor", "1");
-    props.put("transaction.state.log.min.isr", "1");
+    props.put("transaction.state.log.replication.factor", replicas);
+    props.put("transaction.state.log.min.isr", minInSync);
     props.put("transaction.state.log.num.partitions", "10");
-    props.put("share.coordinator.state.topic.replication.factor", "1");
-    props.put("share.coordinator.state.topic.min.isr", "1");
+    props.put("share.coordinator.state.topic.replication.factor", replicas);
+    props.put("share.coordinator.state.topic.min.isr", minInSync);
+    props.put("default.replication.factor", replicas);
+    props.put("min.insync.replicas", minInSync);
     props.put("group.initial.rebalance.delay.ms", "0");
     props.put("auto.create.topics.enable", "false");
     // After a kill -9 the controller still holds the dead incarnation's registration and refuses the new one
@@ -150,7 +185,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.store(out, "written by fleetpulse for formatting the embedded broker's storage");
       }
       ByteArrayOutputStream output = new ByteArrayOutputStream();
-      String[] args = {"format", "--cluster-id", Uuid.randomUuid().toString(), "--config", configFile.toString(), "--ignore-formatted"};
+      String clusterId = settings.quorum() != null && settings.quorum().clusterId() != null
+          ? settings.quorum().clusterId() : Uuid.randomUuid().toString();
+      String[] args = {"format", "--cluster-id", clusterId, "--config", configFile.toString(), "--ignore-formatted"};
       int rc = StorageTool.execute(args, new PrintStream(output, true, StandardCharsets.UTF_8));
       if (rc != 0) {
         throw new IllegalStateException("Formatting Kafka storage in " + logDir + " failed: " + output.toString(StandardCharsets.UTF_8));
