@@ -146,7 +146,7 @@ final class GroupCommitWriter implements AutoCloseable {
 
   private void commit(List<RecordSet> group) {
     AtomicReference<Exception> sendFailure = new AtomicReference<>();
-    AtomicReference<RecordMetadata> probe = new AtomicReference<>();
+    Acknowledgements acknowledged = new Acknowledgements();
     boolean commitAsked = false;
     try {
       producer.beginTransaction();
@@ -160,7 +160,7 @@ final class GroupCommitWriter implements AutoCloseable {
             if (error != null) {
               sendFailure.compareAndSet(null, error);
             } else {
-              probe.set(metadata);
+              acknowledged.add(metadata);
             }
           });
         }
@@ -168,7 +168,7 @@ final class GroupCommitWriter implements AutoCloseable {
       commitAsked = true;
       producer.commitTransaction();
     } catch (KafkaException e) {
-      failed(group, e, probe.get(), commitAsked);
+      failed(group, e, acknowledged, commitAsked);
       return;
     }
     for (RecordSet set : group) {
@@ -182,31 +182,46 @@ final class GroupCommitWriter implements AutoCloseable {
    * failure reached us (a broker killed mid-commit), and an abort that then "succeeds" ends only a new, empty
    * transaction (transactions v2 bump the epoch with each one), so taking it for an abort doubled every push
    * of the group when the devices re-sent (KillTest, broker killed under load).
+   *
+   * <p>What was acknowledged is read only once the producer is closed ({@link Acknowledgements}): read before,
+   * "nothing acknowledged" could turn into a commit a moment later, and the 503 answered meanwhile made the
+   * devices send those pushes twice (bench crash --target BROKER under CPU load).
    */
-  private void failed(List<RecordSet> group, KafkaException error, RecordMetadata probe, boolean commitAsked) {
-    if (!commitAsked || probe == null) {
+  private void failed(List<RecordSet> group, KafkaException error, Acknowledgements acknowledged, boolean commitAsked) {
+    if (!commitAsked) {
       try {
         producer.abortTransaction();
         log.warn("Kafka transaction of {} pushes aborted: {}", group.size(), error.getMessage());
-        fail(group, error);
-        return;
       } catch (KafkaException | IllegalStateException abortFailed) {
+        // The next producer's registration aborts it.
         log.warn("Kafka transaction of {} pushes failed ({}) and could not be aborted ({}); replacing the producer",
             group.size(), error.getMessage(), abortFailed.getMessage());
+        producer.close(Duration.ZERO);
+        producer = null;
       }
-    } else {
-      log.warn("The commit of a Kafka transaction of {} pushes failed ({}); its outcome is read back once a new producer "
-          + "has settled it, and those devices wait until then", group.size(), error.getMessage());
-    }
-    producer.close(Duration.ZERO);
-    producer = null;
-    if (probe == null) {
-      // Kafka acknowledged none of its records, so it has nothing to commit.
       fail(group, error);
       return;
     }
-    Doubt doubt = new Doubt(probe, new CompletableFuture<>());
-    doubts.add(doubt);
+    // Stops the I/O thread (close joins it): from here on nothing is acknowledged and no commit goes out.
+    producer.close(Duration.ZERO);
+    producer = null;
+    if (!acknowledged.any()) {
+      // The commit goes out only once every record is acknowledged: with none acknowledged, it never did.
+      log.warn("Kafka transaction of {} pushes failed before Kafka acknowledged any record ({}); nothing of it can commit",
+          group.size(), error.getMessage());
+      fail(group, error);
+      return;
+    }
+    log.warn("The commit of a Kafka transaction of {} pushes failed ({}); its outcome is read back once a new producer "
+        + "has settled it, and those devices wait until then", group.size(), error.getMessage());
+    Doubt doubt = new Doubt(acknowledged.withOffset(), new CompletableFuture<>());
+    if (acknowledged.withOffset() == null) {
+      log.error("A Kafka transaction of {} pushes may have committed, but no acknowledged record has an offset to read it "
+          + "back from: those devices are refused (503) until the collector restarts and reads their dedup marks", group.size());
+      doubt.committed().completeExceptionally(new KafkaException("the outcome of an interrupted transaction cannot be read back"));
+    } else {
+      doubts.add(doubt);
+    }
     fail(group, new TransactionInDoubtException(error, doubt.committed()));
   }
 

@@ -1,6 +1,7 @@
 package io.fleetpulse.collector.ssh;
 
 import io.fleetpulse.collector.publish.JournalEntryEncoder;
+import io.fleetpulse.collector.publish.Acknowledgements;
 import io.fleetpulse.collector.publish.TransactionOutcome;
 import io.fleetpulse.schemas.DeviceStatus;
 import io.fleetpulse.schemas.DiskSample;
@@ -20,7 +21,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -165,7 +165,7 @@ public final class TransactionalWriter implements AutoCloseable {
     List<Entries> dropped = new ArrayList<>();
     List<Item> others = new ArrayList<>();
     Map<String, String> cursors = new LinkedHashMap<>();
-    AtomicReference<RecordMetadata> probe = new AtomicReference<>();
+    Acknowledgements acknowledged = new Acknowledgements();
     boolean commitAsked = false;
     try {
       producer.beginTransaction();
@@ -179,7 +179,7 @@ public final class TransactionalWriter implements AutoCloseable {
           for (ProducerRecord<String, byte[]> record : batch.records()) {
             producer.send(record, (metadata, error) -> {
               if (error == null) {
-                probe.compareAndSet(null, metadata);
+                acknowledged.add(metadata);
               }
             });
           }
@@ -212,7 +212,7 @@ public final class TransactionalWriter implements AutoCloseable {
       release(dropped, "an earlier batch was aborted");
       return;
     } catch (KafkaException e) {
-      if (commitAsked && probe.get() != null && committedAfterAll(probe.get(), e)) {
+      if (commitAsked && committedAfterAll(acknowledged, e)) {
         succeeded(written, dropped);
         return;
       }
@@ -232,9 +232,10 @@ public final class TransactionalWriter implements AutoCloseable {
   /**
    * A commit that failed on the way may have been decided all the same (a broker lost mid-commit): never abort
    * it, replace the producer instead (registering the id settles the transaction), then read the outcome back.
-   * Resuming from the old cursors after a commit that happened would write those entries twice.
+   * Resuming from the old cursors after a commit that happened would write those entries twice. What was
+   * acknowledged is read once the old producer is closed ({@link Acknowledgements}).
    */
-  private boolean committedAfterAll(RecordMetadata probe, KafkaException failure) throws InterruptedException {
+  private boolean committedAfterAll(Acknowledgements acknowledged, KafkaException failure) throws InterruptedException {
     log.warn("The commit of a Kafka transaction failed ({}); settling it with a new producer and reading its outcome",
         failure.getMessage());
     producer.close(Duration.ZERO);
@@ -248,6 +249,15 @@ public final class TransactionalWriter implements AutoCloseable {
           break;
         }
       }
+    }
+    RecordMetadata probe = acknowledged.withOffset();
+    if (!acknowledged.any()) {
+      return false; // the commit goes out only once every record is acknowledged
+    }
+    if (probe == null) {
+      log.error("An interrupted Kafka transaction may have committed, but no acknowledged record has an offset to read it back "
+          + "from; its devices resume from their committed cursors, which may write some entries twice");
+      return false;
     }
     while (running && producer != null) {
       try {
