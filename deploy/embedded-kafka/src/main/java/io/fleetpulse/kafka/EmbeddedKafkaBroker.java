@@ -79,6 +79,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     int size() {
       return voters.split(",").length;
     }
+
+    /** The controller port of this node's own entry in {@code voters}. */
+    public int controllerPort() {
+      for (String voter : voters.split(",")) {
+        if (voter.startsWith(nodeId + "@")) {
+          return Integer.parseInt(voter.substring(voter.lastIndexOf(':') + 1));
+        }
+      }
+      throw new IllegalArgumentException("the voters " + voters + " have no entry for node " + nodeId);
+    }
   }
 
   public EmbeddedKafkaBroker(Settings settings) {

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     versionProvider = FleetpulseCli.Version.class,
     description = "Fleet-health pipeline for balenaOS devices: journals in, alerts and device health out.",
     subcommands = {DemoCommand.class, RunCommand.class, RoleCommand.Collector.class, RoleCommand.Api.class, BrokerCommand.class,
+        ClusterCommand.class,
         SimulateCommand.class, BenchCommand.class,
         TokenCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class FleetpulseCli {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * doubled, every alert episode fires once, and no partition is left behind an open transaction.
  *
  * <p>What is killed is the {@link Target}: the all-in-one (broker included), the collector alone while an
- * api instance and the broker keep running, one of two api instances, or the broker under the two roles.
+ * api instance and the broker keep running, one of two api instances, the broker under the two roles, or any
+ * process of a three-broker cluster with two of each role.
  */
 public final class CrashRun {
 
@@ -42,7 +44,12 @@ public final class CrashRun {
     /** one of two {@code fleetpulse api} instances (standby replicas on), while the other, the collector and the broker keep running. */
     API,
     /** the Kafka broker ({@code fleetpulse broker}), while {@code fleetpulse collector} and {@code fleetpulse api} keep running. */
-    BROKER
+    BROKER,
+    /**
+     * any process of a cluster: three brokers (replication 3, min ISR 2), two collectors behind a rotating "load
+     * balancer" (each re-send goes to the other one) and two api instances (standby replicas on).
+     */
+    CLUSTER
   }
 
   /**
@@ -67,9 +74,20 @@ public final class CrashRun {
     }
   }
 
-  /** The processes of one run: who is started, who may be killed, where devices push and the audit asks. */
-  private record Deployment(List<FleetpulseProcess> processes, List<FleetpulseProcess> victims, String bootstrap, int collectorPort,
-                            int apiPort) {}
+  /**
+   * The processes of one run: who is started (tier by tier; the processes of one tier together, as the nodes of a
+   * quorum must be), who may be killed, where devices push and the audit asks.
+   */
+  private record Deployment(List<List<FleetpulseProcess>> tiers, List<FleetpulseProcess> victims, String bootstrap, int[] collectorPorts,
+                            int apiPort) {
+    Deployment(List<FleetpulseProcess> processes, List<FleetpulseProcess> victims, String bootstrap, int collectorPort, int apiPort) {
+      this(processes.stream().map(List::of).toList(), victims, bootstrap, new int[] {collectorPort}, apiPort);
+    }
+
+    List<FleetpulseProcess> processes() {
+      return tiers.stream().flatMap(List::stream).toList();
+    }
+  }
 
   private final Settings settings;
 
@@ -79,8 +97,9 @@ public final class CrashRun {
 
   public Report run() throws InterruptedException {
     Instant begin = Instant.now();
-    EmbeddedKafkaBroker broker = settings.target() == Target.ALL_IN_ONE || settings.target() == Target.BROKER ? null
-        : new EmbeddedKafkaBroker(EmbeddedKafkaBroker.Settings.of(settings.dataDir().resolve("kafka"))).start();
+    // Targets whose Kafka runs in processes of their own (to be killed) start none here.
+    boolean kafkaInChildren = EnumSet.of(Target.ALL_IN_ONE, Target.BROKER, Target.CLUSTER).contains(settings.target());
+    EmbeddedKafkaBroker broker = kafkaInChildren ? null : new EmbeddedKafkaBroker(EmbeddedKafkaBroker.Settings.of(settings.dataDir().resolve("kafka"))).start();
     Deployment deployment = deployment(broker);
     Random random = new Random(settings.seed());
     List<Duration> recoveries = new ArrayList<>();
@@ -89,7 +108,7 @@ public final class CrashRun {
     List<ResendingDevice> devices = new ArrayList<>();
     for (int i = 0; i < settings.devices(); i++) {
       devices.add(new ResendingDevice(String.format("c7a5%028x", i + 1L), settings.pushesPerDevice(), settings.entriesPerPush(),
-          baseMillis, deployment.collectorPort(), settings.pace()));
+          baseMillis, deployment.collectorPorts(), settings.pace()));
     }
     ExecutorService load = Executors.newFixedThreadPool(devices.size());
     Duration firstStart;
@@ -97,9 +116,11 @@ public final class CrashRun {
     // a broker whose log directory disappears halts its JVM.
     try {
       Instant starting = Instant.now();
-      for (FleetpulseProcess process : deployment.processes()) {
-        process.start();
-        process.awaitReady(Duration.ofMinutes(3));
+      for (List<FleetpulseProcess> tier : deployment.tiers()) {
+        tier.forEach(FleetpulseProcess::start);
+        for (FleetpulseProcess process : tier) {
+          process.awaitReady(Duration.ofMinutes(3));
+        }
       }
       firstStart = Duration.between(starting, Instant.now());
       log.info("{} ready after {} ms (logs in {})", deployment.processes().stream().map(FleetpulseProcess::name).toList(),
@@ -163,7 +184,7 @@ public final class CrashRun {
     long baseMillis = ResendingDevice.baseMillis();
     ExecutorService pushers = Executors.newFixedThreadPool(16);
     for (int i = 0; i < settings.stateDevices(); i++) {
-      pushers.execute(new ResendingDevice(String.format("57a7%028x", i + 1L), 1, 5, baseMillis, deployment.collectorPort(), Duration.ZERO));
+      pushers.execute(new ResendingDevice(String.format("57a7%028x", i + 1L), 1, 5, baseMillis, deployment.collectorPorts(), Duration.ZERO));
     }
     pushers.shutdown();
     if (!pushers.awaitTermination(30, TimeUnit.MINUTES)) {
@@ -216,7 +237,31 @@ public final class CrashRun {
         FleetpulseProcess collector = FleetpulseProcess.collector("collector", dir.resolve("collector"), bootstrap, collectorPort, partitions);
         yield new Deployment(List.of(kafka, api, collector), List.of(kafka), bootstrap, collectorPort, apiPort);
       }
+      case CLUSTER -> cluster(collectorPort, apiPort);
     };
+  }
+
+  private Deployment cluster(int collectorPort, int apiPort) {
+    Path dir = settings.dataDir();
+    List<String> replicated = List.of("kafka.partitions=3", "kafka.replication=3", "streams.standbyReplicas=1");
+    int[] kafkaPorts = {FleetpulseProcess.freePort(), FleetpulseProcess.freePort(), FleetpulseProcess.freePort()};
+    String voters = "1@127.0.0.1:" + FleetpulseProcess.freePort() + ",2@127.0.0.1:" + FleetpulseProcess.freePort()
+        + ",3@127.0.0.1:" + FleetpulseProcess.freePort();
+    String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
+    List<FleetpulseProcess> brokers = new ArrayList<>();
+    for (int node = 1; node <= 3; node++) {
+      brokers.add(FleetpulseProcess.clusterNode(dir.resolve("broker-" + node), node, kafkaPorts[node - 1], voters, clusterId, replicated));
+    }
+    String bootstrap = "127.0.0.1:" + kafkaPorts[0] + ",127.0.0.1:" + kafkaPorts[1] + ",127.0.0.1:" + kafkaPorts[2];
+    int otherCollectorPort = FleetpulseProcess.freePort();
+    List<FleetpulseProcess> roles = List.of(
+        FleetpulseProcess.api("api-1", dir.resolve("api-1"), bootstrap, apiPort, replicated),
+        FleetpulseProcess.api("api-2", dir.resolve("api-2"), bootstrap, FleetpulseProcess.freePort(), replicated),
+        FleetpulseProcess.collector("collector-1", dir.resolve("collector-1"), bootstrap, collectorPort, replicated),
+        FleetpulseProcess.collector("collector-2", dir.resolve("collector-2"), bootstrap, otherCollectorPort, replicated));
+    List<FleetpulseProcess> everyone = new ArrayList<>(brokers);
+    everyone.addAll(roles);
+    return new Deployment(List.of(brokers, roles), everyone, bootstrap, new int[] {collectorPort, otherCollectorPort}, apiPort);
   }
 
   /**

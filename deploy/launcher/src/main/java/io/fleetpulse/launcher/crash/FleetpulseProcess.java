@@ -20,7 +20,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
- * One fleetpulse command ({@code run}, {@code collector} or {@code api}) in a child JVM of its own, so
+ * One fleetpulse command ({@code run}, {@code collector}, {@code api} or {@code broker}) in a child JVM of its own, so
  * that it can be killed like a real one: SIGKILL to the process, nothing flushed, nothing closed. Its
  * ports and data directory stay the same across restarts, as with a supervisor restarting the service
  * on the same machine.
@@ -39,6 +39,7 @@ public final class FleetpulseProcess {
   private final String command;
   private final Path log;
   private final List<String> settings;
+  private final List<String> arguments = new ArrayList<>();
   private final int readyPort;
   private final ReadyProbe ready;
   private Process process;
@@ -106,6 +107,18 @@ public final class FleetpulseProcess {
     return new FleetpulseProcess(name, "broker", dataDir, settings, port, kafka(port));
   }
 
+  /**
+   * {@code fleetpulse broker} as node {@code nodeId} of the cluster {@code voters} (KRaft voters, {@code id@host:port}),
+   * its broker on {@code port}; ready when it describes its cluster, which needs a majority of the voters running.
+   */
+  static FleetpulseProcess clusterNode(Path dataDir, int nodeId, int port, String voters, String clusterId, List<String> extra) {
+    List<String> settings = new ArrayList<>(List.of("embedded.port=" + port));
+    settings.addAll(extra);
+    FleetpulseProcess node = new FleetpulseProcess("broker-" + nodeId, "broker", dataDir, settings, port, kafka(port));
+    node.arguments.addAll(List.of("--node-id", Integer.toString(nodeId), "--voters", voters, "--cluster-id", clusterId));
+    return node;
+  }
+
   /** The process id, while it runs (for reading its memory from /proc). */
   public long pid() {
     return process.pid();
@@ -129,6 +142,7 @@ public final class FleetpulseProcess {
     List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx768m", "-cp", System.getProperty("java.class.path"), "io.fleetpulse.launcher.FleetpulseCli", command));
     settings.forEach(setting -> line.addAll(List.of("--set", setting)));
+    line.addAll(arguments);
     try {
       java.nio.file.Files.createDirectories(log.getParent());
       process = new ProcessBuilder(line).redirectErrorStream(true)

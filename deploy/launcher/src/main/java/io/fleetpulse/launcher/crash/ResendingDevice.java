@@ -25,19 +25,23 @@ final class ResendingDevice implements Runnable {
   private final int pushes;
   private final int entriesPerPush;
   private final long baseMillis;
-  private final int collectorPort;
+  private final int[] collectorPorts;
   private final Duration pace;
   private final AtomicInteger acknowledgedPushes = new AtomicInteger();
   private final AtomicLong resends = new AtomicLong();
   private volatile String refused;
 
-  /** @param pace the pause after each acknowledged push: a steady load rather than a burst that ends before the first kill */
-  ResendingDevice(String uuid, int pushes, int entriesPerPush, long baseMillis, int collectorPort, Duration pace) {
+  /**
+   * @param collectorPorts the collectors behind the device's load balancer: each attempt goes to the next one, so a
+   *     re-send reaches another replica than the push it repeats
+   * @param pace the pause after each acknowledged push: a steady load rather than a burst that ends before the first kill
+   */
+  ResendingDevice(String uuid, int pushes, int entriesPerPush, long baseMillis, int[] collectorPorts, Duration pace) {
     this.uuid = uuid;
     this.pushes = pushes;
     this.entriesPerPush = entriesPerPush;
     this.baseMillis = baseMillis;
-    this.collectorPort = collectorPort;
+    this.collectorPorts = collectorPorts.clone();
     this.pace = pace;
   }
 
@@ -68,15 +72,17 @@ final class ResendingDevice implements Runnable {
 
   @Override
   public void run() {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + collectorPort + "/fleets/crash/devices/" + uuid + "/entries"))
-        .header("Content-Type", "application/x-ndjson").timeout(Duration.ofSeconds(15));
+    long attempts = 0;
     try {
       for (int push = 0; push < pushes && refused == null; push++) {
         byte[] body = body(push);
         while (true) {
+          int port = collectorPorts[(int) (attempts++ % collectorPorts.length)];
+          HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fleets/crash/devices/" + uuid + "/entries"))
+              .header("Content-Type", "application/x-ndjson").timeout(Duration.ofSeconds(15))
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
           try {
-            HttpResponse<String> answer = http.send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() == 202) {
               acknowledgedPushes.incrementAndGet();
               Thread.sleep(pace.toMillis());
