@@ -2,8 +2,8 @@ package io.fleetpulse.launcher;
 
 import io.fleetpulse.launcher.allinone.AllInOne;
 import io.fleetpulse.launcher.config.FleetpulseConfig;
-import io.fleetpulse.launcher.simulate.SimulationOptions;
-import io.fleetpulse.launcher.simulate.SimulationRun;
+import io.fleetpulse.simulator.SimulationOptions;
+import io.fleetpulse.simulator.SimulationRun;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;

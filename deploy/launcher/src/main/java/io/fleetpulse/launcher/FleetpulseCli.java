@@ -1,6 +1,6 @@
 package io.fleetpulse.launcher;
 
-import io.fleetpulse.launcher.bench.BenchCommand;
+import io.fleetpulse.bench.BenchCommand;
 import io.fleetpulse.launcher.config.ConfigException;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;

@@ -1,6 +1,6 @@
 package io.fleetpulse.launcher;
 
-import io.fleetpulse.launcher.simulate.SimulationOptions;
+import io.fleetpulse.simulator.SimulationOptions;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;

@@ -2,7 +2,7 @@ package io.fleetpulse.launcher.allinone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetpulse.launcher.crash.FleetpulseProcess;
+import io.fleetpulse.bench.crash.FleetpulseProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

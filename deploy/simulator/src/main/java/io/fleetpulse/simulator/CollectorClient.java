@@ -1,0 +1,101 @@
+package io.fleetpulse.simulator;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/**
+ * Pushes a simulated fleet's journals and disk samples to a collector, as devices would: one request
+ * per device per second, half the devices in the Journal Export Format (as {@code systemd-journal-upload}
+ * sends it, to {@code /upload}), half as {@code journalctl -o json} lines (to {@code /entries}). Entries the collector does not accept (429, 503, a refused connection) are
+ * kept and sent again with the next push, as a real agent would.
+ */
+final class CollectorClient {
+
+  /** Counts for progress lines. */
+  record Stats(long accepted, long retried, long refused) {}
+
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final String baseUrl;
+  private final Map<SimulatedDevice, List<JsonObject>> unsent = new ConcurrentHashMap<>();
+  private final Set<SimulatedDevice> sending = ConcurrentHashMap.newKeySet();
+  private final AtomicLong accepted = new AtomicLong();
+  private final AtomicLong retried = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong();
+
+  CollectorClient(String baseUrl) {
+    this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+  }
+
+  /**
+   * Sends one second of the fleet's output; completes when every request has been answered. Like
+   * systemd-journal-upload, a device has one push in flight at a time: what it logs meanwhile, and what
+   * must be retried, goes out with its next push, in journal order.
+   */
+  CompletableFuture<Void> push(FleetSimulator.Tick tick) {
+    List<CompletableFuture<?>> requests = new ArrayList<>();
+    tick.entries().forEach((device, entries) -> unsent.merge(device, new ArrayList<>(entries), CollectorClient::inOrder));
+    for (SimulatedDevice device : List.copyOf(unsent.keySet())) {
+      if (!sending.add(device)) {
+        continue;
+      }
+      List<JsonObject> batch = unsent.remove(device);
+      if (batch == null || batch.isEmpty()) {
+        sending.remove(device);
+        continue;
+      }
+      CompletableFuture<Integer> pushed = device.exportFormat
+          ? post(device, "/upload", "application/vnd.fdo.journal", JournalExport.of(batch))
+          : post(device, "/entries", "application/x-ndjson",
+              batch.stream().map(JsonObject::encode).collect(Collectors.joining("\n", "", "\n")).getBytes(StandardCharsets.UTF_8));
+      requests.add(pushed.thenAccept(status -> {
+        if (status == 202) {
+          accepted.addAndGet(batch.size());
+        } else if (status == 429 || status == 503 || status < 0) {
+          retried.addAndGet(batch.size());
+          unsent.merge(device, batch, (loggedMeanwhile, failed) -> inOrder(failed, loggedMeanwhile));
+        } else {
+          refused.addAndGet(batch.size());
+        }
+      }).whenComplete((done, error) -> sending.remove(device)));
+    }
+    tick.diskSamples().forEach((device, samples) -> requests.add(
+        post(device, "/metrics", "application/json",
+            new JsonObject().put("disk", new JsonArray(samples)).encode().getBytes(StandardCharsets.UTF_8))));
+    return CompletableFuture.allOf(requests.toArray(CompletableFuture[]::new));
+  }
+
+  private static List<JsonObject> inOrder(List<JsonObject> earlier, List<JsonObject> later) {
+    List<JsonObject> all = new ArrayList<>(earlier);
+    all.addAll(later);
+    return all;
+  }
+
+  Stats stats() {
+    return new Stats(accepted.get(), retried.get(), refused.get());
+  }
+
+  /** The HTTP status, or -1 when the collector could not be reached. */
+  private CompletableFuture<Integer> post(SimulatedDevice device, String endpoint, String contentType, byte[] body) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/fleets/" + device.fleet + "/devices/" + device.uuid + endpoint))
+        .timeout(Duration.ofSeconds(15))
+        .header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .build();
+    return http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode).exceptionally(error -> -1);
+  }
+}

@@ -1,0 +1,101 @@
+package io.fleetpulse.simulator;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A fleet of simulated devices, advanced one second at a time. Device identities, traffic and the
+ * devices each failure scenario hits all follow from the seed.
+ *
+ * <p>Scenarios go to distinct devices outside the first fleet, starting a few seconds apart; the
+ * network-wide NTP block hits a third of the first fleet at once, enough devices (at least five, and
+ * at least 20 %) for a fleet incident.
+ */
+final class FleetSimulator {
+
+  /** What the fleet pushes after one second: entries and disk samples per device. */
+  record Tick(Map<SimulatedDevice, List<JsonObject>> entries, Map<SimulatedDevice, List<JsonObject>> diskSamples) {}
+
+  private static final String[] FLEET_NAMES = {"harbor", "orchard", "depot", "quarry", "meadow", "summit", "canyon", "delta"};
+  private static final int FIRST_SCENARIO_SECOND = 5;
+
+  private final List<SimulatedDevice> devices = new ArrayList<>();
+  private final Map<SimulatedDevice, Scenario> scenarioOf = new LinkedHashMap<>();
+  private final Map<SimulatedDevice, Long> scenarioStart = new LinkedHashMap<>();
+  private final HealthyTraffic traffic;
+  private long second;
+
+  FleetSimulator(SimulatorSettings settings) {
+    SplittableRandom seedRandom = new SplittableRandom(settings.seed());
+    for (int i = 0; i < settings.devices(); i++) {
+      String fleet = i % settings.fleets() < FLEET_NAMES.length ? FLEET_NAMES[i % settings.fleets()] : "fleet" + (i % settings.fleets());
+      SplittableRandom random = seedRandom.split();
+      devices.add(new SimulatedDevice(SimulatedDevice.hex(random, 32), fleet, i % 2 == 1, random));
+    }
+    this.traffic = new HealthyTraffic(settings.entriesPerSecond());
+    assignScenarios(settings.scenarios());
+  }
+
+  private void assignScenarios(java.util.Set<Scenario> wanted) {
+    EnumSet<Scenario> scenarios = wanted.isEmpty() ? EnumSet.noneOf(Scenario.class) : EnumSet.copyOf(wanted);
+    String firstFleet = devices.get(0).fleet;
+    if (scenarios.remove(Scenario.NTP_BLOCKED)) {
+      List<SimulatedDevice> fleet = devices.stream().filter(device -> device.fleet.equals(firstFleet)).toList();
+      int third = (int) Math.ceil(fleet.size() / 3.0);
+      for (SimulatedDevice device : fleet.subList(0, third)) {
+        scenarioOf.put(device, Scenario.NTP_BLOCKED);
+        scenarioStart.put(device, (long) FIRST_SCENARIO_SECOND);
+      }
+    }
+    List<SimulatedDevice> others = devices.stream().filter(device -> !device.fleet.equals(firstFleet)).toList();
+    long start = FIRST_SCENARIO_SECOND;
+    int next = 0;
+    for (Scenario scenario : scenarios) {
+      if (next >= others.size()) {
+        break;
+      }
+      scenarioOf.put(others.get(next++), scenario);
+      scenarioStart.put(others.get(next - 1), start);
+      start += 2;
+    }
+  }
+
+  List<SimulatedDevice> devices() {
+    return devices;
+  }
+
+  /** Which device replays which scenario. */
+  Map<SimulatedDevice, Scenario> scenarios() {
+    return scenarioOf;
+  }
+
+  /** Advances the fleet by one second of {@code now} and returns what it logged. */
+  Tick tick(Instant now) {
+    Map<SimulatedDevice, List<JsonObject>> diskSamples = new LinkedHashMap<>();
+    Scenario.DiskSink disks = (device, mount, used, at) -> diskSamples.computeIfAbsent(device, d -> new ArrayList<>())
+        .add(new JsonObject().put("mount", mount).put("sizeBytes", device.diskSizeBytes).put("usedBytes", used)
+            .put("availBytes", device.diskSizeBytes - used).put("at", at.toString()));
+    Map<SimulatedDevice, List<JsonObject>> entries = new LinkedHashMap<>();
+    for (SimulatedDevice device : devices) {
+      device.advance(Duration.ofSeconds(1));
+      traffic.tick(device, now);
+      Scenario scenario = scenarioOf.get(device);
+      if (scenario != null && second >= scenarioStart.get(device)) {
+        scenario.play(device, second - scenarioStart.get(device), now, disks);
+      }
+      if (second % 60 == 0 && !diskSamples.containsKey(device)) {
+        disks.sample(device, "/mnt/data", device.diskUsedBytes, now);
+      }
+      entries.put(device, device.drain());
+    }
+    second++;
+    return new Tick(entries, diskSamples);
+  }
+}

@@ -1,0 +1,113 @@
+package io.fleetpulse.simulator;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * One simulated balenaOS device: its identity, its boot, its clocks and its journal. Everything it
+ * writes follows from the seed, so a run can be replayed exactly.
+ */
+final class SimulatedDevice {
+
+  final String uuid;
+  final String fleet;
+  /** Pushes the Journal Export Format (systemd-journal-upload) rather than journalctl JSON lines. */
+  final boolean exportFormat;
+  final SplittableRandom random;
+  private final String machineId;
+  private final String seqnumId;
+  private String bootId;
+  private long seqnum;
+  /** Microseconds since boot, advanced with simulated time. */
+  private long monotonicUs;
+  /** How far the device's wall clock is from the true time (negative: behind, as after a reset to 2017). */
+  private Duration clockError = Duration.ZERO;
+  private final List<JsonObject> pending = new ArrayList<>();
+  long diskUsedBytes;
+  final long diskSizeBytes = 29_000_000_000L;
+
+  SimulatedDevice(String uuid, String fleet, boolean exportFormat, SplittableRandom random) {
+    this.uuid = uuid;
+    this.fleet = fleet;
+    this.exportFormat = exportFormat;
+    this.random = random;
+    this.machineId = hex(random, 32);
+    this.seqnumId = hex(random, 32);
+    this.bootId = hex(random, 32);
+    this.monotonicUs = (600 + random.nextInt(86_400)) * 1_000_000L;
+    this.seqnum = 1000 + random.nextInt(100_000);
+    this.diskUsedBytes = 4_000_000_000L + random.nextLong(6_000_000_000L);
+  }
+
+  /** Simulated time passed: the monotonic clock runs on, whatever the wall clock does. */
+  void advance(Duration elapsed) {
+    monotonicUs += elapsed.toNanos() / 1_000;
+  }
+
+  /** The wall clock is set wrong (e.g. back to 2017) or corrected by chrony. */
+  void setClockError(Duration error) {
+    clockError = error;
+  }
+
+  Duration clockError() {
+    return clockError;
+  }
+
+  void reboot() {
+    bootId = hex(random, 32);
+    monotonicUs = 5_000_000L;
+  }
+
+  Instant deviceClock(Instant now) {
+    return now.plus(clockError);
+  }
+
+  /** Appends one entry, as `journalctl -o json` prints it, to what the device will push next. */
+  void write(Instant now, JournalLine line) {
+    long realtimeUs = deviceClock(now).toEpochMilli() * 1_000 + (monotonicUs % 1_000);
+    seqnum++;
+    JsonObject entry = new JsonObject()
+        .put("__CURSOR", "s=" + seqnumId + ";i=" + Long.toHexString(seqnum) + ";b=" + bootId + ";m=" + Long.toHexString(monotonicUs)
+            + ";t=" + Long.toHexString(realtimeUs) + ";x=0")
+        .put("__REALTIME_TIMESTAMP", Long.toString(realtimeUs))
+        .put("__MONOTONIC_TIMESTAMP", Long.toString(monotonicUs))
+        .put("__SEQNUM", Long.toString(seqnum))
+        .put("__SEQNUM_ID", seqnumId)
+        .put("_BOOT_ID", bootId)
+        .put("_MACHINE_ID", machineId)
+        .put("_HOSTNAME", uuid.substring(0, 7))
+        .put("PRIORITY", Integer.toString(line.priority()))
+        .put("_TRANSPORT", line.transport())
+        .put("SYSLOG_IDENTIFIER", line.identifier())
+        .put("MESSAGE", line.message());
+    if (!line.transport().equals("kernel")) {
+      entry.put("_PID", Integer.toString(line.pid()));
+    }
+    if (line.identifier().equals("systemd")) {
+      entry.put("_SYSTEMD_UNIT", "init.scope").put("UNIT", line.unit());
+    } else if (!line.transport().equals("kernel")) {
+      entry.put("_SYSTEMD_UNIT", line.unit());
+    }
+    pending.add(entry);
+    monotonicUs += 1_000 + random.nextInt(50_000);
+  }
+
+  /** The entries written since the last push, oldest first. */
+  List<JsonObject> drain() {
+    List<JsonObject> entries = List.copyOf(pending);
+    pending.clear();
+    return entries;
+  }
+
+  static String hex(SplittableRandom random, int digits) {
+    StringBuilder out = new StringBuilder(digits);
+    for (int i = 0; i < digits; i++) {
+      out.append(Character.forDigit(random.nextInt(16), 16));
+    }
+    return out.toString();
+  }
+}

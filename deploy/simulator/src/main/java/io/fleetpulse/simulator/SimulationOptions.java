@@ -1,0 +1,78 @@
+package io.fleetpulse.simulator;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The simulator's command-line options, shared by {@code simulate} and {@code demo}. */
+public final class SimulationOptions {
+
+  /** The command this mixin is part of, to refuse a bad option as picocli refuses its own. */
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
+  @Option(names = "--devices", defaultValue = "50", description = "Number of devices (default: ${DEFAULT-VALUE})")
+  int devices;
+
+  @Option(names = "--fleets", defaultValue = "3", description = "Number of fleets (default: ${DEFAULT-VALUE})")
+  int fleets;
+
+  @Option(names = "--rate", defaultValue = "2", description = "Journal entries per second per device (default: ${DEFAULT-VALUE})")
+  double rate;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed: the same seed replays the same fleet (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--scenarios", defaultValue = "all", split = ",",
+      description = "Failures to replay: all, none, or a list of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
+      completionCandidates = ScenarioNames.class)
+  List<String> scenarios;
+
+  /** Starts the simulated fleet pushing to the collector at {@code collectorUrl}. */
+  public SimulationRun start(String collectorUrl) {
+    return new SimulationRun(new SimulatorSettings(devices, fleets, rate, seed, scenarioSet()), collectorUrl).start();
+  }
+
+  /** The device → scenario assignments of a started run, as lines for people to read. */
+  public static List<String> describe(SimulationRun run) {
+    List<String> lines = new ArrayList<>();
+    for (Map.Entry<SimulatedDevice, Scenario> entry : run.scenarios().entrySet()) {
+      lines.add(String.format("%s (fleet %s): %s → expect %s", entry.getKey().uuid, entry.getKey().fleet,
+          entry.getValue().name().toLowerCase(Locale.ROOT).replace('_', '-'), entry.getValue().expected()));
+    }
+    return lines;
+  }
+
+  private EnumSet<Scenario> scenarioSet() {
+    if (scenarios.contains("all")) {
+      return EnumSet.allOf(Scenario.class);
+    }
+    EnumSet<Scenario> chosen = EnumSet.noneOf(Scenario.class);
+    for (String name : scenarios) {
+      if (!name.equals("none")) {
+        try {
+          chosen.add(Scenario.valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_')));
+        } catch (IllegalArgumentException e) {
+          throw new ParameterException(command.commandLine(),
+              "Unknown scenario '" + name + "'; choose from all, none, " + String.join(", ", new ScenarioNames()));
+        }
+      }
+    }
+    return chosen;
+  }
+
+  /** Scenario names as users type them: engine-sigkill, clock-2017, ... */
+  static final class ScenarioNames extends ArrayList<String> {
+    ScenarioNames() {
+      for (Scenario scenario : Scenario.values()) {
+        add(scenario.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+      }
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.fleetpulse.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class FleetSimulatorTest {
+
+  private static final Instant START = Instant.parse("2026-11-27T12:00:00Z");
+
+  @Test
+  void theSameSeedReplaysTheSameFleetEntryForEntry() {
+    assertThat(run(42, 120)).isEqualTo(run(42, 120));
+    assertThat(run(42, 30)).isNotEqualTo(run(43, 30));
+  }
+
+  @Test
+  void everyScenarioGoesToItsOwnDeviceAndTheNtpBlockHitsAThirdOfTheFirstFleet() {
+    FleetSimulator fleet = new FleetSimulator(new SimulatorSettings(50, 3, 2, 7, EnumSet.allOf(Scenario.class)));
+    Map<Scenario, Long> devicesPerScenario = fleet.scenarios().values().stream()
+        .collect(Collectors.groupingBy(scenario -> scenario, Collectors.counting()));
+
+    assertThat(devicesPerScenario.keySet()).containsExactlyInAnyOrder(Scenario.values());
+    long harbor = fleet.devices().stream().filter(device -> device.fleet.equals("harbor")).count();
+    assertThat(devicesPerScenario.get(Scenario.NTP_BLOCKED)).isGreaterThanOrEqualTo(5).isEqualTo((long) Math.ceil(harbor / 3.0));
+    assertThat(fleet.scenarios().entrySet()).filteredOn(entry -> entry.getValue() == Scenario.NTP_BLOCKED)
+        .allMatch(entry -> entry.getKey().fleet.equals("harbor"));
+    assertThat(fleet.scenarios().entrySet()).filteredOn(entry -> entry.getValue() != Scenario.NTP_BLOCKED)
+        .noneMatch(entry -> entry.getKey().fleet.equals("harbor"));
+  }
+
+  @Test
+  void scenariosWriteTheMasterclassLinesWithConsistentJournalFields() {
+    FleetSimulator fleet = new FleetSimulator(new SimulatorSettings(20, 2, 1, 3, EnumSet.of(Scenario.ENGINE_SIGKILL, Scenario.CLOCK_2017)));
+    List<JsonObject> all = new ArrayList<>();
+    for (int second = 0; second < 60; second++) {
+      fleet.tick(START.plusSeconds(second)).entries().values().forEach(all::addAll);
+    }
+    assertThat(all).filteredOn(entry -> entry.getString("MESSAGE").equals("balena.service: Main process exited, code=killed, status=9/KILL"))
+        .hasSize(2)
+        .allSatisfy(entry -> {
+          assertThat(entry.getString("SYSLOG_IDENTIFIER")).isEqualTo("systemd");
+          assertThat(entry.getString("UNIT")).isEqualTo("balena.service");
+          assertThat(entry.getString("_SYSTEMD_UNIT")).isEqualTo("init.scope");
+        });
+    // The clock-2017 device writes with its wall clock in 2017 while its monotonic clock runs on.
+    assertThat(all).filteredOn(entry -> entry.getString("MESSAGE").contains("certificate is not yet valid"))
+        .isNotEmpty()
+        .allSatisfy(entry -> assertThat(Long.parseLong(entry.getString("__REALTIME_TIMESTAMP")))
+            .isLessThan(Instant.parse("2018-01-01T00:00:00Z").toEpochMilli() * 1000));
+    Map<String, List<Long>> seqnumsByDevice = all.stream().collect(Collectors.groupingBy(entry -> entry.getString("_MACHINE_ID"),
+        Collectors.mapping(entry -> Long.parseLong(entry.getString("__SEQNUM")), Collectors.toList())));
+    assertThat(seqnumsByDevice.values()).allSatisfy(seqnums -> assertThat(seqnums).isSorted().doesNotHaveDuplicates());
+  }
+
+  private static List<String> run(long seed, int seconds) {
+    FleetSimulator fleet = new FleetSimulator(new SimulatorSettings(10, 2, 3, seed, EnumSet.allOf(Scenario.class)));
+    List<String> out = new ArrayList<>();
+    for (int second = 0; second < seconds; second++) {
+      FleetSimulator.Tick tick = fleet.tick(START.plusSeconds(second));
+      tick.entries().forEach((device, entries) -> entries.forEach(entry -> out.add(device.uuid + " " + entry.encode())));
+      tick.diskSamples().forEach((device, samples) -> samples.forEach(sample -> out.add(device.uuid + " " + sample.encode())));
+    }
+    return out;
+  }
+}
