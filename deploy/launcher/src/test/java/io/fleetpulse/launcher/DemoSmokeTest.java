@@ -7,6 +7,8 @@ import io.fleetpulse.api.page.HeadlessChromium;
 import io.fleetpulse.launcher.allinone.AllInOne;
 import io.fleetpulse.launcher.config.ConfigLoader;
 import io.fleetpulse.launcher.deployment.RepositoryFiles;
+import io.fleetpulse.simulator.Expectation;
+import io.fleetpulse.simulator.SimulationRun;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -18,7 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,8 +49,7 @@ class DemoSmokeTest {
   void startTheDemo(@TempDir Path dataDir) throws Exception {
     stack = new AllInOne(new ConfigLoader().load(null, Map.of(), List.of("dataDir=" + dataDir, "embedded.port=0",
         "embedded.controllerPort=0", "collector.port=0", "api.port=0"))).start();
-    fleet = new SimulationRun(new SimulatorSettings(50, 3, 2, 42, EnumSet.allOf(Scenario.class)),
-        "http://127.0.0.1:" + stack.collectorPort()).start();
+    fleet = SimulationRun.everyScenario(50, 3, 2, 42, "http://127.0.0.1:" + stack.collectorPort()).start();
   }
 
   @AfterAll
@@ -100,9 +100,9 @@ class DemoSmokeTest {
       firing.set(new JsonObject(http.send(HttpRequest.newBuilder(URI.create(alerts)).build(),
           HttpResponse.BodyHandlers.ofString()).body()).getJsonArray("alerts", new JsonArray()));
       List<String> missing = new ArrayList<>();
-      fleet.scenarios().forEach((device, scenario) -> {
-        if (!detected(firing.get(), device, scenario)) {
-          missing.add(device.uuid.substring(0, 7) + " " + scenario + " → " + scenario.expected());
+      fleet.expectations().forEach(expected -> {
+        if (!detected(firing.get(), expected)) {
+          missing.add(expected.deviceUuid().substring(0, 7) + " " + expected.scenario() + " → " + expected.expected());
         }
       });
       assertThat(missing).as("scenarios not detected yet; fleet-level alerts firing: %s",
@@ -112,13 +112,10 @@ class DemoSmokeTest {
   }
 
   /** The device's own alert of the expected kind and cause, or for the NTP block the fleet's incident. */
-  private static boolean detected(JsonArray firing, SimulatedDevice device, Scenario scenario) {
-    return firing.stream().map(JsonObject.class::cast).anyMatch(alert -> {
-      boolean fleetLevel = scenario.alertKind().equals("FLEET_INCIDENT");
-      return alert.getString("kind").equals(scenario.alertKind())
-          && (fleetLevel ? alert.getString("device") == null && alert.getString("fleet").equals(device.fleet)
-              : device.uuid.equals(alert.getString("device")))
-          && (scenario.cause() == null || Objects.equals(scenario.cause(), alert.getString("cause")));
-    });
+  private static boolean detected(JsonArray firing, Expectation expected) {
+    return firing.stream().map(JsonObject.class::cast).anyMatch(alert -> alert.getString("kind").equals(expected.alertKind())
+        && (expected.fleetLevel() ? alert.getString("device") == null && alert.getString("fleet").equals(expected.fleet())
+            : expected.deviceUuid().equals(alert.getString("device")))
+        && (expected.cause() == null || Objects.equals(expected.cause(), alert.getString("cause"))));
   }
 }

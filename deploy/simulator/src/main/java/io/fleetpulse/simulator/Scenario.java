@@ -160,11 +160,6 @@ enum Scenario {
     return cause;
   }
 
-  /** What fleetpulse should raise, for people: "VPN_TLS_FAILURE (CLOCK_SKEW)". */
-  String expected() {
-    return cause == null ? alertKind : alertKind + " (" + cause + ")";
-  }
-
   /** Writes what happens {@code second} seconds into the scenario. */
   abstract void play(SimulatedDevice device, long second, Instant now, DiskSink disks);
 

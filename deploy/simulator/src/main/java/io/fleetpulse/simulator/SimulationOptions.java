@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -41,12 +40,8 @@ public final class SimulationOptions {
 
   /** The device → scenario assignments of a started run, as lines for people to read. */
   public static List<String> describe(SimulationRun run) {
-    List<String> lines = new ArrayList<>();
-    for (Map.Entry<SimulatedDevice, Scenario> entry : run.scenarios().entrySet()) {
-      lines.add(String.format("%s (fleet %s): %s → expect %s", entry.getKey().uuid, entry.getKey().fleet,
-          entry.getValue().name().toLowerCase(Locale.ROOT).replace('_', '-'), entry.getValue().expected()));
-    }
-    return lines;
+    return run.expectations().stream().map(expected -> String.format("%s (fleet %s): %s → expect %s", expected.deviceUuid(),
+        expected.fleet(), expected.scenario(), expected.expected())).toList();
   }
 
   private EnumSet<Scenario> scenarioSet() {

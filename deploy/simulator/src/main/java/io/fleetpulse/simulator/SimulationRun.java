@@ -2,7 +2,10 @@ package io.fleetpulse.simulator;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,12 +32,20 @@ public final class SimulationRun implements AutoCloseable {
     this.collector = new CollectorClient(collectorUrl);
   }
 
-  /** Device uuid → the scenario it replays, for telling people where to look. */
-  Map<SimulatedDevice, Scenario> scenarios() {
-    return fleet.scenarios();
+  /** A fleet replaying every failure scenario, as {@code fleetpulse demo} runs it; not started yet. */
+  public static SimulationRun everyScenario(int devices, int fleets, double entriesPerSecond, long seed, String collectorUrl) {
+    return new SimulationRun(new SimulatorSettings(devices, fleets, entriesPerSecond, seed, EnumSet.allOf(Scenario.class)), collectorUrl);
   }
 
-  SimulationRun start() {
+  /** What should be detected, device by device replaying a scenario: for telling people where to look, and for tests. */
+  public List<Expectation> expectations() {
+    List<Expectation> expected = new ArrayList<>();
+    fleet.scenarios().forEach((device, scenario) -> expected.add(new Expectation(device.uuid, device.fleet,
+        scenario.name().toLowerCase(Locale.ROOT).replace('_', '-'), scenario.alertKind(), scenario.cause())));
+    return expected;
+  }
+
+  public SimulationRun start() {
     log.info("Simulating {} devices, {} of them replaying failure scenarios", fleet.devices().size(), fleet.scenarios().size());
     clock.scheduleAtFixedRate(this::tick, 0, 1, TimeUnit.SECONDS);
     return this;
