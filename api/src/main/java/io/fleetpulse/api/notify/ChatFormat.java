@@ -3,6 +3,7 @@ package io.fleetpulse.api.notify;
 import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.AlertState;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /** How one chat service wants an alert; each format shares the words and differs only in layout. */
 interface ChatFormat {
@@ -12,7 +13,8 @@ interface ChatFormat {
   /** The words of a chat message, the same in every chat service. */
   record ChatText(String title, String body, String fallback, String link) {
 
-    static ChatText of(Alert alert, int folded, String publicUrl) {
+    /** The message of {@code alert}; {@code folded}: for a resolved incident, what was folded into it. */
+    static ChatText of(Alert alert, IncidentFolding.Folded folded, String publicUrl) {
       boolean resolved = alert.getState() == AlertState.RESOLVED;
       String where = alert.getDeviceUuid() == null ? "fleet " + alert.getFleet() : "device " + alert.getDeviceUuid().substring(0, 7)
           + " (fleet " + alert.getFleet() + ")";
@@ -25,14 +27,37 @@ interface ChatFormat {
       if (!resolved && alert.getHint() != null) {
         body.append("\nWhat to do: ").append(alert.getHint());
       }
-      if (folded > 0) {
-        body.append("\n").append(folded).append(" device alert").append(folded == 1 ? " was" : "s were")
-            .append(" folded into this incident.");
+      if (resolved && folded.alerts() > 0) {
+        body.append("\n").append(folded.alerts()).append(" device alert").append(folded.alerts() == 1 ? " was" : "s were")
+            .append(" folded into this incident: ").append(devices(folded.devices())).append(".");
       }
-      String link = alert.getDeviceUuid() == null
+      return new ChatText(title, body.toString(), title + ": " + alert.getSummary(), link(alert, publicUrl));
+    }
+
+    /**
+     * The one follow-up of device alerts posted before {@code incident} fired: from now on the incident
+     * reports them, their resolution included, so those messages will get no "Resolved" of their own.
+     */
+    static ChatText absorbed(Alert incident, IncidentFolding.Folded before, String publicUrl) {
+      String title = "Now part of FLEET_INCIDENT " + incident.getSubject() + " on fleet " + incident.getFleet();
+      boolean one = before.alerts() == 1;
+      String body = "The " + before.alerts() + " " + incident.getSubject() + " alert" + (one ? "" : "s") + " posted before for "
+          + devices(before.devices()) + (one ? " is" : " are") + " now followed in this incident; "
+          + (one ? "its" : "their") + " resolution comes with the incident's.";
+      return new ChatText(title, body, title + ": " + body, link(incident, publicUrl));
+    }
+
+    private static String devices(List<String> uuids) {
+      List<String> named = uuids.stream().limit(IncidentFolding.NAMED_DEVICES).map(uuid -> uuid.substring(0, Math.min(7, uuid.length())))
+          .toList();
+      String more = uuids.size() > named.size() ? " and " + (uuids.size() - named.size()) + " more" : "";
+      return (uuids.size() == 1 ? "device " : "devices ") + String.join(", ", named) + more;
+    }
+
+    private static String link(Alert alert, String publicUrl) {
+      return alert.getDeviceUuid() == null
           ? publicUrl + "/#/fleets/" + alert.getFleet()
           : publicUrl + "/#/devices/" + alert.getDeviceUuid();
-      return new ChatText(title, body.toString(), title + ": " + alert.getSummary(), link);
     }
 
     private static String severityMark(Alert alert) {

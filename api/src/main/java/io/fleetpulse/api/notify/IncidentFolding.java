@@ -4,17 +4,44 @@ import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.AlertKind;
 import io.fleetpulse.schemas.AlertState;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Keeps chat channels readable during a fleet-wide incident: while a FLEET_INCIDENT about kind K fires
  * in fleet F, F's per-device K alerts are counted instead of posted one by one, and the incident's
- * resolution says how many were folded into it.
+ * resolution says which were folded into it. Device alerts posted before the incident (those that made it)
+ * are followed up once, when it fires: from then on the incident reports them, their resolutions included.
+ *
+ * <p>A pure function of the alerts it is shown, in order: a restarted route rebuilds it by showing it the
+ * alerts it had handled before ({@link RouteWorker}).
  */
 final class IncidentFolding {
 
+  /** How many devices a message names; the rest are counted. */
+  static final int NAMED_DEVICES = 10;
+
+  /** What an incident's resolution reports: how many device alerts were folded into it, and of which devices. */
+  record Folded(int alerts, List<String> devices) {
+    static final Folded NONE = new Folded(0, List.of());
+  }
+
   /** Firing incidents by fleet and the alert kind they are about, with the device alerts folded so far. */
-  private final Map<String, Integer> folded = new HashMap<>();
+  private final Map<String, FoldedSoFar> firing = new HashMap<>();
+  /** Device alerts posted and not resolved yet, by fleet and kind: alert id → device. */
+  private final Map<String, Map<String, String>> posted = new HashMap<>();
+
+  private static final class FoldedSoFar {
+    int alerts;
+    final Set<String> devices = new LinkedHashSet<>();
+
+    Folded result() {
+      return new Folded(alerts, List.copyOf(devices));
+    }
+  }
 
   /** True when the alert is part of a firing incident and should not be posted on its own. */
   boolean fold(Alert alert) {
@@ -22,29 +49,46 @@ final class IncidentFolding {
       return false;
     }
     String key = key(alert.getFleet(), alert.getKind().name());
-    Integer count = folded.get(key);
-    if (count == null) {
+    FoldedSoFar incident = firing.get(key);
+    if (incident == null) {
+      Map<String, String> open = posted.computeIfAbsent(key, ignored -> new LinkedHashMap<>());
+      if (alert.getState() == AlertState.FIRING) {
+        open.put(alert.getId(), alert.getDeviceUuid());
+      } else {
+        open.remove(alert.getId());
+      }
       return false;
     }
-    folded.put(key, count + 1);
+    incident.alerts++;
+    incident.devices.add(alert.getDeviceUuid());
     return true;
   }
 
   /**
-   * Tracks incidents as they pass; returns how many device alerts were folded into {@code alert}
-   * (non-zero only for a resolved incident).
+   * Tracks incidents as they pass. For an incident that starts firing: the device alerts posted before it,
+   * now part of it (its resolution reports them too), to be followed up once. For a resolved incident:
+   * everything folded into it. Otherwise {@link Folded#NONE}.
    */
-  int track(Alert alert) {
+  Folded track(Alert alert) {
     if (alert.getKind() != AlertKind.FLEET_INCIDENT || alert.getSubject() == null) {
-      return 0;
+      return Folded.NONE;
     }
     String key = key(alert.getFleet(), alert.getSubject());
     if (alert.getState() == AlertState.FIRING) {
-      folded.putIfAbsent(key, 0);
-      return 0;
+      if (firing.containsKey(key)) {
+        return Folded.NONE; // the same incident again (its summary grew): already followed up
+      }
+      FoldedSoFar incident = new FoldedSoFar();
+      Map<String, String> before = posted.remove(key);
+      if (before != null) {
+        incident.alerts += before.size();
+        incident.devices.addAll(before.values());
+      }
+      firing.put(key, incident);
+      return incident.result();
     }
-    Integer count = folded.remove(key);
-    return count == null ? 0 : count;
+    FoldedSoFar incident = firing.remove(key);
+    return incident == null ? Folded.NONE : incident.result();
   }
 
   private static String key(String fleet, String kind) {

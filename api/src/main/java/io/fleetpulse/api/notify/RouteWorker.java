@@ -92,6 +92,8 @@ final class RouteWorker implements Runnable {
     try (KafkaConsumer<String, Alert> consumer = consumer("fleetpulse-notify-" + route.name())) {
       if (route.type() == NotifyRoute.ReceiverType.ALERTMANAGER) {
         rebuildActiveAlerts();
+      } else if (chatFormat != null) {
+        rebuildFolding(consumer);
       }
       consumer.subscribe(List.of(Topics.ALERTS));
       while (stopping.getCount() > 0) {
@@ -154,7 +156,7 @@ final class RouteWorker implements Runnable {
             IDEMPOTENCY_KEY, alert.getId() + ":" + alert.getState().name().toLowerCase(java.util.Locale.ROOT));
       }
       default -> {
-        int folded = folding.track(alert);
+        IncidentFolding.Folded folded = folding.track(alert);
         if (folding.fold(alert)) {
           foldedAlerts.increment();
           return Handled.SKIPPED;
@@ -164,9 +166,18 @@ final class RouteWorker implements Runnable {
               MAX_CHAT_BACKLOG);
           return Handled.SKIPPED;
         }
-        body = chatFormat.message(alert, ChatFormat.ChatText.of(alert, folded, settings.publicUrl())).encode();
+        Handled handled = deliver(record, chatFormat.message(alert, ChatFormat.ChatText.of(alert, folded, settings.publicUrl())).encode(),
+            headers);
+        if (handled == Handled.SENT && alert.getState() == AlertState.FIRING && folded.alerts() > 0) {
+          followUpAbsorbed(alert, folded);
+        }
+        return handled;
       }
     }
+    return deliver(record, body, headers);
+  }
+
+  private Handled deliver(ConsumerRecord<String, Alert> record, String body, Map<String, String> headers) throws InterruptedException {
     WebhookSender.Outcome outcome = sender.send(route, body, headers);
     if (outcome.stopped()) {
       return Handled.STOPPED;
@@ -178,6 +189,16 @@ final class RouteWorker implements Runnable {
       deadLettered.increment();
     }
     return Handled.SENT;
+  }
+
+  /** The one follow-up of the device alerts posted before {@code incident} fired; best effort, after the incident's own message. */
+  private void followUpAbsorbed(Alert incident, IncidentFolding.Folded before) throws InterruptedException {
+    WebhookSender.Outcome outcome = sender.send(route,
+        chatFormat.message(incident, ChatFormat.ChatText.absorbed(incident, before, settings.publicUrl())).encode(), Map.of());
+    if (!outcome.delivered() && !outcome.stopped()) {
+      log.warn("{}: the follow-up of {} device alerts now part of incident {} was not delivered: {}", route, before.alerts(),
+          incident.getId(), outcome.error());
+    }
   }
 
   private Counter outcomes(MeterRegistry metrics, String outcome) {
@@ -228,17 +249,47 @@ final class RouteWorker implements Runnable {
 
   /** After a restart, Alertmanager must hear about alerts still firing: replay the topic to find them. */
   private void rebuildActiveAlerts() {
+    replay(KafkaConsumer::endOffsets, this::remember);
+    log.info("{}: {} alerts still firing", route, active.size());
+  }
+
+  /**
+   * After a restart (or a move to another instance), the folding must be as the route left it: which incidents
+   * fire, what was folded into them, which device alerts were posted. Rebuilt by showing it again every alert
+   * this route handled before, up to its committed offsets.
+   */
+  private void rebuildFolding(KafkaConsumer<String, Alert> group) {
+    replay((replaying, partitions) -> {
+      Map<TopicPartition, Long> until = new java.util.HashMap<>();
+      group.committed(partitions).forEach((partition, committed) -> until.put(partition, committed == null ? 0L : committed.offset()));
+      partitions.forEach(partition -> until.putIfAbsent(partition, 0L));
+      return until;
+    }, alert -> {
+      folding.track(alert);
+      folding.fold(alert);
+    });
+    log.info("{}: incident folding rebuilt from the alerts handled before", route);
+  }
+
+  /** Where a replay stops, per partition of fleet.alerts. */
+  private interface ReplayEnd {
+    Map<TopicPartition, Long> of(KafkaConsumer<String, Alert> replaying, Set<TopicPartition> partitions);
+  }
+
+  /** Shows {@code apply} every alert of this route from the beginning of fleet.alerts up to {@code end}. */
+  private void replay(ReplayEnd end, java.util.function.Consumer<Alert> apply) {
     try (KafkaConsumer<String, Alert> replay = consumer("fleetpulse-notify-replay-unused")) {
       Set<TopicPartition> partitions = replay.partitionsFor(Topics.ALERTS).stream()
           .map(info -> new TopicPartition(info.topic(), info.partition())).collect(Collectors.toSet());
       replay.assign(partitions);
       replay.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = replay.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> replay.position(p) < end.get(p)) && stopping.getCount() > 0) {
+      Map<TopicPartition, Long> until = end.of(replay, partitions);
+      while (partitions.stream().anyMatch(p -> replay.position(p) < until.get(p)) && stopping.getCount() > 0) {
         try {
           replay.poll(Duration.ofMillis(500)).forEach(record -> {
-            if (record.value() != null && route.match().matches(record.value())) {
-              remember(record.value());
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            if (record.offset() < until.get(partition) && record.value() != null && route.match().matches(record.value())) {
+              apply.accept(record.value());
             }
           });
         } catch (RecordDeserializationException e) {
@@ -246,7 +297,6 @@ final class RouteWorker implements Runnable {
         }
       }
     }
-    log.info("{}: {} alerts still firing", route, active.size());
   }
 
   private KafkaConsumer<String, Alert> consumer(String groupId) {

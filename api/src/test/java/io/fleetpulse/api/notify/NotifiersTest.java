@@ -174,14 +174,19 @@ class NotifiersTest {
         .setId("incident-folding-crashloop").setFleet(fleet).setKind(AlertKind.FLEET_INCIDENT).setSeverity(Severity.critical)
         .setState(AlertState.FIRING).setSubject("CRASHLOOP").setSummary("6 of 16 devices in fleet folding: engine crash loops")
         .setStartedAt(Instant.parse("2026-11-27T10:00:00Z")).build();
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     try (RecordingReceiver receiver = new RecordingReceiver().start(0);
          Notifiers notifiers = new Notifiers(settings(kafka, List.of(
              route("chat", NotifyRoute.ReceiverType.SLACK, receiver.url("/chat"), fleet),
              new NotifyRoute("machine", NotifyRoute.ReceiverType.WEBHOOK, receiver.url("/machine"), "k",
-                 new AlertMatch(Set.of(), Set.of(), Set.of(fleet))))), new SimpleMeterRegistry()).start()) {
+                 new AlertMatch(Set.of(), Set.of(), Set.of(fleet))))), metrics).start()) {
+      // Step by step: the incident and the device alerts sit on different partitions, and their order is the point.
       publish(kafka, incident);
+      await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 2);
       publish(kafka, crashloop(fleet, "f00000000000000000000000000000f1", AlertState.FIRING),
           crashloop(fleet, "f00000000000000000000000000000f2", AlertState.FIRING));
+      await().atMost(Duration.ofSeconds(30)).until(() -> metrics.find("fleetpulse.notifier.alerts").tag("route", "chat")
+          .tag("outcome", "folded").counter().count() == 2);
       publish(kafka, Alert.newBuilder(incident).setState(AlertState.RESOLVED).setResolvedAt(Instant.parse("2026-11-27T11:00:00Z")).build());
 
       await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 6);
@@ -193,6 +198,47 @@ class NotifiersTest {
       assertThat(receiver.received().stream().filter(r -> r.path().equals("/chat")).toList().get(1).body())
           .contains("2 device alerts were folded into this incident");
       assertThat(receiver.received().stream().filter(r -> r.path().equals("/machine"))).hasSize(4);
+    }
+  }
+
+  /**
+   * Issue 21: the folding lived in memory only, so after a restart a new device alert of a firing incident was
+   * posted on its own and the resolution lost its count; and the device alerts posted before the incident never
+   * heard of it again. Now: one follow-up when the incident fires, folding rebuilt after the restart.
+   */
+  @Test
+  void foldingSurvivesARestartAndEarlierDeviceAlertsGetOneFollowUp(EmbeddedKafkaBroker kafka) throws Exception {
+    String fleet = "refolding";
+    Alert incident = Alert.newBuilder()
+        .setId("incident-refolding-crashloop").setFleet(fleet).setKind(AlertKind.FLEET_INCIDENT).setSeverity(Severity.critical)
+        .setState(AlertState.FIRING).setSubject("CRASHLOOP").setSummary("5 of 16 devices in fleet refolding: engine crash loops")
+        .setStartedAt(Instant.parse("2026-11-27T10:00:00Z")).build();
+    try (RecordingReceiver receiver = new RecordingReceiver().start(0)) {
+      NotifySettings settings = settings(kafka, List.of(route("refolding-chat", NotifyRoute.ReceiverType.SLACK, receiver.url("/chat"), fleet)));
+      try (Notifiers first = new Notifiers(settings, new SimpleMeterRegistry()).start()) {
+        // One at a time: the alerts sit on different partitions, and the order is the point.
+        publish(kafka, crashloop(fleet, "e1a0000000000000000000000000000a", AlertState.FIRING));
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 1);
+        publish(kafka, incident);
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 3);
+      }
+      SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+      try (Notifiers second = new Notifiers(settings, metrics).start()) {
+        publish(kafka, crashloop(fleet, "e2b0000000000000000000000000000b", AlertState.FIRING));
+        publish(kafka, crashloop(fleet, "e1a0000000000000000000000000000a", AlertState.RESOLVED));
+        await().atMost(Duration.ofSeconds(30)).until(() -> metrics.find("fleetpulse.notifier.alerts").tag("outcome", "folded")
+            .counter().count() == 2);
+        publish(kafka, Alert.newBuilder(incident).setState(AlertState.RESOLVED).setResolvedAt(Instant.parse("2026-11-27T11:00:00Z")).build());
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() >= 4);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> receiver.received().size() == 4);
+      }
+      List<String> chat = receiver.received().stream().map(r -> new JsonObject(r.body()).getString("text")).toList();
+      assertThat(chat.get(0)).startsWith("[CRITICAL] CRASHLOOP balena.service on device e1a0000");
+      assertThat(chat.get(1)).startsWith("[CRITICAL] FLEET_INCIDENT CRASHLOOP on fleet refolding");
+      assertThat(chat.get(2)).startsWith("Now part of FLEET_INCIDENT CRASHLOOP on fleet refolding")
+          .contains("posted before for device e1a0000");
+      assertThat(chat.get(3)).startsWith("Resolved: FLEET_INCIDENT CRASHLOOP");
+      assertThat(receiver.received().get(3).body()).contains("3 device alerts were folded into this incident: devices e1a0000, e2b0000.");
     }
   }
 
