@@ -13,6 +13,11 @@ interface ChatFormat {
   /** The words of a chat message, the same in every chat service. */
   record ChatText(String title, String body, String fallback, String link) {
 
+    /** The same message with one more line. */
+    ChatText withNote(String note) {
+      return new ChatText(title, body + "\n" + note, fallback, link);
+    }
+
     /** The message of {@code alert}; {@code folded}: for a resolved incident, what was folded into it. */
     static ChatText of(Alert alert, IncidentFolding.Folded folded, String publicUrl) {
       boolean resolved = alert.getState() == AlertState.RESOLVED;

@@ -52,6 +52,8 @@ final class RouteWorker implements Runnable {
    * so a receiver can drop the one repeat a crash between its 2xx and our commit can cause.
    */
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  /** Webhook header on a resolution whose firing was dead-lettered on this route: the receiver never saw it fire. */
+  static final String FIRING_UNDELIVERED = "X-Fleetpulse-Firing-Undelivered";
 
   private final NotifyRoute route;
   private final NotifySettings settings;
@@ -63,6 +65,8 @@ final class RouteWorker implements Runnable {
   private final AlertmanagerFormat alertmanagerFormat;
   /** Alertmanager only: the firing alerts, re-sent every resend interval. */
   private final Map<String, Alert> active = new LinkedHashMap<>();
+  /** Alerts whose FIRING this route dead-lettered and that have not resolved yet (rebuilt from the dead letters at start). */
+  private final Set<String> firingNotDelivered = new java.util.HashSet<>();
   private Instant lastResend = Instant.EPOCH;
   private final Counter delivered;
   private final Counter deadLettered;
@@ -95,6 +99,7 @@ final class RouteWorker implements Runnable {
       } else if (chatFormat != null) {
         rebuildFolding(consumer);
       }
+      rememberDeadLetteredFirings();
       consumer.subscribe(List.of(Topics.ALERTS));
       while (stopping.getCount() > 0) {
         ConsumerRecords<String, Alert> records;
@@ -143,6 +148,8 @@ final class RouteWorker implements Runnable {
     if (alert == null || !route.match().matches(alert)) {
       return Handled.SKIPPED;
     }
+    // A resolution whose firing never reached this receiver says so, rather than resolving something it never saw.
+    boolean firingUndelivered = alert.getState() == AlertState.RESOLVED && firingNotDelivered.remove(alert.getId());
     String body;
     Map<String, String> headers = Map.of();
     switch (route.type()) {
@@ -152,8 +159,11 @@ final class RouteWorker implements Runnable {
       }
       case WEBHOOK -> {
         body = AlertJson.of(alert).encode();
-        headers = Map.of("X-Fleetpulse-Signature", "sha256=" + hmacSha256(route.secret(), body),
-            IDEMPOTENCY_KEY, alert.getId() + ":" + alert.getState().name().toLowerCase(java.util.Locale.ROOT));
+        headers = new java.util.HashMap<>(Map.of("X-Fleetpulse-Signature", "sha256=" + hmacSha256(route.secret(), body),
+            IDEMPOTENCY_KEY, alert.getId() + ":" + alert.getState().name().toLowerCase(java.util.Locale.ROOT)));
+        if (firingUndelivered) {
+          headers.put(FIRING_UNDELIVERED, "true");
+        }
       }
       default -> {
         IncidentFolding.Folded folded = folding.track(alert);
@@ -166,8 +176,11 @@ final class RouteWorker implements Runnable {
               MAX_CHAT_BACKLOG);
           return Handled.SKIPPED;
         }
-        Handled handled = deliver(record, chatFormat.message(alert, ChatFormat.ChatText.of(alert, folded, settings.publicUrl())).encode(),
-            headers);
+        ChatFormat.ChatText text = ChatFormat.ChatText.of(alert, folded, settings.publicUrl());
+        if (firingUndelivered) {
+          text = text.withNote("This alert's firing message could not be delivered here (it is in " + Topics.ALERTS_DEAD_LETTER + ").");
+        }
+        Handled handled = deliver(record, chatFormat.message(alert, text).encode(), headers);
         if (handled == Handled.SENT && alert.getState() == AlertState.FIRING && folded.alerts() > 0) {
           followUpAbsorbed(alert, folded);
         }
@@ -184,6 +197,9 @@ final class RouteWorker implements Runnable {
     }
     if (outcome.delivered()) {
       delivered.increment();
+      if (record.value().getState() == AlertState.FIRING) {
+        firingNotDelivered.remove(record.value().getId()); // an id that fires again, delivered this time
+      }
     } else {
       deadLetter(record, outcome);
       deadLettered.increment();
@@ -215,6 +231,9 @@ final class RouteWorker implements Runnable {
     headers.add("fleetpulse.attempts", Integer.toString(outcome.attempts()).getBytes(StandardCharsets.UTF_8));
     try {
       deadLetters.send(new ProducerRecord<>(Topics.ALERTS_DEAD_LETTER, null, record.key(), record.value(), headers)).get();
+      if (record.value().getState() == AlertState.FIRING) {
+        firingNotDelivered.add(record.value().getId());
+      }
       log.warn("{}: alert {} dead-lettered to {} after {} attempt(s): {}", route, record.value().getId(), Topics.ALERTS_DEAD_LETTER,
           outcome.attempts(), outcome.error());
     } catch (InterruptedException e) {
@@ -269,6 +288,30 @@ final class RouteWorker implements Runnable {
       folding.fold(alert);
     });
     log.info("{}: incident folding rebuilt from the alerts handled before", route);
+  }
+
+  /** The alerts whose FIRING this route dead-lettered before, from fleet.alerts.dlq, so that their resolution says so. */
+  private void rememberDeadLetteredFirings() {
+    try (KafkaConsumer<String, Alert> letters = consumer("fleetpulse-notify-replay-unused")) {
+      Set<TopicPartition> partitions = letters.partitionsFor(Topics.ALERTS_DEAD_LETTER).stream()
+          .map(info -> new TopicPartition(info.topic(), info.partition())).collect(Collectors.toSet());
+      letters.assign(partitions);
+      letters.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = letters.endOffsets(partitions);
+      while (partitions.stream().anyMatch(p -> letters.position(p) < end.get(p)) && stopping.getCount() > 0) {
+        try {
+          for (ConsumerRecord<String, Alert> letter : letters.poll(Duration.ofMillis(500))) {
+            org.apache.kafka.common.header.Header routeHeader = letter.headers().lastHeader("fleetpulse.route");
+            if (letter.value() != null && routeHeader != null && route.name().equals(new String(routeHeader.value(), StandardCharsets.UTF_8))
+                && letter.value().getState() == AlertState.FIRING) {
+              firingNotDelivered.add(letter.value().getId());
+            }
+          }
+        } catch (RecordDeserializationException e) {
+          letters.seek(e.topicPartition(), e.offset() + 1);
+        }
+      }
+    }
   }
 
   /** Where a replay stops, per partition of fleet.alerts. */

@@ -27,6 +27,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,8 +90,8 @@ class NotifiersTest {
         publish(kafka, crashloop(fleet, "f00000000000000000000000000000a" + i, AlertState.FIRING));
       }
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-        // The route is consuming (and failing to connect) before the receiver comes up.
-        await().atMost(Duration.ofSeconds(30)).until(() -> !admin.describeConsumerGroups(List.of("fleetpulse-notify-down"))
+        // The route is consuming (and failing to connect) before the receiver comes up; until it joins, its group is unknown.
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptionsMatching(e -> e.getCause() instanceof GroupIdNotFoundException).until(() -> !admin.describeConsumerGroups(List.of("fleetpulse-notify-down"))
             .all().get().get("fleetpulse-notify-down").members().isEmpty());
       }
       try (RecordingReceiver receiver = new RecordingReceiver().start(port)) {
@@ -163,6 +164,37 @@ class NotifiersTest {
       await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 1);
       assertThat(receiver.received().get(0).body()).contains("f00000");
       assertThat(body(receiver, "/slack").getString("text")).contains("device f000000");
+    }
+  }
+
+  /**
+   * Issue 21: a receiver got the "resolved" of an alert whose firing had been dead-lettered, without ever seeing it
+   * fire. Now the resolution says so (webhook header, chat line), also when a restart came in between.
+   */
+  @Test
+  void aResolutionWhoseFiringWasDeadLetteredSaysSo(EmbeddedKafkaBroker kafka) throws Exception {
+    String fleet = "lostfiring";
+    String device = "f00000000000000000000000000000c1";
+    try (RecordingReceiver receiver = new RecordingReceiver().start(0)) {
+      NotifySettings settings = settings(kafka, List.of(
+          new NotifyRoute("lost-hook", NotifyRoute.ReceiverType.WEBHOOK, receiver.url("/hook"), "k", new AlertMatch(Set.of(), Set.of(), Set.of(fleet))),
+          route("lost-chat", NotifyRoute.ReceiverType.SLACK, receiver.url("/chat"), fleet)));
+      receiver.refuseWhileContaining(device.substring(0, 7));
+      SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+      try (Notifiers first = new Notifiers(settings, metrics).start()) {
+        publish(kafka, crashloop(fleet, device, AlertState.FIRING));
+        await().atMost(Duration.ofSeconds(30)).until(() -> metrics.find("fleetpulse.notifier.alerts").tag("outcome", "dead_lettered")
+            .counters().stream().mapToDouble(counter -> counter.count()).sum() == 2);
+      }
+      receiver.refuseWhileContaining(null);
+      try (Notifiers second = new Notifiers(settings, new SimpleMeterRegistry()).start()) {
+        publish(kafka, crashloop(fleet, device, AlertState.RESOLVED));
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 2);
+      }
+      RecordingReceiver.Received hook = receiver.received().stream().filter(r -> r.path().equals("/hook")).findFirst().orElseThrow();
+      assertThat(new JsonObject(hook.body()).getString("state")).isEqualTo("resolved");
+      assertThat(hook.headers().get("X-Fleetpulse-Firing-Undelivered")).isEqualTo("true");
+      assertThat(body(receiver, "/chat").encode()).contains("Resolved: CRASHLOOP").contains("firing message could not be delivered here");
     }
   }
 
