@@ -78,6 +78,57 @@ class HostileConnectionsTest {
     }
   }
 
+  /**
+   * A header byte a second, the slowloris way: the connection is still cut at the 3 s idle timeout, because Vert.x
+   * counts a connection idle until a whole HTTP message (here: the headers) is decoded, not until a byte arrives.
+   */
+  @Test
+  void tricklingHeadersAreCutAtTheIdleTimeout() throws Exception {
+    try (Socket trickle = connect()) {
+      send(trickle, "POST /devices/b5000000000000000000000000000006/entries HTTP/1.1\r\nX-Slow: ");
+      long sent = 0;
+      while (sent < 15) {
+        try {
+          send(trickle, "x");
+        } catch (IOException closed) {
+          break;
+        }
+        sent++;
+        if (readWithin(trickle, Duration.ofSeconds(1)) == null && closedByPeer(trickle)) {
+          break;
+        }
+      }
+      assertThat(sent).as("header bytes sent before the collector closed the connection").isLessThan(8);
+      assertThat(closedByPeer(trickle)).isTrue();
+    }
+  }
+
+  /** The same for the next request of a keep-alive connection whose first one was answered. */
+  @Test
+  void aKeepAliveConnectionTricklingItsNextRequestIsCut() throws Exception {
+    String uuid = "b5000000000000000000000000000007";
+    try (Socket keepAlive = connect()) {
+      String body = line(1, "first");
+      send(keepAlive, "POST /devices/" + uuid + "/entries HTTP/1.1\r\nHost: collector\r\nContent-Type: application/x-ndjson\r\n"
+          + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body);
+      assertThat(readWithin(keepAlive, Duration.ofSeconds(10))).startsWith("HTTP/1.1 202");
+      send(keepAlive, "POST /devices/" + uuid + "/entries HTTP/1.1\r\nX-Slow: ");
+      long sent = 0;
+      while (sent < 20) {
+        try {
+          send(keepAlive, "x");
+        } catch (IOException closed) {
+          break;
+        }
+        sent++;
+        if (readWithin(keepAlive, Duration.ofSeconds(1)) == null && closedByPeer(keepAlive)) {
+          break;
+        }
+      }
+      assertThat(sent).as("header bytes of the second request sent before the connection was closed").isLessThan(10);
+    }
+  }
+
   @Test
   void twoThousandSlowlorisConnectionsAreAllClosedAndPushesGoOnMeanwhile() throws Exception {
     List<Socket> slow = new ArrayList<>();
