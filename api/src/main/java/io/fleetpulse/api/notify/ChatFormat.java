@@ -27,7 +27,7 @@ interface ChatFormat {
           + (alert.getSubject() == null ? "" : " " + alert.getSubject()) + " on " + where;
       StringBuilder body = new StringBuilder(alert.getSummary());
       if (alert.getCause() != null) {
-        body.append("\nCause: ").append(alert.getCause());
+        body.append("\nCause: ").append(causeInWords(alert.getCause()));
       }
       if (!resolved && alert.getHint() != null) {
         body.append("\nWhat to do: ").append(alert.getHint());
@@ -50,6 +50,18 @@ interface ChatFormat {
           + devices(before.devices()) + (one ? " is" : " are") + " now followed in this incident; "
           + (one ? "its" : "their") + " resolution comes with the incident's.";
       return new ChatText(title, body, title + ": " + body, link(incident, publicUrl));
+    }
+
+    /** People read chat: "the clock is wrong (CLOCK_SKEW)", never a bare enum name. */
+    static String causeInWords(String cause) {
+      String words = switch (cause) {
+        case "CLOCK_SKEW" -> "the clock is wrong";
+        case "TLS_INTERCEPTION" -> "a proxy intercepts TLS";
+        case "DNS" -> "name resolution fails";
+        case "UNKNOWN" -> "not visible in the journal (not the clock, not TLS interception)";
+        default -> cause.toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+      };
+      return words + " (" + cause + ")";
     }
 
     private static String devices(List<String> uuids) {

@@ -155,7 +155,7 @@ public final class FleetIncidentProcessor implements Processor<String, FleetSign
         .setSubject(kind.name())
         .setCause(dominant == null ? null : dominant.key)
         .setSummary(summary)
-        .setHint(IncidentCauses.hint(dominant == null ? null : dominant.key))
+        .setHint(IncidentCauses.hint(kind, dominant == null ? null : dominant.key))
         .setStartedAt(now)
         .setResolvedAt(null)
         .setEvidence(new ArrayList<>(evidence))
