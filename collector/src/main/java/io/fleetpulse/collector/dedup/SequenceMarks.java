@@ -34,22 +34,23 @@ public final class SequenceMarks {
     return new ResendFilter(byDevice.getOrDefault(deviceUuid, Map.of()));
   }
 
-  /** Records that a batch was committed together with {@code marks} (as {@link ResendFilter#marks()} gave them). */
+  /**
+   * Records marks read back from the store (read_committed): a batch committed together with {@code marks} (as
+   * {@link ResendFilter#marks()} gave them). The only way marks advance, so they never run ahead of what Kafka
+   * committed, whatever a producer was told.
+   */
   public void committed(String deviceUuid, Map<String, Long> marks) {
     byDevice.merge(deviceUuid, Map.copyOf(marks), SequenceMarks::later);
   }
 
   /**
-   * Kafka may or may not have committed a batch with {@code marks}: until {@code outcome} tells, the
-   * device's pushes cannot be deduplicated and must be refused ({@link #isInDoubt}).
+   * Kafka may or may not have committed a batch of the device: until {@code settled} completes (its transaction is
+   * decided), the device's pushes are refused ({@link #isInDoubt}). Its marks, if it committed, come from the store
+   * like every other ({@link #committed}, called by the follower): never from our own reading of the outcome.
    */
-  public void inDoubt(String deviceUuid, Map<String, Long> marks, CompletionStage<Boolean> outcome) {
+  public void inDoubt(String deviceUuid, CompletionStage<?> settled) {
     inDoubt.put(deviceUuid, true);
-    Map<String, Long> pending = Map.copyOf(marks);
-    outcome.whenComplete((committed, error) -> {
-      if (Boolean.TRUE.equals(committed)) {
-        committed(deviceUuid, pending);
-      }
+    settled.whenComplete((outcome, error) -> {
       // Unknown for good only when the collector stops; the marks stored in Kafka tell its successor.
       if (error == null) {
         inDoubt.remove(deviceUuid);

@@ -300,13 +300,14 @@ final class PushRequest {
         .onComplete(finished -> releaseMemory(sendingBytes))
         .onSuccess(committed -> {
           pipeline.metrics().produced(Duration.ofNanos(System.nanoTime() - sentNanos));
-          pipeline.marks().committed(device.uuid(), marks);
+          // The marks advance when the store's follower reads them back (read_committed), and the device's next
+          // push waits for that (its read barrier): dedup then rests on what Kafka committed, not on what we were told.
           accepted += sending.size();
           pipeline.metrics().accepted(sending.size());
         })
         .onFailure(error -> {
           if (error instanceof TransactionInDoubtException doubt) {
-            pipeline.marks().inDoubt(device.uuid(), marks, doubt.committed());
+            pipeline.marks().inDoubt(device.uuid(), doubt.committed());
           }
           log.warn("Kafka did not take {} entries from device {}: {}", sending.size(), device.uuid(), error.toString());
           answerKafkaUnavailable();

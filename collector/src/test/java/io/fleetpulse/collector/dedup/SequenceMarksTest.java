@@ -58,29 +58,29 @@ class SequenceMarksTest {
   }
 
   @Test
-  void aDeviceWhosePushIsInDoubtIsRefusedUntilTheOutcomeIsKnown() throws Exception {
+  void aDeviceWhosePushIsInDoubtIsRefusedUntilItIsSettledAndItsMarksComeFromTheStoreOnly() throws Exception {
     SequenceMarks marks = new SequenceMarks(Map.of(DEVICE, Map.of("aaa", 1L)));
-    CompletableFuture<Boolean> outcome = new CompletableFuture<>();
+    CompletableFuture<Boolean> settled = new CompletableFuture<>();
 
-    marks.inDoubt(DEVICE, Map.of("aaa", 7L), outcome);
+    marks.inDoubt(DEVICE, settled);
     assertThat(marks.isInDoubt(DEVICE)).isTrue();
-    outcome.complete(true);
+    settled.complete(true);
 
     assertThat(marks.isInDoubt(DEVICE)).isFalse();
-    assertThat(marks.filterFor(DEVICE).isResent(entry("s=aaa;i=7;b=x"))).as("it had been committed").isTrue();
-    assertThat(marks.filterFor(DEVICE).isResent(entry("s=aaa;i=8;b=x"))).isFalse();
+    assertThat(marks.filterFor(DEVICE).isResent(entry("s=aaa;i=7;b=x"))).as("not read back from the store yet").isFalse();
+    marks.committed(DEVICE, Map.of("aaa", 7L));
+    assertThat(marks.filterFor(DEVICE).isResent(entry("s=aaa;i=7;b=x"))).as("read back").isTrue();
   }
 
   @Test
-  void anAbortedPushInDoubtLeavesTheMarksAsTheyWere() throws Exception {
-    SequenceMarks marks = new SequenceMarks(Map.of(DEVICE, Map.of("aaa", 1L)));
-    CompletableFuture<Boolean> outcome = new CompletableFuture<>();
+  void aPushThatStaysInDoubtUntilTheCollectorStopsKeepsItsDeviceRefused() {
+    SequenceMarks marks = new SequenceMarks(Map.of());
+    CompletableFuture<Boolean> settled = new CompletableFuture<>();
 
-    marks.inDoubt(DEVICE, Map.of("aaa", 7L), outcome);
-    outcome.complete(false);
+    marks.inDoubt(DEVICE, settled);
+    settled.completeExceptionally(new IllegalStateException("the collector stopped"));
 
-    assertThat(marks.isInDoubt(DEVICE)).isFalse();
-    assertThat(marks.filterFor(DEVICE).isResent(entry("s=aaa;i=2;b=x"))).isFalse();
+    assertThat(marks.isInDoubt(DEVICE)).isTrue();
   }
 
   static JournalEntry entry(String cursor) throws Exception {
