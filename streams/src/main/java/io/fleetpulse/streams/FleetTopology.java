@@ -13,6 +13,7 @@ import io.fleetpulse.streams.extract.DiskSampleProcessor;
 import io.fleetpulse.streams.extract.EventExtractor;
 import io.fleetpulse.streams.extract.JournalProcessor;
 import io.fleetpulse.streams.extract.JournalSourceDeserializer;
+import io.fleetpulse.streams.extract.ResentEntryFilter;
 import io.fleetpulse.streams.fleet.FleetView;
 import io.fleetpulse.streams.health.DeviceHealthStores;
 import io.fleetpulse.streams.health.HealthCounts;
@@ -34,7 +35,7 @@ import org.apache.kafka.streams.state.Stores;
  * The fleetpulse pipeline, read top-down:
  *
  * <pre>
- *   fleet.journal.*  ──journal──► time, events ─┐
+ *   fleet.journal.* ─► once ─► time, events ───┐
  *   fleet.metrics.disk ──disk──► DISK_SAMPLE ───┴─► device-alerts: event log, detectors, alert lifecycle
  *   fleet.collector.status ──► device-connections        │        └─► fleet.events, fleet.alerts
  *                                                        └─► device health (current + history) ─► fleet.health
@@ -57,6 +58,7 @@ public final class FleetTopology {
   private static final String JOURNAL = "journal";
   private static final String DISK = "disk";
   private static final String STATUS = "collector-status";
+  private static final String JOURNAL_ONCE = "journal-once";
   private static final String JOURNAL_EVENTS = "journal-events";
   private static final String DISK_EVENTS = "disk-events";
   private static final String CONNECTIONS = "connections";
@@ -86,8 +88,9 @@ public final class FleetTopology {
     topology.addSource(STATUS, Serdes.String().deserializer(), FleetSerdes.deviceStatus().deserializer(), Topics.COLLECTOR_STATUS);
     topology.addSource(OUTLIERS, Serdes.String().deserializer(), FleetSerdes.restartOutlier().deserializer(), Topics.OUTLIERS);
 
+    topology.addProcessor(JOURNAL_ONCE, () -> new ResentEntryFilter(metrics), JOURNAL);
     topology.addProcessor(JOURNAL_EVENTS, () -> new JournalProcessor(EventExtractor.standard(),
-        settings.detection().clockStep(), DEVICE_ALERTS, HEALTH_SINK), JOURNAL);
+        settings.detection().clockStep(), DEVICE_ALERTS, HEALTH_SINK), JOURNAL_ONCE);
     topology.addProcessor(DISK_EVENTS, () -> new DiskSampleProcessor(DEVICE_ALERTS, HEALTH_SINK), DISK);
     topology.addProcessor(CONNECTIONS, ConnectionStatusProcessor::new, STATUS);
     topology.addProcessor(OUTLIER_WARNINGS, OutlierWarningsProcessor::new, OUTLIERS);
@@ -100,6 +103,7 @@ public final class FleetTopology {
     topology.addSink(HEALTH_SINK, Topics.HEALTH, keys, FleetSerdes.deviceHealth().serializer(),
         JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS, OUTLIER_WARNINGS);
 
+    topology.addStateStore(ResentEntryFilter.store(), JOURNAL_ONCE);
     // Read and written for every entry: the cache keeps that in memory between commits.
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DeviceClocks.STORE),
         Serdes.String(), BootClock.serde()).withCachingEnabled(), JOURNAL_EVENTS);
