@@ -31,6 +31,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -268,7 +269,7 @@ final class RouteWorker implements Runnable {
 
   /** After a restart, Alertmanager must hear about alerts still firing: replay the topic to find them. */
   private void rebuildActiveAlerts() {
-    replay(KafkaConsumer::endOffsets, this::remember);
+    replay(Topics.ALERTS, KafkaConsumer::endOffsets, record -> remember(record.value()));
     log.info("{}: {} alerts still firing", route, active.size());
   }
 
@@ -278,51 +279,38 @@ final class RouteWorker implements Runnable {
    * this route handled before, up to its committed offsets.
    */
   private void rebuildFolding(KafkaConsumer<String, Alert> group) {
-    replay((replaying, partitions) -> {
+    replay(Topics.ALERTS, (replaying, partitions) -> {
       Map<TopicPartition, Long> until = new java.util.HashMap<>();
       group.committed(partitions).forEach((partition, committed) -> until.put(partition, committed == null ? 0L : committed.offset()));
       partitions.forEach(partition -> until.putIfAbsent(partition, 0L));
       return until;
-    }, alert -> {
-      folding.track(alert);
-      folding.fold(alert);
+    }, record -> {
+      folding.track(record.value());
+      folding.fold(record.value());
     });
     log.info("{}: incident folding rebuilt from the alerts handled before", route);
   }
 
   /** The alerts whose FIRING this route dead-lettered before, from fleet.alerts.dlq, so that their resolution says so. */
   private void rememberDeadLetteredFirings() {
-    try (KafkaConsumer<String, Alert> letters = consumer("fleetpulse-notify-replay-unused")) {
-      Set<TopicPartition> partitions = letters.partitionsFor(Topics.ALERTS_DEAD_LETTER).stream()
-          .map(info -> new TopicPartition(info.topic(), info.partition())).collect(Collectors.toSet());
-      letters.assign(partitions);
-      letters.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = letters.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> letters.position(p) < end.get(p)) && stopping.getCount() > 0) {
-        try {
-          for (ConsumerRecord<String, Alert> letter : letters.poll(Duration.ofMillis(500))) {
-            org.apache.kafka.common.header.Header routeHeader = letter.headers().lastHeader("fleetpulse.route");
-            if (letter.value() != null && routeHeader != null && route.name().equals(new String(routeHeader.value(), StandardCharsets.UTF_8))
-                && letter.value().getState() == AlertState.FIRING) {
-              firingNotDelivered.add(letter.value().getId());
-            }
-          }
-        } catch (RecordDeserializationException e) {
-          letters.seek(e.topicPartition(), e.offset() + 1);
-        }
+    replay(Topics.ALERTS_DEAD_LETTER, KafkaConsumer::endOffsets, letter -> {
+      Header routeHeader = letter.headers().lastHeader("fleetpulse.route");
+      if (routeHeader != null && route.name().equals(new String(routeHeader.value(), StandardCharsets.UTF_8))
+          && letter.value().getState() == AlertState.FIRING) {
+        firingNotDelivered.add(letter.value().getId());
       }
-    }
+    });
   }
 
-  /** Where a replay stops, per partition of fleet.alerts. */
+  /** Where a replay stops, per partition of the topic replayed. */
   private interface ReplayEnd {
     Map<TopicPartition, Long> of(KafkaConsumer<String, Alert> replaying, Set<TopicPartition> partitions);
   }
 
-  /** Shows {@code apply} every alert of this route from the beginning of fleet.alerts up to {@code end}. */
-  private void replay(ReplayEnd end, java.util.function.Consumer<Alert> apply) {
+  /** Shows {@code apply} every alert record of this route from the beginning of {@code topic} up to {@code end}. */
+  private void replay(String topic, ReplayEnd end, java.util.function.Consumer<ConsumerRecord<String, Alert>> apply) {
     try (KafkaConsumer<String, Alert> replay = consumer("fleetpulse-notify-replay-unused")) {
-      Set<TopicPartition> partitions = replay.partitionsFor(Topics.ALERTS).stream()
+      Set<TopicPartition> partitions = replay.partitionsFor(topic).stream()
           .map(info -> new TopicPartition(info.topic(), info.partition())).collect(Collectors.toSet());
       replay.assign(partitions);
       replay.seekToBeginning(partitions);
@@ -332,7 +320,7 @@ final class RouteWorker implements Runnable {
           replay.poll(Duration.ofMillis(500)).forEach(record -> {
             TopicPartition partition = new TopicPartition(record.topic(), record.partition());
             if (record.offset() < until.get(partition) && record.value() != null && route.match().matches(record.value())) {
-              apply.accept(record.value());
+              apply.accept(record);
             }
           });
         } catch (RecordDeserializationException e) {

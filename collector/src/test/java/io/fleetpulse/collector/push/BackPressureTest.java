@@ -15,9 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.quota.ClientQuotaAlteration;
-import org.apache.kafka.common.quota.ClientQuotaEntity;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +42,7 @@ class BackPressureTest {
       try (TestCollector collector = new TestCollector(publisher, new PushSettings("127.0.0.1", 0, JournalLimits.DEFAULT))) {
         collector.publisher.bindMetrics(collector.meters);
         assertThat(push(collector, 0).statusCode()).isEqualTo(202);
-        throttleProducers(kafka, 100.0);
+        ProducerQuota.set(kafka, 100.0);
         // 16 devices push every 500 ms, on a timer, until the collector is seen refusing.
         ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor(runnable -> {
           Thread thread = new Thread(runnable, "push-load");
@@ -69,7 +66,7 @@ class BackPressureTest {
 
         load.shutdownNow();
         load.awaitTermination(10, TimeUnit.SECONDS);
-        throttleProducers(kafka, null);
+        ProducerQuota.set(kafka, null);
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> push(collector, 98).statusCode() == 202);
         assertThat(collector.meters.find("fleetpulse.collector.requests.rejected").tag("ingest", "push-json").counters().stream()
             .filter(counter -> List.of("behind", "kafka_unavailable").contains(counter.getId().getTag("reason")))
@@ -80,14 +77,6 @@ class BackPressureTest {
     }
   }
 
-  /** Sets (or, with null, removes) the default produce quota of every client, in bytes per second. */
-  private static void throttleProducers(EmbeddedKafkaBroker kafka, Double bytesPerSecond) throws Exception {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      ClientQuotaEntity everyClient = new ClientQuotaEntity(java.util.Collections.singletonMap(ClientQuotaEntity.CLIENT_ID, null));
-      admin.alterClientQuotas(List.of(new ClientQuotaAlteration(everyClient,
-          List.of(new ClientQuotaAlteration.Op("producer_byte_rate", bytesPerSecond))))).all().get();
-    }
-  }
 
   private static HttpResponse<String> push(TestCollector collector, int device) throws Exception {
     return http.send(request(collector, device, 0), HttpResponse.BodyHandlers.ofString());

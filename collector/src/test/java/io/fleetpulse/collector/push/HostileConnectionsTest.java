@@ -86,19 +86,7 @@ class HostileConnectionsTest {
   void tricklingHeadersAreCutAtTheIdleTimeout() throws Exception {
     try (Socket trickle = connect()) {
       send(trickle, "POST /devices/b5000000000000000000000000000006/entries HTTP/1.1\r\nX-Slow: ");
-      long sent = 0;
-      while (sent < 15) {
-        try {
-          send(trickle, "x");
-        } catch (IOException closed) {
-          break;
-        }
-        sent++;
-        if (readWithin(trickle, Duration.ofSeconds(1)) == null && closedByPeer(trickle)) {
-          break;
-        }
-      }
-      assertThat(sent).as("header bytes sent before the collector closed the connection").isLessThan(8);
+      assertThat(trickleUntilClosed(trickle, 15)).as("header bytes sent before the collector closed the connection").isLessThan(8);
       assertThat(closedByPeer(trickle)).isTrue();
     }
   }
@@ -113,19 +101,7 @@ class HostileConnectionsTest {
           + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body);
       assertThat(readWithin(keepAlive, Duration.ofSeconds(10))).startsWith("HTTP/1.1 202");
       send(keepAlive, "POST /devices/" + uuid + "/entries HTTP/1.1\r\nX-Slow: ");
-      long sent = 0;
-      while (sent < 20) {
-        try {
-          send(keepAlive, "x");
-        } catch (IOException closed) {
-          break;
-        }
-        sent++;
-        if (readWithin(keepAlive, Duration.ofSeconds(1)) == null && closedByPeer(keepAlive)) {
-          break;
-        }
-      }
-      assertThat(sent).as("header bytes of the second request sent before the connection was closed").isLessThan(10);
+      assertThat(trickleUntilClosed(keepAlive, 20)).as("header bytes of the second request sent before the connection was closed").isLessThan(10);
     }
   }
 
@@ -242,6 +218,23 @@ class HostileConnectionsTest {
 
   private static String line(long seqnum, String message) {
     return "{\"__SEQNUM_ID\":\"5ta11\",\"__SEQNUM\":\"" + seqnum + "\",\"_SYSTEMD_UNIT\":\"NetworkManager.service\",\"MESSAGE\":\"" + message + "\"}\n";
+  }
+
+  /** Sends a header byte a second until the collector closes the connection (or {@code most} bytes went); returns how many went. */
+  private static int trickleUntilClosed(Socket socket, int most) throws IOException {
+    int sent = 0;
+    while (sent < most) {
+      try {
+        send(socket, "x");
+      } catch (IOException closed) {
+        break;
+      }
+      sent++;
+      if (readWithin(socket, Duration.ofSeconds(1)) == null && closedByPeer(socket)) {
+        break;
+      }
+    }
+    return sent;
   }
 
   private static Socket connect() throws IOException {

@@ -25,9 +25,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.quota.ClientQuotaAlteration;
-import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,7 +56,7 @@ class SenderGoneTest {
            TopicReader<JournalEntry> reader = new TopicReader<>(kafka, FleetSerdes.journalEntry().deserializer(), Topics.journalTopics())) {
         assertThat(send(collector, device, lines(1, 2, 10), Duration.ofSeconds(30)).statusCode()).isEqualTo(202);
 
-        throttleProducers(kafka, 100.0);
+        ProducerQuota.set(kafka, 100.0);
         // About 50 KB for producers allowed 100 bytes/s: the broker answers, then holds the producer's next requests
         // (the commit) back for the rest of its quota window, seconds in which the lane's producer is busy.
         CompletableFuture<HttpResponse<String>> slowPush = CompletableFuture.supplyAsync(
@@ -72,7 +69,7 @@ class SenderGoneTest {
         // The device re-sends until it is answered 202, as systemd-journal-upload's restarts do.
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
             .until(() -> send(collector, device, push, Duration.ofMinutes(1)).statusCode() == 202);
-        throttleProducers(kafka, null);
+        ProducerQuota.set(kafka, null);
         assertThat(slowPush.get().statusCode()).isEqualTo(202);
 
         reader.until(records -> JournalUploadTest.ofDevice(records, device).size() >= 4);
@@ -119,15 +116,6 @@ class SenderGoneTest {
       return send(collector, device, body, timeout);
     } catch (Exception e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  /** Sets (or, with null, removes) the default produce quota of every client, in bytes per second. */
-  private static void throttleProducers(EmbeddedKafkaBroker kafka, Double bytesPerSecond) throws Exception {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      ClientQuotaEntity everyClient = new ClientQuotaEntity(java.util.Collections.singletonMap(ClientQuotaEntity.CLIENT_ID, null));
-      admin.alterClientQuotas(List.of(new ClientQuotaAlteration(everyClient,
-          List.of(new ClientQuotaAlteration.Op("producer_byte_rate", bytesPerSecond))))).all().get();
     }
   }
 }
