@@ -197,10 +197,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       ByteArrayOutputStream output = new ByteArrayOutputStream();
       String clusterId = settings.quorum() != null && settings.quorum().clusterId() != null
           ? settings.quorum().clusterId() : Uuid.randomUuid().toString();
-      // Transactions v1: under kill -9 of the broker, v2 (Kafka 4.x's default) left a committed transaction without
-      // its commit marker on a partition (the marker retried after the coordinator reloaded never landed), which
-      // then hangs until aborted, dropping acknowledged records; and it committed an earlier epoch's leftovers
-      // with a later marker (docs/benchmarks.md, issue 13). v1 writes every marker with the transaction's epoch.
+      // Transactions v1 (one epoch per producer, not per transaction): under kill -9 of the broker, v2 (Kafka 4.x's
+      // default) committed an earlier epoch's leftovers with a later transaction's marker (docs/benchmarks.md,
+      // issue 13). A committed transaction left without its marker on a partition is seen with both versions.
       String[] args = {"format", "--cluster-id", clusterId, "--config", configFile.toString(), "--ignore-formatted",
           "--feature", "transaction.version=1"};
       int rc = StorageTool.execute(args, new PrintStream(output, true, StandardCharsets.UTF_8));

@@ -36,12 +36,12 @@ class KillTest {
   }
 
   /**
-   * Three causes of doubled pushes under CPU load are fixed (docs/benchmarks.md, issue 13), and 20 kills under
-   * artificial load passed in `./fleetpulse bench crash --target BROKER`; but one run of this test afterwards lost
-   * one acknowledged push (2 entries) of one device, nothing doubled, no partition held up: a cause not found yet.
-   * Left out of the suite's gate until it is, so that the other scenarios keep guarding.
+   * Three causes of doubled pushes under CPU load are fixed (docs/benchmarks.md, issue 13). Still open: after a kill -9
+   * Kafka sometimes leaves a committed transaction without its commit marker on a partition, and the watchdog's abort
+   * of that hanging transaction drops an acknowledged push (1 run in 4-6 at these parameters). Out of the gate until
+   * the collector re-publishes what such an abort drops.
    */
-  @Disabled("a broker kill lost one acknowledged push in 1 of 4 runs after the fixes: issue 13, docs/benchmarks.md")
+  @Disabled("a committed transaction left without its marker by a broker kill is aborted by the watchdog, dropping an acknowledged push (1 run in 4-6): issue 13")
   @Test
   void theBrokerKilledTwiceUnderTheRunningRolesLosesDoublesAndStallsNothing(@TempDir Path dataDir) throws Exception {
     CrashRun.Report report = run(CrashRun.Target.BROKER, dataDir, 2);
