@@ -2,6 +2,7 @@ package io.fleetpulse.schemas;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,7 +68,7 @@ public final class TopicProvisioner {
   }
 
   private NewTopic newTopic(String name) {
-    Map<String, String> configs = new java.util.HashMap<>();
+    Map<String, String> configs = new HashMap<>();
     if (Topics.compactedTopics().contains(name)) {
       configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     }

@@ -4,6 +4,7 @@ import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.AlertState;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Locale;
 
 /** How one chat service wants an alert; each format shares the words and differs only in layout. */
 interface ChatFormat {
@@ -59,7 +60,7 @@ interface ChatFormat {
         case "TLS_INTERCEPTION" -> "a proxy intercepts TLS";
         case "DNS" -> "name resolution fails";
         case "UNKNOWN" -> "not visible in the journal (not the clock, not TLS interception)";
-        default -> cause.toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        default -> cause.toLowerCase(Locale.ROOT).replace('_', ' ');
       };
       return words + " (" + cause + ")";
     }

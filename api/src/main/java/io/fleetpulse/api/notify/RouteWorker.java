@@ -12,13 +12,17 @@ import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -67,7 +71,7 @@ final class RouteWorker implements Runnable {
   /** Alertmanager only: the firing alerts, re-sent every resend interval. */
   private final Map<String, Alert> active = new LinkedHashMap<>();
   /** Alerts whose FIRING this route dead-lettered and that have not resolved yet (rebuilt from the dead letters at start). */
-  private final Set<String> firingNotDelivered = new java.util.HashSet<>();
+  private final Set<String> firingNotDelivered = new HashSet<>();
   private Instant lastResend = Instant.EPOCH;
   private final Counter delivered;
   private final Counter deadLettered;
@@ -160,8 +164,8 @@ final class RouteWorker implements Runnable {
       }
       case WEBHOOK -> {
         body = AlertJson.of(alert).encode();
-        headers = new java.util.HashMap<>(Map.of("X-Fleetpulse-Signature", "sha256=" + hmacSha256(route.secret(), body),
-            IDEMPOTENCY_KEY, alert.getId() + ":" + alert.getState().name().toLowerCase(java.util.Locale.ROOT)));
+        headers = new HashMap<>(Map.of("X-Fleetpulse-Signature", "sha256=" + hmacSha256(route.secret(), body),
+            IDEMPOTENCY_KEY, alert.getId() + ":" + alert.getState().name().toLowerCase(Locale.ROOT)));
         if (firingUndelivered) {
           headers.put(FIRING_UNDELIVERED, "true");
         }
@@ -221,7 +225,7 @@ final class RouteWorker implements Runnable {
   private Counter outcomes(MeterRegistry metrics, String outcome) {
     return Counter.builder("fleetpulse.notifier.alerts")
         .description("Alerts handled by a notifier route, by outcome")
-        .tag("route", route.name()).tag("type", route.type().name().toLowerCase(java.util.Locale.ROOT)).tag("outcome", outcome)
+        .tag("route", route.name()).tag("type", route.type().name().toLowerCase(Locale.ROOT)).tag("outcome", outcome)
         .register(metrics);
   }
 
@@ -280,7 +284,7 @@ final class RouteWorker implements Runnable {
    */
   private void rebuildFolding(KafkaConsumer<String, Alert> group) {
     replay(Topics.ALERTS, (replaying, partitions) -> {
-      Map<TopicPartition, Long> until = new java.util.HashMap<>();
+      Map<TopicPartition, Long> until = new HashMap<>();
       group.committed(partitions).forEach((partition, committed) -> until.put(partition, committed == null ? 0L : committed.offset()));
       partitions.forEach(partition -> until.putIfAbsent(partition, 0L));
       return until;
@@ -308,7 +312,7 @@ final class RouteWorker implements Runnable {
   }
 
   /** Shows {@code apply} every alert record of this route from the beginning of {@code topic} up to {@code end}. */
-  private void replay(String topic, ReplayEnd end, java.util.function.Consumer<ConsumerRecord<String, Alert>> apply) {
+  private void replay(String topic, ReplayEnd end, Consumer<ConsumerRecord<String, Alert>> apply) {
     try (KafkaConsumer<String, Alert> replay = consumer("fleetpulse-notify-replay-unused")) {
       Set<TopicPartition> partitions = replay.partitionsFor(topic).stream()
           .map(info -> new TopicPartition(info.topic(), info.partition())).collect(Collectors.toSet());

@@ -1,6 +1,7 @@
 package io.fleetpulse.streams.fleet;
 
 import io.fleetpulse.schemas.AlertKind;
+import java.util.Locale;
 
 /**
  * How a fleet incident names its dominant cause in words, and the first thing to do about it fleet-wide: by
@@ -18,7 +19,7 @@ final class IncidentCauses {
       case "DNS" -> "with failing name resolution — DNS likely blocked or broken on their network";
       case "TLS_INTERCEPTION" -> "behind TLS interception — a DPI proxy on their network";
       case "UNKNOWN" -> "for a reason their journals do not show (not the clock, not TLS interception)";
-      default -> "with cause " + cause.toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+      default -> "with cause " + cause.toLowerCase(Locale.ROOT).replace('_', ' ');
     };
   }
 

@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -247,7 +248,7 @@ public final class CrashRun {
     int[] kafkaPorts = {FleetpulseProcess.freePort(), FleetpulseProcess.freePort(), FleetpulseProcess.freePort()};
     String voters = "1@127.0.0.1:" + FleetpulseProcess.freePort() + ",2@127.0.0.1:" + FleetpulseProcess.freePort()
         + ",3@127.0.0.1:" + FleetpulseProcess.freePort();
-    String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
+    String clusterId = Uuid.randomUuid().toString();
     List<FleetpulseProcess> brokers = new ArrayList<>();
     for (int node = 1; node <= 3; node++) {
       brokers.add(FleetpulseProcess.clusterNode(dir.resolve("broker-" + node), node, kafkaPorts[node - 1], voters, clusterId, replicated));
