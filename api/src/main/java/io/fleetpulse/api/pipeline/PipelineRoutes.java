@@ -3,6 +3,7 @@ package io.fleetpulse.api.pipeline;
 import io.fleetpulse.api.ApiResponses;
 import io.fleetpulse.api.auth.BearerAuth;
 import io.fleetpulse.api.auth.Role;
+import io.fleetpulse.api.pipeline.TransactionInspector.Ending;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,10 +39,12 @@ public final class PipelineRoutes {
   }
 
   private void abortStalled(RoutingContext ctx) {
-    Future.fromCompletionStage(watchdog.abortStalledNow(), ctx.vertx().getOrCreateContext())
+    Future.fromCompletionStage(watchdog.endStalledNow(), ctx.vertx().getOrCreateContext())
         .onSuccess(outcomes -> {
           JsonArray results = new JsonArray();
-          outcomes.forEach(outcome -> results.add(json(outcome.partition()).put("aborted", outcome.aborted())
+          outcomes.forEach(outcome -> results.add(json(outcome.partition()).put("healed", outcome.healed())
+              .put("ending", outcome.ending().map(Enum::name).orElse(null))
+              .put("aborted", outcome.ending().filter(ending -> ending != Ending.COMMITTED).isPresent())
               .put("outcome", outcome.reason())));
           ApiResponses.json(ctx, 200, new JsonObject().put("partitions", results));
         })

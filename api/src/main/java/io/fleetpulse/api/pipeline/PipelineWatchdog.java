@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import io.fleetpulse.api.pipeline.TransactionInspector.Ending;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
@@ -42,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * stable offset with the high watermark. A partition whose last stable offset has not moved for
  * {@code stallAfter} while records wait behind it is stalled: it is reported ({@code /readyz},
  * {@code fleetpulse_pipeline_stalled_partitions}, an ERROR line), and unless {@code abortHanging} is off,
- * the transaction holding it is found ({@code describeProducers}) and aborted ({@code abortTransaction});
- * each abort is logged with topic, partition, producer and offsets, and counted.
+ * the transaction holding it is found ({@code describeProducers}) and ended: committed when its coordinator
+ * had decided to commit it (its marker was lost), aborted otherwise ({@link TransactionInspector#end});
+ * each is logged with topic, partition, producer and offsets, and counted.
  *
  * <p>It also reports how far the streams are behind what they may read (read_committed lag per topic) and
  * how long ago each stage last advanced.
@@ -92,6 +94,7 @@ public final class PipelineWatchdog implements AutoCloseable {
   private final Map<String, AtomicLong> pendingByTopic = new ConcurrentHashMap<>();
   private final Set<TopicPartition> reported = new HashSet<>();
   private final Counter aborted;
+  private final Counter committed;
   private final Counter abortFailures;
   private final Counter committedDropped;
   private final Counter checkFailures;
@@ -137,10 +140,13 @@ public final class PipelineWatchdog implements AutoCloseable {
         .register(registry);
     this.aborted = Counter.builder("fleetpulse_pipeline_transactions_aborted_total")
         .description("Transactions the watchdog aborted because they held a partition stalled").register(registry);
+    this.committed = Counter.builder("fleetpulse_pipeline_transactions_committed_total")
+        .description("Stalling transactions the watchdog committed: their coordinator had decided to commit, their marker never arrived")
+        .register(registry);
     this.abortFailures = Counter.builder("fleetpulse_pipeline_abort_failures_total")
         .description("Aborts of stalling transactions Kafka refused (ACLs) or that failed").register(registry);
     this.committedDropped = Counter.builder("fleetpulse_pipeline_committed_transactions_aborted_total")
-        .description("Stalling transactions aborted while their producer's coordinator reported a commit: their records may have been acknowledged")
+        .description("Stalling transactions whose coordinator had decided to commit, aborted because their COMMIT marker could not be written: acknowledged records dropped")
         .register(registry);
     this.checkFailures = Counter.builder("fleetpulse_pipeline_check_failures_total")
         .description("Watchdog rounds that could not ask Kafka").register(registry);
@@ -252,64 +258,82 @@ public final class PipelineWatchdog implements AutoCloseable {
       }
       return;
     }
-    AbortOutcome outcome = abort(partition);
-    if (!outcome.aborted() && first) {
+    Outcome outcome = end(partition);
+    if (!outcome.healed() && first) {
       log.error("Pipeline stalled: {}; not healed: {}", partition.describe(), outcome.reason());
     }
   }
 
-  /** What became of a stalled partition's transaction when aborting it was tried. */
-  public record AbortOutcome(StalledPartition partition, boolean aborted, String reason) {}
+  /**
+   * What became of a stalled partition's transaction when ending it was tried.
+   *
+   * @param ending how it was ended; empty when it was not
+   */
+  public record Outcome(StalledPartition partition, Optional<Ending> ending, String reason) {
+
+    /** Whether the partition was freed. */
+    public boolean healed() {
+      return ending.isPresent();
+    }
+  }
 
   /**
-   * Aborts, now, the transaction holding each partition found stalled at the last check, whether or not
-   * automatic aborts are on: an operator's decision (the admin API). Runs between checks, on the
+   * Ends, now, the transaction holding each partition found stalled at the last check, whether or not
+   * automatic healing is on: an operator's decision (the admin API). Runs between checks, on the
    * watchdog's thread.
    */
-  public CompletableFuture<List<AbortOutcome>> abortStalledNow() {
+  public CompletableFuture<List<Outcome>> endStalledNow() {
     return CompletableFuture.supplyAsync(() -> {
-      List<AbortOutcome> outcomes = stalled.stream().map(this::abort).toList();
-      outcomes.forEach(outcome -> log.warn("Operator asked to abort the transaction stalling {}: {}",
+      List<Outcome> outcomes = stalled.stream().map(this::end).toList();
+      outcomes.forEach(outcome -> log.warn("Operator asked to end the transaction stalling {}: {}",
           outcome.partition().offsets().partition(), outcome.reason()));
       return outcomes;
     }, scheduler);
   }
 
-  private AbortOutcome abort(StalledPartition partition) {
+  private Outcome end(StalledPartition partition) {
     Optional<OpenTransaction> holder = partition.holder();
     if (holder.isEmpty()) {
-      return new AbortOutcome(partition, false, "no open transaction is reported there; check the broker's logs for that partition");
+      return new Outcome(partition, Optional.empty(), "no open transaction is reported there; check the broker's logs for that partition");
     }
     OpenTransaction transaction = holder.get();
     if (partition.offsets().partition().topic().equals(Topic.GROUP_METADATA_TOPIC_NAME)) {
       // __consumer_offsets is shared with every other application of the cluster: leave their transactions alone.
       Optional<String> owner = inspector.transactionalId(transaction.producerId());
       if (owner.filter(id -> !id.startsWith(settings.applicationId() + "-")).isPresent()) {
-        return new AbortOutcome(partition, false, "held by another application's transaction (" + owner.get() + "); left to its owner");
+        return new Outcome(partition, Optional.empty(), "held by another application's transaction (" + owner.get() + "); left to its owner");
       }
     }
+    String what = "the transaction of producer " + transaction.producerId() + " (epoch " + transaction.producerEpoch() + ") on "
+        + transaction.partition() + " open since offset " + transaction.startOffset();
+    String where = " (last stable offset " + partition.offsets().lastStable() + ", high watermark " + partition.offsets().highWatermark()
+        + ", stuck " + partition.stalledFor().toSeconds() + " s)";
     try {
-      if (inspector.coordinatorDecidedCommit(transaction.producerId())) {
-        // Either a hanging transaction in the strict sense (commit decided, pushes answered 202, marker lost on
-        // this partition) or a later one the producer never finished; Kafka cannot tell which, and aborting is
-        // the only way it offers to free the partition. Say so: these records may have been acknowledged.
-        log.error("The coordinator of producer {} last decided to COMMIT: the records on {} from offset {} may have been "
-            + "acknowledged to devices, and the abort drops them for the streams", transaction.producerId(), transaction.partition(),
-            transaction.startOffset());
-        committedDropped.increment();
+      TransactionInspector.Ended ended = inspector.end(transaction);
+      switch (ended.ending()) {
+        case COMMITTED -> {
+          committed.increment();
+          log.warn("Pipeline stalled and healed: committed {}{}. Its coordinator had decided to commit it and its commit marker "
+              + "never reached the partition; its records are readable now", what, where);
+        }
+        case ABORTED -> {
+          aborted.increment();
+          log.warn("Pipeline stalled and healed: aborted {}{}; its producer never finished it, its records are dropped for "
+              + "read_committed readers, and devices re-send what was not answered 202", what, where);
+        }
+        case ABORTED_THOUGH_COMMITTED -> {
+          aborted.increment();
+          committedDropped.increment();
+          log.error("Pipeline stalled and healed by dropping acknowledged records: aborted {}{}. Its coordinator had decided to "
+              + "commit it, but its COMMIT marker could not be written ({}): the records from offset {} may have been answered "
+              + "202 and are lost for the streams. Grant fleetpulse CLUSTER_ACTION and a PLAINTEXT listener so it can commit instead",
+              what, where, ended.commitFailure(), transaction.startOffset());
+        }
       }
-      inspector.abort(transaction);
-      aborted.increment();
-      log.warn("Pipeline stalled and healed: aborted the transaction of producer {} (epoch {}) on {} open since offset {} "
-              + "(last stable offset {}, high watermark {}, stuck {} s); its records are dropped for read_committed readers, "
-              + "and devices re-send what was not answered 202",
-          transaction.producerId(), transaction.producerEpoch(), transaction.partition(), transaction.startOffset(),
-          partition.offsets().lastStable(), partition.offsets().highWatermark(), partition.stalledFor().toSeconds());
-      return new AbortOutcome(partition, true, "aborted the transaction of producer " + transaction.producerId()
-          + " open since offset " + transaction.startOffset());
+      return new Outcome(partition, Optional.of(ended.ending()), (ended.ending() == Ending.COMMITTED ? "committed " : "aborted ") + what);
     } catch (KafkaException e) {
       abortFailures.increment();
-      return new AbortOutcome(partition, false, "aborting failed (" + e.getMessage() + "). Grant fleetpulse WRITE on the topic "
+      return new Outcome(partition, Optional.empty(), "ending it failed (" + e.getMessage() + "). Grant fleetpulse WRITE on the topic "
           + "(and cluster ACTION where required) or run kafka-transactions.sh abort as an administrator");
     }
   }

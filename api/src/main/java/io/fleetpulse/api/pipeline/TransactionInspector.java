@@ -1,5 +1,6 @@
 package io.fleetpulse.api.pipeline;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,16 +30,21 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.TransactionResult;
+import org.apache.kafka.common.requests.WriteTxnMarkersRequest;
+import org.apache.kafka.common.requests.WriteTxnMarkersResponse;
 import org.apache.kafka.common.utils.Utils;
 
 /**
  * Kafka's view of fleetpulse's transactions, through the admin API: partition offsets for both kinds of
  * readers, the transactions open on a partition, the transactional ids in use, a consumer group's
- * position, and the abort of a transaction that holds a partition (KIP-664, what
- * {@code kafka-transactions.sh abort} does). Every call blocks up to {@code timeout}; call it off the
+ * position, and the end of a transaction that holds a partition: the abort of KIP-664 (what
+ * {@code kafka-transactions.sh abort} does), or the commit its coordinator decided. Every call blocks up to {@code timeout}; call it off the
  * event loops.
  */
 public final class TransactionInspector {
@@ -126,9 +132,69 @@ public final class TransactionInspector {
         .findFirst();
   }
 
-  /** Writes the abort marker for {@code transaction} on its partition; its records become invisible to read_committed readers. */
-  public void abort(OpenTransaction transaction) {
+  /** How a transaction holding a partition was ended. */
+  public enum Ending {
+    /** Its coordinator had decided to commit: the missing COMMIT marker was written, its records are readable. */
+    COMMITTED,
+    /** Its producer never finished it: aborted, its records dropped (devices re-send what was not answered 202). */
+    ABORTED,
+    /**
+     * Its coordinator had decided to commit, but the COMMIT marker could not be written (a listener with TLS or
+     * SASL, no CLUSTER_ACTION right): aborted to free the partition, records that devices had been answered 202 for dropped.
+     */
+    ABORTED_THOUGH_COMMITTED
+  }
+
+  /** What {@link #end} did, and for {@link Ending#ABORTED_THOUGH_COMMITTED} why the commit marker could not be written. */
+  public record Ended(Ending ending, String commitFailure) {}
+
+  /**
+   * Ends {@code transaction} on its partition as its coordinator decided. When the coordinator last decided
+   * to commit that producer's transaction (same producer id, epoch no older than the partition's), it is a
+   * hanging transaction in the strict sense: the commit was answered, pushes were answered 202, and only
+   * this partition's marker never arrived. Its COMMIT marker is written then (WriteTxnMarkers, what the
+   * coordinator itself sends; the admin API only offers aborts), which makes exactly those records
+   * readable. Otherwise the producer never finished it, and it is aborted.
+   */
+  public Ended end(OpenTransaction transaction) {
+    Optional<TransactionDescription> commit = commitDecision(transaction);
+    String commitFailure = null;
+    if (commit.isPresent()) {
+      try {
+        writeCommitMarker(transaction, (short) commit.get().producerEpoch());
+        return new Ended(Ending.COMMITTED, null);
+      } catch (IOException | KafkaException e) {
+        commitFailure = String.valueOf(e.getMessage());
+      }
+    }
     get(admin.abortTransaction(transaction.abortSpec()).all());
+    return new Ended(commitFailure == null ? Ending.ABORTED : Ending.ABORTED_THOUGH_COMMITTED, commitFailure);
+  }
+
+  /** The coordinator's description of {@code transaction}'s producer when it last decided to commit that very transaction. */
+  private Optional<TransactionDescription> commitDecision(OpenTransaction transaction) {
+    return coordinatorListing(transaction.producerId())
+        .map(listing -> get(admin.describeTransactions(List.of(listing.transactionalId())).all()).get(listing.transactionalId()))
+        .filter(description -> description.producerId() == transaction.producerId()
+            && description.producerEpoch() >= transaction.producerEpoch()
+            && (description.state() == TransactionState.PREPARE_COMMIT || description.state() == TransactionState.COMPLETE_COMMIT));
+  }
+
+  private void writeCommitMarker(OpenTransaction transaction, short producerEpoch) throws IOException {
+    TopicPartition partition = transaction.partition();
+    Node leader = get(admin.describeTopics(List.of(partition.topic())).allTopicNames()).get(partition.topic())
+        .partitions().get(partition.partition()).leader();
+    if (leader == null) {
+      throw new IOException(partition + " has no leader");
+    }
+    try (BrokerConnection broker = BrokerConnection.open(leader, timeout)) {
+      WriteTxnMarkersResponse response = broker.send(new WriteTxnMarkersRequest.Builder(List.of(new WriteTxnMarkersRequest.TxnMarkerEntry(
+          transaction.producerId(), producerEpoch, transaction.coordinatorEpoch(), TransactionResult.COMMIT, List.of(partition), (short) 0))));
+      Errors error = response.errorsByProducerId().getOrDefault(transaction.producerId(), Map.of()).getOrDefault(partition, Errors.UNKNOWN_SERVER_ERROR);
+      if (error != Errors.NONE) {
+        throw error.exception("the leader of " + partition + " refused the COMMIT marker: " + error.message());
+      }
+    }
   }
 
   /** Transactional ids known to the coordinators whose name starts with one of {@code prefixes}, with their state. */
@@ -148,16 +214,6 @@ public final class TransactionInspector {
           description == null ? Set.of() : description.topicPartitions(),
           description == null ? -1 : description.transactionStartTimeMs().orElse(-1));
     }).toList();
-  }
-
-  /**
-   * Whether the coordinator of producer {@code producerId}'s transactional id last decided to commit: then
-   * an open transaction of that producer on a partition may be one whose commit marker never arrived (its
-   * records acknowledged), rather than a newer one the producer never finished.
-   */
-  public boolean coordinatorDecidedCommit(long producerId) {
-    return coordinatorListing(producerId).map(listing -> listing.state() == TransactionState.PREPARE_COMMIT
-        || listing.state() == TransactionState.COMPLETE_COMMIT).orElse(false);
   }
 
   /** The transactional id of producer {@code producerId}, when its coordinator knows it. */

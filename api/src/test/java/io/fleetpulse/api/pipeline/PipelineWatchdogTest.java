@@ -1,5 +1,6 @@
 package io.fleetpulse.api.pipeline;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -24,11 +25,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -37,7 +44,16 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -172,12 +188,106 @@ class PipelineWatchdogTest {
       assertThat(firing.getSummary()).contains("stuck at offset 0");
       assertThat(firing.getDeviceUuid()).isNull();
 
-      watchdog.abortStalledNow().get();
+      watchdog.endStalledNow().get();
       List<Alert> both = reader.until(all -> all.size() >= 2).stream().map(record -> record.value()).toList();
       assertThat(both).hasSize(2);
       assertThat(both.get(1).getId()).isEqualTo(firing.getId());
       assertThat(both.get(1).getState()).isEqualTo(AlertState.RESOLVED);
       assertThat(both.get(1).getResolvedAt()).isNotNull();
+    }
+  }
+
+  /**
+   * The strict hanging transaction seen after a broker's kill -9: its coordinator committed it (the pushes
+   * were answered 202) but the commit marker never reached one of its partitions. Rebuilt here by writing
+   * that producer's transactional batch to a partition its coordinator never heard of (verification off
+   * for the moment it takes), after the commit. Aborting would drop acknowledged records: it is committed.
+   */
+  @Test
+  void commitsATransactionItsCoordinatorCommittedWhenTheMarkerNeverArrived() throws Exception {
+    String transactionalId = prefix + "committed";
+    TopicPartition other = new TopicPartition(partition.topic(), 0);
+    TopicPartition lost = new TopicPartition(prefix + "marks", 0);
+    try (Admin admin = admin();
+         KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId),
+             new StringSerializer(), new StringSerializer())) {
+      admin.createTopics(List.of(new NewTopic(lost.topic(), 1, (short) 1))).all().get();
+      producer.initTransactions();
+      producer.beginTransaction();
+      producer.send(new ProducerRecord<>(other.topic(), other.partition(), "device", "acknowledged entry")).get();
+      producer.commitTransaction();
+      TransactionDescription committed = await().atMost(Duration.ofSeconds(10))
+          .until(() -> admin.describeTransactions(List.of(transactionalId)).all().get().get(transactionalId),
+              description -> description.state() == TransactionState.COMPLETE_COMMIT);
+
+      writeWithoutMarker(admin, lost, transactionalId, committed, "acknowledged mark 1", "acknowledged mark 2");
+      try (KafkaProducer<String, String> later = new KafkaProducer<>(Map.of(
+          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+        later.send(new ProducerRecord<>(lost.topic(), lost.partition(), "device", "later")).get();
+      }
+      TransactionInspector inspector = new TransactionInspector(admin, Duration.ofSeconds(10));
+      assertThat(inspector.offsets(List.of(lost)).get(lost)).isEqualTo(new PartitionOffsets(lost, 0, 3));
+
+      SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+      try (PipelineWatchdog watchdog = new PipelineWatchdog(settings(true), metrics).start()) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> inspector.offsets(List.of(lost)).get(lost).lastStable() == 4
+            && offsets(inspector).lastStable() == 7);
+      }
+      assertThat(metrics.get("fleetpulse_pipeline_transactions_committed_total").counter().count()).isEqualTo(1);
+      assertThat(metrics.get("fleetpulse_pipeline_transactions_aborted_total").counter().count())
+          .as("only the transaction its producer never finished (the partition every test starts with)").isEqualTo(1);
+      assertThat(metrics.get("fleetpulse_pipeline_committed_transactions_aborted_total").counter().count()).isZero();
+      assertThat(readCommitted(lost)).containsExactly("acknowledged mark 1", "acknowledged mark 2", "later");
+    }
+  }
+
+  /** A transactional batch of {@code committed}'s producer on {@code partition}, as if its commit marker had been lost there. */
+  private static void writeWithoutMarker(Admin admin, TopicPartition partition, String transactionalId, TransactionDescription committed,
+                                         String... values) throws Exception {
+    ConfigResource cluster = new ConfigResource(ConfigResource.Type.BROKER, "");
+    String verification = "transaction.partition.verification.enable";
+    admin.incrementalAlterConfigs(Map.of(cluster, List.of(new AlterConfigOp(new ConfigEntry(verification, "false"), AlterConfigOp.OpType.SET))))
+        .all().get();
+    try {
+      Node leader = admin.describeTopics(List.of(partition.topic())).allTopicNames().get().get(partition.topic())
+          .partitions().get(partition.partition()).leader();
+      SimpleRecord[] records = Arrays.stream(values)
+          .map(value -> new SimpleRecord(System.currentTimeMillis(), "device".getBytes(UTF_8), value.getBytes(UTF_8)))
+          .toArray(SimpleRecord[]::new);
+      ProduceRequestData produce = new ProduceRequestData().setTransactionalId(transactionalId).setAcks((short) -1).setTimeoutMs(10_000);
+      ProduceRequestData.TopicProduceDataCollection topics = new ProduceRequestData.TopicProduceDataCollection();
+      topics.add(new ProduceRequestData.TopicProduceData().setName(partition.topic()).setPartitionData(List.of(
+          new ProduceRequestData.PartitionProduceData().setIndex(partition.partition()).setRecords(MemoryRecords.withTransactionalRecords(
+              Compression.NONE, committed.producerId(), (short) committed.producerEpoch(), 0, records)))));
+      produce.setTopicData(topics);
+      // The broker applies the dynamic setting shortly after it is accepted: until then it verifies, and refuses.
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        try (BrokerConnection broker = BrokerConnection.open(leader, Duration.ofSeconds(10))) {
+          // Up to version 11: from 12 on, a produce registers its partition with the coordinator (transactions v2).
+          ProduceResponse response = broker.send(new ProduceRequest.Builder((short) 3, ProduceRequest.LAST_STABLE_VERSION_BEFORE_TRANSACTION_V2, produce));
+          assertThat(Errors.forCode(response.data().responses().iterator().next().partitionResponses().get(0).errorCode()))
+              .isEqualTo(Errors.NONE);
+        }
+      });
+    } finally {
+      admin.incrementalAlterConfigs(Map.of(cluster, List.of(new AlterConfigOp(new ConfigEntry(verification, ""), AlterConfigOp.OpType.DELETE))))
+          .all().get();
+    }
+  }
+
+  private List<String> readCommitted(TopicPartition partition) {
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+        new StringDeserializer(), new StringDeserializer())) {
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      List<String> values = new ArrayList<>();
+      await().atMost(Duration.ofSeconds(20)).until(() -> {
+        consumer.poll(Duration.ofMillis(200)).forEach(record -> values.add(record.value()));
+        return consumer.position(partition) >= 4;
+      });
+      return values;
     }
   }
 

@@ -30,9 +30,9 @@ import picocli.CommandLine.Spec;
         "Asks Kafka (kafka.bootstrap, or the embedded broker of a running ./fleetpulse run on embedded.port) which of "
             + "fleetpulse's partitions hold records behind an open transaction, which of those transactions hang (their "
             + "producer last wrote longer ago than --hanging-after), how far the streams are behind, and which "
-            + "transactional ids exist. With --abort-hanging it aborts the hanging transactions after saying what it will do.",
+            + "transactional ids exist. With --abort-hanging it ends the hanging transactions after saying what it will do: committed where their coordinator decided to commit (the marker was lost), aborted otherwise.",
         "",
-        "Exit code: 0 when nothing hangs (or everything hanging was aborted), 1 when hanging transactions remain, "
+        "Exit code: 0 when nothing hangs (or everything hanging was ended), 1 when hanging transactions remain, "
             + "3 when Kafka cannot be reached.",
         ""})
 final class DoctorCommand implements Callable<Integer> {
@@ -47,7 +47,7 @@ final class DoctorCommand implements Callable<Integer> {
       description = "The Kafka cluster (default: kafka.bootstrap, else the embedded broker on 127.0.0.1:embedded.port)")
   String bootstrapServers;
 
-  @Option(names = "--abort-hanging", description = "Abort the hanging transactions found")
+  @Option(names = "--abort-hanging", description = "End the hanging transactions found: commit those their coordinator committed, abort the others")
   boolean abortHanging;
 
   @Option(names = "--hanging-after", paramLabel = "SECONDS",
@@ -74,7 +74,7 @@ final class DoctorCommand implements Callable<Integer> {
           new PipelineDoctor.Settings(PipelineWatchdog.topicPrefixes(applicationId),
               List.of(JournalPublisher.TRANSACTIONAL_ID_PREFIX, config.collector().ssh().transactionalId(), applicationId + "-"),
               applicationId, hangingAfter, abortHanging), out, Clock.systemUTC()).examine();
-      out.printf("%d hanging, %d aborted, %d left%n", findings.hanging(), findings.aborted(), findings.unresolved());
+      out.printf("%d hanging, %d ended, %d left%n", findings.hanging(), findings.ended(), findings.unresolved());
       return findings.unresolved() == 0 ? 0 : 1;
     } catch (KafkaException e) {
       spec.commandLine().getErr().printf("fleetpulse doctor: cannot ask Kafka at %s (%s). Is ./fleetpulse run running, or is "

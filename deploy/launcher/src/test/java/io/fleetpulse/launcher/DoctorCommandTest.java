@@ -50,7 +50,7 @@ class DoctorCommandTest {
 
       Run healed = doctor(kafka, "--hanging-after", "0", "--abort-hanging");
       assertThat(healed.exitCode()).as(healed.out()).isZero();
-      assertThat(healed.out()).contains("Aborting the transaction of producer", "on " + partition + " open since offset 0", "aborted");
+      assertThat(healed.out()).contains("Ending the transaction of producer", "on " + partition + " open since offset 0", "aborted");
       long lastStable = admin.listOffsets(Map.of(partition, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
           .partitionResult(partition).get().offset();
       assertThat(lastStable).as("the abort marker follows the entry; nothing holds the partition").isEqualTo(2);

@@ -31,7 +31,7 @@ public final class PipelineDoctor {
                          Duration hangingAfter, boolean abortHanging) {}
 
   /** What the examination found; {@code unresolved} hanging transactions make the exit code 1. */
-  public record Findings(int hanging, int aborted, int unresolved) {}
+  public record Findings(int hanging, int ended, int unresolved) {}
 
   private final TransactionInspector inspector;
   private final Settings settings;
@@ -71,22 +71,26 @@ public final class PipelineDoctor {
       }
     }
 
-    int aborted = 0;
+    int ended = 0;
     if (!hanging.isEmpty() && !settings.abortHanging()) {
-      out.printf("%d hanging transaction(s). Run again with --abort-hanging to abort them: their records become invisible to "
-          + "the streams, and devices re-send whatever was not answered 202.%n", hanging.size());
+      out.printf("%d hanging transaction(s). Run again with --abort-hanging to end them: those whose coordinator decided to "
+          + "commit are committed, the others aborted (their records become invisible to the streams, and devices re-send "
+          + "whatever was not answered 202).%n", hanging.size());
     }
     if (settings.abortHanging()) {
       for (OpenTransaction transaction : hanging) {
-        out.printf("Aborting the transaction of producer %d (epoch %d) on %s open since offset %d%s … ", transaction.producerId(),
-            transaction.producerEpoch(), transaction.partition(), transaction.startOffset(),
-            inspector.coordinatorDecidedCommit(transaction.producerId())
-                ? " (its coordinator decided to COMMIT: these records may have been acknowledged)" : "");
+        out.printf("Ending the transaction of producer %d (epoch %d) on %s open since offset %d … ", transaction.producerId(),
+            transaction.producerEpoch(), transaction.partition(), transaction.startOffset());
         out.flush();
         try {
-          inspector.abort(transaction);
-          aborted++;
-          out.println("aborted");
+          TransactionInspector.Ended outcome = inspector.end(transaction);
+          ended++;
+          out.println(switch (outcome.ending()) {
+            case COMMITTED -> "committed (its coordinator had decided to commit; the marker had never arrived)";
+            case ABORTED -> "aborted";
+            case ABORTED_THOUGH_COMMITTED -> "aborted, though its coordinator had decided to commit: the COMMIT marker could not be "
+                + "written (" + outcome.commitFailure() + "), records answered 202 may be lost";
+          });
         } catch (KafkaException e) {
           out.println("FAILED: " + e.getMessage() + " (needs WRITE on the topic; kafka-transactions.sh abort is the alternative)");
         }
@@ -96,7 +100,7 @@ public final class PipelineDoctor {
     printLag(offsets);
     printTransactionalIds();
     out.flush();
-    return new Findings(hanging.size(), aborted, hanging.size() - aborted);
+    return new Findings(hanging.size(), ended, hanging.size() - ended);
   }
 
   private void printLag(Map<TopicPartition, PartitionOffsets> offsets) {
