@@ -4,8 +4,10 @@ import io.fleetpulse.simulator.SimulationOptions;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code fleetpulse simulate}: a simulated fleet pushing to a collector, until stopped. */
 @Command(
@@ -23,8 +25,21 @@ final class SimulateCommand implements Callable<Integer> {
   @Mixin
   SimulationOptions options;
 
+  @Option(names = "--list", description = "Print which device replays which scenario, and what fleetpulse should detect there, "
+      + "then exit without pushing")
+  boolean list;
+
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
+    if (list) {
+      try (var run = options.prepare(collector)) {
+        SimulationOptions.describe(run).forEach(spec.commandLine().getOut()::println);
+      }
+      return 0;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     try (var run = options.start(collector)) {
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "simulator-shutdown"));

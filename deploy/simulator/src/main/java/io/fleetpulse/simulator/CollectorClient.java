@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,19 +21,20 @@ import java.util.stream.Collectors;
 /**
  * Pushes a simulated fleet's journals and disk samples to a collector, as devices would: one request
  * per device per second, half the devices in the Journal Export Format (as {@code systemd-journal-upload}
- * sends it, to {@code /upload}), half as {@code journalctl -o json} lines (to {@code /entries}). Entries the collector does not accept (429, 503, a refused connection) are
- * kept and sent again with the next push, as a real agent would.
+ * sends it, to {@code /upload}), half as {@code journalctl -o json} lines (to {@code /entries}), disk
+ * samples to {@code /metrics}. What the collector does not accept (429, 503, a refused connection) is
+ * kept and sent again with the next push, entries and disk samples alike, as a real agent would.
  */
 final class CollectorClient {
 
-  /** Counts for progress lines. */
+  /** Counts of journal entries, for progress lines. */
   record Stats(long accepted, long retried, long refused) {}
 
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   private final String baseUrl;
-  private final Map<SimulatedDevice, List<JsonObject>> unsent = new ConcurrentHashMap<>();
-  private final Set<SimulatedDevice> sending = ConcurrentHashMap.newKeySet();
+  private final Outbox entries = new Outbox();
+  private final Outbox diskSamples = new Outbox();
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong retried = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
@@ -48,41 +50,31 @@ final class CollectorClient {
    */
   CompletableFuture<Void> push(FleetSimulator.Tick tick) {
     List<CompletableFuture<?>> requests = new ArrayList<>();
-    tick.entries().forEach((device, entries) -> unsent.merge(device, new ArrayList<>(entries), CollectorClient::inOrder));
-    for (SimulatedDevice device : List.copyOf(unsent.keySet())) {
-      if (!sending.add(device)) {
-        continue;
-      }
-      List<JsonObject> batch = unsent.remove(device);
-      if (batch == null || batch.isEmpty()) {
-        sending.remove(device);
-        continue;
-      }
-      CompletableFuture<Integer> pushed = device.exportFormat
-          ? post(device, "/upload", "application/vnd.fdo.journal", JournalExport.of(batch))
-          : post(device, "/entries", "application/x-ndjson",
-              batch.stream().map(JsonObject::encode).collect(Collectors.joining("\n", "", "\n")).getBytes(StandardCharsets.UTF_8));
-      requests.add(pushed.thenAccept(status -> {
-        if (status == 202) {
-          accepted.addAndGet(batch.size());
-        } else if (status == 429 || status == 503 || status < 0) {
-          retried.addAndGet(batch.size());
-          unsent.merge(device, batch, (loggedMeanwhile, failed) -> inOrder(failed, loggedMeanwhile));
-        } else {
-          refused.addAndGet(batch.size());
-        }
-      }).whenComplete((done, error) -> sending.remove(device)));
-    }
-    tick.diskSamples().forEach((device, samples) -> requests.add(
-        post(device, "/metrics", "application/json",
-            new JsonObject().put("disk", new JsonArray(samples)).encode().getBytes(StandardCharsets.UTF_8))));
+    entries.add(tick.entries());
+    entries.takeReady().forEach((device, batch) -> requests.add(entries.settle(device, batch, device.exportFormat
+        ? post(device, "/upload", "application/vnd.fdo.journal", JournalExport.of(batch))
+        : post(device, "/entries", "application/x-ndjson",
+            batch.stream().map(JsonObject::encode).collect(Collectors.joining("\n", "", "\n")).getBytes(StandardCharsets.UTF_8)))
+        .thenAccept(status -> count(status, batch.size()))));
+    diskSamples.add(tick.diskSamples());
+    diskSamples.takeReady().forEach((device, batch) -> requests.add(diskSamples.settle(device, batch, post(device, "/metrics",
+        "application/json", new JsonObject().put("disk", new JsonArray(batch)).encode().getBytes(StandardCharsets.UTF_8)))));
     return CompletableFuture.allOf(requests.toArray(CompletableFuture[]::new));
   }
 
-  private static List<JsonObject> inOrder(List<JsonObject> earlier, List<JsonObject> later) {
-    List<JsonObject> all = new ArrayList<>(earlier);
-    all.addAll(later);
-    return all;
+  private void count(int status, int entries) {
+    if (status == 202) {
+      accepted.addAndGet(entries);
+    } else if (isRetried(status)) {
+      retried.addAndGet(entries);
+    } else {
+      refused.addAndGet(entries);
+    }
+  }
+
+  /** What an agent sends again: the collector was busy or behind (429, 503), or could not be reached (-1). */
+  private static boolean isRetried(int status) {
+    return status == 429 || status == 503 || status < 0;
   }
 
   Stats stats() {
@@ -97,5 +89,48 @@ final class CollectorClient {
         .POST(HttpRequest.BodyPublishers.ofByteArray(body))
         .build();
     return http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode).exceptionally(error -> -1);
+  }
+
+  /** What each device still has to send to one endpoint, oldest first, with at most one request of it in flight. */
+  private static final class Outbox {
+
+    private final Map<SimulatedDevice, List<JsonObject>> unsent = new ConcurrentHashMap<>();
+    private final Set<SimulatedDevice> sending = ConcurrentHashMap.newKeySet();
+
+    void add(Map<SimulatedDevice, List<JsonObject>> written) {
+      written.forEach((device, items) -> unsent.merge(device, new ArrayList<>(items), Outbox::inOrder));
+    }
+
+    /** The whole backlog of every device that has no request in flight; those devices are now sending. */
+    Map<SimulatedDevice, List<JsonObject>> takeReady() {
+      Map<SimulatedDevice, List<JsonObject>> ready = new LinkedHashMap<>();
+      for (SimulatedDevice device : List.copyOf(unsent.keySet())) {
+        if (sending.add(device)) {
+          List<JsonObject> batch = unsent.remove(device);
+          if (batch == null || batch.isEmpty()) {
+            sending.remove(device);
+          } else {
+            ready.put(device, batch);
+          }
+        }
+      }
+      return ready;
+    }
+
+    /** Once {@code request} is answered, puts {@code batch} back before what was written meanwhile if it is to be sent again. */
+    CompletableFuture<Integer> settle(SimulatedDevice device, List<JsonObject> batch, CompletableFuture<Integer> request) {
+      return request.whenComplete((status, error) -> {
+        if (error != null || isRetried(status)) {
+          unsent.merge(device, batch, (writtenMeanwhile, failed) -> inOrder(failed, writtenMeanwhile));
+        }
+        sending.remove(device);
+      });
+    }
+
+    private static List<JsonObject> inOrder(List<JsonObject> earlier, List<JsonObject> later) {
+      List<JsonObject> all = new ArrayList<>(earlier);
+      all.addAll(later);
+      return all;
+    }
   }
 }

@@ -1,7 +1,6 @@
 package io.fleetpulse.simulator;
 
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -20,7 +19,7 @@ import java.util.SplittableRandom;
  */
 final class FleetSimulator {
 
-  /** What the fleet pushes after one second: entries and disk samples per device. */
+  /** What the fleet pushes after one second: entries and disk samples of the devices that wrote any. */
   record Tick(Map<SimulatedDevice, List<JsonObject>> entries, Map<SimulatedDevice, List<JsonObject>> diskSamples) {}
 
   private static final String[] FLEET_NAMES = {"harbor", "orchard", "depot", "quarry", "meadow", "summit", "canyon", "delta"};
@@ -83,17 +82,22 @@ final class FleetSimulator {
         .add(new JsonObject().put("mount", mount).put("sizeBytes", device.diskSizeBytes).put("usedBytes", used)
             .put("availBytes", device.diskSizeBytes - used).put("at", at.toString()));
     Map<SimulatedDevice, List<JsonObject>> entries = new LinkedHashMap<>();
-    for (SimulatedDevice device : devices) {
-      device.advance(Duration.ofSeconds(1));
+    for (int index = 0; index < devices.size(); index++) {
+      SimulatedDevice device = devices.get(index);
+      device.advanceTo(now);
       traffic.tick(device, now);
       Scenario scenario = scenarioOf.get(device);
       if (scenario != null && second >= scenarioStart.get(device)) {
         scenario.play(device, second - scenarioStart.get(device), now, disks);
       }
-      if (second % 60 == 0 && !diskSamples.containsKey(device)) {
+      // Once a minute per device, each device at its own second: a large fleet's samples do not all arrive at once.
+      if ((second + index) % 60 == 0 && !diskSamples.containsKey(device)) {
         disks.sample(device, "/mnt/data", device.diskUsedBytes, now);
       }
-      entries.put(device, device.drain());
+      List<JsonObject> written = device.drain();
+      if (!written.isEmpty()) {
+        entries.put(device, written);
+      }
     }
     second++;
     return new Tick(entries, diskSamples);

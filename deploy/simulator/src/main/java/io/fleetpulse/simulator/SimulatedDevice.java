@@ -10,6 +10,10 @@ import java.util.SplittableRandom;
 /**
  * One simulated balenaOS device: its identity, its boot, its clocks and its journal. Everything it
  * writes follows from the seed, so a run can be replayed exactly.
+ *
+ * <p>Its wall clock is its boot's wall time plus its monotonic clock plus the error a scenario sets:
+ * the two clocks advance together however late or bunched the simulator's ticks run, so only a
+ * scenario's clock error ever looks like a clock step (a TIME_JUMP) to fleetpulse.
  */
 final class SimulatedDevice {
 
@@ -22,8 +26,11 @@ final class SimulatedDevice {
   private final String seqnumId;
   private String bootId;
   private long seqnum;
-  /** Microseconds since boot, advanced with simulated time. */
+  /** Microseconds since boot. */
   private long monotonicUs;
+  /** The true wall time of the boot, in microseconds, once the first tick has told the device the time. */
+  private long bootWallUs = UNKNOWN;
+  private static final long UNKNOWN = Long.MIN_VALUE;
   /** How far the device's wall clock is from the true time (negative: behind, as after a reset to 2017). */
   private Duration clockError = Duration.ZERO;
   private final List<JsonObject> pending = new ArrayList<>();
@@ -43,9 +50,16 @@ final class SimulatedDevice {
     this.diskUsedBytes = 4_000_000_000L + random.nextLong(6_000_000_000L);
   }
 
-  /** Simulated time passed: the monotonic clock runs on, whatever the wall clock does. */
-  void advance(Duration elapsed) {
-    monotonicUs += elapsed.toNanos() / 1_000;
+  /**
+   * Time passed up to {@code now}: the monotonic clock catches up with it. It never goes back: entries
+   * written meanwhile may have moved it a little ahead.
+   */
+  void advanceTo(Instant now) {
+    long nowUs = micros(now);
+    if (bootWallUs == UNKNOWN) {
+      bootWallUs = nowUs - monotonicUs;
+    }
+    monotonicUs = Math.max(monotonicUs, nowUs - bootWallUs);
   }
 
   /** The wall clock is set wrong (e.g. back to 2017) or corrected by chrony. */
@@ -57,18 +71,14 @@ final class SimulatedDevice {
     return clockError;
   }
 
-  void reboot() {
-    bootId = hex(random, 32);
-    monotonicUs = 5_000_000L;
-  }
-
   Instant deviceClock(Instant now) {
     return now.plus(clockError);
   }
 
   /** Appends one entry, as `journalctl -o json` prints it, to what the device will push next. */
   void write(Instant now, JournalLine line) {
-    long realtimeUs = deviceClock(now).toEpochMilli() * 1_000 + (monotonicUs % 1_000);
+    advanceTo(now);
+    long realtimeUs = bootWallUs + monotonicUs + clockError.toNanos() / 1_000;
     seqnum++;
     JsonObject entry = new JsonObject()
         .put("__CURSOR", "s=" + seqnumId + ";i=" + Long.toHexString(seqnum) + ";b=" + bootId + ";m=" + Long.toHexString(monotonicUs)
@@ -93,7 +103,8 @@ final class SimulatedDevice {
       entry.put("_SYSTEMD_UNIT", line.unit());
     }
     pending.add(entry);
-    monotonicUs += 1_000 + random.nextInt(50_000);
+    // Entries of one second are a few milliseconds apart: however many a device writes, its clocks stay near the true time.
+    monotonicUs += 100 + random.nextInt(2_000);
   }
 
   /** The entries written since the last push, oldest first. */
@@ -101,6 +112,10 @@ final class SimulatedDevice {
     List<JsonObject> entries = List.copyOf(pending);
     pending.clear();
     return entries;
+  }
+
+  private static long micros(Instant instant) {
+    return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000;
   }
 
   static String hex(SplittableRandom random, int digits) {

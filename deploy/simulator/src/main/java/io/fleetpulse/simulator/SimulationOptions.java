@@ -35,10 +35,15 @@ public final class SimulationOptions {
 
   /** Starts the simulated fleet pushing to the collector at {@code collectorUrl}. */
   public SimulationRun start(String collectorUrl) {
-    return new SimulationRun(new SimulatorSettings(devices, fleets, rate, seed, scenarioSet()), collectorUrl).start();
+    return prepare(collectorUrl).start();
   }
 
-  /** The device → scenario assignments of a started run, as lines for people to read. */
+  /** The simulated fleet these options describe, not pushing yet. */
+  public SimulationRun prepare(String collectorUrl) {
+    return new SimulationRun(new SimulatorSettings(devices, fleets, rate, seed, scenarioSet()), collectorUrl);
+  }
+
+  /** The device → scenario assignments of a run, as lines for people to read. */
   public static List<String> describe(SimulationRun run) {
     return run.expectations().stream().map(expected -> String.format("%s (fleet %s): %s → expect %s", expected.deviceUuid(),
         expected.fleet(), expected.scenario(), expected.expected())).toList();
