@@ -149,19 +149,20 @@ public final class TransactionInspector {
   public record Ended(Ending ending, String commitFailure) {}
 
   /**
-   * Ends {@code transaction} on its partition as its coordinator decided. When the coordinator last decided
-   * to commit that producer's transaction (same producer id, epoch no older than the partition's), it is a
-   * hanging transaction in the strict sense: the commit was answered, pushes were answered 202, and only
-   * this partition's marker never arrived. Its COMMIT marker is written then (WriteTxnMarkers, what the
-   * coordinator itself sends; the admin API only offers aborts), which makes exactly those records
-   * readable. Otherwise the producer never finished it, and it is aborted.
+   * Ends {@code transaction} on its partition as its coordinator decided. A coordinator that restarts
+   * uncleanly re-sends the markers of the transactions it had prepared, but skips (as if deleted) the
+   * partitions whose leader its metadata does not know yet, and logs those transactions complete: their
+   * records stay open on those partitions for good. When the coordinator's log says it had decided to
+   * commit the transaction (the pushes were answered 202), its COMMIT marker is written now
+   * (WriteTxnMarkers, what the coordinator itself sends; the admin API only offers aborts), which makes
+   * exactly those records readable. When it decided to abort, or the producer never ended it, it is aborted.
    */
   public Ended end(OpenTransaction transaction) {
-    Optional<TransactionDescription> commit = commitDecision(transaction);
+    Optional<Short> commitEpoch = commitDecision(transaction);
     String commitFailure = null;
-    if (commit.isPresent()) {
+    if (commitEpoch.isPresent()) {
       try {
-        writeCommitMarker(transaction, (short) commit.get().producerEpoch());
+        writeCommitMarker(transaction, commitEpoch.get());
         return new Ended(Ending.COMMITTED, null);
       } catch (IOException | KafkaException e) {
         commitFailure = String.valueOf(e.getMessage());
@@ -171,13 +172,34 @@ public final class TransactionInspector {
     return new Ended(commitFailure == null ? Ending.ABORTED : Ending.ABORTED_THOUGH_COMMITTED, commitFailure);
   }
 
-  /** The coordinator's description of {@code transaction}'s producer when it last decided to commit that very transaction. */
-  private Optional<TransactionDescription> commitDecision(OpenTransaction transaction) {
-    return coordinatorListing(transaction.producerId())
-        .map(listing -> get(admin.describeTransactions(List.of(listing.transactionalId())).all()).get(listing.transactionalId()))
-        .filter(description -> description.producerId() == transaction.producerId()
-            && description.producerEpoch() >= transaction.producerEpoch()
-            && (description.state() == TransactionState.PREPARE_COMMIT || description.state() == TransactionState.COMPLETE_COMMIT));
+  /**
+   * The producer epoch to commit {@code transaction} with, when its coordinator decided to commit it: from
+   * the coordinator's log, or (where that log cannot be read) from its current state when that is the
+   * decision on that very transaction.
+   */
+  private Optional<Short> commitDecision(OpenTransaction transaction) {
+    Optional<TransactionListing> listing = coordinatorListing(transaction.producerId());
+    if (listing.isEmpty()) {
+      return Optional.empty();
+    }
+    TransactionDescription now = get(admin.describeTransactions(List.of(listing.get().transactionalId())).all())
+        .get(listing.get().transactionalId());
+    if (now.producerId() != transaction.producerId() || now.producerEpoch() < transaction.producerEpoch()) {
+      return Optional.empty();
+    }
+    Optional<Short> epoch = Optional.of((short) now.producerEpoch());
+    try (TransactionLog log = new TransactionLog(bootstrap(), timeout)) {
+      return log.lastDecision(listing.get().transactionalId(), transaction.producerId(), transaction.partition(), transaction.lastWriteMillis())
+          .filter(decision -> decision == TransactionLog.Decision.COMMIT).flatMap(decision -> epoch);
+    } catch (KafkaException unreadable) {
+      boolean committed = now.state() == TransactionState.PREPARE_COMMIT || now.state() == TransactionState.COMPLETE_COMMIT;
+      return committed ? epoch : Optional.empty();
+    }
+  }
+
+  /** Where the cluster's brokers listen, for clients other than the admin client. */
+  private String bootstrap() {
+    return get(admin.describeCluster().nodes()).stream().map(node -> node.host() + ":" + node.port()).collect(Collectors.joining(","));
   }
 
   private void writeCommitMarker(OpenTransaction transaction, short producerEpoch) throws IOException {
