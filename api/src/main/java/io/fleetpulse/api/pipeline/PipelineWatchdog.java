@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * {@code fleetpulse_pipeline_stalled_partitions}, an ERROR line), and unless {@code abortHanging} is off,
  * the transaction holding it is found ({@code describeProducers}) and ended: committed when its coordinator
  * had decided to commit it (its marker was lost), aborted otherwise ({@link TransactionInspector#end});
- * each is logged with topic, partition, producer and offsets, and counted.
+ * each is logged with topic, partition, producer and offsets, and counted. A transaction its coordinator
+ * has already finished with (it logged a decision naming the partition, no marker is pending) will
+ * never end by itself; it is ended after {@link #STRANDED_AFTER} instead, before it counts as stalled.
  *
  * <p>It also reports how far the streams are behind what they may read (read_committed lag per topic) and
  * how long ago each stage last advanced.
@@ -74,6 +76,14 @@ public final class PipelineWatchdog implements AutoCloseable {
       this(bootstrap, applicationId, topicPrefixes, interval, stallAfter, abortHanging, DEFAULT_MAX_PROCESSING_DELAY);
     }
   }
+
+  /**
+   * How long a partition may be held before the watchdog asks whether Kafka itself has given up on the
+   * transaction holding it (a stranded one, {@link TransactionInspector#stranded}): markers take
+   * milliseconds, a restarted coordinator's a few seconds. Ended then rather than at the stall limit,
+   * as the devices of that partition wait meanwhile.
+   */
+  static final Duration STRANDED_AFTER = Duration.ofSeconds(10);
 
   /** Two minutes: well past a restart's catching up, well before anyone trusts a stale page. */
   public static final Duration DEFAULT_MAX_PROCESSING_DELAY = Duration.ofMinutes(2);
@@ -208,6 +218,7 @@ public final class PipelineWatchdog implements AutoCloseable {
     inspector.offsetsPartition(settings.applicationId()).ifPresent(partitions::add);
     Map<TopicPartition, PartitionOffsets> offsets = inspector.offsets(partitions);
     List<StalledPartition> found = new ArrayList<>();
+    List<StalledPartition> held = new ArrayList<>();
     Map<String, Long> pending = new HashMap<>();
     for (PartitionOffsets current : offsets.values()) {
       pending.merge(current.partition().topic(), current.pending(), Long::sum);
@@ -222,7 +233,12 @@ public final class PipelineWatchdog implements AutoCloseable {
       Duration still = Duration.between(last.since(), now);
       if (current.pending() > 0 && still.compareTo(settings.stallAfter()) >= 0) {
         found.add(new StalledPartition(current, still, inspector.holder(current)));
+      } else if (current.pending() > 0 && still.compareTo(STRANDED_AFTER) >= 0) {
+        held.add(new StalledPartition(current, still, inspector.holder(current)));
       }
+    }
+    if (settings.abortHanging()) {
+      held.stream().filter(partition -> partition.holder().filter(inspector::stranded).isPresent()).forEach(this::end);
     }
     progress.keySet().retainAll(offsets.keySet());
     publish(pending, pendingByTopic, "fleetpulse_pipeline_pending_records",

@@ -158,7 +158,8 @@ public final class TransactionInspector {
    * exactly those records readable. When it decided to abort, or the producer never ended it, it is aborted.
    */
   public Ended end(OpenTransaction transaction) {
-    Optional<Short> commitEpoch = commitDecision(transaction);
+    Optional<Short> commitEpoch = coordinatorView(transaction).filter(CoordinatorView::decidedCommit)
+        .map(view -> (short) view.now().producerEpoch());
     String commitFailure = null;
     if (commitEpoch.isPresent()) {
       try {
@@ -173,27 +174,53 @@ public final class TransactionInspector {
   }
 
   /**
-   * The producer epoch to commit {@code transaction} with, when its coordinator decided to commit it: from
-   * the coordinator's log, or (where that log cannot be read) from its current state when that is the
-   * decision on that very transaction.
+   * Whether Kafka considers {@code transaction} finished while its partition still holds it open: its
+   * coordinator logged a decision that named the partition and has moved past it (no marker pending for
+   * the partition). No marker will come; every second of waiting keeps devices waiting.
    */
-  private Optional<Short> commitDecision(OpenTransaction transaction) {
+  public boolean stranded(OpenTransaction transaction) {
+    return coordinatorView(transaction).filter(view -> view.finishedWith(transaction.partition())).isPresent();
+  }
+
+  /**
+   * What the coordinator of {@code transaction}'s producer says about it: its state now, and the last
+   * decision its log holds for a transaction of that producer that named the partition. Empty when the
+   * coordinator no longer knows the producer at that epoch.
+   */
+  private Optional<CoordinatorView> coordinatorView(OpenTransaction transaction) {
     Optional<TransactionListing> listing = coordinatorListing(transaction.producerId());
     if (listing.isEmpty()) {
       return Optional.empty();
     }
-    TransactionDescription now = get(admin.describeTransactions(List.of(listing.get().transactionalId())).all())
-        .get(listing.get().transactionalId());
+    String transactionalId = listing.get().transactionalId();
+    TransactionDescription now = get(admin.describeTransactions(List.of(transactionalId)).all()).get(transactionalId);
     if (now.producerId() != transaction.producerId() || now.producerEpoch() < transaction.producerEpoch()) {
       return Optional.empty();
     }
-    Optional<Short> epoch = Optional.of((short) now.producerEpoch());
     try (TransactionLog log = new TransactionLog(bootstrap(), timeout)) {
-      return log.lastDecision(listing.get().transactionalId(), transaction.producerId(), transaction.partition(), transaction.lastWriteMillis())
-          .filter(decision -> decision == TransactionLog.Decision.COMMIT).flatMap(decision -> epoch);
+      return Optional.of(new CoordinatorView(now,
+          log.lastDecision(transactionalId, transaction.producerId(), transaction.partition(), transaction.lastWriteMillis()), true));
     } catch (KafkaException unreadable) {
-      boolean committed = now.state() == TransactionState.PREPARE_COMMIT || now.state() == TransactionState.COMPLETE_COMMIT;
-      return committed ? epoch : Optional.empty();
+      return Optional.of(new CoordinatorView(now, Optional.empty(), false));
+    }
+  }
+
+  /**
+   * @param logged the decision read from the coordinator's log
+   * @param logReadable whether that log could be read; where it could not, only the state now speaks
+   */
+  private record CoordinatorView(TransactionDescription now, Optional<TransactionLog.Decision> logged, boolean logReadable) {
+
+    boolean decidedCommit() {
+      if (logReadable) {
+        return logged.filter(decision -> decision == TransactionLog.Decision.COMMIT).isPresent();
+      }
+      return now.state() == TransactionState.PREPARE_COMMIT || now.state() == TransactionState.COMPLETE_COMMIT;
+    }
+
+    boolean finishedWith(TopicPartition partition) {
+      return logged.isPresent() && !now.topicPartitions().contains(partition)
+          && now.state() != TransactionState.PREPARE_COMMIT && now.state() != TransactionState.PREPARE_ABORT;
     }
   }
 

@@ -208,7 +208,7 @@ class PipelineWatchdogTest {
   @Test
   void commitsATransactionItsCoordinatorLoggedAsCommittedWhenItsMarkerNeverArrived() throws Exception {
     TopicPartition lost = new TopicPartition(prefix + "marks", 0);
-    SimpleMeterRegistry metrics = strandedAfter(lost, KafkaProducer::commitTransaction);
+    SimpleMeterRegistry metrics = strandedAfter(lost, KafkaProducer::commitTransaction, settings(true), true);
 
     assertThat(metrics.get("fleetpulse_pipeline_transactions_committed_total").counter().count()).isEqualTo(1);
     assertThat(metrics.get("fleetpulse_pipeline_transactions_aborted_total").counter().count())
@@ -221,7 +221,7 @@ class PipelineWatchdogTest {
   @Test
   void abortsATransactionItsCoordinatorLoggedAsAbortedWhenItsMarkerNeverArrived() throws Exception {
     TopicPartition lost = new TopicPartition(prefix + "marks", 0);
-    SimpleMeterRegistry metrics = strandedAfter(lost, KafkaProducer::abortTransaction);
+    SimpleMeterRegistry metrics = strandedAfter(lost, KafkaProducer::abortTransaction, settings(true), true);
 
     assertThat(metrics.get("fleetpulse_pipeline_transactions_committed_total").counter().count()).isZero();
     assertThat(metrics.get("fleetpulse_pipeline_transactions_aborted_total").counter().count()).isEqualTo(2);
@@ -229,11 +229,34 @@ class PipelineWatchdogTest {
   }
 
   /**
-   * A transaction of a producer writing to {@code lost} and ended by {@code end}; then records of that
-   * producer on {@code lost} without a marker, and a later writer's behind them; then a watchdog until
-   * {@code lost} advances again.
+   * A stranded transaction (its coordinator finished with it) is ended long before the stall limit: its
+   * devices would wait all that time, and no marker will come. A transaction its producer never ended is
+   * left to the stall limit.
    */
-  private SimpleMeterRegistry strandedAfter(TopicPartition lost, Consumer<KafkaProducer<String, String>> end) throws Exception {
+  @Test
+  void endsAStrandedTransactionBeforeTheStallLimit() throws Exception {
+    TopicPartition lost = new TopicPartition(prefix + "marks", 0);
+    PipelineWatchdog.Settings patient = new PipelineWatchdog.Settings(kafka.bootstrapServers(), prefix + "app", List.of(prefix),
+        Duration.ofMillis(200), Duration.ofMinutes(10), true);
+    SimpleMeterRegistry metrics = strandedAfter(lost, KafkaProducer::commitTransaction, patient, false);
+
+    assertThat(metrics.get("fleetpulse_pipeline_transactions_committed_total").counter().count()).isEqualTo(1);
+    assertThat(metrics.get("fleetpulse_pipeline_transactions_aborted_total").counter().count()).isZero();
+    assertThat(readCommitted(lost, 5)).containsExactly("committed mark", "stranded mark 1", "stranded mark 2", "later");
+    try (Admin admin = admin()) {
+      assertThat(offsets(new TransactionInspector(admin, Duration.ofSeconds(10))).lastStable())
+          .as("the never-ended transaction waits for the stall limit").isZero();
+    }
+  }
+
+  /**
+   * A transaction of a producer writing to {@code lost} and ended by {@code end}; then records of that
+   * producer on {@code lost} without a marker, and a later writer's behind them; then a watchdog with
+   * {@code settings} until {@code lost} advances again, and with {@code alsoTheNeverEnded} the partition
+   * every test starts with too.
+   */
+  private SimpleMeterRegistry strandedAfter(TopicPartition lost, Consumer<KafkaProducer<String, String>> end,
+                                            PipelineWatchdog.Settings settings, boolean alsoTheNeverEnded) throws Exception {
     String transactionalId = prefix + "stranded";
     TopicPartition other = new TopicPartition(partition.topic(), 0);
     try (Admin admin = admin();
@@ -266,9 +289,9 @@ class PipelineWatchdogTest {
       assertThat(inspector.offsets(List.of(lost)).get(lost)).isEqualTo(new PartitionOffsets(lost, 2, 5));
 
       SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-      try (PipelineWatchdog watchdog = new PipelineWatchdog(settings(true), metrics).start()) {
+      try (PipelineWatchdog watchdog = new PipelineWatchdog(settings, metrics).start()) {
         await().atMost(Duration.ofSeconds(30)).until(() -> inspector.offsets(List.of(lost)).get(lost).lastStable() == 6
-            && offsets(inspector).lastStable() == 7);
+            && (!alsoTheNeverEnded || offsets(inspector).lastStable() == 7));
       }
       return metrics;
     }
