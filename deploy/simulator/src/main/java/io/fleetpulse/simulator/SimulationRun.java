@@ -45,6 +45,14 @@ public final class SimulationRun implements AutoCloseable {
     return expected;
   }
 
+  /** Journal entries so far: answered 202, held back to be sent again (429, 503, no answer), refused for good. */
+  public record Progress(long accepted, long retried, long refused) {}
+
+  public Progress progress() {
+    CollectorClient.Stats stats = collector.stats();
+    return new Progress(stats.accepted(), stats.retried(), stats.refused());
+  }
+
   public SimulationRun start() {
     log.info("Simulating {} devices, {} of them replaying failure scenarios", fleet.devices().size(), fleet.scenarios().size());
     clock.scheduleAtFixedRate(this::tick, 0, 1, TimeUnit.SECONDS);

@@ -42,6 +42,7 @@ public final class FleetpulseProcess {
   private final List<String> arguments = new ArrayList<>();
   private final int readyPort;
   private final ReadyProbe ready;
+  private List<String> jvmOptions = List.of("-Xmx768m");
   private Process process;
   private int starts;
 
@@ -137,10 +138,17 @@ public final class FleetpulseProcess {
     return log;
   }
 
+  /** The JVM's options from the next start on ({@code -Xmx768m} unless set). */
+  public FleetpulseProcess jvmOptions(List<String> options) {
+    this.jvmOptions = List.copyOf(options);
+    return this;
+  }
+
   /** Starts the process (appending to its log) and returns at once. */
   public void start() {
-    List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx768m", "-cp", System.getProperty("java.class.path"), "io.fleetpulse.launcher.FleetpulseCli", command));
+    List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    line.addAll(jvmOptions);
+    line.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.fleetpulse.launcher.FleetpulseCli", command));
     settings.forEach(setting -> line.addAll(List.of("--set", setting)));
     line.addAll(arguments);
     try {

@@ -1,0 +1,121 @@
+package io.fleetpulse.bench;
+
+import io.fleetpulse.bench.crash.FleetpulseProcess;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code fleetpulse bench fleet}: a fleet of N simulated devices against the all-in-one, as issue 29 measured it. */
+@Command(
+    name = "fleet",
+    mixinStandardHelpOptions = true,
+    header = "A simulated fleet of N devices offering a fixed total rate to the all-in-one: what it accepts, lag, memory, reads.",
+    description = {
+        "Starts the all-in-one (a child process, with the heap ./fleetpulse would give it on this machine unless --java-opts) on a "
+            + "fresh data directory and ./fleetpulse simulate's fleet (every failure scenario, --seed) offering --rate entries per "
+            + "second in all, spread over --devices devices. After --load-seconds it measures for --window-seconds: entries/s "
+            + "accepted (202), requests refused (429/503), health lag (fleetpulse_pipeline_processing_delay_seconds, max), heap used "
+            + "(max), share of time in GC pauses, RSS (max), and fixed-rate reads (20/s each) of the device list (first page and a "
+            + "page half-way), the fleet summary, firing alerts and one device's health. The live heap after a full GC, before the "
+            + "fleet and after it, gives the heap per device. Appends a table row to the results file.", ""})
+public final class FleetBenchCommand implements Callable<Integer> {
+
+  @Option(names = "--devices", description = "devices in the fleet (default ${DEFAULT-VALUE})")
+  int devices = 10_000;
+
+  @Option(names = "--rate", description = "journal entries per second offered by the whole fleet (default ${DEFAULT-VALUE})")
+  double rate = 4_000;
+
+  @Option(names = "--load-seconds", description = "seconds of load before the measured window (default ${DEFAULT-VALUE})")
+  int loadSeconds = 240;
+
+  @Option(names = "--window-seconds", description = "measured seconds (default ${DEFAULT-VALUE})")
+  int windowSeconds = 60;
+
+  @Option(names = "--seed", description = "the simulated fleet's seed (default ${DEFAULT-VALUE})")
+  long seed = 42;
+
+  @Option(names = "--java-opts", split = " ", description = "the child JVM's options (default: as ./fleetpulse sizes them: "
+      + "-XX:MaxRAMPercentage=25, serial GC below 8 GiB of RAM, G1 above)")
+  List<String> javaOptions;
+
+  @Option(names = "--results", paramLabel = "FILE", description = "where the table row is appended (default ${DEFAULT-VALUE})")
+  Path results = Path.of("docs/benchmarks.md");
+
+  @Override
+  public Integer call() throws Exception {
+    Path dataDir = Files.createTempDirectory("fleetpulse-bench-fleet");
+    int collectorPort = FleetpulseProcess.freePort();
+    int apiPort = FleetpulseProcess.freePort();
+    FleetpulseProcess stack = FleetpulseProcess.allInOne(dataDir, FleetpulseProcess.freePort(), collectorPort, apiPort, List.of())
+        .jvmOptions(javaOptions != null ? javaOptions : asTheLauncherSizesIt());
+    FleetBenchmark.Result result;
+    try {
+      stack.start();
+      stack.awaitReady(Duration.ofMinutes(3));
+      result = new FleetBenchmark(new FleetBenchmark.Settings(devices, rate, Duration.ofSeconds(loadSeconds),
+          Duration.ofSeconds(windowSeconds), seed)).run("http://127.0.0.1:" + collectorPort, "127.0.0.1", apiPort, stack.pid());
+    } finally {
+      stack.stop();
+      try (Stream<Path> files = Files.walk(dataDir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
+    }
+    String row = row(result);
+    System.out.println(HEADER + row);
+    if (!Files.exists(results) || !Files.readString(results).contains(HEADER_TITLE)) {
+      Files.writeString(results, "\n" + HEADER_TITLE + "\n\n" + HEADER, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+    Files.writeString(results, row, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    System.out.printf(Locale.ROOT, "bench fleet: %d devices, %.0f of %.0f entries/s accepted (%.1f %%), health lag max %.1f s, "
+            + "%.1f KiB of live heap per device%n", devices, result.acceptedPerSecond(), rate, 100 * result.acceptedPerSecond() / rate,
+        result.healthLagMaxSeconds(), result.liveHeapPerDeviceBytes() / 1024);
+    return 0;
+  }
+
+  private static final String HEADER_TITLE = "### bench fleet (./fleetpulse bench fleet --devices N)";
+  private static final String HEADER = "| date | devices | entries/s offered → accepted | 429/503 | health lag max | heap used max | GC time "
+      + "| RSS max | live heap per device | devices p50/p99 (first, half-way) | summary p50/p99 | firing alerts p50/p99 | health p50/p99 | JVM |\n"
+      + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+
+  private String row(FleetBenchmark.Result result) {
+    List<OpenLoopLoad.Result> reads = result.reads();
+    return String.format(Locale.ROOT, "| %s | %,d | %.0f → %.0f (%.1f %%) | %s | %.1f s | %.0f MiB | %.1f %% | %.0f MiB | %.1f KiB "
+            + "| %s, %s | %s | %s | %s | %s |%n",
+        LocalDateTime.now().truncatedTo(ChronoUnit.MINUTES), devices, rate, result.acceptedPerSecond(),
+        100 * result.acceptedPerSecond() / rate, refusals(result.refusedRequests()), result.healthLagMaxSeconds(), result.heapUsedMaxMiB(),
+        100 * result.gcShare(), result.rssMaxMiB(), result.liveHeapPerDeviceBytes() / 1024, latency(reads.get(0)), latency(reads.get(1)),
+        latency(reads.get(2)), latency(reads.get(3)), latency(reads.get(4)),
+        String.join(" ", javaOptions != null ? javaOptions : asTheLauncherSizesIt()));
+  }
+
+  private static String refusals(Map<String, Long> byReason) {
+    long total = byReason.values().stream().mapToLong(Long::longValue).sum();
+    return total == 0 ? "0" : total + " (" + byReason.entrySet().stream().map(entry -> entry.getKey() + " " + entry.getValue())
+        .collect(Collectors.joining(", ")) + ")";
+  }
+
+  private static String latency(OpenLoopLoad.Result read) {
+    return String.format(Locale.ROOT, "%.0f/%.0f ms%s", read.p50(), read.p99(), read.failures() > 0 ? " (" + read.failures() + " failed)" : "");
+  }
+
+  /** What ./fleetpulse gives the JVM on this machine: a quarter of its memory, the serial GC below 8 GiB, G1 above. */
+  static List<String> asTheLauncherSizesIt() {
+    long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+    return List.of("-XX:MaxRAMPercentage=25", memory >= 8L << 30 ? "-XX:+UseG1GC" : "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+  }
+}

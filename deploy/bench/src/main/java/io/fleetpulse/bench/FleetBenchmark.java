@@ -1,0 +1,207 @@
+package io.fleetpulse.bench;
+
+import io.fleetpulse.simulator.SimulationRun;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code bench fleet}: a simulated fleet of N devices offering a fixed total of entries per second to an
+ * all-in-one child process; after a warm load, a window in which what it accepts, how far health lags,
+ * its memory and GC, and the read endpoints' latency are measured. The live heap (after a full GC) before
+ * and after gives the heap each device costs.
+ */
+final class FleetBenchmark {
+
+  private static final Logger log = LoggerFactory.getLogger(FleetBenchmark.class);
+  private static final Duration SAMPLE_EVERY = Duration.ofSeconds(5);
+  /** Why the collector answers 429 or 503 (its {@code reason} label). */
+  private static final List<String> REFUSALS = List.of("behind", "kafka_unavailable", "rate_limited");
+
+  /** Reads per second on each endpoint during the window: a support team's page views, not a load test. */
+  private static final int READS_PER_SECOND = 20;
+
+  record Settings(int devices, double entriesPerSecond, Duration load, Duration window, long seed) {}
+
+  /** What one run measured. */
+  record Result(Settings settings, double acceptedPerSecond, Map<String, Long> refusedRequests, double healthLagMaxSeconds, double heapUsedMaxMiB,
+                double gcShare, double rssMaxMiB, long liveHeapBeforeBytes, long liveHeapAfterBytes, List<OpenLoopLoad.Result> reads) {
+
+    double liveHeapPerDeviceBytes() {
+      return (liveHeapAfterBytes - liveHeapBeforeBytes) / (double) settings.devices();
+    }
+  }
+
+  /** The child's state, sampled during the window. */
+  private static final class Samples {
+    Map<String, Double> firstRejected;
+    Map<String, Double> lastRejected = Map.of();
+    double firstGcSeconds = Double.NaN;
+    double lastGcSeconds;
+    double healthLagMax;
+    double heapUsedMax;
+    double rssMax;
+  }
+
+  private final Settings settings;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  FleetBenchmark(Settings settings) {
+    this.settings = settings;
+  }
+
+  Result run(String collectorUrl, String apiHost, int apiPort, long pid) throws Exception {
+    String api = "http://" + apiHost + ":" + apiPort;
+    long liveBefore = liveHeapBytes(pid);
+    log.info("Live heap before the fleet: {} MiB", liveBefore / (1 << 20));
+    try (SimulationRun fleet = SimulationRun.everyScenario(settings.devices(), 3, settings.entriesPerSecond() / settings.devices(),
+        settings.seed(), collectorUrl).start()) {
+      log.info("{} devices offering {} entries/s in all; measuring after {} s of load", settings.devices(), settings.entriesPerSecond(),
+          settings.load().toSeconds());
+      LockSupport.parkNanos(settings.load().toNanos());
+      String deepCursor = cursorHalfWay(api);
+
+      Samples samples = new Samples();
+      ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+      long windowStart = System.nanoTime();
+      long acceptedBefore = fleet.progress().accepted();
+      sampler.scheduleAtFixedRate(() -> sample(api, pid, samples), 0, SAMPLE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+      List<OpenLoopLoad.Result> reads = new ArrayList<>();
+      Vertx vertx = Vertx.vertx();
+      try {
+        OpenLoopLoad load = new OpenLoopLoad(vertx, apiHost, apiPort);
+        Duration each = settings.window().dividedBy(5);
+        List<String> uuids = firstPage(api);
+        reads.add(read(load, "devices?limit=100", i -> "/api/v1/devices?limit=100", each));
+        reads.add(read(load, "devices?limit=100, half-way", i -> "/api/v1/devices?limit=100&cursor=" + deepCursor, each));
+        reads.add(read(load, "fleet/summary", i -> "/api/v1/fleet/summary", each));
+        reads.add(read(load, "alerts?state=firing&limit=100", i -> "/api/v1/alerts?state=firing&limit=100", each));
+        reads.add(read(load, "devices/{uuid}/health", i -> "/api/v1/devices/" + uuids.get(i % uuids.size()) + "/health", each));
+      } finally {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+        sampler.shutdownNow();
+        sampler.awaitTermination(10, TimeUnit.SECONDS);
+      }
+      double seconds = (System.nanoTime() - windowStart) / 1e9;
+      double accepted = (fleet.progress().accepted() - acceptedBefore) / seconds;
+      fleet.close();
+      long liveAfter = liveHeapBytes(pid);
+      log.info("Live heap after: {} MiB", liveAfter / (1 << 20));
+      Map<String, Long> refused = new TreeMap<>();
+      samples.lastRejected.forEach((reason, count) -> refused.put(reason, Math.round(count - samples.firstRejected.getOrDefault(reason, 0.0))));
+      refused.values().removeIf(count -> count == 0);
+      return new Result(settings, accepted, refused, samples.healthLagMax,
+          samples.heapUsedMax / (1 << 20), (samples.lastGcSeconds - samples.firstGcSeconds) / seconds, samples.rssMax / (1 << 20),
+          liveBefore, liveAfter, reads);
+    }
+  }
+
+  private static OpenLoopLoad.Result read(OpenLoopLoad load, String name, IntFunction<String> path, Duration duration)
+      throws InterruptedException {
+    log.info("Reading {} at {} req/s for {} s", name, READS_PER_SECOND, duration.toSeconds());
+    return load.run(name, path, READS_PER_SECOND, duration);
+  }
+
+  private void sample(String api, long pid, Samples samples) {
+    try {
+      String metrics = http.send(HttpRequest.newBuilder(URI.create(api + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      Map<String, Double> rejected = new TreeMap<>();
+      for (String reason : REFUSALS) {
+        rejected.put(reason, sum(metrics, "fleetpulse_collector_requests_rejected_total", "reason=\"" + reason + "\""));
+      }
+      double gc = sum(metrics, "jvm_gc_pause_seconds_sum", "");
+      if (samples.firstRejected == null) {
+        samples.firstRejected = rejected;
+        samples.firstGcSeconds = gc;
+      }
+      samples.lastRejected = rejected;
+      samples.lastGcSeconds = gc;
+      samples.healthLagMax = Math.max(samples.healthLagMax, sum(metrics, "fleetpulse_pipeline_processing_delay_seconds", ""));
+      samples.heapUsedMax = Math.max(samples.heapUsedMax, sum(metrics, "jvm_memory_used_bytes", "area=\"heap\""));
+      samples.rssMax = Math.max(samples.rssMax, rssBytes(pid));
+    } catch (IOException | RuntimeException e) {
+      log.warn("Could not sample the stack: {}", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The sum of every series of metric {@code name} whose labels contain {@code label} (empty: all of them). */
+  static double sum(String metrics, String name, String label) {
+    double total = 0;
+    for (String line : metrics.split("\n")) {
+      int end = line.indexOf(line.contains("{") ? '{' : ' ');
+      if (end > 0 && line.substring(0, end).equals(name) && line.contains(label)) {
+        total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return total;
+  }
+
+  private static double rssBytes(long pid) throws IOException {
+    Matcher rss = Pattern.compile("VmRSS:\\s+(\\d+) kB").matcher(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
+    return rss.find() ? Long.parseLong(rss.group(1)) * 1024.0 : 0;
+  }
+
+  /** Bytes of live objects after a full collection, from {@code jcmd GC.class_histogram}. */
+  static long liveHeapBytes(long pid) throws IOException, InterruptedException {
+    Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid),
+        "GC.class_histogram").redirectErrorStream(true).start();
+    String out = new String(jcmd.getInputStream().readAllBytes());
+    jcmd.waitFor();
+    Matcher total = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)").matcher(out);
+    if (!total.find()) {
+      throw new IOException("jcmd GC.class_histogram gave no total: " + out.lines().limit(3).toList());
+    }
+    return Long.parseLong(total.group(1));
+  }
+
+  private List<String> firstPage(String api) throws Exception {
+    JsonObject page = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/devices?limit=1000")).build(),
+        HttpResponse.BodyHandlers.ofString()).body());
+    List<String> uuids = new ArrayList<>();
+    page.getJsonArray("devices").forEach(device -> uuids.add(((JsonObject) device).getString("uuid")));
+    if (uuids.isEmpty()) {
+      throw new IllegalStateException("no device has health yet after " + settings.load().toSeconds() + " s of load");
+    }
+    return uuids;
+  }
+
+  /** The cursor of the page that starts half-way through the device list: a deep page. */
+  private String cursorHalfWay(String api) throws Exception {
+    String cursor = null;
+    int seen = 0;
+    while (seen < settings.devices() / 2) {
+      JsonObject page = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/devices?limit=1000"
+          + (cursor == null ? "" : "&cursor=" + cursor))).build(), HttpResponse.BodyHandlers.ofString()).body());
+      seen += page.getJsonArray("devices").size();
+      String next = page.getString("next");
+      if (next == null) {
+        break;
+      }
+      cursor = next;
+    }
+    return cursor == null ? "" : cursor;
+  }
+}
