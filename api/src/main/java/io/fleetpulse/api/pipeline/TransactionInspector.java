@@ -158,8 +158,8 @@ public final class TransactionInspector {
    * exactly those records readable. When it decided to abort, or the producer never ended it, it is aborted.
    */
   public Ended end(OpenTransaction transaction) {
-    Optional<Short> commitEpoch = coordinatorView(transaction).filter(CoordinatorView::decidedCommit)
-        .map(view -> (short) view.now().producerEpoch());
+    Optional<Short> commitEpoch = coordinatorOf(transaction).filter(coordinator -> coordinator.decidedCommit(transaction))
+        .map(coordinator -> (short) coordinator.now().producerEpoch());
     String commitFailure = null;
     if (commitEpoch.isPresent()) {
       try {
@@ -175,19 +175,16 @@ public final class TransactionInspector {
 
   /**
    * Whether Kafka considers {@code transaction} finished while its partition still holds it open: its
-   * coordinator logged a decision that named the partition and has moved past it (no marker pending for
-   * the partition). No marker will come; every second of waiting keeps devices waiting.
+   * coordinator has no marker pending for the partition and logged a decision that named it. No marker
+   * will come; every second of waiting keeps devices waiting.
    */
   public boolean stranded(OpenTransaction transaction) {
-    return coordinatorView(transaction).filter(view -> view.finishedWith(transaction.partition())).isPresent();
+    return coordinatorOf(transaction).filter(coordinator -> coordinator.doneWith(transaction.partition()))
+        .flatMap(coordinator -> coordinator.logged(transaction)).isPresent();
   }
 
-  /**
-   * What the coordinator of {@code transaction}'s producer says about it: its state now, and the last
-   * decision its log holds for a transaction of that producer that named the partition. Empty when the
-   * coordinator no longer knows the producer at that epoch.
-   */
-  private Optional<CoordinatorView> coordinatorView(OpenTransaction transaction) {
+  /** The coordinator's view of {@code transaction}'s producer, when it still knows that producer at that epoch. */
+  private Optional<Coordinator> coordinatorOf(OpenTransaction transaction) {
     Optional<TransactionListing> listing = coordinatorListing(transaction.producerId());
     if (listing.isEmpty()) {
       return Optional.empty();
@@ -197,30 +194,52 @@ public final class TransactionInspector {
     if (now.producerId() != transaction.producerId() || now.producerEpoch() < transaction.producerEpoch()) {
       return Optional.empty();
     }
-    try (TransactionLog log = new TransactionLog(bootstrap(), timeout)) {
-      return Optional.of(new CoordinatorView(now,
-          log.lastDecision(transactionalId, transaction.producerId(), transaction.partition(), transaction.lastWriteMillis()), true));
-    } catch (KafkaException unreadable) {
-      return Optional.of(new CoordinatorView(now, Optional.empty(), false));
-    }
+    return Optional.of(new Coordinator(transactionalId, now));
   }
 
-  /**
-   * @param logged the decision read from the coordinator's log
-   * @param logReadable whether that log could be read; where it could not, only the state now speaks
-   */
-  private record CoordinatorView(TransactionDescription now, Optional<TransactionLog.Decision> logged, boolean logReadable) {
+  /** What the coordinator of a transactional id says: its state now, and (read on demand) what it logged. */
+  private final class Coordinator {
 
-    boolean decidedCommit() {
-      if (logReadable) {
-        return logged.filter(decision -> decision == TransactionLog.Decision.COMMIT).isPresent();
-      }
-      return now.state() == TransactionState.PREPARE_COMMIT || now.state() == TransactionState.COMPLETE_COMMIT;
+    private final String transactionalId;
+    private final TransactionDescription now;
+
+    Coordinator(String transactionalId, TransactionDescription now) {
+      this.transactionalId = transactionalId;
+      this.now = now;
     }
 
-    boolean finishedWith(TopicPartition partition) {
-      return logged.isPresent() && !now.topicPartitions().contains(partition)
+    TransactionDescription now() {
+      return now;
+    }
+
+    /** No marker of its is pending for {@code partition}: it is not in a transaction that names it, nor preparing one. */
+    boolean doneWith(TopicPartition partition) {
+      return !now.topicPartitions().contains(partition)
           && now.state() != TransactionState.PREPARE_COMMIT && now.state() != TransactionState.PREPARE_ABORT;
+    }
+
+    /** The last decision its log holds for a transaction of that producer that named the partition; empty when none or unreadable. */
+    Optional<TransactionLog.Decision> logged(OpenTransaction transaction) {
+      try {
+        return readLog(transaction);
+      } catch (KafkaException unreadable) {
+        return Optional.empty();
+      }
+    }
+
+    /** Its log's decision; where the log cannot be read, its state now when that is the commit of that very epoch. */
+    boolean decidedCommit(OpenTransaction transaction) {
+      try {
+        return readLog(transaction).filter(decision -> decision == TransactionLog.Decision.COMMIT).isPresent();
+      } catch (KafkaException unreadable) {
+        return now.state() == TransactionState.PREPARE_COMMIT || now.state() == TransactionState.COMPLETE_COMMIT;
+      }
+    }
+
+    private Optional<TransactionLog.Decision> readLog(OpenTransaction transaction) {
+      try (TransactionLog log = new TransactionLog(bootstrap(), timeout)) {
+        return log.lastDecision(transactionalId, transaction.producerId(), transaction.partition(), transaction.lastWriteMillis());
+      }
     }
   }
 
