@@ -3,6 +3,7 @@ package io.fleetpulse.streams;
 import io.fleetpulse.schemas.FleetSerdes;
 import io.fleetpulse.schemas.Topics;
 import io.fleetpulse.streams.alerts.AlertsStore;
+import io.fleetpulse.streams.alerts.FiringAlertsStore;
 import io.fleetpulse.streams.alerts.ConnectionStatusProcessor;
 import io.fleetpulse.streams.alerts.DeviceAlertsProcessor;
 import io.fleetpulse.streams.alerts.DeviceConnectionsStore;
@@ -112,6 +113,7 @@ public final class FleetTopology {
     topology.addStateStore(HealthCounts.builder(), JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS, OUTLIER_WARNINGS);
     topology.addStateStore(DeviceEventsStore.builder(settings.eventRetention()), DEVICE_ALERTS);
     topology.addStateStore(AlertsStore.builder(), DEVICE_ALERTS, OUTLIER_WARNINGS);
+    topology.addStateStore(FiringAlertsStore.builder(), DEVICE_ALERTS, OUTLIER_WARNINGS);
     topology.addStateStore(DeviceOutliersStore.builder(), DEVICE_ALERTS, OUTLIER_WARNINGS);
     topology.addStateStore(DeviceConnectionsStore.builder(), CONNECTIONS, DEVICE_ALERTS);
     return topology;

@@ -95,7 +95,8 @@ public final class FleetRoutes {
     Comparator<JsonObject> newestFirst = Comparator.comparing((JsonObject alert) -> alert.getString("startedAt")).reversed();
     combine(ctx, () -> {
       List<JsonObject> rows = new ArrayList<>();
-      for (Alert alert : local.alerts()) {
+      // Firing alerts have an index of their own: support's everyday question costs what fires, not the fleet's history.
+      for (Alert alert : state == AlertState.FIRING ? local.firingAlerts() : local.alerts()) {
         if ((state == null || alert.getState() == state) && (kind == null || alert.getKind() == kind)
             && (device == null || device.equals(alert.getDeviceUuid())) && (fleet == null || fleet.equals(alert.getFleet()))) {
           rows.add(AlertJson.of(alert));
@@ -123,10 +124,8 @@ public final class FleetRoutes {
         }
       });
       JsonObject firingAlerts = new JsonObject();
-      for (Alert alert : local.alerts()) {
-        if (alert.getState() == AlertState.FIRING) {
-          increment(firingAlerts, alert.getKind().name(), 1);
-        }
+      for (Alert alert : local.firingAlerts()) {
+        increment(firingAlerts, alert.getKind().name(), 1);
       }
       return new JsonObject().put("devices", devices).put("failingChecks", failingChecks).put("firingAlerts", firingAlerts);
     }, parts -> {

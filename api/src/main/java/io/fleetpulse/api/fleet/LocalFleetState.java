@@ -1,8 +1,10 @@
 package io.fleetpulse.api.fleet;
 
 import io.fleetpulse.schemas.Alert;
+import io.fleetpulse.schemas.AlertState;
 import io.fleetpulse.schemas.DeviceHealth;
 import io.fleetpulse.streams.alerts.AlertsStore;
+import io.fleetpulse.streams.alerts.FiringAlertsStore;
 import io.fleetpulse.streams.fleet.FleetStores;
 import io.fleetpulse.streams.health.DeviceHealthStores;
 import io.fleetpulse.streams.health.HealthCounts;
@@ -63,6 +65,22 @@ public final class LocalFleetState {
     this.<DeviceHealth>scan(DeviceHealthStores.CURRENT, visitor);
   }
 
+  /**
+   * This instance's FIRING alerts, device alerts newest first ({@link FiringAlertsStore}: a read of what fires,
+   * not of every episode), then its firing fleet incidents.
+   */
+  public List<Alert> firingAlerts() {
+    List<Alert> alerts = new ArrayList<>();
+    this.<Alert>scan(FiringAlertsStore.NAME, alerts::add);
+    this.<Alert>scan(FleetStores.INCIDENTS, incident -> {
+      if (incident.getState() == AlertState.FIRING) {
+        alerts.add(incident);
+      }
+    });
+    return alerts;
+  }
+
+  /** Every alert this instance holds: each (device, kind, subject)'s latest episode, and the fleet incidents. */
   public List<Alert> alerts() {
     List<Alert> alerts = new ArrayList<>();
     this.<Alert>scan(AlertsStore.NAME, alerts::add);

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.ProcessingContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -25,9 +26,34 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class AlertLifecycle {
 
   private final KeyValueStore<String, Alert> store;
+  private final KeyValueStore<String, Alert> firing;
 
-  public AlertLifecycle(KeyValueStore<String, Alert> store) {
+  /**
+   * @param store every (device, kind, subject)'s latest episode ({@link AlertsStore})
+   * @param firing the FIRING ones among them ({@link FiringAlertsStore}); filled from {@code store} if it is
+   *     empty while {@code store} has some (state written before the index existed)
+   */
+  public AlertLifecycle(KeyValueStore<String, Alert> store, KeyValueStore<String, Alert> firing) {
     this.store = store;
+    this.firing = firing;
+    boolean indexEmpty;
+    try (KeyValueIterator<String, Alert> any = firing.all()) {
+      indexEmpty = !any.hasNext();
+    }
+    if (indexEmpty) {
+      try (KeyValueIterator<String, Alert> all = store.all()) {
+        all.forEachRemaining(kv -> {
+          if (kv.value.getState() == AlertState.FIRING) {
+            firing.put(FiringAlertsStore.key(kv.value, kv.key), kv.value);
+          }
+        });
+      }
+    }
+  }
+
+  /** From the stores of {@code context}'s processor. */
+  public static AlertLifecycle of(ProcessingContext context) {
+    return new AlertLifecycle(context.getStateStore(AlertsStore.NAME), context.getStateStore(FiringAlertsStore.NAME));
   }
 
   /**
@@ -44,9 +70,10 @@ public final class AlertLifecycle {
       held.add(key);
       Alert current = store.get(key);
       if (current == null || current.getState() == AlertState.RESOLVED) {
-        Alert firing = open(device, fleet, finding, current);
-        store.put(key, firing);
-        transitions.add(firing);
+        Alert opened = open(device, fleet, finding, current);
+        store.put(key, opened);
+        firing.put(FiringAlertsStore.key(opened, key), opened);
+        transitions.add(opened);
       }
     }
     for (KeyValue<String, Alert> live : firing(device)) {
@@ -54,6 +81,7 @@ public final class AlertLifecycle {
       if (kinds.contains(alert.getKind()) && !held.contains(live.key) && !now.isBefore(alert.getStartedAt())) {
         Alert resolved = Alert.newBuilder(alert).setState(AlertState.RESOLVED).setResolvedAt(now).build();
         store.put(live.key, resolved);
+        firing.delete(FiringAlertsStore.key(alert, live.key));
         transitions.add(resolved);
       }
     }
@@ -69,6 +97,15 @@ public final class AlertLifecycle {
           live.add(kv);
         }
       });
+    }
+    return live;
+  }
+
+  /** Every device's FIRING alerts, newest first. */
+  public List<Alert> allFiring() {
+    List<Alert> live = new ArrayList<>();
+    try (KeyValueIterator<String, Alert> it = firing.all()) {
+      it.forEachRemaining(kv -> live.add(kv.value));
     }
     return live;
   }

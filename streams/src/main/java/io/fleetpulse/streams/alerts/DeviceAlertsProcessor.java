@@ -2,7 +2,6 @@ package io.fleetpulse.streams.alerts;
 
 import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.AlertKind;
-import io.fleetpulse.schemas.AlertState;
 import io.fleetpulse.schemas.DeviceEvent;
 import io.fleetpulse.schemas.DeviceStatus;
 import io.fleetpulse.schemas.RestartOutlier;
@@ -52,7 +51,6 @@ public final class DeviceAlertsProcessor implements Processor<String, DeviceEven
   private final String healthChild;
   private ProcessorContext<String, Object> context;
   private WindowStore<String, DeviceEvent> events;
-  private KeyValueStore<String, Alert> alertStore;
   private KeyValueStore<String, DeviceStatus> connections;
   private KeyValueStore<String, RestartOutlier> outliers;
   private AlertLifecycle lifecycle;
@@ -72,10 +70,9 @@ public final class DeviceAlertsProcessor implements Processor<String, DeviceEven
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.events = context.getStateStore(DeviceEventsStore.NAME);
-    this.alertStore = context.getStateStore(AlertsStore.NAME);
     this.connections = context.getStateStore(DeviceConnectionsStore.NAME);
     this.outliers = context.getStateStore(DeviceOutliersStore.NAME);
-    this.lifecycle = new AlertLifecycle(alertStore);
+    this.lifecycle = AlertLifecycle.of(context);
     this.health = HealthBook.of(context);
     context.schedule(round, PunctuationType.WALL_CLOCK_TIME, now -> judgeAll(Instant.ofEpochMilli(now)));
   }
@@ -105,12 +102,10 @@ public final class DeviceAlertsProcessor implements Processor<String, DeviceEven
 
   private void judgeAll(Instant now) {
     Map<String, String> fleetByDevice = new LinkedHashMap<>();
-    try (KeyValueIterator<String, Alert> it = alertStore.all()) {
-      it.forEachRemaining(kv -> {
-        if (kv.value.getState() == AlertState.FIRING && kv.value.getDeviceUuid() != null) {
-          fleetByDevice.put(kv.value.getDeviceUuid(), kv.value.getFleet());
-        }
-      });
+    for (Alert alert : lifecycle.allFiring()) {
+      if (alert.getDeviceUuid() != null) {
+        fleetByDevice.put(alert.getDeviceUuid(), alert.getFleet());
+      }
     }
     List<DeviceStatus> statuses = new ArrayList<>();
     try (KeyValueIterator<String, DeviceStatus> it = connections.all()) {

@@ -25,7 +25,7 @@ public final class OutlierWarningsProcessor implements Processor<String, Restart
   public void init(ProcessorContext<String, DeviceHealth> context) {
     this.context = context;
     this.outliers = context.getStateStore(DeviceOutliersStore.NAME);
-    this.lifecycle = new AlertLifecycle(context.getStateStore(AlertsStore.NAME));
+    this.lifecycle = AlertLifecycle.of(context);
     this.health = HealthBook.of(context);
   }
 

@@ -11,12 +11,14 @@ import io.fleetpulse.schemas.Severity;
 import io.fleetpulse.streams.JournalEntries;
 import io.fleetpulse.streams.MasterclassJournal;
 import io.fleetpulse.streams.TopologyHarness;
+import io.fleetpulse.streams.alerts.FiringAlertsStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -244,12 +246,22 @@ class DetectorsTopologyTest {
     Alert firing = only(topology.alerts());
     assertThat(firing.getKind()).isEqualTo(AlertKind.DISK_FULL);
     assertThat(firing.getSeverity()).isEqualTo(Severity.critical);
+    assertThat(firingIndex()).as("the firing alerts' own store").containsExactly(firing);
 
     topology.advanceWallClock(Duration.ofMinutes(31));
     Alert resolved = only(topology.alerts());
     assertThat(resolved.getId()).isEqualTo(firing.getId());
     assertThat(resolved.getState()).isEqualTo(AlertState.RESOLVED);
     assertThat(resolved.getResolvedAt()).isAfter(firing.getStartedAt());
+    assertThat(firingIndex()).isEmpty();
+  }
+
+  private List<Alert> firingIndex() {
+    List<Alert> firing = new ArrayList<>();
+    try (KeyValueIterator<String, Alert> all = topology.driver.<String, Alert>getKeyValueStore(FiringAlertsStore.NAME).all()) {
+      all.forEachRemaining(entry -> firing.add(entry.value));
+    }
+    return firing;
   }
 
   // --- kernel -------------------------------------------------------------------------------------------------
