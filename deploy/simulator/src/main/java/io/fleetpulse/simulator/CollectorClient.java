@@ -9,12 +9,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
@@ -24,8 +25,16 @@ import java.util.stream.Collectors;
  * sends it, to {@code /upload}), half as {@code journalctl -o json} lines (to {@code /entries}), disk
  * samples to {@code /metrics}. What the collector does not accept (429, 503, a refused connection) is
  * kept and sent again with the next push, entries and disk samples alike, as a real agent would.
+ *
+ * <p>All of a simulated fleet comes from one address, as a fleet behind one NAT gateway would, and a
+ * collector caps the connections of one address ({@code collector.limits.maxConnectionsPerAddress}, 512
+ * by default): at most {@link #MAX_IN_FLIGHT} requests are open at once. A device whose turn does not come
+ * in a second keeps what it wrote for its next push, as a device whose uplink is busy does.
  */
 final class CollectorClient {
+
+  /** Requests open at once: under a collector's default cap of connections per address. */
+  static final int MAX_IN_FLIGHT = 400;
 
   /** Counts of journal entries, for progress lines. */
   record Stats(long accepted, long retried, long refused) {}
@@ -35,6 +44,7 @@ final class CollectorClient {
   private final String baseUrl;
   private final Outbox entries = new Outbox();
   private final Outbox diskSamples = new Outbox();
+  private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong retried = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
@@ -51,15 +61,36 @@ final class CollectorClient {
   CompletableFuture<Void> push(FleetSimulator.Tick tick) {
     List<CompletableFuture<?>> requests = new ArrayList<>();
     entries.add(tick.entries());
-    entries.takeReady().forEach((device, batch) -> requests.add(entries.settle(device, batch, device.exportFormat
-        ? post(device, "/upload", "application/vnd.fdo.journal", JournalExport.of(batch))
-        : post(device, "/entries", "application/x-ndjson",
-            batch.stream().map(JsonObject::encode).collect(Collectors.joining("\n", "", "\n")).getBytes(StandardCharsets.UTF_8)))
-        .thenAccept(status -> count(status, batch.size()))));
     diskSamples.add(tick.diskSamples());
-    diskSamples.takeReady().forEach((device, batch) -> requests.add(diskSamples.settle(device, batch, post(device, "/metrics",
-        "application/json", new JsonObject().put("disk", new JsonArray(batch)).encode().getBytes(StandardCharsets.UTF_8)))));
+    for (SimulatedDevice device : entries.waiting()) {
+      if (!takeTurn()) {
+        break;
+      }
+      List<JsonObject> batch = entries.take(device);
+      requests.add(entries.settle(device, batch, device.exportFormat
+          ? post(device, "/upload", "application/vnd.fdo.journal", JournalExport.of(batch))
+          : post(device, "/entries", "application/x-ndjson",
+              batch.stream().map(JsonObject::encode).collect(Collectors.joining("\n", "", "\n")).getBytes(StandardCharsets.UTF_8)))
+          .thenAccept(status -> count(status, batch.size())));
+    }
+    for (SimulatedDevice device : diskSamples.waiting()) {
+      if (!takeTurn()) {
+        break;
+      }
+      List<JsonObject> batch = diskSamples.take(device);
+      requests.add(diskSamples.settle(device, batch, post(device, "/metrics", "application/json",
+          new JsonObject().put("disk", new JsonArray(batch)).encode().getBytes(StandardCharsets.UTF_8))));
+    }
     return CompletableFuture.allOf(requests.toArray(CompletableFuture[]::new));
+  }
+
+  /** Whether one more request may go out now; the caller sends it and gives its turn back when answered. */
+  private boolean takeTurn() {
+    if (inFlight.incrementAndGet() > MAX_IN_FLIGHT) {
+      inFlight.decrementAndGet();
+      return false;
+    }
+    return true;
   }
 
   private void count(int status, int entries) {
@@ -88,42 +119,44 @@ final class CollectorClient {
         .header("Content-Type", contentType)
         .POST(HttpRequest.BodyPublishers.ofByteArray(body))
         .build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode).exceptionally(error -> -1);
+    return http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode).exceptionally(error -> -1)
+        .whenComplete((status, error) -> inFlight.decrementAndGet());
   }
 
-  /** What each device still has to send to one endpoint, oldest first, with at most one request of it in flight. */
+  /**
+   * What each device still has to send to one endpoint, oldest first, with at most one request of it in
+   * flight. Devices wait in the order their backlog began, so when turns run short none is passed over for good.
+   */
   private static final class Outbox {
 
-    private final Map<SimulatedDevice, List<JsonObject>> unsent = new ConcurrentHashMap<>();
-    private final Set<SimulatedDevice> sending = ConcurrentHashMap.newKeySet();
+    private final Map<SimulatedDevice, List<JsonObject>> unsent = new LinkedHashMap<>();
+    private final Set<SimulatedDevice> sending = new HashSet<>();
 
-    void add(Map<SimulatedDevice, List<JsonObject>> written) {
+    synchronized void add(Map<SimulatedDevice, List<JsonObject>> written) {
       written.forEach((device, items) -> unsent.merge(device, new ArrayList<>(items), Outbox::inOrder));
     }
 
-    /** The whole backlog of every device that has no request in flight; those devices are now sending. */
-    Map<SimulatedDevice, List<JsonObject>> takeReady() {
-      Map<SimulatedDevice, List<JsonObject>> ready = new LinkedHashMap<>();
-      for (SimulatedDevice device : List.copyOf(unsent.keySet())) {
-        if (sending.add(device)) {
-          List<JsonObject> batch = unsent.remove(device);
-          if (batch == null || batch.isEmpty()) {
-            sending.remove(device);
-          } else {
-            ready.put(device, batch);
-          }
-        }
-      }
-      return ready;
+    /** The devices with something to send and no request in flight, longest waiting first. */
+    synchronized List<SimulatedDevice> waiting() {
+      return unsent.keySet().stream().filter(device -> !sending.contains(device)).toList();
+    }
+
+    /** The device's whole backlog; the device is sending until {@link #settle} says it was answered. */
+    synchronized List<JsonObject> take(SimulatedDevice device) {
+      sending.add(device);
+      List<JsonObject> batch = unsent.remove(device);
+      return batch == null ? List.of() : batch;
     }
 
     /** Once {@code request} is answered, puts {@code batch} back before what was written meanwhile if it is to be sent again. */
     CompletableFuture<Integer> settle(SimulatedDevice device, List<JsonObject> batch, CompletableFuture<Integer> request) {
       return request.whenComplete((status, error) -> {
-        if (error != null || isRetried(status)) {
-          unsent.merge(device, batch, (writtenMeanwhile, failed) -> inOrder(failed, writtenMeanwhile));
+        synchronized (this) {
+          if (error != null || isRetried(status)) {
+            unsent.merge(device, batch, (writtenMeanwhile, failed) -> inOrder(failed, writtenMeanwhile));
+          }
+          sending.remove(device);
         }
-        sending.remove(device);
       });
     }
 

@@ -63,4 +63,39 @@ class CollectorClientTest {
       vertx.close().toCompletionStage().toCompletableFuture().get();
     }
   }
+
+  /** A fleet comes from one address: it never holds more requests open than a collector lets one address have. */
+  @Test
+  void aThousandDevicesNeverHoldMoreRequestsOpenThanTheCap() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    AtomicInteger open = new AtomicInteger();
+    AtomicInteger mostOpen = new AtomicInteger();
+    AtomicInteger answered = new AtomicInteger();
+    try {
+      HttpServer server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+        mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+        vertx.setTimer(50, timer -> {
+          open.decrementAndGet();
+          answered.incrementAndGet();
+          request.response().setStatusCode(202).end();
+        });
+      })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
+      CollectorClient client = new CollectorClient("http://127.0.0.1:" + server.actualPort());
+      FleetSimulator fleet = new FleetSimulator(new SimulatorSettings(1000, 1, 1, 3, EnumSet.noneOf(Scenario.class)));
+      Instant start = Instant.parse("2026-12-07T00:00:00Z");
+      int written = 0;
+      for (int second = 0; second < 6; second++) {
+        FleetSimulator.Tick tick = fleet.tick(start.plusSeconds(second));
+        written += tick.entries().values().stream().mapToInt(List::size).sum();
+        client.push(tick).get();
+      }
+      for (int round = 0; round < 10 && client.stats().accepted() < written; round++) {
+        client.push(new FleetSimulator.Tick(Map.of(), Map.of())).get();
+      }
+      assertThat(mostOpen.get()).isPositive().isLessThanOrEqualTo(CollectorClient.MAX_IN_FLIGHT);
+      assertThat(client.stats().accepted()).as("every device got its turn").isEqualTo(written);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get();
+    }
+  }
 }
