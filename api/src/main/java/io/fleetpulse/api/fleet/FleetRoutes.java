@@ -8,6 +8,7 @@ import io.fleetpulse.api.routing.ScatterGather;
 import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.AlertKind;
 import io.fleetpulse.schemas.AlertState;
+import io.fleetpulse.schemas.DeviceHealth;
 import io.fleetpulse.schemas.Status;
 import io.fleetpulse.streams.health.HealthCounts;
 import io.vertx.core.Vertx;
@@ -20,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 /**
@@ -64,8 +66,10 @@ public final class FleetRoutes {
     }
     combine(ctx, () -> {
       // One more than a page tells the combining instance whether there is a next page.
-      List<JsonObject> rows = local.devicesAfter(cursor, health -> (status == null || health.getStatus() == status)
-          && (fleet == null || fleet.equals(health.getFleet())), limit + 1).stream().map(HealthJson::summary).toList();
+      Predicate<DeviceHealth> inFleet = health -> fleet == null || fleet.equals(health.getFleet());
+      List<DeviceHealth> page = status == null ? local.devicesAfter(cursor, inFleet, limit + 1)
+          : local.devicesAfter(status, cursor, inFleet, limit + 1);
+      List<JsonObject> rows = page.stream().map(HealthJson::summary).toList();
       return new JsonObject().put("devices", new JsonArray(rows));
     }, parts -> {
       List<JsonObject> rows = firstN(collect(parts, "devices"), Comparator.comparing(row -> row.getString("uuid")), limit + 1);

@@ -3,10 +3,12 @@ package io.fleetpulse.api.fleet;
 import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.AlertState;
 import io.fleetpulse.schemas.DeviceHealth;
+import io.fleetpulse.schemas.Status;
 import io.fleetpulse.streams.alerts.AlertsStore;
 import io.fleetpulse.streams.alerts.FiringAlertsStore;
 import io.fleetpulse.streams.fleet.FleetStores;
 import io.fleetpulse.streams.health.DeviceHealthStores;
+import io.fleetpulse.streams.health.DeviceStatusIndex;
 import io.fleetpulse.streams.health.HealthCounts;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +49,32 @@ public final class LocalFleetState {
       while (page.size() < limit && after.hasNext()) {
         DeviceHealth health = after.next().value;
         if (!health.getDeviceUuid().equals(cursor) && wanted.test(health)) {
+          page.add(health);
+        }
+      }
+    }
+    return page;
+  }
+
+  /**
+   * Up to {@code limit} local devices of {@code status} after {@code cursor} (exclusive; null: from the first) in
+   * uuid order that {@code wanted} accepts: a range read of the status index ({@link DeviceStatusIndex}), so the
+   * failing devices of a large fleet cost what fails, not the fleet.
+   */
+  public List<DeviceHealth> devicesAfter(Status status, String cursor, Predicate<DeviceHealth> wanted, int limit) {
+    ReadOnlyKeyValueStore<String, String> index = streams.store(
+        StoreQueryParameters.fromNameAndType(DeviceStatusIndex.STORE, QueryableStoreTypes.keyValueStore()));
+    ReadOnlyKeyValueStore<String, DeviceHealth> current = streams.store(
+        StoreQueryParameters.fromNameAndType(DeviceHealthStores.CURRENT, QueryableStoreTypes.keyValueStore()));
+    String from = cursor == null ? DeviceStatusIndex.prefix(status) : DeviceStatusIndex.key(status, cursor);
+    String to = DeviceStatusIndex.prefix(status) + Character.MAX_VALUE;
+    List<DeviceHealth> page = new ArrayList<>();
+    try (KeyValueIterator<String, String> after = index.range(from, to)) {
+      while (page.size() < limit && after.hasNext()) {
+        String device = after.next().key.substring(DeviceStatusIndex.prefix(status).length());
+        DeviceHealth health = device.equals(cursor) ? null : current.get(device);
+        // Two stores read one after the other: a device whose status moved in between is skipped, never shown under the wrong one.
+        if (health != null && health.getStatus() == status && wanted.test(health)) {
           page.add(health);
         }
       }

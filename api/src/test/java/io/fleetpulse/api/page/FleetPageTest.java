@@ -55,6 +55,18 @@ class FleetPageTest {
     assertThat(dom).contains("check_container_engine");
   }
 
+  /** Filters go to the server (the whole fleet, a page at a time) and live in the address. */
+  @Test
+  void theStatusFilterAsksTheServerForThatStatusAcrossTheFleet(@TempDir Path profile) throws Exception {
+    String failing = HeadlessChromium.withProfile(profile).render(base() + "/#/?status=FAIL", SHOTS.resolve("fleet-failing.png"));
+    assertThat(failing).containsPattern("<tr data-uuid=\"" + DEVICE + "\">.*class=\"status FAIL\"");
+    assertThat(failing).contains("page 1, 1 devices (last page)");
+
+    String ok = HeadlessChromium.withProfile(profile).render(base() + "/#/?status=OK", SHOTS.resolve("fleet-ok.png"));
+    assertThat(ok).contains("data-ready=\"true\"").doesNotContain("<tr data-uuid=\"" + DEVICE + "\">")
+        .contains("No devices here with these filters");
+  }
+
   @Test
   void theDeviceViewShowsChecksAlertsAndEvents(@TempDir Path profile) throws Exception {
     String dom = HeadlessChromium.withProfile(profile).render(base() + "/#/devices/" + DEVICE, SHOTS.resolve("device.png"));

@@ -47,6 +47,7 @@ public final class HealthBook {
   private final KeyValueStore<String, DeviceHealth> current;
   private final VersionedKeyValueStore<String, DeviceHealth> history;
   private final HealthCounts counts;
+  private final DeviceStatusIndex statuses;
   private final Map<String, Reporting> reporting = new HashMap<>();
 
   /** What the store held for a device when this book last read or wrote it, and the newest time seen since. */
@@ -99,18 +100,22 @@ public final class HealthBook {
     }
   }
 
-  HealthBook(KeyValueStore<String, DeviceHealth> current, VersionedKeyValueStore<String, DeviceHealth> history, HealthCounts counts) {
+  HealthBook(KeyValueStore<String, DeviceHealth> current, VersionedKeyValueStore<String, DeviceHealth> history, HealthCounts counts,
+             DeviceStatusIndex statuses) {
     this.current = current;
     this.history = history;
     this.counts = counts;
+    this.statuses = statuses;
   }
 
-  /** The book over the stores a processor was given (current, history, counts), counts rebuilt if missing. */
+  /** The book over the stores a processor was given (current, history, counts, status index), counts and index rebuilt if missing. */
   public static HealthBook of(ProcessorContext<?, ?> context) {
     KeyValueStore<String, DeviceHealth> current = context.getStateStore(DeviceHealthStores.CURRENT);
     HealthCounts counts = new HealthCounts(context.getStateStore(HealthCounts.STORE));
     counts.rebuildIfMissing(current);
-    return new HealthBook(current, context.getStateStore(DeviceHealthStores.HISTORY), counts);
+    DeviceStatusIndex statuses = new DeviceStatusIndex(context.getStateStore(DeviceStatusIndex.STORE));
+    statuses.rebuildIfMissing(current);
+    return new HealthBook(current, context.getStateStore(DeviceHealthStores.HISTORY), counts, statuses);
   }
 
   /**
@@ -214,6 +219,7 @@ public final class HealthBook {
     if (checksChanged) {
       history.put(health.getDeviceUuid(), health, at.toEpochMilli());
       counts.changed(before, health);
+      statuses.changed(before, health);
     }
     return Optional.of(health);
   }

@@ -57,6 +57,9 @@ class DeviceHealthTopologyTest {
       assertThat(counts.get(HealthCounts.STATUS + "FAIL")).isEqualTo(1);
       assertThat(counts.get(HealthCounts.STATUS + "OK")).as("moved from OK to FAIL").isNull();
       assertThat(counts.get(HealthCounts.FAILING + HealthChecks.CONTAINER_ENGINE)).isEqualTo(1);
+      KeyValueStore<String, String> statuses = topology.driver.getKeyValueStore(DeviceStatusIndex.STORE);
+      assertThat(statuses.get(DeviceStatusIndex.key(Status.FAIL, DEVICE))).as("indexed under its status").isNotNull();
+      assertThat(statuses.get(DeviceStatusIndex.key(Status.OK, DEVICE))).as("and only there").isNull();
 
       topology.advanceWallClock(Duration.ofMinutes(16));
       DeviceHealth recovered = last(topology.health());
@@ -66,6 +69,8 @@ class DeviceHealthTopologyTest {
       assertThat(counts.get(HealthCounts.STATUS + "FAIL")).isNull();
       assertThat(counts.get(HealthCounts.FAILING + HealthChecks.CONTAINER_ENGINE)).isNull();
       assertThat(counts.get(HealthCounts.TOTAL)).isEqualTo(1);
+      assertThat(statuses.get(DeviceStatusIndex.key(Status.OK, DEVICE))).isNotNull();
+      assertThat(statuses.get(DeviceStatusIndex.key(Status.FAIL, DEVICE))).isNull();
 
       VersionedKeyValueStore<String, DeviceHealth> history = topology.driver.getVersionedKeyValueStore(DeviceHealthStores.HISTORY);
       VersionedRecord<DeviceHealth> duringTheLoop = history.get(DEVICE, kill2.plusSeconds(60).toEpochMilli());
