@@ -29,8 +29,8 @@ import picocli.CommandLine.Option;
             + "fresh data directory and ./fleetpulse simulate's fleet (every failure scenario, --seed) offering --rate entries per "
             + "second in all, spread over --devices devices. After --load-seconds it measures for --window-seconds: entries/s "
             + "accepted (202), requests refused (429/503), health lag (fleetpulse_pipeline_processing_delay_seconds, max), heap used "
-            + "(max), share of time in GC pauses, RSS (max), and fixed-rate reads (20/s each) of the device list (first page and a "
-            + "page half-way), the fleet summary, firing alerts and one device's health. The live heap after a full GC, before the "
+            + "(max), share of time in GC pauses, RSS (max), and fixed-rate reads (20/s each) of the device list (first page, a "
+            + "page half-way, the failing devices), the fleet summary, firing alerts and one device's health. The live heap after a full GC, before the "
             + "fleet and after it, gives the heap per device. Appends a table row to the results file.", ""})
 public final class FleetBenchCommand implements Callable<Integer> {
 
@@ -77,7 +77,7 @@ public final class FleetBenchCommand implements Callable<Integer> {
     }
     String row = row(result);
     System.out.println(HEADER + row);
-    if (!Files.exists(results) || !Files.readString(results).contains(HEADER_TITLE)) {
+    if (!Files.exists(results) || !Files.readString(results).contains(HEADER)) {
       Files.writeString(results, "\n" + HEADER_TITLE + "\n\n" + HEADER, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
     Files.writeString(results, row, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -89,17 +89,18 @@ public final class FleetBenchCommand implements Callable<Integer> {
 
   private static final String HEADER_TITLE = "### bench fleet (./fleetpulse bench fleet --devices N)";
   private static final String HEADER = "| date | devices | entries/s offered → accepted | 429/503 | health lag max | heap used max | GC time "
-      + "| RSS max | live heap per device | devices p50/p99 (first, half-way) | summary p50/p99 | firing alerts p50/p99 | health p50/p99 | JVM |\n"
+      + "| RSS max | live heap per device | devices p50/p99 (first, half-way, status=FAIL) | summary p50/p99 | firing alerts p50/p99 "
+      + "| health p50/p99 | JVM |\n"
       + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
 
   private String row(FleetBenchmark.Result result) {
     List<OpenLoopLoad.Result> reads = result.reads();
     return String.format(Locale.ROOT, "| %s | %,d | %.0f → %.0f (%.1f %%) | %s | %.1f s | %.0f MiB | %.1f %% | %.0f MiB | %.1f KiB "
-            + "| %s, %s | %s | %s | %s | %s |%n",
+            + "| %s, %s, %s | %s | %s | %s | %s |%n",
         LocalDateTime.now().truncatedTo(ChronoUnit.MINUTES), devices, rate, result.acceptedPerSecond(),
         100 * result.acceptedPerSecond() / rate, refusals(result.refusedRequests()), result.healthLagMaxSeconds(), result.heapUsedMaxMiB(),
         100 * result.gcShare(), result.rssMaxMiB(), result.liveHeapPerDeviceBytes() / 1024, latency(reads.get(0)), latency(reads.get(1)),
-        latency(reads.get(2)), latency(reads.get(3)), latency(reads.get(4)),
+        latency(reads.get(2)), latency(reads.get(3)), latency(reads.get(4)), latency(reads.get(5)),
         String.join(" ", javaOptions != null ? javaOptions : asTheLauncherSizesIt()));
   }
 
