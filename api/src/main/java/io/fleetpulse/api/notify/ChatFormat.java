@@ -5,11 +5,22 @@ import io.fleetpulse.schemas.AlertState;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** How one chat service wants an alert; each format shares the words and differs only in layout. */
 interface ChatFormat {
 
   JsonObject message(Alert alert, ChatText text);
+
+  /** The format of a chat route; empty for routes that are not chat (webhook, Alertmanager). */
+  static Optional<ChatFormat> forRoute(NotifyRoute.ReceiverType type) {
+    return switch (type) {
+      case SLACK -> Optional.of(new SlackFormat());
+      case MATTERMOST -> Optional.of(new MattermostFormat());
+      case TEAMS -> Optional.of(new TeamsFormat());
+      default -> Optional.empty();
+    };
+  }
 
   /** The words of a chat message, the same in every chat service. */
   record ChatText(String title, String body, String fallback, String link) {

@@ -8,13 +8,10 @@ import io.fleetpulse.schemas.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,8 +21,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -45,20 +40,13 @@ import org.slf4j.LoggerFactory;
  * Delivers {@code fleet.alerts} to one route: its own consumer group, its offset committed right after
  * each alert was delivered or dead-lettered, so a receiver that is down gets every alert when it comes
  * back, a restart sends again at most the one alert whose delivery it interrupted (webhooks carry an
- * {@value #IDEMPOTENCY_KEY} to drop it by), and a dead Slack never delays Alertmanager.
+ * {@value WebhookHeaders#IDEMPOTENCY_KEY} to drop it by), and a dead Slack never delays Alertmanager.
  */
 final class RouteWorker implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(RouteWorker.class);
   /** A chat channel is not told about alerts older than this (a new route, or a long outage). */
   private static final Duration MAX_CHAT_BACKLOG = Duration.ofHours(24);
-  /**
-   * Webhook header naming one delivery ({@code <alert id>:<state>}): the same on every attempt and after a restart,
-   * so a receiver can drop the one repeat a crash between its 2xx and our commit can cause.
-   */
-  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-  /** Webhook header on a resolution whose firing was dead-lettered on this route: the receiver never saw it fire. */
-  static final String FIRING_UNDELIVERED = "X-Fleetpulse-Firing-Undelivered";
 
   private final NotifyRoute route;
   private final NotifySettings settings;
@@ -87,12 +75,7 @@ final class RouteWorker implements Runnable {
     this.deadLetters = deadLetters;
     this.stopping = stopping;
     this.sender = new WebhookSender(settings.retry(), stopping);
-    this.chatFormat = switch (route.type()) {
-      case SLACK -> new SlackFormat();
-      case MATTERMOST -> new MattermostFormat();
-      case TEAMS -> new TeamsFormat();
-      default -> null;
-    };
+    this.chatFormat = ChatFormat.forRoute(route.type()).orElse(null);
     this.alertmanagerFormat = new AlertmanagerFormat(settings.publicUrl());
   }
 
@@ -164,10 +147,9 @@ final class RouteWorker implements Runnable {
       }
       case WEBHOOK -> {
         body = AlertJson.of(alert).encode();
-        headers = new HashMap<>(Map.of("X-Fleetpulse-Signature", "sha256=" + hmacSha256(route.secret(), body),
-            IDEMPOTENCY_KEY, alert.getId() + ":" + alert.getState().name().toLowerCase(Locale.ROOT)));
+        headers = new HashMap<>(WebhookHeaders.of(route, alert, body));
         if (firingUndelivered) {
-          headers.put(FIRING_UNDELIVERED, "true");
+          headers.put(WebhookHeaders.FIRING_UNDELIVERED, "true");
         }
       }
       default -> {
@@ -348,13 +330,4 @@ final class RouteWorker implements Runnable {
     return new KafkaConsumer<>(config, new StringDeserializer(), FleetSerdes.alert().deserializer());
   }
 
-  static String hmacSha256(String secret, String body) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException("HMAC-SHA256 unavailable", e);
-    }
-  }
 }

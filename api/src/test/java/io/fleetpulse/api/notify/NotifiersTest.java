@@ -69,7 +69,7 @@ class NotifiersTest {
       assertThat(body(receiver, "/mm").getJsonArray("attachments").getJsonObject(0).getString("color")).isEqualTo("#e01e5a");
 
       RecordingReceiver.Received hook = receiver.received().stream().filter(r -> r.path().equals("/hook")).findFirst().orElseThrow();
-      assertThat(hook.headers().get("X-Fleetpulse-Signature")).isEqualTo("sha256=" + RouteWorker.hmacSha256("s3cret", hook.body()));
+      assertThat(hook.headers().get("X-Fleetpulse-Signature")).isEqualTo("sha256=" + WebhookHeaders.hmacSha256("s3cret", hook.body()));
       JsonObject alert = new JsonObject(hook.body());
       assertThat(alert.getString("kind")).isEqualTo("CRASHLOOP");
       assertThat(alert.getString("state")).isEqualTo("firing");
