@@ -1,5 +1,6 @@
 package io.fleetpulse.launcher.config;
 
+import io.fleetpulse.api.notify.RetryPolicy;
 import io.fleetpulse.streams.detect.DetectionSettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -202,7 +203,13 @@ public record FleetpulseConfig(
    *
    * @param publicUrl base URL for links in messages; empty means the API's own address
    */
-  public record Notifications(String publicUrl, java.util.List<Route> routes, int maxAttempts, int resendIntervalSeconds) {}
+  public record Notifications(String publicUrl, java.util.List<Route> routes, int maxAttempts, int resendIntervalSeconds) {
+
+    /** How a route retries a delivery: {@code maxAttempts}, backing off from 1 s to 1 min. */
+    public RetryPolicy retry() {
+      return new RetryPolicy(maxAttempts, Duration.ofSeconds(1), Duration.ofMinutes(1));
+    }
+  }
 
   /** One notifier route: {@code type} is slack, mattermost, teams, webhook or alertmanager; empty match lists match all. */
   public record Route(String name, String type, String url, String secret,

@@ -7,7 +7,6 @@ import io.fleetpulse.api.metrics.MetricsRegistry;
 import io.fleetpulse.api.notify.Notifiers;
 import io.fleetpulse.api.notify.NotifyRoute;
 import io.fleetpulse.api.notify.NotifySettings;
-import io.fleetpulse.api.notify.RetryPolicy;
 import io.fleetpulse.api.pipeline.PipelineAlerts;
 import io.fleetpulse.api.pipeline.PipelineWatchdog;
 import io.fleetpulse.launcher.config.ApiSection;
@@ -105,8 +104,7 @@ public final class ApiRole implements AutoCloseable {
 
     FleetpulseConfig.Notifications notify = config.notifications();
     String publicUrl = notify.publicUrl().isEmpty() ? "http://" + config.api().host() + ":" + apiServer.port() : notify.publicUrl();
-    notifiers = new Notifiers(new NotifySettings(context.bootstrap(), publicUrl, routes,
-        new RetryPolicy(notify.maxAttempts(), Duration.ofSeconds(1), Duration.ofMinutes(1)),
+    notifiers = new Notifiers(new NotifySettings(context.bootstrap(), publicUrl, routes, notify.retry(),
         Duration.ofSeconds(notify.resendIntervalSeconds())), context.metrics()).start();
     return this;
   }
