@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
@@ -72,12 +73,18 @@ public final class ApiStack implements AutoCloseable {
    */
   public static ApiStack start(EmbeddedKafkaBroker kafka, Path stateDir, String applicationId, ApiSettings settings,
                                Function<FleetStreams, Readiness> readiness) {
+    return start(kafka, stateDir, applicationId, settings, readiness, Map.of());
+  }
+
+  /** The same, with Kafka Streams settings of the test's own (standby replicas, say). */
+  public static ApiStack start(EmbeddedKafkaBroker kafka, Path stateDir, String applicationId, ApiSettings settings,
+                               Function<FleetStreams, Readiness> readiness, Map<String, Object> streamsOverrides) {
     provisionTopics(kafka);
-    StreamsSettings streamsSettings = StreamsSettings.of(kafka.bootstrapServers(), applicationId, stateDir);
+    Map<String, Object> overrides = new HashMap<>(streamsOverrides);
     if (settings.advertised() != null) {
-      streamsSettings = streamsSettings.withOverrides(
-          Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG, settings.advertised().host() + ":" + settings.advertised().port()));
+      overrides.put(StreamsConfig.APPLICATION_SERVER_CONFIG, settings.advertised().host() + ":" + settings.advertised().port());
     }
+    StreamsSettings streamsSettings = StreamsSettings.of(kafka.bootstrapServers(), applicationId, stateDir).withOverrides(overrides);
     PrometheusMeterRegistry metrics = MetricsRegistry.create();
     FleetStreams streams = new FleetStreams(streamsSettings, metrics);
     MetricsRegistry.bindStreams(metrics, streams.kafkaStreams());

@@ -66,8 +66,14 @@ public final class DeviceEventsQuery {
    * @throws InvalidStateStoreException while the store is not queryable (starting, rebalancing)
    */
   public Page run(Request request) {
-    ReadOnlyWindowStore<String, DeviceEvent> store = streams.store(
-        StoreQueryParameters.fromNameAndType(DeviceEventsStore.NAME, QueryableStoreTypes.windowStore()));
+    return run(request, false);
+  }
+
+  /** @param fromStandby read a local standby copy too (the owner is unreachable, {@code StandbyRead}) */
+  public Page run(Request request, boolean fromStandby) {
+    StoreQueryParameters<ReadOnlyWindowStore<String, DeviceEvent>> query =
+        StoreQueryParameters.fromNameAndType(DeviceEventsStore.NAME, QueryableStoreTypes.windowStore());
+    ReadOnlyWindowStore<String, DeviceEvent> store = streams.store(fromStandby ? query.enableStaleStores() : query);
     Instant to = request.after() == null ? request.to() : min(request.to(), Instant.ofEpochMilli(request.after().millis()));
     List<DeviceEvent> events = new ArrayList<>();
     long lastMillis = -1;

@@ -34,9 +34,14 @@ public final class DeviceHealthQuery {
   }
 
   public Optional<DeviceHealth> current(String uuid) {
-    ReadOnlyKeyValueStore<String, DeviceHealth> store = streams.store(
-        StoreQueryParameters.fromNameAndType(DeviceHealthStores.CURRENT, QueryableStoreTypes.keyValueStore()));
-    return Optional.ofNullable(store.get(uuid));
+    return current(uuid, false);
+  }
+
+  /** @param fromStandby read a local standby copy too (the owner is unreachable, {@code StandbyRead}) */
+  public Optional<DeviceHealth> current(String uuid, boolean fromStandby) {
+    StoreQueryParameters<ReadOnlyKeyValueStore<String, DeviceHealth>> query =
+        StoreQueryParameters.fromNameAndType(DeviceHealthStores.CURRENT, QueryableStoreTypes.keyValueStore());
+    return Optional.ofNullable(streams.store(fromStandby ? query.enableStaleStores() : query).get(uuid));
   }
 
   /** The versions valid at some point in [from, to], oldest first (IQv2 MultiVersionedKeyQuery). */

@@ -4,6 +4,7 @@ import io.fleetpulse.api.ApiResponses;
 import io.fleetpulse.api.routing.OwnerRouting;
 import io.fleetpulse.schemas.DeviceEvent;
 import io.fleetpulse.schemas.EventKind;
+import io.fleetpulse.api.routing.StandbyRead;
 import io.fleetpulse.streams.events.DeviceEventsStore;
 import io.fleetpulse.streams.health.DeviceHealthStores;
 import io.vertx.core.Vertx;
@@ -60,7 +61,8 @@ public final class DeviceRoutes {
 
   private void health(RoutingContext ctx) {
     String uuid = ctx.pathParam("uuid");
-    answer(ctx, () -> health.current(uuid).map(HealthJson::of).orElse(null), "device " + uuid + " has never sent data");
+    boolean fromStandby = StandbyRead.allowed(ctx);
+    answer(ctx, () -> health.current(uuid, fromStandby).map(HealthJson::of).orElse(null), "device " + uuid + " has never sent data");
   }
 
   private void history(RoutingContext ctx) {
@@ -77,7 +79,7 @@ public final class DeviceRoutes {
     }
     answer(ctx, () -> {
       List<DeviceHealthQuery.Version> versions = health.history(uuid, from, to);
-      if (versions.isEmpty() && health.current(uuid).isEmpty()) {
+      if (versions.isEmpty() && health.current(uuid, StandbyRead.allowed(ctx)).isEmpty()) {
         return null;
       }
       JsonArray history = new JsonArray();
@@ -107,8 +109,9 @@ public final class DeviceRoutes {
       e.answer(ctx);
       return;
     }
+    boolean fromStandby = StandbyRead.allowed(ctx);
     answer(ctx, () -> {
-      DeviceEventsQuery.Page page = events.run(request);
+      DeviceEventsQuery.Page page = events.run(request, fromStandby);
       return new JsonObject().put("events", eventsJson(page.events())).put("next", page.next() == null ? null : page.next().toString());
     }, null);
   }

@@ -8,6 +8,7 @@ import io.fleetpulse.api.ApiSettings;
 import io.fleetpulse.api.health.Readiness;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.kafka.SharedKafkaBroker;
+import io.fleetpulse.streams.events.DeviceEventsStore;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
@@ -16,6 +17,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,13 +31,18 @@ class TwoInstancesTest {
 
   /** One api instance, advertising its own address to the other. */
   private static ApiStack instance(EmbeddedKafkaBroker kafka, Path stateDir) throws Exception {
+    return instance(kafka, stateDir, "two-instances", Map.of());
+  }
+
+  private static ApiStack instance(EmbeddedKafkaBroker kafka, Path stateDir, String applicationId, Map<String, Object> streamsOverrides)
+      throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
     ApiSettings settings = new ApiSettings("127.0.0.1", port, List.of(), null, new HostInfo("127.0.0.1", port),
         ApiSettings.DEFAULT_PER_DEVICE_SERIES_CAP);
-    return ApiStack.start(kafka, stateDir, "two-instances", settings, streams -> new Readiness());
+    return ApiStack.start(kafka, stateDir, applicationId, settings, streams -> new Readiness(), streamsOverrides);
   }
 
   @Test
@@ -65,6 +74,50 @@ class TwoInstancesTest {
         assertThat(first.streams().kafkaStreams().metadataForAllStreamsClients()).hasSize(2);
       }
     }
+  }
+
+  /**
+   * Issue 19: an instance that dies answered nothing for its devices until Kafka moved its partitions (the
+   * session timeout), although the other instance held standby copies all along. Here the owner's HTTP side is
+   * gone while its streams still own the partitions: the other instance answers from its standby, marked stale.
+   */
+  @Test
+  void whenTheOwnerDoesNotAnswerTheStandbyDoesAndSaysItIsStale(EmbeddedKafkaBroker kafka, @TempDir Path a, @TempDir Path b)
+      throws Exception {
+    Map<String, Object> standby = Map.of(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1);
+    List<String> devices = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      devices.add(String.format("c%031x", i + 1));
+    }
+    try (ApiStack first = instance(kafka, a, "standby-reads", standby); ApiStack second = instance(kafka, b, "standby-reads", standby)) {
+      for (String device : devices) {
+        first.write(ApiStack.engineKilled(device, "standby", Instant.now().minusSeconds(60)));
+      }
+      // Both instances answer every device, and each holds a standby copy of the other's partitions.
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
+          devices.stream().allMatch(device -> answer(first, device) == Answer.CORRECT && answer(second, device) == Answer.CORRECT)
+              && first.streams().kafkaStreams().metadataForLocalThreads().stream().allMatch(thread -> !thread.standbyTasks().isEmpty())
+              && second.streams().kafkaStreams().metadataForLocalThreads().stream().allMatch(thread -> !thread.standbyTasks().isEmpty()));
+      List<String> ownedByFirst = devices.stream().filter(device -> owner(second, device).equals(hostOf(first))).toList();
+      assertThat(ownedByFirst).as("the devices split between the instances").isNotEmpty();
+
+      first.vertx().close().toCompletionStage().toCompletableFuture().get(); // its HTTP side is gone; its streams still own its devices
+      for (String device : ownedByFirst) {
+        HttpResponse<String> response = second.get("/api/v1/devices/" + device + "/events");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue(StandbyRead.STALE)).hasValueSatisfying(stale -> assertThat(stale).startsWith("standby"));
+        assertThat(new JsonObject(response.body()).getJsonArray("events")).hasSize(1);
+        assertThat(second.get("/api/v1/devices/" + device + "/health").statusCode()).isEqualTo(200);
+      }
+    }
+  }
+
+  private static HostInfo owner(ApiStack instance, String device) {
+    return instance.streams().kafkaStreams().queryMetadataForKey(DeviceEventsStore.NAME, device, Serdes.String().serializer()).activeHost();
+  }
+
+  private static HostInfo hostOf(ApiStack instance) {
+    return new HostInfo("127.0.0.1", instance.api().port());
   }
 
   private enum Answer { CORRECT, UNAVAILABLE, WRONG }
