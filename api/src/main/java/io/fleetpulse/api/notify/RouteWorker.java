@@ -6,6 +6,7 @@ import io.fleetpulse.schemas.AlertState;
 import io.fleetpulse.schemas.FleetSerdes;
 import io.fleetpulse.schemas.Topics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -64,6 +65,8 @@ final class RouteWorker implements Runnable {
   private final Counter delivered;
   private final Counter deadLettered;
   private final Counter foldedAlerts;
+  /** When the alert being delivered was raised (its record's time), 0 while none is: the route's oldest undelivered alert. */
+  private volatile long undeliveredSince;
 
   RouteWorker(NotifyRoute route, NotifySettings settings, KafkaProducer<String, Alert> deadLetters, CountDownLatch stopping,
               MeterRegistry metrics) {
@@ -71,6 +74,9 @@ final class RouteWorker implements Runnable {
     this.delivered = outcomes(metrics, "delivered");
     this.deadLettered = outcomes(metrics, "dead_lettered");
     this.foldedAlerts = outcomes(metrics, "folded");
+    Gauge.builder("fleetpulse.notifier.oldest.undelivered", () -> undeliveredSince == 0 ? 0 : (System.currentTimeMillis() - undeliveredSince) / 1000.0)
+        .description("Age of the oldest alert this route has not delivered yet: the one it is retrying, which the alerts after it wait behind; 0 when none")
+        .baseUnit("seconds").tag("route", route.name()).tag("type", route.type().name().toLowerCase(Locale.ROOT)).register(metrics);
     this.settings = settings;
     this.deadLetters = deadLetters;
     this.stopping = stopping;
@@ -178,7 +184,13 @@ final class RouteWorker implements Runnable {
   }
 
   private Handled deliver(ConsumerRecord<String, Alert> record, String body, Map<String, String> headers) throws InterruptedException {
-    WebhookSender.Outcome outcome = sender.send(route, body, headers);
+    undeliveredSince = record.timestamp();
+    WebhookSender.Outcome outcome;
+    try {
+      outcome = sender.send(route, body, headers);
+    } finally {
+      undeliveredSince = 0;
+    }
     if (outcome.stopped()) {
       return Handled.STOPPED;
     }

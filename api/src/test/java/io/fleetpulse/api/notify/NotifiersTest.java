@@ -84,8 +84,9 @@ class NotifiersTest {
     NotifyRoute down = new NotifyRoute("down", NotifyRoute.ReceiverType.WEBHOOK, "http://127.0.0.1:" + port + "/hook", "k",
         new AlertMatch(Set.of(), Set.of(), Set.of(fleet)));
     RetryPolicy patient = new RetryPolicy(50, Duration.ofMillis(100), Duration.ofMillis(300));
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     try (Notifiers notifiers = new Notifiers(new NotifySettings(kafka.bootstrapServers(), "http://fleetpulse.example", List.of(down),
-        patient, Duration.ofMinutes(1)), new SimpleMeterRegistry()).start()) {
+        patient, Duration.ofMinutes(1)), metrics).start()) {
       for (int i = 1; i <= 3; i++) {
         publish(kafka, crashloop(fleet, "f00000000000000000000000000000a" + i, AlertState.FIRING));
       }
@@ -94,11 +95,14 @@ class NotifiersTest {
         await().atMost(Duration.ofSeconds(30)).ignoreExceptionsMatching(e -> e.getCause() instanceof GroupIdNotFoundException).until(() -> !admin.describeConsumerGroups(List.of("fleetpulse-notify-down"))
             .all().get().get("fleetpulse-notify-down").members().isEmpty());
       }
+      // While the receiver is down, the route's oldest undelivered alert ages: what FleetpulseNotifierBehind watches.
+      await().atMost(Duration.ofSeconds(30)).until(() -> oldestUndelivered(metrics) >= 1);
       try (RecordingReceiver receiver = new RecordingReceiver().start(port)) {
         receiver.failNext(2, 503);
         await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 3);
         assertThat(receiver.received()).extracting(r -> new JsonObject(r.body()).getString("device"))
             .containsExactly("f00000000000000000000000000000a1", "f00000000000000000000000000000a2", "f00000000000000000000000000000a3");
+        await().atMost(Duration.ofSeconds(10)).until(() -> oldestUndelivered(metrics) == 0);
       }
     }
   }
@@ -276,6 +280,10 @@ class NotifiersTest {
 
   private static JsonObject body(RecordingReceiver receiver, String path) {
     return new JsonObject(receiver.received().stream().filter(r -> r.path().equals(path)).findFirst().orElseThrow().body());
+  }
+
+  private static double oldestUndelivered(SimpleMeterRegistry metrics) {
+    return metrics.get("fleetpulse.notifier.oldest.undelivered").tag("route", "down").gauge().value();
   }
 
   static NotifySettings settings(EmbeddedKafkaBroker kafka, List<NotifyRoute> routes) {
