@@ -12,6 +12,7 @@ import io.fleetpulse.streams.events.DeviceEventsStore;
 import io.fleetpulse.streams.events.EventCounter;
 import io.fleetpulse.streams.extract.DiskSampleProcessor;
 import io.fleetpulse.streams.extract.EventExtractor;
+import io.fleetpulse.streams.extract.BootSync;
 import io.fleetpulse.streams.extract.JournalProcessor;
 import io.fleetpulse.streams.extract.JournalSourceDeserializer;
 import io.fleetpulse.streams.extract.ResentEntryFilter;
@@ -92,7 +93,7 @@ public final class FleetTopology {
 
     topology.addProcessor(JOURNAL_ONCE, () -> new ResentEntryFilter(metrics), JOURNAL);
     topology.addProcessor(JOURNAL_EVENTS, () -> new JournalProcessor(EventExtractor.standard(),
-        settings.detection().clockStep(), DEVICE_ALERTS, HEALTH_SINK), JOURNAL_ONCE);
+        settings.detection().clockStep(), new BootSync(settings.detection().bootSyncWindow()), DEVICE_ALERTS, HEALTH_SINK), JOURNAL_ONCE);
     topology.addProcessor(DISK_EVENTS, () -> new DiskSampleProcessor(DEVICE_ALERTS, HEALTH_SINK), DISK);
     topology.addProcessor(CONNECTIONS, ConnectionStatusProcessor::new, STATUS);
     topology.addProcessor(OUTLIER_WARNINGS, OutlierWarningsProcessor::new, OUTLIERS);

@@ -6,7 +6,9 @@ import java.time.Duration;
  * Every detector threshold, with CONTRACT.md's defaults. {@code quietPeriod} is how long a one-line
  * condition (a time jump, a full disk, throttling, an OOM kill, a storage error) stays firing after its
  * last line, and how long after "Voltage normalised" an under-voltage alert resolves. A fleet's active
- * devices are those seen within {@code fleetActiveWindow}.
+ * devices are those seen within {@code fleetActiveWindow}. A forward clock step within
+ * {@code bootSyncWindow} of a boot is the clock of a device without a real-time clock being set by NTP
+ * (a TIME_JUMP event with {@code source} {@code boot-sync}), not an alert.
  *
  * <p>Restart-rate outliers: a device whose unclean restarts within {@code outlierWindow} (for one check)
  * reach {@code outlierMinRestarts} and a robust z-score of {@code outlierRobustZ} against the devices of
@@ -17,6 +19,7 @@ public record DetectionSettings(
     int crashloopRestarts,
     Duration crashloopWindow,
     Duration clockStep,
+    Duration bootSyncWindow,
     int vpnTlsFailures,
     Duration vpnTlsWindow,
     Duration causeWindow,
@@ -42,7 +45,7 @@ public record DetectionSettings(
   public static DetectionSettings defaults() {
     return new DetectionSettings(
         2, Duration.ofMinutes(15),
-        Duration.ofSeconds(10),
+        Duration.ofSeconds(10), Duration.ofMinutes(10),
         2, Duration.ofMinutes(10), Duration.ofMinutes(15),
         3, Duration.ofMinutes(10),
         Duration.ofHours(6), Duration.ofHours(24), Duration.ofHours(4), 0.10,

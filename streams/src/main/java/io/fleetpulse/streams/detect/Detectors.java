@@ -4,6 +4,7 @@ import io.fleetpulse.schemas.AlertKind;
 import io.fleetpulse.schemas.DeviceEvent;
 import io.fleetpulse.schemas.EventKind;
 import io.fleetpulse.schemas.Severity;
+import io.fleetpulse.streams.extract.BootSync;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,8 @@ public final class Detectors {
     return new Detectors(List.of(
         new CrashloopDetector(settings),
         new LineDetector(AlertKind.TIME_JUMP, EventKind.TIME_JUMP, Severity.warning, e -> null,
-            (subject, jumps) -> "Clock jumped: " + jumps.get(jumps.size() - 1).getSummary(), Hints.CLOCK, settings.quietPeriod()),
+            (subject, jumps) -> "Clock jumped: " + jumps.get(jumps.size() - 1).getSummary(), Hints.CLOCK, settings.quietPeriod(),
+            jump -> !BootSync.isBootSync(jump)),
         new VpnTlsDetector(settings),
         new DnsDetector(settings),
         new DiskFillingDetector(settings),

@@ -24,15 +24,17 @@ public final class JournalProcessor implements Processor<String, JournalEntry, S
 
   private final EventExtractor extractor;
   private final Duration clockStep;
+  private final BootSync bootSync;
   private final String eventsChild;
   private final String healthChild;
   private ProcessorContext<String, Object> context;
   private DeviceClocks clocks;
   private HealthBook health;
 
-  public JournalProcessor(EventExtractor extractor, Duration clockStep, String eventsChild, String healthChild) {
+  public JournalProcessor(EventExtractor extractor, Duration clockStep, BootSync bootSync, String eventsChild, String healthChild) {
     this.extractor = extractor;
     this.clockStep = clockStep;
+    this.bootSync = bootSync;
     this.eventsChild = eventsChild;
     this.healthChild = healthChild;
   }
@@ -58,7 +60,7 @@ public final class JournalProcessor implements Processor<String, JournalEntry, S
   }
 
   private void forwardEvent(Record<String, JournalEntry> record, DeviceEvent event) {
-    context.forward(record.<Object>withValue(event), eventsChild);
+    context.forward(record.<Object>withValue(bootSync.tag(record.value(), event)), eventsChild);
   }
 
   private static DeviceEvent clockStepEvent(JournalEntry entry, Instant at, Duration step) {

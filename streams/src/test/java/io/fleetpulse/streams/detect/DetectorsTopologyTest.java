@@ -12,6 +12,7 @@ import io.fleetpulse.streams.JournalEntries;
 import io.fleetpulse.streams.MasterclassJournal;
 import io.fleetpulse.streams.TopologyHarness;
 import io.fleetpulse.streams.alerts.FiringAlertsStore;
+import io.fleetpulse.streams.extract.BootSync;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -178,6 +179,46 @@ class DetectorsTopologyTest {
       assertThat(Double.parseDouble(e.getDetails().get("seconds"))).isEqualTo(-3 * 86400.0);
       assertThat(e.getAt()).isEqualTo(T0.minusSeconds(119));
     });
+    assertThat(only(topology.alerts()).getKind()).isEqualTo(AlertKind.TIME_JUMP);
+  }
+
+  /**
+   * Issue 30: a Raspberry Pi boots at its last saved time and chrony steps it forward shortly after: every reboot
+   * of a healthy device warned. A forward step within the first minutes of a boot is a TIME_JUMP event tagged
+   * boot-sync and no alert; the same step an hour into the boot, or a step back, still alerts.
+   */
+  @Test
+  void aClockSetForwardAtBootIsABootSyncEventAndNoAlert() {
+    String boot = "b00b00b00b00b00b00b00b00b00b0001";
+    Instant saved = T0.minus(Duration.ofDays(3));
+    JournalEntry early = JournalEntry.newBuilder(service("myapp", "node", "tick", saved)).setBootId(boot).setMonotonicUs(20_000_000L)
+        .setReceivedAt(T0.minusSeconds(10)).build();
+    JournalEntry chrony = JournalEntry.newBuilder(service("chronyd.service", "chronyd", "System clock was stepped by 259200.000 seconds",
+        T0.minusSeconds(5))).setBootId(boot).setMonotonicUs(25_000_000L).setReceivedAt(T0.minusSeconds(5)).build();
+    topology.pipe(early).pipe(chrony);
+
+    List<io.fleetpulse.schemas.DeviceEvent> jumps = topology.events().stream()
+        .filter(e -> e.getKind() == io.fleetpulse.schemas.EventKind.TIME_JUMP).toList();
+    assertThat(jumps).isNotEmpty().allSatisfy(e -> assertThat(e.getDetails()).containsEntry("source", BootSync.SOURCE));
+    assertThat(jumps).extracting(e -> e.getDetails().get("detectedBy")).contains("chrony", "journal-clock");
+    assertThat(topology.alerts()).as("a healthy reboot").isEmpty();
+  }
+
+  @Test
+  void theSameStepAnHourIntoTheBootStillAlerts() {
+    String boot = "b00b00b00b00b00b00b00b00b00b0002";
+    JournalEntry late = JournalEntry.newBuilder(service("chronyd.service", "chronyd", "System clock was stepped by 259200.000 seconds",
+        T0.minusSeconds(5))).setBootId(boot).setMonotonicUs(3_600_000_000L).setReceivedAt(T0.minusSeconds(5)).build();
+    topology.pipe(late);
+    assertThat(only(topology.alerts()).getKind()).isEqualTo(AlertKind.TIME_JUMP);
+  }
+
+  @Test
+  void aStepBackAtBootStillAlerts() {
+    String boot = "b00b00b00b00b00b00b00b00b00b0003";
+    JournalEntry back = JournalEntry.newBuilder(service("chronyd.service", "chronyd", "System clock was stepped by -259200.000 seconds",
+        T0.minusSeconds(5))).setBootId(boot).setMonotonicUs(25_000_000L).setReceivedAt(T0.minusSeconds(5)).build();
+    topology.pipe(back);
     assertThat(only(topology.alerts()).getKind()).isEqualTo(AlertKind.TIME_JUMP);
   }
 

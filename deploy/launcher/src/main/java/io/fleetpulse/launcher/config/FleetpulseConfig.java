@@ -101,7 +101,7 @@ public record FleetpulseConfig(
    * {@link DetectionSettings#defaults()}, so the contract's numbers live in one place.
    */
   public record Detection(
-      int crashloopRestarts, int crashloopWindowMinutes, int clockStepSeconds,
+      int crashloopRestarts, int crashloopWindowMinutes, int clockStepSeconds, int bootSyncMinutes,
       int vpnTlsFailures, int vpnTlsWindowMinutes, int causeWindowMinutes,
       int dnsFailures, int dnsWindowMinutes,
       int diskTrendWindowHours, int diskFullHorizonHours, int diskCriticalHorizonHours, int diskMinFreePercent,
@@ -115,6 +115,7 @@ public record FleetpulseConfig(
       values.put("crashloopRestarts", crashloopRestarts);
       values.put("crashloopWindowMinutes", crashloopWindowMinutes);
       values.put("clockStepSeconds", clockStepSeconds);
+      values.put("bootSyncMinutes", bootSyncMinutes);
       values.put("vpnTlsFailures", vpnTlsFailures);
       values.put("vpnTlsWindowMinutes", vpnTlsWindowMinutes);
       values.put("causeWindowMinutes", causeWindowMinutes);
@@ -150,7 +151,7 @@ public record FleetpulseConfig(
 
     static Detection of(DetectionSettings d) {
       return new Detection(
-          d.crashloopRestarts(), (int) d.crashloopWindow().toMinutes(), (int) d.clockStep().toSeconds(),
+          d.crashloopRestarts(), (int) d.crashloopWindow().toMinutes(), (int) d.clockStep().toSeconds(), (int) d.bootSyncWindow().toMinutes(),
           d.vpnTlsFailures(), (int) d.vpnTlsWindow().toMinutes(), (int) d.causeWindow().toMinutes(),
           d.dnsFailures(), (int) d.dnsWindow().toMinutes(),
           (int) d.diskTrendWindow().toHours(), (int) d.diskFullHorizon().toHours(), (int) d.diskCriticalHorizon().toHours(),
@@ -165,6 +166,7 @@ public record FleetpulseConfig(
     public DetectionSettings settings() {
       return new DetectionSettings(
           crashloopRestarts, Duration.ofMinutes(crashloopWindowMinutes), Duration.ofSeconds(clockStepSeconds),
+          Duration.ofMinutes(bootSyncMinutes),
           vpnTlsFailures, Duration.ofMinutes(vpnTlsWindowMinutes), Duration.ofMinutes(causeWindowMinutes),
           dnsFailures, Duration.ofMinutes(dnsWindowMinutes),
           Duration.ofHours(diskTrendWindowHours), Duration.ofHours(diskFullHorizonHours), Duration.ofHours(diskCriticalHorizonHours),

@@ -1,0 +1,56 @@
+package io.fleetpulse.streams.extract;
+
+import io.fleetpulse.schemas.DeviceEvent;
+import io.fleetpulse.schemas.EventKind;
+import io.fleetpulse.schemas.JournalEntry;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A Raspberry Pi has no real-time clock: it boots at the last time it saved, and NTP steps its clock
+ * forward minutes after boot. That step is healthy and expected, unlike a clock that stays wrong (NTP
+ * blocked) or one that steps back. A TIME_JUMP forward within {@code window} of its boot is tagged
+ * {@code source=boot-sync} (the detector that saw it kept as {@code detectedBy}) and alerts nobody.
+ */
+public final class BootSync {
+
+  /** The {@code source} of a TIME_JUMP that is a clock being set at boot. */
+  public static final String SOURCE = "boot-sync";
+
+  private final Duration window;
+
+  public BootSync(Duration window) {
+    this.window = window;
+  }
+
+  /** {@code event} tagged as a boot sync when it is one; otherwise {@code event} itself. */
+  DeviceEvent tag(JournalEntry entry, DeviceEvent event) {
+    if (event.getKind() != EventKind.TIME_JUMP || entry.getMonotonicUs() == null
+        || entry.getMonotonicUs() > window.toNanos() / 1_000 || !forward(event.getDetails())) {
+      return event;
+    }
+    Map<String, String> details = new HashMap<>(event.getDetails());
+    details.put("detectedBy", details.getOrDefault("source", "journal"));
+    details.put("source", SOURCE);
+    return DeviceEvent.newBuilder(event).setDetails(details)
+        .setSummary(event.getSummary() + " (the clock set at boot)").build();
+  }
+
+  /** Whether a TIME_JUMP event is a boot sync: no alert for it. */
+  public static boolean isBootSync(DeviceEvent event) {
+    return event.getKind() == EventKind.TIME_JUMP && SOURCE.equals(event.getDetails().get("source"));
+  }
+
+  private static boolean forward(Map<String, String> details) {
+    if ("+".equals(details.get("direction"))) {
+      return true;
+    }
+    String seconds = details.get("seconds");
+    try {
+      return seconds != null && Double.parseDouble(seconds) > 0;
+    } catch (NumberFormatException notANumber) {
+      return false;
+    }
+  }
+}
