@@ -7,6 +7,7 @@ import io.fleetpulse.schemas.JournalEntry;
 import io.fleetpulse.streams.health.HealthBook;
 import io.fleetpulse.streams.health.HealthChecks;
 import io.fleetpulse.streams.time.DeviceClocks;
+import io.fleetpulse.streams.time.SpokenDuration;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -69,8 +70,9 @@ public final class JournalProcessor implements Processor<String, JournalEntry, S
     details.put("seconds", String.format("%.3f", seconds));
     details.put("source", "journal-clock");
     details.put("direction", seconds < 0 ? "-" : "+");
-    String summary = String.format("system clock stepped %s by %.0f s (journal realtime vs monotonic)",
-        seconds < 0 ? "back" : "forward", Math.abs(seconds));
+    String summary = "system clock stepped " + SpokenDuration.step(seconds)
+        + (entry.getRealtimeUs() == null ? "" : " (to " + SpokenDuration.wallClock(Instant.ofEpochMilli(entry.getRealtimeUs() / 1000)) + ")")
+        + ", seen in the journal (realtime vs monotonic)";
     return DeviceEvent.newBuilder()
         .setDeviceUuid(entry.getDeviceUuid())
         .setFleet(entry.getFleet())

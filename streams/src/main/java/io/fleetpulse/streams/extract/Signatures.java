@@ -6,6 +6,8 @@ import static io.fleetpulse.streams.extract.LineSignature.fixed;
 import io.fleetpulse.schemas.EventKind;
 import io.fleetpulse.schemas.JournalEntry;
 import io.fleetpulse.schemas.Topics;
+import io.fleetpulse.streams.time.SpokenDuration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +54,9 @@ public final class Signatures {
                 m.group(1).equalsIgnoreCase("backward") ? "-" : "+", null)),
         new LineSignature(EventKind.TIME_JUMP, TIME_DAEMON, anyOf("system clock was stepped by"),
             regex("\\bSystem clock was stepped by (-?\\d+(?:\\.\\d+)?) seconds"),
-            (entry, m) -> timeJump("system clock stepped by " + m.group(1) + " s", null, m.group(1))),
+            (entry, m) -> timeJump("system clock stepped " + SpokenDuration.step(Double.parseDouble(m.group(1)))
+                + (entry.getRealtimeUs() == null ? "" : " (to " + SpokenDuration.wallClock(Instant.ofEpochMilli(entry.getRealtimeUs() / 1000)) + ")")
+                + " by chrony", null, m.group(1))),
         new LineSignature(EventKind.TIME_JUMP, TIME_DAEMON, anyOf("clock change detected", "time has been changed"),
             regex("\\bclock change detected|\\bTime has been changed"),
             (entry, m) -> timeJump("system clock changed", null, null)),
