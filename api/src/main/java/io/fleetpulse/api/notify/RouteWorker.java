@@ -74,8 +74,10 @@ final class RouteWorker implements Runnable {
     this.delivered = outcomes(metrics, "delivered");
     this.deadLettered = outcomes(metrics, "dead_lettered");
     this.foldedAlerts = outcomes(metrics, "folded");
-    Gauge.builder("fleetpulse.notifier.oldest.undelivered", () -> undeliveredSince == 0 ? 0 : (System.currentTimeMillis() - undeliveredSince) / 1000.0)
-        .description("Age of the oldest alert this route has not delivered yet: the one it is retrying, which the alerts after it wait behind; 0 when none")
+    Gauge.builder("fleetpulse.notifier.oldest.undelivered",
+            () -> undeliveredSince == 0 ? 0 : (System.currentTimeMillis() - undeliveredSince) / 1000.0)
+        .description("Age of the oldest alert this route has not delivered yet: the one it is retrying, which the alerts "
+            + "after it wait behind; 0 when none")
         .baseUnit("seconds").tag("route", route.name()).tag("type", route.type().name().toLowerCase(Locale.ROOT)).register(metrics);
     this.settings = settings;
     this.deadLetters = deadLetters;

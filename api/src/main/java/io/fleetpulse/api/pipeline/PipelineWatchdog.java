@@ -156,7 +156,8 @@ public final class PipelineWatchdog implements AutoCloseable {
     this.abortFailures = Counter.builder("fleetpulse_pipeline_abort_failures_total")
         .description("Aborts of stalling transactions Kafka refused (ACLs) or that failed").register(registry);
     this.committedDropped = Counter.builder("fleetpulse_pipeline_committed_transactions_aborted_total")
-        .description("Stalling transactions whose coordinator had decided to commit, aborted because their COMMIT marker could not be written: acknowledged records dropped")
+        .description("Stalling transactions whose coordinator had decided to commit, aborted because their COMMIT marker "
+            + "could not be written: acknowledged records dropped")
         .register(registry);
     this.checkFailures = Counter.builder("fleetpulse_pipeline_check_failures_total")
         .description("Watchdog rounds that could not ask Kafka").register(registry);

@@ -44,8 +44,8 @@ import org.apache.kafka.common.utils.Utils;
  * Kafka's view of fleetpulse's transactions, through the admin API: partition offsets for both kinds of
  * readers, the transactions open on a partition, the transactional ids in use, a consumer group's
  * position, and the end of a transaction that holds a partition: the abort of KIP-664 (what
- * {@code kafka-transactions.sh abort} does), or the commit its coordinator decided. Every call blocks up to {@code timeout}; call it off the
- * event loops.
+ * {@code kafka-transactions.sh abort} does), or the commit its coordinator decided. Every call blocks up
+ * to {@code timeout}; call it off the event loops.
  */
 public final class TransactionInspector {
 
@@ -258,7 +258,8 @@ public final class TransactionInspector {
     try (BrokerConnection broker = BrokerConnection.open(leader, timeout)) {
       WriteTxnMarkersResponse response = broker.send(new WriteTxnMarkersRequest.Builder(List.of(new WriteTxnMarkersRequest.TxnMarkerEntry(
           transaction.producerId(), producerEpoch, transaction.coordinatorEpoch(), TransactionResult.COMMIT, List.of(partition), (short) 0))));
-      Errors error = response.errorsByProducerId().getOrDefault(transaction.producerId(), Map.of()).getOrDefault(partition, Errors.UNKNOWN_SERVER_ERROR);
+      Errors error = response.errorsByProducerId().getOrDefault(transaction.producerId(), Map.of())
+          .getOrDefault(partition, Errors.UNKNOWN_SERVER_ERROR);
       if (error != Errors.NONE) {
         throw error.exception("the leader of " + partition + " refused the COMMIT marker: " + error.message());
       }

@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
         "Asks Kafka (kafka.bootstrap, or the embedded broker of a running ./fleetpulse run on embedded.port) which of "
             + "fleetpulse's partitions hold records behind an open transaction, which of those transactions hang (their "
             + "producer last wrote longer ago than --hanging-after), how far the streams are behind, and which "
-            + "transactional ids exist. With --abort-hanging it ends the hanging transactions after saying what it will do: committed where their coordinator decided to commit (the marker was lost), aborted otherwise.",
+            + "transactional ids exist. With --abort-hanging it ends the hanging transactions after saying what it will do: "
+            + "committed where their coordinator decided to commit (the marker was lost), aborted otherwise.",
         "",
         "Exit code: 0 when nothing hangs (or everything hanging was ended), 1 when hanging transactions remain, "
             + "3 when Kafka cannot be reached.",
