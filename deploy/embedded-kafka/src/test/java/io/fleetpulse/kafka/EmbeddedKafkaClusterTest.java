@@ -1,6 +1,7 @@
 package io.fleetpulse.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +33,10 @@ class EmbeddedKafkaClusterTest {
          Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
       assertThat(admin.describeCluster().nodes().get()).hasSize(3);
       admin.createTopics(List.of(new NewTopic("replicated", 1, (short) 3))).all().get();
-      TopicDescription topic = admin.describeTopics(List.of("replicated")).allTopicNames().get().get("replicated");
+      // The node that answers may learn of the new topic a moment after the controller created it.
+      TopicDescription topic = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+          .until(() -> admin.describeTopics(List.of("replicated")).allTopicNames().get().get("replicated"),
+              described -> described.partitions().get(0).leader() != null);
       assertThat(topic.partitions().get(0).replicas()).hasSize(3);
 
       int leader = topic.partitions().get(0).leader().id();
