@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -248,6 +249,18 @@ class ApiServerTest {
 
     JsonObject failing = new JsonObject(get("/api/v1/devices?status=FAIL&fleet=harbor").body());
     assertThat(failing.getJsonArray("devices").stream().map(JsonObject.class::cast).map(row -> row.getString("uuid"))).contains(device);
+
+    // Problems first across the fleet: every FAIL device before any other, page by page with a STATUS:uuid cursor.
+    List<String> statuses = new ArrayList<>();
+    String cursor = null;
+    do {
+      JsonObject page = new JsonObject(get("/api/v1/devices?sort=status&limit=1" + (cursor == null ? "" : "&cursor=" + cursor)).body());
+      page.getJsonArray("devices").stream().map(JsonObject.class::cast).forEach(row -> statuses.add(row.getString("status")));
+      cursor = page.getString("next");
+    } while (cursor != null && statuses.size() < 1000);
+    assertThat(statuses).startsWith("FAIL").isSortedAccordingTo(java.util.Comparator.comparingInt(
+        status -> List.of("FAIL", "WARN", "UNKNOWN", "OK").indexOf(status)));
+    assertThat(get("/api/v1/devices?sort=status&cursor=" + device).statusCode()).as("a uuid cursor is not a status-sorted one").isEqualTo(400);
     JsonObject summary = new JsonObject(get("/api/v1/fleet/summary").body());
     assertThat(summary.getJsonObject("devices").getInteger("FAIL")).isPositive();
     assertThat(summary.getJsonObject("failingChecks").getInteger("check_container_engine")).isPositive();

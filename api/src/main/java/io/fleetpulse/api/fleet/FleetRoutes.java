@@ -52,28 +52,36 @@ public final class FleetRoutes {
   private void devices(RoutingContext ctx) {
     Status status;
     String fleet;
-    String cursor;
+    boolean problemsFirst;
+    StatusCursor cursor;
     int limit;
     try {
       QueryParameters params = new QueryParameters(ctx);
       status = params.enumValue("status", Status.class);
       fleet = params.fleet("fleet");
-      cursor = params.cursor();
+      problemsFirst = "status".equals(params.oneOf("sort", List.of("uuid", "status"))) && status == null;
+      cursor = problemsFirst ? StatusCursor.parse(params.text("cursor")) : StatusCursor.of(params.cursor());
       limit = params.integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     } catch (QueryParameters.BadParameter e) {
       e.answer(ctx);
       return;
     }
+    Comparator<JsonObject> order = problemsFirst
+        ? Comparator.comparing((JsonObject row) -> StatusCursor.rank(Status.valueOf(row.getString("status")))).thenComparing(row -> row.getString("uuid"))
+        : Comparator.comparing(row -> row.getString("uuid"));
     combine(ctx, () -> {
       // One more than a page tells the combining instance whether there is a next page.
       Predicate<DeviceHealth> inFleet = health -> fleet == null || fleet.equals(health.getFleet());
-      List<DeviceHealth> page = status == null ? local.devicesAfter(cursor, inFleet, limit + 1)
-          : local.devicesAfter(status, cursor, inFleet, limit + 1);
+      List<DeviceHealth> page = problemsFirst ? local.devicesByStatus(cursor, inFleet, limit + 1)
+          : status == null ? local.devicesAfter(cursor.uuid(), inFleet, limit + 1)
+          : local.devicesAfter(status, cursor.uuid(), inFleet, limit + 1);
       List<JsonObject> rows = page.stream().map(HealthJson::summary).toList();
       return new JsonObject().put("devices", new JsonArray(rows));
     }, parts -> {
-      List<JsonObject> rows = firstN(collect(parts, "devices"), Comparator.comparing(row -> row.getString("uuid")), limit + 1);
-      String next = rows.size() > limit ? rows.get(limit - 1).getString("uuid") : null;
+      List<JsonObject> rows = firstN(collect(parts, "devices"), order, limit + 1);
+      JsonObject last = rows.size() > limit ? rows.get(limit - 1) : null;
+      String next = last == null ? null
+          : problemsFirst ? new StatusCursor(Status.valueOf(last.getString("status")), last.getString("uuid")).toString() : last.getString("uuid");
       return new JsonObject().put("devices", new JsonArray(rows.subList(0, Math.min(limit, rows.size())))).put("next", next);
     });
   }

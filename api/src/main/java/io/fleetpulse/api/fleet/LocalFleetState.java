@@ -82,6 +82,20 @@ public final class LocalFleetState {
     return page;
   }
 
+  /**
+   * Up to {@code limit} local devices after {@code cursor} in problems-first order (FAIL, WARN, UNKNOWN, OK, each
+   * in uuid order) that {@code wanted} accepts: the status index read status by status, as far as the page goes.
+   */
+  public List<DeviceHealth> devicesByStatus(StatusCursor cursor, Predicate<DeviceHealth> wanted, int limit) {
+    List<DeviceHealth> page = new ArrayList<>();
+    int from = cursor.status() == null ? 0 : StatusCursor.rank(cursor.status());
+    for (int rank = from; rank < StatusCursor.PROBLEMS_FIRST.size() && page.size() < limit; rank++) {
+      Status status = StatusCursor.PROBLEMS_FIRST.get(rank);
+      page.addAll(devicesAfter(status, rank == from ? cursor.uuid() : null, wanted, limit - page.size()));
+    }
+    return page;
+  }
+
   /** This instance's share of the health counters ({@link HealthCounts}): a handful of entries, whatever the fleet size. */
   public Map<String, Long> healthCounts() {
     Map<String, Long> counts = new HashMap<>();
