@@ -193,9 +193,7 @@ class DetectorsTopologyTest {
     Instant saved = T0.minus(Duration.ofDays(3));
     JournalEntry early = JournalEntry.newBuilder(service("myapp", "node", "tick", saved)).setBootId(boot).setMonotonicUs(20_000_000L)
         .setReceivedAt(T0.minusSeconds(10)).build();
-    JournalEntry chrony = JournalEntry.newBuilder(service("chronyd.service", "chronyd", "System clock was stepped by 259200.000 seconds",
-        T0.minusSeconds(5))).setBootId(boot).setMonotonicUs(25_000_000L).setReceivedAt(T0.minusSeconds(5)).build();
-    topology.pipe(early).pipe(chrony);
+    topology.pipe(early).pipe(chronyStepped("259200.000", boot, 25_000_000L));
 
     List<io.fleetpulse.schemas.DeviceEvent> jumps = topology.events().stream()
         .filter(e -> e.getKind() == io.fleetpulse.schemas.EventKind.TIME_JUMP).toList();
@@ -206,20 +204,20 @@ class DetectorsTopologyTest {
 
   @Test
   void theSameStepAnHourIntoTheBootStillAlerts() {
-    String boot = "b00b00b00b00b00b00b00b00b00b0002";
-    JournalEntry late = JournalEntry.newBuilder(service("chronyd.service", "chronyd", "System clock was stepped by 259200.000 seconds",
-        T0.minusSeconds(5))).setBootId(boot).setMonotonicUs(3_600_000_000L).setReceivedAt(T0.minusSeconds(5)).build();
-    topology.pipe(late);
+    topology.pipe(chronyStepped("259200.000", "b00b00b00b00b00b00b00b00b00b0002", 3_600_000_000L));
     assertThat(only(topology.alerts()).getKind()).isEqualTo(AlertKind.TIME_JUMP);
   }
 
   @Test
   void aStepBackAtBootStillAlerts() {
-    String boot = "b00b00b00b00b00b00b00b00b00b0003";
-    JournalEntry back = JournalEntry.newBuilder(service("chronyd.service", "chronyd", "System clock was stepped by -259200.000 seconds",
-        T0.minusSeconds(5))).setBootId(boot).setMonotonicUs(25_000_000L).setReceivedAt(T0.minusSeconds(5)).build();
-    topology.pipe(back);
+    topology.pipe(chronyStepped("-259200.000", "b00b00b00b00b00b00b00b00b00b0003", 25_000_000L));
     assertThat(only(topology.alerts()).getKind()).isEqualTo(AlertKind.TIME_JUMP);
+  }
+
+  /** chrony's own line for a step of {@code seconds}, {@code monotonicUs} into boot {@code boot}. */
+  private JournalEntry chronyStepped(String seconds, String boot, long monotonicUs) {
+    return JournalEntry.newBuilder(service("chronyd.service", "chronyd", "System clock was stepped by " + seconds + " seconds",
+        T0.minusSeconds(5))).setBootId(boot).setMonotonicUs(monotonicUs).setReceivedAt(T0.minusSeconds(5)).build();
   }
 
   // --- DNS, supervisor ---------------------------------------------------------------------------------
