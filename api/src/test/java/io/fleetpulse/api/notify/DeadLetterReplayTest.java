@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -35,6 +36,7 @@ class DeadLetterReplayTest {
     String fleet = "replayed";
     String stillFiring = "f00000000000000000000000000000e1";
     String resolvedSince = "f00000000000000000000000000000e2";
+    Instant started = Instant.now().minusSeconds(1);
     try (RecordingReceiver receiver = new RecordingReceiver().start(0)) {
       NotifyRoute hook = new NotifyRoute("replay-hook", NotifyRoute.ReceiverType.WEBHOOK, receiver.url("/hook"), "k",
           new AlertMatch(Set.of(), Set.of(), Set.of(fleet)));
@@ -70,6 +72,14 @@ class DeadLetterReplayTest {
       DeadLetterReplay.Result again = new DeadLetterReplay(settings).replay(hook, Optional.empty(), new PrintWriter(new StringWriter()));
       assertThat(again.letters()).as("a second replay sends only what was dead-lettered since").isZero();
       assertThat(receiver.received()).hasSize(2);
+
+      // --since asks for a time again, replayed before or not: the same two are sent again (same Idempotency-Key).
+      DeadLetterReplay.Result sinceStart = new DeadLetterReplay(settings).replay(hook, Optional.of(started), new PrintWriter(new StringWriter()));
+      assertThat(sinceStart).isEqualTo(new DeadLetterReplay.Result(3, 2, 1, Optional.empty()));
+      assertThat(receiver.received()).hasSize(4);
+      assertThat(receiver.received().get(3).headers().get(WebhookHeaders.IDEMPOTENCY_KEY))
+          .isIn(receiver.received().get(0).headers().get(WebhookHeaders.IDEMPOTENCY_KEY),
+              receiver.received().get(1).headers().get(WebhookHeaders.IDEMPOTENCY_KEY));
     }
   }
 
