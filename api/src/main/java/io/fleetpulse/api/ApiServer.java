@@ -87,9 +87,10 @@ public final class ApiServer extends VerticleBase {
     OwnerRouting owners = new OwnerRouting(vertx, streams, settings.advertised());
     new DeviceRoutes(vertx, new DeviceEventsQuery(streams), new DeviceHealthQuery(streams), owners).mount(router);
     LocalFleetState fleetState = new LocalFleetState(streams);
-    new FleetRoutes(vertx, fleetState, new ScatterGather(vertx, streams, settings.advertised())).mount(router);
+    ScatterGather instances = new ScatterGather(vertx, streams, settings.advertised());
+    new FleetRoutes(vertx, fleetState, instances).mount(router);
     new PipelineRoutes(watchdog, auth).mount(router);
-    gauges = new FleetGauges(vertx, fleetState, metrics, settings.perDeviceSeriesCap()).start(GAUGE_REFRESH);
+    gauges = new FleetGauges(vertx, fleetState, instances.ownedHere(), metrics, settings.perDeviceSeriesCap()).start(GAUGE_REFRESH);
     this.router = router;
     return vertx.createHttpServer(QueryServerOptions.of(settings.host(), settings.port()))
         .requestHandler(router)

@@ -5,12 +5,19 @@ import io.fleetpulse.api.alerts.AlertJson;
 import io.fleetpulse.api.devices.HealthJson;
 import io.fleetpulse.api.devices.QueryParameters;
 import io.fleetpulse.api.routing.ScatterGather;
+import io.fleetpulse.api.routing.StandbyRead;
 import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.AlertKind;
 import io.fleetpulse.schemas.AlertState;
 import io.fleetpulse.schemas.DeviceHealth;
 import io.fleetpulse.schemas.Status;
+import io.fleetpulse.streams.alerts.AlertsStore;
+import io.fleetpulse.streams.alerts.FiringAlertsStore;
+import io.fleetpulse.streams.fleet.FleetStores;
+import io.fleetpulse.streams.health.DeviceHealthStores;
+import io.fleetpulse.streams.health.DeviceStatusIndex;
 import io.fleetpulse.streams.health.HealthCounts;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -69,12 +77,12 @@ public final class FleetRoutes {
     Comparator<JsonObject> order = problemsFirst
         ? Comparator.comparing((JsonObject row) -> StatusCursor.rank(Status.valueOf(row.getString("status")))).thenComparing(row -> row.getString("uuid"))
         : Comparator.comparing(row -> row.getString("uuid"));
-    combine(ctx, () -> {
+    combine(ctx, List.of(DeviceHealthStores.CURRENT, DeviceStatusIndex.STORE), scope -> {
       // One more than a page tells the combining instance whether there is a next page.
       Predicate<DeviceHealth> inFleet = health -> fleet == null || fleet.equals(health.getFleet());
-      List<DeviceHealth> page = problemsFirst ? local.devicesByStatus(cursor, inFleet, limit + 1)
-          : status == null ? local.devicesAfter(cursor.uuid(), inFleet, limit + 1)
-          : local.devicesAfter(status, cursor.uuid(), inFleet, limit + 1);
+      List<DeviceHealth> page = problemsFirst ? local.devicesByStatus(scope, cursor, inFleet, limit + 1)
+          : status == null ? local.devicesAfter(scope, cursor.uuid(), inFleet, limit + 1)
+          : local.devicesAfter(scope, status, cursor.uuid(), inFleet, limit + 1);
       List<JsonObject> rows = page.stream().map(HealthJson::summary).toList();
       return new JsonObject().put("devices", new JsonArray(rows));
     }, parts -> {
@@ -105,10 +113,10 @@ public final class FleetRoutes {
       return;
     }
     Comparator<JsonObject> newestFirst = Comparator.comparing((JsonObject alert) -> alert.getString("startedAt")).reversed();
-    combine(ctx, () -> {
+    combine(ctx, List.of(state == AlertState.FIRING ? FiringAlertsStore.NAME : AlertsStore.NAME, FleetStores.INCIDENTS), scope -> {
       List<JsonObject> rows = new ArrayList<>();
       // Firing alerts have an index of their own: support's everyday question costs what fires, not the fleet's history.
-      for (Alert alert : state == AlertState.FIRING ? local.firingAlerts() : local.alerts()) {
+      for (Alert alert : state == AlertState.FIRING ? local.firingAlerts(scope) : local.alerts(scope)) {
         if ((state == null || alert.getState() == state) && (kind == null || alert.getKind() == kind)
             && (device == null || device.equals(alert.getDeviceUuid())) && (fleet == null || fleet.equals(alert.getFleet()))) {
           rows.add(AlertJson.of(alert));
@@ -119,14 +127,14 @@ public final class FleetRoutes {
   }
 
   private void summary(RoutingContext ctx) {
-    combine(ctx, () -> {
+    combine(ctx, List.of(HealthCounts.STORE, FiringAlertsStore.NAME, FleetStores.INCIDENTS), scope -> {
       JsonObject devices = new JsonObject().put("total", 0);
       for (Status status : List.of(Status.OK, Status.WARN, Status.FAIL, Status.UNKNOWN)) {
         devices.put(status.name(), 0);
       }
       JsonObject failingChecks = new JsonObject();
       // Counters kept by the topology as health changes: a handful of reads, not one per device.
-      local.healthCounts().forEach((key, count) -> {
+      local.healthCounts(scope).forEach((key, count) -> {
         if (key.equals(HealthCounts.TOTAL)) {
           increment(devices, "total", count.intValue());
         } else if (key.startsWith(HealthCounts.STATUS)) {
@@ -136,7 +144,7 @@ public final class FleetRoutes {
         }
       });
       JsonObject firingAlerts = new JsonObject();
-      for (Alert alert : local.firingAlerts()) {
+      for (Alert alert : local.firingAlerts(scope)) {
         increment(firingAlerts, alert.getKind().name(), 1);
       }
       return new JsonObject().put("devices", devices).put("failingChecks", failingChecks).put("firingAlerts", firingAlerts);
@@ -153,19 +161,30 @@ public final class FleetRoutes {
   }
 
   /**
-   * Answers with this instance's part alone when another instance asked for it, else with every
-   * instance's parts combined. 503 while any part is not queryable.
+   * Answers with the part another instance asked this one for ({@link ScatterGather#askedScope}), else with every
+   * instance's parts combined; an instance that did not answer is stood in for by standby copies, and the answer says
+   * so ({@code "partial"}, headers {@code X-Fleetpulse-Stale} / {@code X-Fleetpulse-Partial}). 503 while this
+   * instance's own part is not queryable.
+   *
+   * @param stores the stores {@code localPart} reads: a standby stands in for a silent instance only if it holds them all
    */
-  private void combine(RoutingContext ctx, java.util.concurrent.Callable<JsonObject> localPart, Function<List<JsonObject>, JsonObject> merge) {
-    vertx.executeBlocking(localPart, false)
-        .compose(mine -> ScatterGather.localOnly(ctx)
-            ? io.vertx.core.Future.succeededFuture(mine)
-            : others.fromOthers(ctx).map(theirs -> {
-              List<JsonObject> parts = new ArrayList<>(theirs);
-              parts.add(mine);
-              return merge.apply(parts);
-            }))
-        .onSuccess(json -> ApiResponses.json(ctx, 200, json))
+  private void combine(RoutingContext ctx, List<String> stores, Function<PartitionScope, JsonObject> localPart,
+                       Function<List<JsonObject>, JsonObject> merge) {
+    Function<PartitionScope, Future<JsonObject>> local = scope -> vertx.executeBlocking(() -> localPart.apply(scope), false);
+    Optional<PartitionScope> asked = others.askedScope(ctx);
+    Future<JsonObject> answer = asked.isPresent() ? local.apply(asked.get())
+        : others.gather(ctx, stores, local).map(gathered -> {
+          JsonObject combined = merge.apply(gathered.parts());
+          gathered.partial().ifPresent(partial -> combined.put("partial", partial));
+          if (!gathered.stale().isEmpty()) {
+            ctx.response().putHeader(StandbyRead.STALE, "standby: " + String.join("; ", gathered.stale()));
+          }
+          if (!gathered.missing().isEmpty()) {
+            ctx.response().putHeader(ScatterGather.PARTIAL, String.join("; ", gathered.missing()));
+          }
+          return combined;
+        });
+    answer.onSuccess(json -> ApiResponses.json(ctx, 200, json))
         .onFailure(error -> {
           if (error instanceof InvalidStateStoreException) {
             ApiResponses.unavailable(ctx, "fleet state is not queryable yet (starting or rebalancing)");

@@ -11,22 +11,30 @@ import io.fleetpulse.streams.health.DeviceHealthStores;
 import io.fleetpulse.streams.health.DeviceStatusIndex;
 import io.fleetpulse.streams.health.HealthCounts;
 import java.util.ArrayList;
-import java.util.List;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.query.KeyQuery;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.RangeQuery;
+import org.apache.kafka.streams.query.StateQueryRequest;
+import org.apache.kafka.streams.query.StateQueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * What this instance's partitions know about the fleet: every local device's health and every local
- * alert (per-device episodes and fleet incidents). Fleet-wide answers combine this from every instance.
- * Blocking (RocksDB scans): call from a worker thread.
+ * What a set of partitions knows about the fleet ({@link PartitionScope}: this instance's own, or the standby copies it
+ * holds for an instance that does not answer): devices' health and alerts (per-device episodes and fleet incidents).
+ * Fleet-wide answers combine this from every instance. Each partition is read on its own (IQv2, one result per
+ * partition), because a store's partitions are each sorted, not together. Blocking (RocksDB): call from a worker thread.
  */
 public final class LocalFleetState {
 
@@ -37,84 +45,88 @@ public final class LocalFleetState {
   }
 
   /**
-   * Up to {@code limit} local devices after {@code cursor} (exclusive; null: from the first) in uuid order that
-   * {@code wanted} accepts: a range read of the store that stops at the page's end, so a page costs about its
-   * own size (plus the devices a filter skips), not the fleet's.
+   * Up to {@code limit} devices after {@code cursor} (exclusive; null: from the first) in uuid order that
+   * {@code wanted} accepts: a range read per partition that stops at the page's end, so a page costs about its own
+   * size per partition (plus the devices a filter skips), not the fleet's.
    */
-  public List<DeviceHealth> devicesAfter(String cursor, Predicate<DeviceHealth> wanted, int limit) {
-    ReadOnlyKeyValueStore<String, DeviceHealth> store = streams.store(
-        StoreQueryParameters.fromNameAndType(DeviceHealthStores.CURRENT, QueryableStoreTypes.keyValueStore()));
+  public List<DeviceHealth> devicesAfter(PartitionScope scope, String cursor, Predicate<DeviceHealth> wanted, int limit) {
     List<DeviceHealth> page = new ArrayList<>();
-    try (KeyValueIterator<String, DeviceHealth> after = store.range(cursor, null)) {
-      while (page.size() < limit && after.hasNext()) {
-        DeviceHealth health = after.next().value;
-        if (!health.getDeviceUuid().equals(cursor) && wanted.test(health)) {
-          page.add(health);
+    for (Map.Entry<Integer, QueryResult<KeyValueIterator<String, DeviceHealth>>> partition
+        : this.<DeviceHealth>range(scope, DeviceHealthStores.CURRENT, cursor, null).entrySet()) {
+      try (KeyValueIterator<String, DeviceHealth> after = partition.getValue().getResult()) {
+        int taken = 0;
+        while (taken < limit && after.hasNext()) {
+          DeviceHealth health = after.next().value;
+          if (!health.getDeviceUuid().equals(cursor) && wanted.test(health)) {
+            page.add(health);
+            taken++;
+          }
         }
       }
     }
-    return page;
+    return firstByUuid(page, limit);
   }
 
   /**
-   * Up to {@code limit} local devices of {@code status} after {@code cursor} (exclusive; null: from the first) in
-   * uuid order that {@code wanted} accepts: a range read of the status index ({@link DeviceStatusIndex}), so the
+   * Up to {@code limit} devices of {@code status} after {@code cursor} (exclusive; null: from the first) in uuid order
+   * that {@code wanted} accepts: a range read of the status index ({@link DeviceStatusIndex}) per partition, so the
    * failing devices of a large fleet cost what fails, not the fleet.
    */
-  public List<DeviceHealth> devicesAfter(Status status, String cursor, Predicate<DeviceHealth> wanted, int limit) {
-    ReadOnlyKeyValueStore<String, String> index = streams.store(
-        StoreQueryParameters.fromNameAndType(DeviceStatusIndex.STORE, QueryableStoreTypes.keyValueStore()));
-    ReadOnlyKeyValueStore<String, DeviceHealth> current = streams.store(
-        StoreQueryParameters.fromNameAndType(DeviceHealthStores.CURRENT, QueryableStoreTypes.keyValueStore()));
+  public List<DeviceHealth> devicesAfter(PartitionScope scope, Status status, String cursor, Predicate<DeviceHealth> wanted, int limit) {
     String from = cursor == null ? DeviceStatusIndex.prefix(status) : DeviceStatusIndex.key(status, cursor);
     String to = DeviceStatusIndex.prefix(status) + Character.MAX_VALUE;
     List<DeviceHealth> page = new ArrayList<>();
-    try (KeyValueIterator<String, String> after = index.range(from, to)) {
-      while (page.size() < limit && after.hasNext()) {
-        String device = after.next().key.substring(DeviceStatusIndex.prefix(status).length());
-        DeviceHealth health = device.equals(cursor) ? null : current.get(device);
-        // Two stores read one after the other: a device whose status moved in between is skipped, never shown under the wrong one.
-        if (health != null && health.getStatus() == status && wanted.test(health)) {
-          page.add(health);
+    for (Map.Entry<Integer, QueryResult<KeyValueIterator<String, String>>> partition
+        : this.<String>range(scope, DeviceStatusIndex.STORE, from, to).entrySet()) {
+      try (KeyValueIterator<String, String> after = partition.getValue().getResult()) {
+        int taken = 0;
+        while (taken < limit && after.hasNext()) {
+          String device = after.next().key.substring(DeviceStatusIndex.prefix(status).length());
+          DeviceHealth health = device.equals(cursor) ? null : current(partition.getKey(), device);
+          // Two stores read one after the other: a device whose status moved in between is skipped, never shown under the wrong one.
+          if (health != null && health.getStatus() == status && wanted.test(health)) {
+            page.add(health);
+            taken++;
+          }
         }
       }
     }
-    return page;
+    return firstByUuid(page, limit);
   }
 
   /**
-   * Up to {@code limit} local devices after {@code cursor} in problems-first order (FAIL, WARN, UNKNOWN, OK, each
-   * in uuid order) that {@code wanted} accepts: the status index read status by status, as far as the page goes.
+   * Up to {@code limit} devices after {@code cursor} in problems-first order (FAIL, WARN, UNKNOWN, OK, each in uuid
+   * order) that {@code wanted} accepts: the status index read status by status, as far as the page goes.
    */
-  public List<DeviceHealth> devicesByStatus(StatusCursor cursor, Predicate<DeviceHealth> wanted, int limit) {
+  public List<DeviceHealth> devicesByStatus(PartitionScope scope, StatusCursor cursor, Predicate<DeviceHealth> wanted, int limit) {
     List<DeviceHealth> page = new ArrayList<>();
     int from = cursor.status() == null ? 0 : StatusCursor.rank(cursor.status());
     for (int rank = from; rank < StatusCursor.PROBLEMS_FIRST.size() && page.size() < limit; rank++) {
       Status status = StatusCursor.PROBLEMS_FIRST.get(rank);
-      page.addAll(devicesAfter(status, rank == from ? cursor.uuid() : null, wanted, limit - page.size()));
+      page.addAll(devicesAfter(scope, status, rank == from ? cursor.uuid() : null, wanted, limit - page.size()));
     }
     return page;
   }
 
-  /** This instance's share of the health counters ({@link HealthCounts}): a handful of entries, whatever the fleet size. */
-  public Map<String, Long> healthCounts() {
+  /** The scope's share of the health counters ({@link HealthCounts}): a handful of entries, whatever the fleet size. */
+  public Map<String, Long> healthCounts(PartitionScope scope) {
     Map<String, Long> counts = new HashMap<>();
-    this.<Long>scanEntries(HealthCounts.STORE, (key, count) -> counts.merge(key, count, Long::sum));
+    this.<Long>scanEntries(scope, HealthCounts.STORE, (key, count) -> counts.merge(key, count, Long::sum));
     return counts;
   }
 
-  public void forEachDevice(Consumer<DeviceHealth> visitor) {
-    this.<DeviceHealth>scan(DeviceHealthStores.CURRENT, visitor);
+  public void forEachDevice(PartitionScope scope, Consumer<DeviceHealth> visitor) {
+    this.<DeviceHealth>scan(scope, DeviceHealthStores.CURRENT, visitor);
   }
 
   /**
-   * This instance's FIRING alerts, device alerts newest first ({@link FiringAlertsStore}: a read of what fires,
-   * not of every episode), then its firing fleet incidents.
+   * The scope's FIRING alerts ({@link FiringAlertsStore}: a read of what fires, not of every episode), then its
+   * firing fleet incidents.
    */
-  public List<Alert> firingAlerts() {
+  public List<Alert> firingAlerts(PartitionScope scope) {
     List<Alert> alerts = new ArrayList<>();
-    this.<Alert>scan(FiringAlertsStore.NAME, alerts::add);
-    this.<Alert>scan(FleetStores.INCIDENTS, incident -> {
+    this.<Alert>scan(scope, FiringAlertsStore.NAME, alerts::add);
+    this.<Alert>scan(scope, FleetStores.INCIDENTS, incident -> {
       if (incident.getState() == AlertState.FIRING) {
         alerts.add(incident);
       }
@@ -122,22 +134,67 @@ public final class LocalFleetState {
     return alerts;
   }
 
-  /** Every alert this instance holds: each (device, kind, subject)'s latest episode, and the fleet incidents. */
-  public List<Alert> alerts() {
+  /** Every alert of the scope: each (device, kind, subject)'s latest episode, and the fleet incidents. */
+  public List<Alert> alerts(PartitionScope scope) {
     List<Alert> alerts = new ArrayList<>();
-    this.<Alert>scan(AlertsStore.NAME, alerts::add);
-    this.<Alert>scan(FleetStores.INCIDENTS, alerts::add);
+    this.<Alert>scan(scope, AlertsStore.NAME, alerts::add);
+    this.<Alert>scan(scope, FleetStores.INCIDENTS, alerts::add);
     return alerts;
   }
 
-  private <V> void scan(String storeName, Consumer<V> visitor) {
-    this.<V>scanEntries(storeName, (key, value) -> visitor.accept(value));
+  private DeviceHealth current(int partition, String device) {
+    StateQueryResult<DeviceHealth> result = streams.query(StateQueryRequest.inStore(DeviceHealthStores.CURRENT)
+        .withQuery(KeyQuery.<String, DeviceHealth>withKey(device)).withPartitions(Set.of(partition)));
+    return succeeded(DeviceHealthStores.CURRENT, result.getPartitionResults()).get(partition).getResult();
   }
 
-  private <V> void scanEntries(String storeName, BiConsumer<String, V> visitor) {
-    ReadOnlyKeyValueStore<String, V> store = streams.store(StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore()));
-    try (KeyValueIterator<String, V> all = store.all()) {
-      all.forEachRemaining(entry -> visitor.accept(entry.key, entry.value));
+  private <V> void scan(PartitionScope scope, String storeName, Consumer<V> visitor) {
+    this.<V>scanEntries(scope, storeName, (key, value) -> visitor.accept(value));
+  }
+
+  private <V> void scanEntries(PartitionScope scope, String storeName, BiConsumer<String, V> visitor) {
+    for (QueryResult<KeyValueIterator<String, V>> partition : this.<V>range(scope, storeName, null, null).values()) {
+      try (KeyValueIterator<String, V> all = partition.getResult()) {
+        all.forEachRemaining(entry -> visitor.accept(entry.key, entry.value));
+      }
     }
+  }
+
+  /** Each partition's entries from {@code from} to {@code to} (inclusive; null: unbounded), open: the caller closes them. */
+  private <V> Map<Integer, QueryResult<KeyValueIterator<String, V>>> range(PartitionScope scope, String storeName, String from, String to) {
+    StateQueryRequest<KeyValueIterator<String, V>> request =
+        StateQueryRequest.inStore(storeName).withQuery(RangeQuery.<String, V>withRange(from, to));
+    Optional<Set<Integer>> partitions = scope.of(storeName);
+    if (partitions.isPresent() && partitions.get().isEmpty()) {
+      return Map.of();
+    }
+    StateQueryResult<KeyValueIterator<String, V>> result =
+        streams.query(partitions.map(request::withPartitions).orElseGet(request::withAllPartitions));
+    return succeeded(storeName, result.getPartitionResults());
+  }
+
+  /** The results, if every partition answered; else the iterators opened are closed and the store counts as not queryable. */
+  private static <R> Map<Integer, QueryResult<R>> succeeded(String storeName, Map<Integer, QueryResult<R>> results) {
+    for (Map.Entry<Integer, QueryResult<R>> partition : results.entrySet()) {
+      if (partition.getValue().isFailure()) {
+        results.values().stream().filter(QueryResult::isSuccess).map(QueryResult::getResult)
+            .filter(AutoCloseable.class::isInstance).forEach(open -> closeQuietly((AutoCloseable) open));
+        throw new InvalidStateStoreException(storeName + " partition " + partition.getKey() + " is not queryable here: "
+            + partition.getValue().getFailureReason() + " (" + partition.getValue().getFailureMessage() + ")");
+      }
+    }
+    return new TreeMap<>(results);
+  }
+
+  private static void closeQuietly(AutoCloseable open) {
+    try {
+      open.close();
+    } catch (Exception ignored) {
+      // a read-only iterator: nothing to lose
+    }
+  }
+
+  private static List<DeviceHealth> firstByUuid(List<DeviceHealth> devices, int limit) {
+    return devices.stream().sorted(Comparator.comparing(DeviceHealth::getDeviceUuid)).limit(limit).toList();
   }
 }

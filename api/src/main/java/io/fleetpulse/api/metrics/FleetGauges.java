@@ -1,6 +1,7 @@
 package io.fleetpulse.api.metrics;
 
 import io.fleetpulse.api.fleet.LocalFleetState;
+import io.fleetpulse.api.fleet.PartitionScope;
 import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.AlertState;
 import io.fleetpulse.schemas.HealthCheck;
@@ -34,6 +35,8 @@ public final class FleetGauges {
 
   private final Vertx vertx;
   private final LocalFleetState state;
+  /** This instance's own partitions: each instance exports its share, and Prometheus sums them. */
+  private final PartitionScope ownedHere;
   private final int perDeviceCap;
   private final MultiGauge devices;
   private final MultiGauge failingChecks;
@@ -42,9 +45,10 @@ public final class FleetGauges {
   private volatile int dropped;
   private long timer = -1;
 
-  public FleetGauges(Vertx vertx, LocalFleetState state, MeterRegistry registry, int perDeviceCap) {
+  public FleetGauges(Vertx vertx, LocalFleetState state, PartitionScope ownedHere, MeterRegistry registry, int perDeviceCap) {
     this.vertx = vertx;
     this.state = state;
+    this.ownedHere = ownedHere;
     this.perDeviceCap = perDeviceCap;
     this.devices = MultiGauge.builder("fleetpulse.devices").description("Devices by health status").register(registry);
     this.failingChecks = MultiGauge.builder("fleetpulse.devices.failing").description("Devices whose check is WARN or FAIL")
@@ -85,7 +89,7 @@ public final class FleetGauges {
     Map<Tags, Integer> byCheck = new HashMap<>();
     List<MultiGauge.Row<?>> perDevice = new ArrayList<>();
     int[] over = {0};
-    state.forEachDevice(health -> {
+    state.forEachDevice(ownedHere, health -> {
       byStatus.merge(Tags.of("fleet", health.getFleet(), "status", health.getStatus().name()), 1, Integer::sum);
       for (HealthCheck check : health.getChecks()) {
         if (check.getStatus() == Status.FAIL || check.getStatus() == Status.WARN) {
@@ -99,7 +103,7 @@ public final class FleetGauges {
       }
     });
     Map<Tags, Integer> byKind = new HashMap<>();
-    for (Alert alert : state.alerts()) {
+    for (Alert alert : state.alerts(ownedHere)) {
       if (alert.getState() == AlertState.FIRING) {
         byKind.merge(Tags.of("fleet", alert.getFleet(), "kind", alert.getKind().name(), "severity", alert.getSeverity().name()), 1,
             Integer::sum);
