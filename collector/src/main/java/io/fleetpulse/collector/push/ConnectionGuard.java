@@ -1,5 +1,6 @@
 package io.fleetpulse.collector.push;
 
+import io.fleetpulse.collector.ratelimit.ConnectionRateLimiter;
 import io.vertx.core.http.HttpConnection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the collector's connections within what the process can afford: past {@code maxConnections} in
- * all, or past {@code maxPerAddress} from one client address, a new connection is closed at once (not
+ * all, past {@code maxPerAddress} from one client address, or faster than that address's new-connection rate
+ * ({@link ConnectionRateLimiter}: a client reconnecting in a tight loop), a new connection is closed at once (not
  * accepted), so a surge of devices is refused instead of exhausting the file descriptors the broker, the
  * state stores and the API share with it. Vert.x hands a plain-HTTP connection over once its first bytes
  * arrive (until then it cannot tell HTTP/1.1 from h2c), so connections that never send a byte are the idle
@@ -26,16 +28,19 @@ final class ConnectionGuard {
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicInteger refusedCount = new AtomicInteger();
   private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+  private final ConnectionRateLimiter newPerAddress;
   private final Runnable refused;
 
   /**
    * @param maxConnections connections in all (0 = no cap)
    * @param maxPerAddress connections from one address (0 = no cap)
+   * @param newPerAddress new connections one address may open per second
    * @param refused counts a connection closed by the guard
    */
-  ConnectionGuard(int maxConnections, int maxPerAddress, Runnable refused) {
+  ConnectionGuard(int maxConnections, int maxPerAddress, ConnectionRateLimiter newPerAddress, Runnable refused) {
     this.maxConnections = maxConnections;
     this.maxPerAddress = maxPerAddress;
+    this.newPerAddress = newPerAddress;
     this.refused = refused;
   }
 
@@ -66,6 +71,8 @@ final class ConnectionGuard {
       refuse(connection, "the collector holds " + maxConnections + " connections (collector.limits.maxConnections)");
     } else if (fromAddress != null && mine > maxPerAddress) {
       refuse(connection, address + " already holds " + maxPerAddress + " (collector.limits.maxConnectionsPerAddress)");
+    } else if (!newPerAddress.tryConnect(address)) {
+      refuse(connection, address + " opens connections faster than collector.limits.newConnectionsPerSecondPerAddress allows");
     }
   }
 

@@ -11,20 +11,22 @@ import java.time.Duration;
  * and closes it, nothing of the unread part committed; {@code requestDeadline} bounds a whole push, however
  * steadily it trickles; {@code maxConnections} caps the connections held in all ({@link #affordableConnections()}
  * by default) and {@code maxConnectionsPerAddress} those of one client address (0 = unlimited; devices behind
- * one carrier NAT share an address, so keep it well above a site's device count).
+ * one carrier NAT share an address, so keep it well above a site's device count); {@code newConnectionsPerSecondPerAddress}
+ * bounds how fast one address may open connections (0 = unlimited; a client reconnecting in a tight loop).
  */
 public record ConnectionLimits(Duration idleTimeout, Duration bodyIdleTimeout, Duration requestDeadline, int maxConnections,
-                               int maxConnectionsPerAddress) {
+                               int maxConnectionsPerAddress, int newConnectionsPerSecondPerAddress) {
 
   /** File descriptors kept for everything else in the process: the broker (all-in-one), state stores, the API, Kafka clients. */
   public static final int RESERVED_DESCRIPTORS = 4096;
 
   public static final ConnectionLimits DEFAULT = new ConnectionLimits(Duration.ofSeconds(45), Duration.ofSeconds(30),
-      Duration.ofMinutes(10), affordableConnections(), 512);
+      Duration.ofMinutes(10), affordableConnections(), 512, 200);
 
   public ConnectionLimits {
     if (idleTimeout.isZero() || idleTimeout.isNegative() || bodyIdleTimeout.isZero() || bodyIdleTimeout.isNegative()
-        || requestDeadline.isZero() || requestDeadline.isNegative() || maxConnections < 0 || maxConnectionsPerAddress < 0) {
+        || requestDeadline.isZero() || requestDeadline.isNegative() || maxConnections < 0 || maxConnectionsPerAddress < 0
+        || newConnectionsPerSecondPerAddress < 0) {
       throw new IllegalArgumentException("connection timeouts must be positive and the connection caps 0 (unlimited) or more");
     }
     if (idleTimeout.compareTo(bodyIdleTimeout) <= 0) {

@@ -8,6 +8,7 @@ import io.fleetpulse.collector.journal.JournalJsonParser;
 import io.fleetpulse.collector.journal.MalformedEntryException;
 import io.fleetpulse.collector.publish.DiskSamplePublisher;
 import io.fleetpulse.collector.publish.JournalPublisher;
+import io.fleetpulse.collector.ratelimit.ConnectionRateLimiter;
 import io.fleetpulse.collector.ratelimit.DeviceRateLimiter;
 import io.fleetpulse.schemas.DiskSample;
 import io.micrometer.core.instrument.Gauge;
@@ -113,6 +114,7 @@ public final class PushServer extends VerticleBase {
           new IngestMetrics(registry, "push-export"));
       log.info("Loaded the dedup marks of {} devices", loaded.size());
       guard = new ConnectionGuard(settings.connections().maxConnections(), settings.connections().maxConnectionsPerAddress(),
+          new ConnectionRateLimiter(settings.connections().newConnectionsPerSecondPerAddress()),
           () -> json.metrics().rejected("connection_closed"));
       Gauge.builder("fleetpulse.collector.connections", guard::connections)
           .description("Push connections open, against collector.limits.maxConnections").register(registry);
@@ -307,7 +309,7 @@ public final class PushServer extends VerticleBase {
       reply(ctx, 503, "the collector is behind: pushes wait " + behind.toMillis() + " ms for Kafka; nothing was lost, retry later");
       return;
     }
-    Duration wait = rateLimiter.waitBeforeNextPush(device.uuid());
+    Duration wait = rateLimiter.admitPush(device.uuid());
     if (!wait.isZero()) {
       pipeline.metrics().rejected("rate_limited");
       long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);

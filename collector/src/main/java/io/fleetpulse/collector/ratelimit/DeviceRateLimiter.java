@@ -6,10 +6,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Per-device token buckets for entries and bytes. A device over its limit is refused (429) before its
- * body is read, so a flooding device costs the collector almost nothing and others are not slowed; a
- * request that runs past the budget while it is read is cut there: every new entry takes a token as it
- * is parsed ({@link #takeEntry}), and the bytes read are charged chunk by chunk ({@link #chargeBytes}).
+ * Per-device token buckets for requests, entries and bytes. A device over its limit is refused (429) before its
+ * body is read, so a flooding device costs the collector almost nothing and others are not slowed: every push
+ * takes a request token as it arrives ({@link #admitPush}; a device re-sending in a tight loop is held to its
+ * request rate even though re-sent entries are free); a request that runs past the budget while it is read is
+ * cut there: every new entry takes a token as it is parsed ({@link #takeEntry}), and the bytes read are charged
+ * chunk by chunk ({@link #chargeBytes}).
  */
 public final class DeviceRateLimiter {
 
@@ -17,7 +19,7 @@ public final class DeviceRateLimiter {
   private final LongSupplier nanoClock;
   private final Map<String, DeviceBuckets> buckets = new ConcurrentHashMap<>();
 
-  private record DeviceBuckets(TokenBucket entries, TokenBucket bytes) {}
+  private record DeviceBuckets(TokenBucket entries, TokenBucket bytes, TokenBucket requests) {}
 
   public DeviceRateLimiter(RateLimitSettings settings) {
     this(settings, System::nanoTime);
@@ -28,7 +30,21 @@ public final class DeviceRateLimiter {
     this.nanoClock = nanoClock;
   }
 
-  /** Zero when the device may push now, else how long it must wait. */
+  /**
+   * Zero when the device may push now, and the push has taken one of its request tokens; else how long it must
+   * wait (nothing taken).
+   */
+  public Duration admitPush(String deviceUuid) {
+    Duration wait = waitBeforeNextPush(deviceUuid);
+    DeviceBuckets device = buckets(deviceUuid);
+    if (!wait.isZero() || device == null || device.requests() == null) {
+      return wait;
+    }
+    long now = nanoClock.getAsLong();
+    return device.requests().tryTake(1, now) ? Duration.ZERO : Duration.ofNanos(device.requests().nanosUntilAvailable(now));
+  }
+
+  /** Zero when the device's entries and bytes allow a push now, else how long it must wait. */
   public Duration waitBeforeNextPush(String deviceUuid) {
     DeviceBuckets device = buckets.get(deviceUuid);
     if (device == null) {
@@ -58,12 +74,13 @@ public final class DeviceRateLimiter {
   }
 
   private DeviceBuckets buckets(String deviceUuid) {
-    if (settings.entriesPerSecond() == 0 && settings.bytesPerSecond() == 0) {
+    if (settings.entriesPerSecond() == 0 && settings.bytesPerSecond() == 0 && settings.requestsPerSecond() == 0) {
       return null;
     }
     return buckets.computeIfAbsent(deviceUuid, key -> {
       long now = nanoClock.getAsLong();
-      return new DeviceBuckets(bucket(settings.entriesPerSecond(), now), bucket(settings.bytesPerSecond(), now));
+      return new DeviceBuckets(bucket(settings.entriesPerSecond(), now), bucket(settings.bytesPerSecond(), now),
+          bucket(settings.requestsPerSecond(), now));
     });
   }
 

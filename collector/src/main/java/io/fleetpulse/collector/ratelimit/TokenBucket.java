@@ -42,6 +42,12 @@ final class TokenBucket {
     return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / perSecond * 1e9);
   }
 
+  /** True when the bucket holds all it can: its owner has been quiet long enough to be forgotten. */
+  synchronized boolean isFull(long nowNanos) {
+    refill(nowNanos);
+    return tokens >= capacity;
+  }
+
   private void refill(long nowNanos) {
     tokens = Math.min(capacity, tokens + (nowNanos - refilledAtNanos) / 1e9 * perSecond);
     refilledAtNanos = nowNanos;

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SharedKafkaBroker.class)
 class HostileConnectionsTest {
 
-  private static final ConnectionLimits SHORT = new ConnectionLimits(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(4), 0, 0);
+  private static final ConnectionLimits SHORT = new ConnectionLimits(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(4), 0, 0, 0);
   private static TestCollector collector;
 
   @BeforeAll
@@ -149,7 +149,7 @@ class HostileConnectionsTest {
   void anAddressOverItsConnectionCapIsClosedAtOnce(EmbeddedKafkaBroker kafka) throws Exception {
     try (TestCollector capped = new TestCollector(PublisherSettings.of(kafka.bootstrapServers()),
         new PushSettings("127.0.0.1", 0, JournalLimits.DEFAULT).withConnections(
-            new ConnectionLimits(Duration.ofSeconds(40), Duration.ofSeconds(30), Duration.ofMinutes(1), 0, 3)))) {
+            new ConnectionLimits(Duration.ofSeconds(40), Duration.ofSeconds(30), Duration.ofMinutes(1), 0, 3, 0)))) {
       List<Socket> held = new ArrayList<>();
       try {
         // A connection counts once its first request head is in (before that Vert.x is still telling HTTP/1.1
@@ -186,7 +186,7 @@ class HostileConnectionsTest {
         .isBetween(64, (int) Math.max(64, ConnectionLimits.descriptorLimit() - ConnectionLimits.RESERVED_DESCRIPTORS));
     try (TestCollector capped = new TestCollector(PublisherSettings.of(kafka.bootstrapServers()),
         new PushSettings("127.0.0.1", 0, JournalLimits.DEFAULT).withConnections(
-            new ConnectionLimits(Duration.ofSeconds(40), Duration.ofSeconds(30), Duration.ofMinutes(1), 20, 0)))) {
+            new ConnectionLimits(Duration.ofSeconds(40), Duration.ofSeconds(30), Duration.ofMinutes(1), 20, 0, 0)))) {
       List<Socket> surge = new ArrayList<>();
       try {
         String body = line(1, "surge");
@@ -213,6 +213,49 @@ class HostileConnectionsTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> capped.meters.get("fleetpulse.collector.connections").gauge().value() == 0);
       assertThat(capped.post("/devices/b5000000000000000000000000000199/entries", "application/x-ndjson",
           line(2, "after the surge").getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(202);
+    }
+  }
+
+  /**
+   * A client reconnecting in a tight loop (a connection per push, as fast as it can) is refused past its address's
+   * burst of new connections, connection by connection, before a request is read; once it slows down to the rate,
+   * it is served again.
+   */
+  @Test
+  void anAddressReconnectingInATightLoopIsRefusedPastItsRate(EmbeddedKafkaBroker kafka) throws Exception {
+    int perSecond = 2;
+    try (TestCollector limited = new TestCollector(PublisherSettings.of(kafka.bootstrapServers()),
+        new PushSettings("127.0.0.1", 0, JournalLimits.DEFAULT).withConnections(
+            new ConnectionLimits(Duration.ofSeconds(40), Duration.ofSeconds(30), Duration.ofMinutes(1), 0, 0, perSecond)))) {
+      String body = line(1, "looping");
+      String push = "POST /devices/b5000000000000000000000000000300/entries HTTP/1.1\r\nHost: c\r\nConnection: close\r\n"
+          + "Content-Type: application/x-ndjson\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+      int answered = 0;
+      int refused = 0;
+      for (int i = 0; i < 60; i++) {
+        try (Socket socket = new Socket("127.0.0.1", limited.server.port())) {
+          String answer;
+          try {
+            send(socket, push);
+            answer = readUntilClosed(socket);
+          } catch (IOException closedAtTheDoor) {
+            answer = "";
+          }
+          if (answer.startsWith("HTTP/1.1 202")) {
+            answered++;
+          } else {
+            refused++;
+          }
+        }
+      }
+      // The burst (10 s' worth) and what refilled while the loop ran; the rest closed at the door.
+      assertThat(answered).isBetween(perSecond * 10, perSecond * 10 + 10);
+      assertThat(refused).isEqualTo(60 - answered);
+      assertThat(limited.meters.get("fleetpulse.collector.requests.rejected").tag("reason", "connection_closed").counter().count())
+          .isEqualTo(refused);
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(600)).ignoreExceptions().until(() -> limited.post(
+          "/devices/b5000000000000000000000000000301/entries", "application/x-ndjson", line(2, "slower").getBytes(StandardCharsets.UTF_8))
+          .statusCode() == 202);
     }
   }
 

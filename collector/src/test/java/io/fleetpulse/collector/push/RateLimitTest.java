@@ -28,7 +28,7 @@ class RateLimitTest {
   @Test
   void aFloodingDeviceGets429WithRetryAfterWhileAnotherKeepsPushing(EmbeddedKafkaBroker kafka) throws Exception {
     TestCollector.provisionTopics(kafka);
-    PushSettings limited = new PushSettings("127.0.0.1", 0, JournalLimits.DEFAULT, new RateLimitSettings(20, 1_000_000, 1));
+    PushSettings limited = new PushSettings("127.0.0.1", 0, JournalLimits.DEFAULT, new RateLimitSettings(20, 1_000_000, 0, 1));
     try (TestCollector collector = new TestCollector(PublisherSettings.of(kafka.bootstrapServers()), limited)) {
       String flooder = "f0000000000000000000000000000001";
       String neighbour = "f0000000000000000000000000000002";
@@ -64,7 +64,7 @@ class RateLimitTest {
   void aRequestFarOverTheBurstIsCutWhereTheBudgetEndsAndTheResendContinuesFromThere(EmbeddedKafkaBroker kafka) throws Exception {
     TestCollector.provisionTopics(kafka);
     String device = "f0000000000000000000000000000011";
-    PushSettings limited = new PushSettings("127.0.0.1", 0, JournalLimits.DEFAULT, new RateLimitSettings(100, 0, 10));
+    PushSettings limited = new PushSettings("127.0.0.1", 0, JournalLimits.DEFAULT, new RateLimitSettings(100, 0, 0, 10));
     byte[] backlog = lines(0, 20_000);
     try (TestCollector collector = new TestCollector(PublisherSettings.of(kafka.bootstrapServers()), limited)) {
       HttpResponse<String> first = collector.post("/devices/" + device + "/entries", "application/x-ndjson", backlog);
@@ -88,6 +88,31 @@ class RateLimitTest {
         assertThat(seqnums).as("each accepted entry once, in request order, nothing past what was reported")
             .isEqualTo(java.util.stream.LongStream.range(0, acceptedFirst + acceptedAfter).boxed().toList());
       }
+    }
+  }
+
+  /**
+   * Re-sent entries cost no entry budget, so a device re-sending one batch in a tight loop (a broken retry loop)
+   * was served as fast as it asked. Each push now takes a request token: past the burst, 429 before the body is read.
+   */
+  @Test
+  void aDeviceReSendingInATightLoopIsHeldToItsRequestRate(EmbeddedKafkaBroker kafka) throws Exception {
+    TestCollector.provisionTopics(kafka);
+    String looping = "f0000000000000000000000000000021";
+    PushSettings limited = new PushSettings("127.0.0.1", 0, JournalLimits.DEFAULT, new RateLimitSettings(0, 0, 1, 5));
+    byte[] batch = lines(0, 3);
+    try (TestCollector collector = new TestCollector(PublisherSettings.of(kafka.bootstrapServers()), limited)) {
+      int served = 0;
+      HttpResponse<String> answer;
+      while ((answer = collector.post("/devices/" + looping + "/entries", "application/x-ndjson", batch)).statusCode() == 202 && served < 100) {
+        served++;
+      }
+      assertThat(served).as("the burst (1/s x 5 s), and what refilled while the loop ran").isBetween(5, 20);
+      assertThat(answer.statusCode()).isEqualTo(429);
+      assertThat(answer.headers().firstValue("Retry-After")).hasValue("1");
+      assertThat(answer.body()).contains("over its rate limit");
+      assertThat(collector.post("/devices/f0000000000000000000000000000022/entries", "application/x-ndjson", batch).statusCode())
+          .as("another device").isEqualTo(202);
     }
   }
 

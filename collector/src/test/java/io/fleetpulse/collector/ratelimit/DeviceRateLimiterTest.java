@@ -12,7 +12,7 @@ class DeviceRateLimiterTest {
 
   @Test
   void entriesAreTakenOnlyWhileTheBurstLastsThenTheDeviceWaitsAndOthersDoNot() {
-    DeviceRateLimiter limiter = new DeviceRateLimiter(new RateLimitSettings(100, 1_000_000, 2), now::get);
+    DeviceRateLimiter limiter = new DeviceRateLimiter(new RateLimitSettings(100, 1_000_000, 0, 2), now::get);
 
     int taken = 0;
     while (limiter.takeEntry("flood")) {
@@ -31,9 +31,28 @@ class DeviceRateLimiterTest {
     assertThat(taken).as("refilled for half a second").isEqualTo(50);
   }
 
+  /** Re-sent entries are free, so a device re-sending one batch in a tight loop is held by its request rate. */
+  @Test
+  void eachPushTakesARequestTokenAndATightLoopIsHeldToTheRequestRate() {
+    DeviceRateLimiter limiter = new DeviceRateLimiter(new RateLimitSettings(0, 0, 20, 1), now::get);
+
+    int admitted = 0;
+    while (limiter.admitPush("looping").isZero()) {
+      admitted++;
+    }
+    assertThat(admitted).as("20 pushes/s with a 1 s burst").isEqualTo(20);
+    assertThat(limiter.admitPush("looping")).isBetween(Duration.ofMillis(49), Duration.ofMillis(50));
+    assertThat(limiter.admitPush("another")).as("other devices go on").isZero();
+    assertThat(limiter.waitBeforeNextPush("looping")).as("asking how long is free; only admitting takes a token").isZero();
+    now.addAndGet(Duration.ofMillis(100).toNanos());
+    assertThat(limiter.admitPush("looping")).isZero();
+    assertThat(limiter.admitPush("looping")).isZero();
+    assertThat(limiter.admitPush("looping")).isPositive();
+  }
+
   @Test
   void bytesMayGoIntoDebtThatKeepsTheDeviceOut() {
-    DeviceRateLimiter limiter = new DeviceRateLimiter(new RateLimitSettings(0, 1_000, 1), now::get);
+    DeviceRateLimiter limiter = new DeviceRateLimiter(new RateLimitSettings(0, 1_000, 0, 1), now::get);
 
     assertThat(limiter.chargeBytes("big", 600)).isTrue();
     assertThat(limiter.chargeBytes("big", 1_400)).as("1,000 in debt").isFalse();

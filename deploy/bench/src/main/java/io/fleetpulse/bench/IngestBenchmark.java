@@ -88,9 +88,9 @@ final class IngestBenchmark {
       Vertx vertx = Vertx.vertx();
       try (JournalPublisher publisher = new JournalPublisher(vertx, PublisherSettings.of(kafka.bootstrapServers()), "bench");
            DiskSamplePublisher disks = new DiskSamplePublisher(vertx, PublisherSettings.of(kafka.bootstrapServers()))) {
-        // Every simulated device pushes from 127.0.0.1, like a site behind one NAT: no per-address cap.
+        // Every simulated device pushes from 127.0.0.1, like a site behind one NAT: no per-address caps.
         ConnectionLimits oneAddress = new ConnectionLimits(ConnectionLimits.DEFAULT.idleTimeout(), ConnectionLimits.DEFAULT.bodyIdleTimeout(),
-            ConnectionLimits.DEFAULT.requestDeadline(), ConnectionLimits.DEFAULT.maxConnections(), 0);
+            ConnectionLimits.DEFAULT.requestDeadline(), ConnectionLimits.DEFAULT.maxConnections(), 0, 0);
         PushServer server = new PushServer(new PushSettings("127.0.0.1", 0, JournalLimits.DEFAULT, RateLimitSettings.UNLIMITED)
             .withConnections(oneAddress),
             publisher, new SequenceMarkStore(PublisherSettings.of(kafka.bootstrapServers())), disks, new SimpleMeterRegistry());

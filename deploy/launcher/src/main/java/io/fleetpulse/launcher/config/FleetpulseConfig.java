@@ -58,10 +58,10 @@ public record FleetpulseConfig(
 
   /**
    * Journal size limits per field, entry, request (bytes) and fields per entry; connections one client address may
-   * hold open at once (0 = unlimited).
+   * hold open at once, and open per second (0 = unlimited).
    */
   public record Limits(int maxFieldBytes, int maxEntryBytes, int maxFieldsPerEntry, long maxRequestBytes, int maxConnections,
-                       int maxConnectionsPerAddress, long inFlightBytes) {}
+                       int maxConnectionsPerAddress, int newConnectionsPerSecondPerAddress, long inFlightBytes) {}
 
   /**
    * How long a push connection may take: without a byte either way (then it is closed: half-sent headers, silent
@@ -70,8 +70,8 @@ public record FleetpulseConfig(
    */
   public record Timeouts(int idleSeconds, int bodyIdleSeconds, int requestSeconds) {}
 
-  /** Per-device push limits: sustained entries and bytes per second, burst in seconds' worth; 0 = unlimited. */
-  public record RateLimits(double entriesPerSecond, double bytesPerSecond, double burstSeconds) {}
+  /** Per-device push limits: sustained entries, bytes and requests per second, burst in seconds' worth; 0 = unlimited. */
+  public record RateLimits(double entriesPerSecond, double bytesPerSecond, double requestsPerSecond, double burstSeconds) {}
 
   /**
    * HTTPS for push (PEM files; empty = plain HTTP). With {@code clientCaFile} devices must present a
@@ -223,9 +223,9 @@ public record FleetpulseConfig(
         new Kafka("", 6, (short) 1, 10),
         new Embedded(9092, 9093),
         new Collector("127.0.0.1", 19532, true, false, 19533, "", new Limits(64 * 1024, 256 * 1024, 256, 64L * 1024 * 1024, 0,
-            512, 128L * 1024 * 1024),
+            512, 200, 128L * 1024 * 1024),
             new Timeouts(45, 30, 600),
-            new RateLimits(2_000, 2 * 1024 * 1024, 30), new Tls("", "", ""), "",
+            new RateLimits(2_000, 2 * 1024 * 1024, 20, 30), new Tls("", "", ""), "",
             new Ssh("", "", "strict", "journalctl", "now", "/mnt/data,/mnt/state", "fleetpulse-ssh-collector")),
         new Api("127.0.0.1", 8080, "", java.util.List.of(), "", 1000),
         new Streams("fleetpulse", "", 14, 14, 0, Detection.of(DetectionSettings.defaults())),

@@ -119,7 +119,7 @@ public final class CollectorRole implements AutoCloseable {
     FleetpulseConfig.RateLimits rates = collector.rateLimits();
     pushServer = new PushServer(new PushSettings(collector.host(), collector.port(),
         new JournalLimits(limits.maxFieldBytes(), limits.maxEntryBytes(), limits.maxFieldsPerEntry(), limits.maxRequestBytes()),
-        new RateLimitSettings(rates.entriesPerSecond(), rates.bytesPerSecond(), rates.burstSeconds()),
+        new RateLimitSettings(rates.entriesPerSecond(), rates.bytesPerSecond(), rates.requestsPerSecond(), rates.burstSeconds()),
         pushTls(collector.tls()),
         Optional.of(collector.deviceTokensFile()).filter(file -> !file.isEmpty()).map(Path::of), connectionLimits(collector),
         inFlightBytes(limits)),
@@ -142,7 +142,7 @@ public final class CollectorRole implements AutoCloseable {
       return new ConnectionLimits(Duration.ofSeconds(timeouts.idleSeconds()), Duration.ofSeconds(timeouts.bodyIdleSeconds()),
           Duration.ofSeconds(timeouts.requestSeconds()),
           limits.maxConnections() == 0 ? ConnectionLimits.affordableConnections() : limits.maxConnections(),
-          limits.maxConnectionsPerAddress());
+          limits.maxConnectionsPerAddress(), limits.newConnectionsPerSecondPerAddress());
     } catch (IllegalArgumentException e) {
       throw new ConfigException("collector.timeouts.*: " + e.getMessage(), e);
     }
