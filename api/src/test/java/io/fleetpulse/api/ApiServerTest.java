@@ -350,6 +350,50 @@ class ApiServerTest {
     }
   }
 
+  /**
+   * Issue 20: an SSH device's collector state was only on a topic; a device streaming with nothing logged yet was
+   * nowhere in REST. Both are listed by /collector/devices, and the device's health carries its collector state.
+   */
+  @Test
+  void theCollectorsDevicesAndTheirStatesAreListedThoseWithoutEntriesToo(EmbeddedKafkaBroker kafka) throws Exception {
+    String quiet = "ae000000000000000000000000000001";
+    String talking = "ae000000000000000000000000000002";
+    String refused = "ae000000000000000000000000000003";
+    Instant now = Instant.now();
+    stack.write(ApiStack.chronySelected(talking, "ssh-fleet", now));
+    try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, io.fleetpulse.schemas.DeviceStatus>(
+        java.util.Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()), new org.apache.kafka.common.serialization.StringSerializer(),
+        io.fleetpulse.schemas.FleetSerdes.deviceStatus().serializer())) {
+      for (String device : List.of(quiet, talking, refused)) {
+        io.fleetpulse.schemas.ConnectionState state = device.equals(refused)
+            ? io.fleetpulse.schemas.ConnectionState.HOST_KEY_MISMATCH : io.fleetpulse.schemas.ConnectionState.STREAMING;
+        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(io.fleetpulse.schemas.Topics.COLLECTOR_STATUS, device,
+            io.fleetpulse.schemas.DeviceStatus.newBuilder().setDeviceUuid(device).setFleet("ssh-fleet").setState(state).setSince(now)
+                .setDetail(device.equals(refused) ? "host key changed: SHA256:old… now SHA256:new…" : null).setAt(now).build())).get();
+      }
+    }
+    JsonObject listed = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        .until(() -> new JsonObject(get("/api/v1/collector/devices?fleet=ssh-fleet&limit=2").body()),
+            json -> json.getJsonArray("devices").size() == 2 && json.getString("next") != null
+                && json.getJsonArray("devices").getJsonObject(1).getString("lastEntryAt") != null);
+    assertThat(listed.getJsonArray("devices").stream().map(JsonObject.class::cast).map(row -> row.getString("uuid")))
+        .containsExactly(quiet, talking);
+    assertThat(listed.getJsonArray("devices").getJsonObject(0).getString("lastEntryAt")).as("connected, nothing logged yet").isNull();
+    JsonObject rest = new JsonObject(get("/api/v1/collector/devices?fleet=ssh-fleet&cursor=" + listed.getString("next")).body());
+    assertThat(rest.getJsonArray("devices")).hasSize(1);
+    assertThat(rest.getJsonArray("devices").getJsonObject(0).getString("state")).isEqualTo("HOST_KEY_MISMATCH");
+    assertThat(rest.getJsonArray("devices").getJsonObject(0).getString("detail")).contains("host key changed");
+    assertThat(new JsonObject(get("/api/v1/collector/devices?fleet=ssh-fleet&state=HOST_KEY_MISMATCH").body()).getJsonArray("devices"))
+        .hasSize(1);
+    assertThat(get("/api/v1/collector/devices?state=ASLEEP").statusCode()).isEqualTo(400);
+
+    JsonObject quietHealth = new JsonObject(get("/api/v1/devices/" + quiet + "/health").body());
+    assertThat(quietHealth.getString("status")).isEqualTo("UNKNOWN");
+    assertThat(quietHealth.getJsonObject("collector").getString("state")).isEqualTo("STREAMING");
+    JsonObject talkingHealth = new JsonObject(get("/api/v1/devices/" + talking + "/health").body());
+    assertThat(talkingHealth.getJsonObject("collector").getString("lastEntryAt")).isNotNull();
+  }
+
   /** Events page with a cursor too, even when several share a millisecond: every event once, newest first. */
   @Test
   void eventPagesFollowTheCursorThroughEventsOfTheSameMillisecond() throws Exception {

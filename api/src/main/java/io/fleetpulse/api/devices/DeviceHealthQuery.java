@@ -1,6 +1,8 @@
 package io.fleetpulse.api.devices;
 
 import io.fleetpulse.schemas.DeviceHealth;
+import io.fleetpulse.schemas.DeviceStatus;
+import io.fleetpulse.streams.alerts.DeviceConnectionsStore;
 import io.fleetpulse.streams.health.DeviceHealthStores;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,6 +43,13 @@ public final class DeviceHealthQuery {
   public Optional<DeviceHealth> current(String uuid, boolean fromStandby) {
     StoreQueryParameters<ReadOnlyKeyValueStore<String, DeviceHealth>> query =
         StoreQueryParameters.fromNameAndType(DeviceHealthStores.CURRENT, QueryableStoreTypes.keyValueStore());
+    return Optional.ofNullable(streams.store(fromStandby ? query.enableStaleStores() : query).get(uuid));
+  }
+
+  /** What the SSH collector last reported about reaching the device, if it tails it. */
+  public Optional<DeviceStatus> collectorState(String uuid, boolean fromStandby) {
+    StoreQueryParameters<ReadOnlyKeyValueStore<String, DeviceStatus>> query =
+        StoreQueryParameters.fromNameAndType(DeviceConnectionsStore.NAME, QueryableStoreTypes.keyValueStore());
     return Optional.ofNullable(streams.store(fromStandby ? query.enableStaleStores() : query).get(uuid));
   }
 

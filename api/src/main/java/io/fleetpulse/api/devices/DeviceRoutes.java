@@ -3,6 +3,8 @@ package io.fleetpulse.api.devices;
 import io.fleetpulse.api.ApiResponses;
 import io.fleetpulse.api.routing.OwnerRouting;
 import io.fleetpulse.schemas.DeviceEvent;
+import io.fleetpulse.schemas.DeviceHealth;
+import io.fleetpulse.schemas.DeviceStatus;
 import io.fleetpulse.schemas.EventKind;
 import io.fleetpulse.api.routing.StandbyRead;
 import io.fleetpulse.streams.events.DeviceEventsStore;
@@ -15,6 +17,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
@@ -62,7 +65,15 @@ public final class DeviceRoutes {
   private void health(RoutingContext ctx) {
     String uuid = ctx.pathParam("uuid");
     boolean fromStandby = StandbyRead.allowed(ctx);
-    answer(ctx, () -> health.current(uuid, fromStandby).map(HealthJson::of).orElse(null), "device " + uuid + " has never sent data");
+    answer(ctx, () -> {
+      Optional<DeviceHealth> current = health.current(uuid, fromStandby);
+      Optional<DeviceStatus> collector = health.collectorState(uuid, fromStandby);
+      // A device tailed over SSH that has logged nothing yet is known, as connected without entries.
+      JsonObject json = current.map(HealthJson::of).orElseGet(() -> collector.map(status -> HealthJson.withoutEntries(uuid, status.getFleet()))
+          .orElse(null));
+      collector.ifPresent(status -> json.put("collector", CollectorStateJson.of(status, current.map(DeviceHealth::getLastSeen).orElse(null))));
+      return json;
+    }, "device " + uuid + " has never sent data");
   }
 
   private void history(RoutingContext ctx) {

@@ -21,6 +21,12 @@ public final class HealthJson {
         .put("checks", checks(health));
   }
 
+  /** A device the collector reaches but that has sent no entry yet: nothing to judge, so UNKNOWN without checks. */
+  public static JsonObject withoutEntries(String uuid, String fleet) {
+    return new JsonObject().put("uuid", uuid).put("fleet", fleet).put("status", Status.UNKNOWN.name()).putNull("lastSeen")
+        .put("checks", new JsonArray());
+  }
+
   /** The row of the device list: who, how, and which checks fail. */
   public static JsonObject summary(DeviceHealth health) {
     JsonArray failing = new JsonArray();

@@ -2,6 +2,7 @@ package io.fleetpulse.api.fleet;
 
 import io.fleetpulse.api.ApiResponses;
 import io.fleetpulse.api.alerts.AlertJson;
+import io.fleetpulse.api.devices.CollectorStateJson;
 import io.fleetpulse.api.devices.HealthJson;
 import io.fleetpulse.api.devices.QueryParameters;
 import io.fleetpulse.api.routing.ScatterGather;
@@ -9,9 +10,12 @@ import io.fleetpulse.api.routing.StandbyRead;
 import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.AlertKind;
 import io.fleetpulse.schemas.AlertState;
+import io.fleetpulse.schemas.ConnectionState;
 import io.fleetpulse.schemas.DeviceHealth;
+import io.fleetpulse.schemas.DeviceStatus;
 import io.fleetpulse.schemas.Status;
 import io.fleetpulse.streams.alerts.AlertsStore;
+import io.fleetpulse.streams.alerts.DeviceConnectionsStore;
 import io.fleetpulse.streams.alerts.FiringAlertsStore;
 import io.fleetpulse.streams.fleet.FleetStores;
 import io.fleetpulse.streams.health.DeviceHealthStores;
@@ -55,6 +59,7 @@ public final class FleetRoutes {
     router.get("/api/v1/devices").handler(this::devices);
     router.get("/api/v1/alerts").handler(this::alerts);
     router.get("/api/v1/fleet/summary").handler(this::summary);
+    router.get("/api/v1/collector/devices").handler(this::collectorDevices);
   }
 
   private void devices(RoutingContext ctx) {
@@ -85,13 +90,33 @@ public final class FleetRoutes {
           : local.devicesAfter(scope, status, cursor.uuid(), inFleet, limit + 1);
       List<JsonObject> rows = page.stream().map(HealthJson::summary).toList();
       return new JsonObject().put("devices", new JsonArray(rows));
-    }, parts -> {
-      List<JsonObject> rows = firstN(collect(parts, "devices"), order, limit + 1);
-      JsonObject last = rows.size() > limit ? rows.get(limit - 1) : null;
-      String next = last == null ? null
-          : problemsFirst ? new StatusCursor(Status.valueOf(last.getString("status")), last.getString("uuid")).toString() : last.getString("uuid");
-      return new JsonObject().put("devices", new JsonArray(rows.subList(0, Math.min(limit, rows.size())))).put("next", next);
-    });
+    }, parts -> page(collect(parts, "devices"), order, limit, last -> problemsFirst
+        ? new StatusCursor(Status.valueOf(last.getString("status")), last.getString("uuid")).toString() : last.getString("uuid")));
+  }
+
+  /** The devices the SSH collector tails and how it reaches each, those that logged nothing yet among them. */
+  private void collectorDevices(RoutingContext ctx) {
+    ConnectionState state;
+    String fleet;
+    String cursor;
+    int limit;
+    try {
+      QueryParameters params = new QueryParameters(ctx);
+      state = params.enumValue("state", ConnectionState.class);
+      fleet = params.fleet("fleet");
+      cursor = params.cursor();
+      limit = params.integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+    } catch (QueryParameters.BadParameter e) {
+      e.answer(ctx);
+      return;
+    }
+    Comparator<JsonObject> byUuid = Comparator.comparing(row -> row.getString("uuid"));
+    combine(ctx, List.of(DeviceConnectionsStore.NAME, DeviceHealthStores.CURRENT), scope -> {
+      Predicate<DeviceStatus> wanted = status -> (state == null || status.getState() == state) && (fleet == null || fleet.equals(status.getFleet()));
+      List<JsonObject> rows = local.collectorDevices(scope, cursor, wanted, limit + 1).stream()
+          .map(device -> CollectorStateJson.row(device.status(), device.lastEntryAt())).toList();
+      return new JsonObject().put("devices", new JsonArray(rows));
+    }, parts -> page(collect(parts, "devices"), byUuid, limit, row -> row.getString("uuid")));
   }
 
   private void alerts(RoutingContext ctx) {
@@ -192,6 +217,13 @@ public final class FleetRoutes {
             ApiResponses.unavailable(ctx, "not every instance could answer: " + error.getMessage());
           }
         });
+  }
+
+  /** The first {@code limit} rows in {@code order}, and the cursor of the next page (null on the last). */
+  private static JsonObject page(List<JsonObject> rows, Comparator<JsonObject> order, int limit, Function<JsonObject, String> cursorOf) {
+    List<JsonObject> first = firstN(rows, order, limit + 1);
+    String next = first.size() > limit ? cursorOf.apply(first.get(limit - 1)) : null;
+    return new JsonObject().put("devices", new JsonArray(first.subList(0, Math.min(limit, first.size())))).put("next", next);
   }
 
   private static List<JsonObject> collect(List<JsonObject> parts, String field) {

@@ -3,13 +3,16 @@ package io.fleetpulse.api.fleet;
 import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.AlertState;
 import io.fleetpulse.schemas.DeviceHealth;
+import io.fleetpulse.schemas.DeviceStatus;
 import io.fleetpulse.schemas.Status;
 import io.fleetpulse.streams.alerts.AlertsStore;
+import io.fleetpulse.streams.alerts.DeviceConnectionsStore;
 import io.fleetpulse.streams.alerts.FiringAlertsStore;
 import io.fleetpulse.streams.fleet.FleetStores;
 import io.fleetpulse.streams.health.DeviceHealthStores;
 import io.fleetpulse.streams.health.DeviceStatusIndex;
 import io.fleetpulse.streams.health.HealthCounts;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,9 +22,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.QueryResult;
@@ -44,27 +50,18 @@ public final class LocalFleetState {
     this.streams = streams;
   }
 
+  /** A device the SSH collector tails, and when its last entry arrived (null: connected, nothing logged since). */
+  public record CollectorDevice(DeviceStatus status, Instant lastEntryAt) {}
+
   /**
    * Up to {@code limit} devices after {@code cursor} (exclusive; null: from the first) in uuid order that
    * {@code wanted} accepts: a range read per partition that stops at the page's end, so a page costs about its own
    * size per partition (plus the devices a filter skips), not the fleet's.
    */
   public List<DeviceHealth> devicesAfter(PartitionScope scope, String cursor, Predicate<DeviceHealth> wanted, int limit) {
-    List<DeviceHealth> page = new ArrayList<>();
-    for (Map.Entry<Integer, QueryResult<KeyValueIterator<String, DeviceHealth>>> partition
-        : this.<DeviceHealth>range(scope, DeviceHealthStores.CURRENT, cursor, null).entrySet()) {
-      try (KeyValueIterator<String, DeviceHealth> after = partition.getValue().getResult()) {
-        int taken = 0;
-        while (taken < limit && after.hasNext()) {
-          DeviceHealth health = after.next().value;
-          if (!health.getDeviceUuid().equals(cursor) && wanted.test(health)) {
-            page.add(health);
-            taken++;
-          }
-        }
-      }
-    }
-    return firstByUuid(page, limit);
+    List<DeviceHealth> page = this.<DeviceHealth, DeviceHealth>pagePerPartition(scope, DeviceHealthStores.CURRENT, cursor, null, limit,
+        (partition, entry) -> !entry.key.equals(cursor) && wanted.test(entry.value) ? entry.value : null);
+    return firstN(page, DeviceHealth::getDeviceUuid, limit);
   }
 
   /**
@@ -73,25 +70,32 @@ public final class LocalFleetState {
    * failing devices of a large fleet cost what fails, not the fleet.
    */
   public List<DeviceHealth> devicesAfter(PartitionScope scope, Status status, String cursor, Predicate<DeviceHealth> wanted, int limit) {
-    String from = cursor == null ? DeviceStatusIndex.prefix(status) : DeviceStatusIndex.key(status, cursor);
-    String to = DeviceStatusIndex.prefix(status) + Character.MAX_VALUE;
-    List<DeviceHealth> page = new ArrayList<>();
-    for (Map.Entry<Integer, QueryResult<KeyValueIterator<String, String>>> partition
-        : this.<String>range(scope, DeviceStatusIndex.STORE, from, to).entrySet()) {
-      try (KeyValueIterator<String, String> after = partition.getValue().getResult()) {
-        int taken = 0;
-        while (taken < limit && after.hasNext()) {
-          String device = after.next().key.substring(DeviceStatusIndex.prefix(status).length());
-          DeviceHealth health = device.equals(cursor) ? null : current(partition.getKey(), device);
+    String prefix = DeviceStatusIndex.prefix(status);
+    String from = cursor == null ? prefix : DeviceStatusIndex.key(status, cursor);
+    List<DeviceHealth> page = this.<String, DeviceHealth>pagePerPartition(scope, DeviceStatusIndex.STORE, from, prefix + Character.MAX_VALUE, limit,
+        (partition, entry) -> {
+          String device = entry.key.substring(prefix.length());
+          DeviceHealth health = device.equals(cursor) ? null : current(partition, device);
           // Two stores read one after the other: a device whose status moved in between is skipped, never shown under the wrong one.
-          if (health != null && health.getStatus() == status && wanted.test(health)) {
-            page.add(health);
-            taken++;
+          return health != null && health.getStatus() == status && wanted.test(health) ? health : null;
+        });
+    return firstN(page, DeviceHealth::getDeviceUuid, limit);
+  }
+
+  /**
+   * Up to {@code limit} devices the SSH collector tails after {@code cursor} (exclusive; null: from the first) in uuid
+   * order that {@code wanted} accepts, with when each one's last entry arrived ({@link DeviceConnectionsStore}).
+   */
+  public List<CollectorDevice> collectorDevices(PartitionScope scope, String cursor, Predicate<DeviceStatus> wanted, int limit) {
+    List<CollectorDevice> page = this.<DeviceStatus, CollectorDevice>pagePerPartition(scope, DeviceConnectionsStore.NAME, cursor, null, limit,
+        (partition, entry) -> {
+          if (entry.key.equals(cursor) || !wanted.test(entry.value)) {
+            return null;
           }
-        }
-      }
-    }
-    return firstByUuid(page, limit);
+          DeviceHealth health = current(partition, entry.key);
+          return new CollectorDevice(entry.value, health == null ? null : health.getLastSeen());
+        });
+    return firstN(page, device -> device.status().getDeviceUuid(), limit);
   }
 
   /**
@@ -194,7 +198,29 @@ public final class LocalFleetState {
     }
   }
 
-  private static List<DeviceHealth> firstByUuid(List<DeviceHealth> devices, int limit) {
-    return devices.stream().sorted(Comparator.comparing(DeviceHealth::getDeviceUuid)).limit(limit).toList();
+  /**
+   * Each partition's first {@code limit} entries from {@code from} to {@code to} (inclusive; null: unbounded) that
+   * {@code row} turns into a row (null: skip the entry), all partitions together.
+   */
+  private <V, R> List<R> pagePerPartition(PartitionScope scope, String storeName, String from, String to, int limit,
+                                          BiFunction<Integer, KeyValue<String, V>, R> row) {
+    List<R> rows = new ArrayList<>();
+    for (Map.Entry<Integer, QueryResult<KeyValueIterator<String, V>>> partition : this.<V>range(scope, storeName, from, to).entrySet()) {
+      try (KeyValueIterator<String, V> entries = partition.getValue().getResult()) {
+        int taken = 0;
+        while (taken < limit && entries.hasNext()) {
+          R next = row.apply(partition.getKey(), entries.next());
+          if (next != null) {
+            rows.add(next);
+            taken++;
+          }
+        }
+      }
+    }
+    return rows;
+  }
+
+  private static <R> List<R> firstN(List<R> rows, Function<R, String> uuid, int limit) {
+    return rows.stream().sorted(Comparator.comparing(uuid)).limit(limit).toList();
   }
 }

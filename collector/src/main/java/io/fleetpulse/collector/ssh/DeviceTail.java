@@ -58,6 +58,8 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
   private boolean catchingUp;
   private Runnable resumeWhenDrained;
   private ScheduledFuture<?> diskTimer;
+  /** The reconnect scheduled after a failure, until it runs. */
+  private ScheduledFuture<?> retry;
   private ConnectionState state;
   private Instant since = Instant.now();
   private String detail;
@@ -116,6 +118,21 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
       attempt = session;
     }
     failed(attempt, ConnectionState.BACKOFF, "its address changed in the inventory");
+  }
+
+  /**
+   * What kept the device out was fixed (its host key in known_hosts): reconnect now instead of at the end of its
+   * backoff, which after a refused host key or login is the longest. Nothing happens if it is connected or stopped.
+   */
+  void retryNow(String why) {
+    synchronized (this) {
+      if (stopped || live || retry == null || !retry.cancel(false)) {
+        return;
+      }
+      retry = null;
+      log.info("Device {}: {}: reconnecting now", device.uuid(), why);
+    }
+    start();
   }
 
   synchronized boolean stopped() {
@@ -472,7 +489,10 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
       }
     }
     close.run();
-    tailer.timer().schedule(this::start, delay.toMillis(), TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> scheduled = tailer.timer().schedule(this::start, delay.toMillis(), TimeUnit.MILLISECONDS);
+    synchronized (this) {
+      retry = scheduled;
+    }
   }
 
   /**
@@ -537,6 +557,9 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
   /** Called with this tail's lock held. Writes a status record whenever the state or its detail changes. */
   private void changeState(ConnectionState next, String why) {
     boolean changed = next != state || !Objects.equals(detail, why);
+    if (next == ConnectionState.STREAMING && state != null && state != ConnectionState.CONNECTING && state != ConnectionState.STREAMING) {
+      log.info("Device {} streaming again after {} s of {}", device.uuid(), Duration.between(since, Instant.now()).toSeconds(), state);
+    }
     if (next != state) {
       since = Instant.now();
       state = next;

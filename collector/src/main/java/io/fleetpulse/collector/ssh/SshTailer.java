@@ -8,6 +8,8 @@ import io.fleetpulse.collector.journal.JournalEntryNormalizer;
 import io.fleetpulse.collector.journal.JournalJsonParser;
 import io.fleetpulse.schemas.ConnectionState;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
@@ -55,6 +57,7 @@ public final class SshTailer implements AutoCloseable {
   private final DiskUsageParser diskParser = new DiskUsageParser();
   private final Map<Path, KeyIdentityProvider> identities = new ConcurrentHashMap<>();
   private final Map<String, DeviceTail> tails = new ConcurrentHashMap<>();
+  private volatile KnownHostsVersion knownHostsSeen;
   /**
    * Transactional producers, each with its share of the devices (by uuid) and transactional id
    * {@code <transactionalId>-<n>}: a commit waits for the broker, and several writers overlap those
@@ -115,6 +118,9 @@ public final class SshTailer implements AutoCloseable {
     client.start();
     apply(inventory);
     watcher.watch(timer, settings.inventoryReload());
+    knownHostsSeen = KnownHostsVersion.of(settings.knownHosts());
+    long reloadMillis = settings.inventoryReload().toMillis();
+    timer.scheduleWithFixedDelay(this::retryRefusedHostsIfKnownHostsChanged, reloadMillis, reloadMillis, TimeUnit.MILLISECONDS);
     long statusMillis = settings.statusInterval().toMillis();
     timer.scheduleAtFixedRate(() -> tails.values().forEach(DeviceTail::writeStatus), statusMillis, statusMillis, TimeUnit.MILLISECONDS);
     return this;
@@ -145,6 +151,32 @@ public final class SshTailer implements AutoCloseable {
         tail.moveTo(device);
       }
     }
+  }
+
+  /** A known_hosts file's identity: when it changed, an operator may have fixed a refused host's key. */
+  private record KnownHostsVersion(long modifiedMillis, long size) {
+    static KnownHostsVersion of(Path file) {
+      try {
+        return new KnownHostsVersion(Files.getLastModifiedTime(file).toMillis(), Files.size(file));
+      } catch (IOException absent) {
+        return new KnownHostsVersion(-1, -1);
+      }
+    }
+  }
+
+  /**
+   * Devices refused for their host key wait the longest backoff before they try again; when known_hosts changes
+   * (the operator added or fixed their line), they reconnect at once instead.
+   */
+  private void retryRefusedHostsIfKnownHostsChanged() {
+    KnownHostsVersion now = KnownHostsVersion.of(settings.knownHosts());
+    if (now.equals(knownHostsSeen)) {
+      return;
+    }
+    knownHostsSeen = now;
+    List<DeviceTail> refused = tails.values().stream().filter(tail -> tail.state() == ConnectionState.HOST_KEY_MISMATCH).toList();
+    log.info("{} changed: reconnecting the {} devices refused for their host key", settings.knownHosts(), refused.size());
+    refused.forEach(tail -> tail.retryNow("known_hosts changed"));
   }
 
   /** The device's connection state, or null if it is not in the inventory. */

@@ -17,4 +17,12 @@ final class TestSettings {
         Duration.ofSeconds(1), Duration.ofSeconds(5), new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)),
         Duration.ofMillis(200), bootstrap, transactionalId, JournalLimits.DEFAULT, inFlightBytesPerSession, 8L * 1024 * 1024, Map.of());
   }
+
+  /** {@code settings} with another backoff: the production one, to show what does not wait for it. */
+  static SshTailSettings withBackoff(SshTailSettings settings, Backoff backoff) {
+    return new SshTailSettings(settings.inventoryFile(), settings.knownHosts(), settings.trustOnFirstUse(), settings.journalctl(),
+        settings.startPosition(), settings.diskMounts(), settings.diskInterval(), settings.statusInterval(), backoff,
+        settings.inventoryReload(), settings.bootstrapServers(), settings.transactionalId(), settings.limits(),
+        settings.maxInFlightBytesPerSession(), settings.maxPendingBytes(), settings.producerOverrides());
+  }
 }
