@@ -19,9 +19,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * One alert per episode. A finding without a live alert opens one (FIRING, a new id); a live alert
- * whose finding is gone resolves (RESOLVED, same id); a finding with a live alert changes nothing, so
- * there is never a second FIRING. The id is derived from the device, kind, subject and start time, so
- * replaying the same input after a crash yields the same id.
+ * whose finding is gone resolves (RESOLVED, same id); a finding with a live alert is no transition, so
+ * there is never a second FIRING, but the stores take its current summary and evidence ("7 unclean
+ * restarts", not the 2 it fired with), which is what the REST API shows. The id is derived from the
+ * device, kind, subject and start time, so replaying the same input after a crash yields the same id.
  */
 public final class AlertLifecycle {
 
@@ -74,6 +75,10 @@ public final class AlertLifecycle {
         store.put(key, opened);
         firing.put(FiringAlertsStore.key(opened, key), opened);
         transitions.add(opened);
+      } else if (!current.getSummary().equals(finding.summary()) || !current.getEvidence().equals(finding.evidence())) {
+        Alert grown = Alert.newBuilder(current).setSummary(finding.summary()).setEvidence(new ArrayList<>(finding.evidence())).build();
+        store.put(key, grown);
+        firing.put(FiringAlertsStore.key(grown, key), grown);
       }
     }
     for (KeyValue<String, Alert> live : firing(device)) {

@@ -33,13 +33,22 @@ public final class Detectors {
         new UnderVoltageDetector(settings),
         new LineDetector(AlertKind.CPU_THROTTLING, EventKind.CPU_THROTTLING, Severity.warning, e -> null,
             (subject, lines) -> lines.size() + " cpu throttling events detected, check CPU temperature", Hints.THROTTLING, settings.quietPeriod()),
-        new LineDetector(AlertKind.STORAGE_ERRORS, EventKind.STORAGE_ERROR, Severity.critical, e -> e.getDetails().get("device"),
-            (device, lines) -> lines.size() + " storage errors on " + device + ", last: " + lines.get(lines.size() - 1).getDetails().get("error"),
+        // One alert per medium, naming the parts it was seen as (the MMC host, the card, a partition).
+        new LineDetector(AlertKind.STORAGE_ERRORS, EventKind.STORAGE_ERROR, Severity.critical, e -> StorageMedium.of(e.getDetails().get("device")),
+            (medium, lines) -> lines.size() + (lines.size() == 1 ? " storage error on " : " storage errors on ") + medium + seenAs(medium, lines) + ", last: "
+                + lines.get(lines.size() - 1).getDetails().get("error"),
             Hints.STORAGE, settings.quietPeriod()),
         new LineDetector(AlertKind.OOM_KILL, EventKind.OOM_KILL, Severity.warning, e -> e.getDetails().get("process"),
             (process, lines) -> "Out of memory: the kernel killed " + process + (lines.size() > 1 ? " " + lines.size() + " times" : ""),
             Hints.OOM, settings.quietPeriod()),
         new SupervisorDetector(settings)));
+  }
+
+  /** " (seen as mmc0, mmcblk0p6)" when the lines named the medium by other names too, else nothing. */
+  private static String seenAs(String medium, List<DeviceEvent> lines) {
+    List<String> names = lines.stream().map(line -> line.getDetails().get("device")).filter(name -> name != null && !name.equals(medium))
+        .distinct().sorted().toList();
+    return names.isEmpty() ? "" : " (seen as " + String.join(", ", names) + ")";
   }
 
   public List<Finding> evaluate(List<DeviceEvent> recent, Instant now) {

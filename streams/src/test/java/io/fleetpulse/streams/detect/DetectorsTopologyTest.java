@@ -329,8 +329,28 @@ class DetectorsTopologyTest {
     List<Alert> alerts = topology.alerts();
     assertThat(alerts).extracting(Alert::getKind, Alert::getSubject, Alert::getSeverity).containsExactlyInAnyOrder(
         org.assertj.core.groups.Tuple.tuple(AlertKind.CPU_THROTTLING, null, Severity.warning),
-        org.assertj.core.groups.Tuple.tuple(AlertKind.STORAGE_ERRORS, "mmcblk0p6", Severity.critical),
+        org.assertj.core.groups.Tuple.tuple(AlertKind.STORAGE_ERRORS, "mmcblk0", Severity.critical),
         org.assertj.core.groups.Tuple.tuple(AlertKind.OOM_KILL, "node", Severity.warning));
+  }
+
+  /** Issue 15: one failing SD card opened three alerts (mmc0, mmcblk0, mmcblk0p6); it is one problem, one alert. */
+  @Test
+  void oneFailingCardIsOneStorageAlertNamingThePartsItWasSeenAs() {
+    topology.pipe(kernel("mmc0: Timeout waiting for hardware interrupt.", T0.minusSeconds(50)));
+    topology.pipe(kernel("blk_update_request: I/O error, dev mmcblk0, sector 1234567", T0.minusSeconds(40)));
+    topology.pipe(kernel("EXT4-fs error (device mmcblk0p6): ext4_find_entry:1455: inode #2: comm balenad: reading directory lblock 0", T0.minusSeconds(30)));
+    topology.pipe(kernel("blk_update_request: I/O error, dev sda, sector 42", T0.minusSeconds(20)));
+    List<Alert> alerts = topology.alerts();
+    assertThat(alerts).extracting(Alert::getSubject).containsExactlyInAnyOrder("mmcblk0", "sda");
+    Alert card = alerts.stream().filter(alert -> alert.getSubject().equals("mmcblk0")).findFirst().orElseThrow();
+    assertThat(card.getSummary()).as("as it fired").isEqualTo("1 storage error on mmcblk0 (seen as mmc0), last: Timeout waiting for hardware interrupt");
+    // What the REST API shows grows with the episode, without a second FIRING.
+    try (KeyValueIterator<String, Alert> firing = topology.driver.<String, Alert>getKeyValueStore(FiringAlertsStore.NAME).all()) {
+      Alert now = java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(firing, 0), false)
+          .map(kv -> kv.value).filter(alert -> alert.getId().equals(card.getId())).findFirst().orElseThrow();
+      assertThat(now.getSummary()).startsWith("3 storage errors on mmcblk0 (seen as mmc0, mmcblk0p6), last: ");
+      assertThat(now.getEvidence()).hasSize(3);
+    }
   }
 
   // --- lifecycle --------------------------------------------------------------------------------------------
