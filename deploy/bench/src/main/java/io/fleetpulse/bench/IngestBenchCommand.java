@@ -26,12 +26,16 @@ public final class IngestBenchCommand implements Callable<Integer> {
   @Option(names = "--batch", description = "entries per push request (default ${DEFAULT-VALUE})")
   int batch = 500;
 
+  @Option(names = "--brokers", description = "Kafka brokers in the run (three: a KRaft cluster in this process, topics replicated "
+      + "three times with two in sync, as fleetpulse runs on a cluster; default ${DEFAULT-VALUE})")
+  int brokers = 1;
+
   @Option(names = "--results", paramLabel = "FILE", description = "where the dated row is appended (default ${DEFAULT-VALUE})")
   Path results = Path.of("docs/benchmarks.md");
 
   @Override
   public Integer call() throws Exception {
-    IngestBenchmark.Result result = new IngestBenchmark(devices, entries, batch).run();
+    IngestBenchmark.Result result = new IngestBenchmark(devices, entries, batch, brokers).run();
     System.out.println(result.table());
     result.appendTo(results);
     System.out.println(result.summaryLine());

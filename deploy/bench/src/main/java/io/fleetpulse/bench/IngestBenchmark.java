@@ -9,7 +9,6 @@ import io.fleetpulse.collector.push.ConnectionLimits;
 import io.fleetpulse.collector.push.PushServer;
 import io.fleetpulse.collector.push.PushSettings;
 import io.fleetpulse.collector.ratelimit.RateLimitSettings;
-import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.schemas.TopicProvisioner;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -63,8 +62,12 @@ final class IngestBenchmark {
   private final int devices;
   private final int entries;
   private final int batch;
+  private final int brokers;
 
-  IngestBenchmark(int devices, int entries, int batch) {
+  IngestBenchmark(int devices, int entries, int batch, int brokers) {
+    if (brokers <= 0) {
+      throw new IllegalArgumentException("--brokers must be 1 or more");
+    }
     if (devices <= 0 || batch <= 0 || entries < devices * batch) {
       throw new IllegalArgumentException("need at least one request of " + batch + " entries per device: --entries >= "
           + (long) devices * batch);
@@ -72,6 +75,7 @@ final class IngestBenchmark {
     this.devices = devices;
     this.entries = entries;
     this.batch = batch;
+    this.brokers = brokers;
   }
 
   Result run() throws Exception {
@@ -79,9 +83,10 @@ final class IngestBenchmark {
       throw new IllegalStateException("the baseline needs kcat (Debian package kcat) at " + KCAT);
     }
     Path dir = Files.createTempDirectory("fleetpulse-bench-ingest");
-    try (EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker(EmbeddedKafkaBroker.Settings.of(dir.resolve("kafka"))).start()) {
+    try (BenchKafka kafka = BenchKafka.start(dir.resolve("kafka"), brokers)) {
+      System.out.printf(Locale.ROOT, "Kafka: %s on %s%n", kafka.describe(), kafka.bootstrapServers());
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-        new TopicProvisioner(6, (short) 1).provision(admin);
+        new TopicProvisioner(6, kafka.replication()).provision(admin);
       }
       int perDevice = entries / devices / batch * batch;
       Kcat kcat = runKcat(kafka, dir, perDevice);
@@ -99,7 +104,7 @@ final class IngestBenchmark {
         int warmUpRounds = warmUp(base, Math.max(batch, perDevice / 5 / batch * batch));
         Load full = pushAsFastAsPossible(base, perDevice, "c", 0);
         Load half = pushAtRate(base, full.entriesPerSecond() / 2);
-        return new Result(devices, devices * perDevice, batch, warmUpRounds, kcat, full, half);
+        return new Result(kafka.describe(), devices, devices * perDevice, batch, warmUpRounds, kcat, full, half);
       } finally {
         vertx.close().await();
       }
@@ -110,7 +115,7 @@ final class IngestBenchmark {
     }
   }
 
-  private Kcat runKcat(EmbeddedKafkaBroker kafka, Path dir, int perDevice) throws Exception {
+  private Kcat runKcat(BenchKafka kafka, Path dir, int perDevice) throws Exception {
     Path lines = dir.resolve("kcat-input.tsv");
     try (BufferedWriter out = Files.newBufferedWriter(lines, StandardCharsets.UTF_8)) {
       for (int device = 0; device < devices; device++) {
@@ -352,7 +357,7 @@ final class IngestBenchmark {
     }
   }
 
-  record Result(int devices, int entries, int batch, int warmUpRounds, Kcat kcat, Load full, Load half) {
+  record Result(String kafka, int devices, int entries, int batch, int warmUpRounds, Kcat kcat, Load full, Load half) {
 
     double ratio() {
       return full.entriesPerSecond() / kcat.entriesPerSecond();
@@ -385,17 +390,18 @@ final class IngestBenchmark {
     }
 
     String summaryLine() {
-      return String.format(Locale.ROOT, "bench ingest: %.0f entries/s vs kcat %.0f entries/s, ratio %.2f (p99 at half rate %.1f ms)",
-          full.entriesPerSecond(), kcat.entriesPerSecond(), ratio(), half.percentileMillis(99));
+      return String.format(Locale.ROOT, "bench ingest%s: %.0f entries/s vs kcat %.0f entries/s, ratio %.2f (p99 at half rate %.1f ms)",
+          kafka.equals("one broker") ? "" : " (" + kafka + ")", full.entriesPerSecond(), kcat.entriesPerSecond(), ratio(),
+          half.percentileMillis(99));
     }
 
     /** A dated section of its own in docs/benchmarks.md; the load average says how much the machine was shared. */
     void appendTo(Path file) throws IOException {
-      String section = String.format(Locale.ROOT, "%n### bench ingest, %s (%d devices, %d entries, %d per request, load average %.1f)%n%n"
+      String section = String.format(Locale.ROOT, "%n### bench ingest, %s (%s, %d devices, %d entries, %d per request, load average %.1f)%n%n"
               + "| fleetpulse entries/s | kcat entries/s | ratio | p50 / p99 at half rate | p99 at max rate "
               + "| CPU µs/entry: collector / kcat |%n|---|---|---|---|---|---|%n"
               + "| %.0f | %.0f | %.2f | %.1f / %.1f ms | %.0f ms | %.1f / %.1f |%n",
-          LocalDateTime.now().truncatedTo(ChronoUnit.MINUTES), devices, entries, batch,
+          LocalDateTime.now().truncatedTo(ChronoUnit.MINUTES), kafka, devices, entries, batch,
           ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), full.entriesPerSecond(), kcat.entriesPerSecond(),
           ratio(), half.percentileMillis(50), half.percentileMillis(99), full.percentileMillis(99), collectorCpuMicrosPerEntry(),
           kcatCpuMicrosPerEntry());

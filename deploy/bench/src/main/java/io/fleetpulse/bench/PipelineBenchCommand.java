@@ -49,13 +49,17 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       description = "any other Kafka Streams setting for both runs, e.g. max.task.idle.ms=-1 (repeatable)")
   Map<String, String> streamsConfig = new LinkedHashMap<>();
 
+  @Option(names = "--brokers", description = "Kafka brokers in the run (three: a KRaft cluster in this process, topics replicated "
+      + "three times with two in sync, as fleetpulse runs on a cluster; default ${DEFAULT-VALUE})")
+  int brokers = 1;
+
   @Option(names = "--results", paramLabel = "FILE", description = "where the dated row is appended (default ${DEFAULT-VALUE})")
   Path results = Path.of("docs/benchmarks.md");
 
   @Override
   public Integer call() throws Exception {
     PipelineBenchmark.Result result = new PipelineBenchmark(
-        new PipelineBenchmark.Settings(entries, rate, warmUpSeconds, seconds, commitIntervalMs, threads, streamsConfig), System.out).run();
+        new PipelineBenchmark.Settings(entries, rate, warmUpSeconds, seconds, commitIntervalMs, threads, streamsConfig, brokers), System.out).run();
     System.out.println();
     System.out.println(result.table());
     result.appendTo(results);

@@ -1,6 +1,5 @@
 package io.fleetpulse.bench;
 
-import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.AlertKind;
 import io.fleetpulse.schemas.AlertState;
@@ -51,6 +50,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.Record;
@@ -76,13 +76,13 @@ final class PipelineBenchmark {
    * overrides any other Kafka Streams setting for both runs (to compare configurations in one harness).
    */
   record Settings(int entries, int rate, int warmUpSeconds, int seconds, Integer commitIntervalMs, int threads,
-      Map<String, String> streamsConfig) {
+      Map<String, String> streamsConfig, int brokers) {
     Settings {
       streamsConfig = Map.copyOf(streamsConfig);
       if (entries < DEVICES || rate <= 0 || warmUpSeconds < 0 || seconds <= 0 || threads <= 0
-          || (commitIntervalMs != null && commitIntervalMs <= 0)) {
+          || (commitIntervalMs != null && commitIntervalMs <= 0) || brokers <= 0) {
         throw new IllegalArgumentException("need --entries >= " + DEVICES + " (one per device), and a positive --rate, --seconds, "
-            + "--threads and --commit-interval, and a --warm-up of 0 or more");
+            + "--threads, --brokers and --commit-interval, and a --warm-up of 0 or more");
       }
     }
 
@@ -112,9 +112,11 @@ final class PipelineBenchmark {
 
   Result run() throws Exception {
     Path dir = Files.createTempDirectory("fleetpulse-bench-pipeline");
-    try (EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker(EmbeddedKafkaBroker.Settings.of(dir.resolve("kafka"))).start();
-        Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      new TopicProvisioner(PARTITIONS, (short) 1).provision(admin);
+    try (BenchKafka cluster = BenchKafka.start(dir.resolve("kafka"), settings.brokers());
+        Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+      String kafka = cluster.bootstrapServers();
+      console.printf(Locale.ROOT, "Kafka: %s on %s%n", cluster.describe(), kafka);
+      new TopicProvisioner(PARTITIONS, cluster.replication()).provision(admin);
       preload(kafka, admin);
       Side raw = rawRead(kafka);
       Side floor = streamsFloor(kafka, admin, dir.resolve("streams-floor"));
@@ -129,7 +131,7 @@ final class PipelineBenchmark {
   }
 
   /** The journal topics filled with an hour of the fleet's traffic, every entry acknowledged. */
-  private void preload(EmbeddedKafkaBroker kafka, Admin admin) throws Exception {
+  private void preload(String kafka, Admin admin) throws Exception {
     Instant start = Instant.now().minus(Duration.ofHours(1));
     AtomicReference<Exception> failed = new AtomicReference<>();
     try (KafkaProducer<String, JournalEntry> producer = producer(kafka)) {
@@ -153,11 +155,11 @@ final class PipelineBenchmark {
   }
 
   /** The ceiling: one consumer reading every journal topic from the beginning, bytes only. */
-  private Side rawRead(EmbeddedKafkaBroker kafka) {
+  private Side rawRead(String kafka) {
     String reader = Thread.currentThread().getName();
     ThreadCpu cpu = ThreadCpu.of(name -> name.equals(reader) || name.contains("bench-raw"));
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
         ConsumerConfig.GROUP_ID_CONFIG, "bench-raw",
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -176,7 +178,7 @@ final class PipelineBenchmark {
   }
 
   /** The topology from RUNNING until its committed offsets reach the end of every journal partition. */
-  private Side pipeline(EmbeddedKafkaBroker kafka, Admin admin, Path stateDir) throws Exception {
+  private Side pipeline(String kafka, Admin admin, Path stateDir) throws Exception {
     String applicationId = "bench-pipeline";
     try (FleetStreams streams = new FleetStreams(streamsSettings(kafka, applicationId, stateDir), new SimpleMeterRegistry())) {
       return untilCommitted("fleetpulse topology", applicationId, streams.kafkaStreams(), admin);
@@ -188,7 +190,7 @@ final class PipelineBenchmark {
    * through the same journal deserializer into a processor that does nothing. What the topology costs
    * beyond it is the detection itself.
    */
-  private Side streamsFloor(EmbeddedKafkaBroker kafka, Admin admin, Path stateDir) throws Exception {
+  private Side streamsFloor(String kafka, Admin admin, Path stateDir) throws Exception {
     String applicationId = "bench-floor";
     Topology nothing = new Topology();
     nothing.addSource("journal", new StringDeserializer(), new JournalSourceDeserializer(), Topics.journalTopics().toArray(String[]::new));
@@ -206,8 +208,9 @@ final class PipelineBenchmark {
     }
   }
 
-  private StreamsSettings streamsSettings(EmbeddedKafkaBroker kafka, String applicationId, Path stateDir) {
-    return StreamsSettings.of(kafka.bootstrapServers(), applicationId, stateDir).withOverrides(settings.overrides(Map.of()));
+  private StreamsSettings streamsSettings(String kafka, String applicationId, Path stateDir) {
+    return StreamsSettings.of(kafka, applicationId, stateDir).withOverrides(settings.overrides(
+        Map.of(StreamsConfig.REPLICATION_FACTOR_CONFIG, Math.min(3, settings.brokers()))));
   }
 
   private Side untilCommitted(String label, String applicationId, KafkaStreams streams, Admin admin) throws Exception {
@@ -275,7 +278,7 @@ final class PipelineBenchmark {
    * killed twice, 30 s apart (device time), and the time from the second kill's acknowledgement to its
    * CRASHLOOP on fleet.alerts is one latency sample.
    */
-  private Latency latency(EmbeddedKafkaBroker kafka, Path stateDir) throws Exception {
+  private Latency latency(String kafka, Path stateDir) throws Exception {
     Map<String, Long> ackedAt = new ConcurrentHashMap<>();
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
     AtomicBoolean reading = new AtomicBoolean(true);
@@ -283,7 +286,7 @@ final class PipelineBenchmark {
     try (FleetStreams streams = new FleetStreams(streamsSettings(kafka, "bench-latency", stateDir)
             .withOverrides(settings.overrides(Map.of("consumer.auto.offset.reset", "latest"))), new SimpleMeterRegistry());
         KafkaConsumer<String, Alert> alerts = new KafkaConsumer<>(Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
             ConsumerConfig.GROUP_ID_CONFIG, "bench-alerts",
             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
             ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), FleetSerdes.alert().deserializer());
@@ -406,9 +409,9 @@ final class PipelineBenchmark {
     return (System.nanoTime() - sinceNanos) / 1e9;
   }
 
-  private static KafkaProducer<String, JournalEntry> producer(EmbeddedKafkaBroker kafka) {
+  private static KafkaProducer<String, JournalEntry> producer(String kafka) {
     return new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
         ProducerConfig.ACKS_CONFIG, "all",
         // The idempotent producer got stuck in OUT_OF_ORDER_SEQUENCE_NUMBER retries on freshly created
         // partitions here; one request in flight keeps order without it, and the loaded count is checked.
@@ -465,14 +468,16 @@ final class PipelineBenchmark {
     }
 
     String summaryLine() {
-      return String.format(Locale.ROOT, "bench pipeline: %.0f entries/s vs plain KafkaConsumer %.0f entries/s, ratio %.2f "
-          + "(Kafka Streams with a no-op processor: %.0f entries/s)", topology.perSecond(), raw.perSecond(), ratio(), floor.perSecond());
+      return String.format(Locale.ROOT, "bench pipeline%s: %.0f entries/s vs plain KafkaConsumer %.0f entries/s, ratio %.2f "
+          + "(Kafka Streams with a no-op processor: %.0f entries/s)", settings.brokers() == 1 ? "" : " on " + settings.brokers() + " brokers",
+          topology.perSecond(), raw.perSecond(), ratio(), floor.perSecond());
     }
 
     /** A dated section with the table, appended to docs/benchmarks.md (self-contained wherever it lands). */
     void appendTo(Path file) throws IOException {
-      String section = String.format(Locale.ROOT, "%n### bench pipeline, %s (%d entries, %d threads, commit %d ms, latency at %d entries/s%s)%n%n%s%n",
-          LocalDate.now(), settings.entries(), settings.threads(), settings.effectiveCommitIntervalMs(), settings.rate(),
+      String section = String.format(Locale.ROOT, "%n### bench pipeline, %s (%s, %d entries, %d threads, commit %d ms, latency at %d entries/s%s)%n%n%s%n",
+          LocalDate.now(), settings.brokers() == 1 ? "one broker" : settings.brokers() + " brokers, replication 3, min.insync 2",
+          settings.entries(), settings.threads(), settings.effectiveCommitIntervalMs(), settings.rate(),
           settings.streamsConfig().isEmpty() ? "" : ", " + settings.streamsConfig(), table());
       Files.writeString(file, section, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
