@@ -35,8 +35,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class DeadLetterReplay {
 
-  /** What a replay did: letters of the route found, sent, skipped because resolved since, and whether it stopped on a failure. */
-  public record Result(int letters, int delivered, int resolvedSince, Optional<String> stoppedOn) {}
+  /**
+   * What a replay did: letters of the route found, sent, skipped because resolved since, skipped because older than
+   * automatic redelivery goes back, and whether it stopped on a failure.
+   */
+  public record Result(int letters, int delivered, int resolvedSince, int tooOld, Optional<String> stoppedOn) {}
 
   private final NotifySettings settings;
 
@@ -49,12 +52,36 @@ public final class DeadLetterReplay {
    * (again, if they were); progress and every skip go to {@code out}.
    */
   public Result replay(NotifyRoute route, Optional<Instant> since, PrintWriter out) throws InterruptedException {
+    return replay(route, since, Optional.empty(), out);
+  }
+
+  /**
+   * Replays {@code route}'s dead letters not replayed yet that are younger than {@code maxAge}; older ones are passed
+   * over (they stay in the dead-letter topic for {@code notify replay --since}). What automatic redelivery runs.
+   */
+  public Result redeliver(NotifyRoute route, Duration maxAge, PrintWriter out) throws InterruptedException {
+    return replay(route, Optional.empty(), Optional.of(maxAge), out);
+  }
+
+  /** Whether the dead-letter topic has letters (of any route) that {@code route}'s replay has not gone past yet. */
+  public boolean hasNew(NotifyRoute route) {
+    try (KafkaConsumer<String, Alert> dlq = consumer(group(route))) {
+      Set<TopicPartition> partitions = partitions(dlq, Topics.ALERTS_DEAD_LETTER);
+      Map<TopicPartition, Long> end = dlq.endOffsets(partitions);
+      Map<TopicPartition, OffsetAndMetadata> done = dlq.committed(partitions);
+      return partitions.stream().anyMatch(partition -> (done.get(partition) == null ? 0 : done.get(partition).offset()) < end.get(partition));
+    }
+  }
+
+  private Result replay(NotifyRoute route, Optional<Instant> since, Optional<Duration> maxAge, PrintWriter out) throws InterruptedException {
     Map<String, AlertState> latest = latestStates();
+    Optional<Instant> oldest = maxAge.map(age -> Instant.now().minus(age));
     WebhookSender sender = new WebhookSender(settings.retry(), new CountDownLatch(1));
     int letters = 0;
     int delivered = 0;
     int resolvedSince = 0;
-    try (KafkaConsumer<String, Alert> dlq = consumer("fleetpulse-notify-replay-" + route.name())) {
+    int tooOld = 0;
+    try (KafkaConsumer<String, Alert> dlq = consumer(group(route))) {
       Set<TopicPartition> partitions = partitions(dlq, Topics.ALERTS_DEAD_LETTER);
       dlq.assign(partitions);
       Map<TopicPartition, Long> end = dlq.endOffsets(partitions);
@@ -66,7 +93,11 @@ public final class DeadLetterReplay {
           }
           letters++;
           Alert alert = letter.value();
-          if (alert.getState() == AlertState.FIRING && latest.get(alert.getId()) == AlertState.RESOLVED) {
+          if (oldest.isPresent() && Instant.ofEpochMilli(letter.timestamp()).isBefore(oldest.get())) {
+            tooOld++;
+            out.printf("  %s %s %s: dead-lettered at %s, older than automatic redelivery goes back; not sent%n", alert.getId(),
+                alert.getKind(), alert.getState(), Instant.ofEpochMilli(letter.timestamp()));
+          } else if (alert.getState() == AlertState.FIRING && latest.get(alert.getId()) == AlertState.RESOLVED) {
             resolvedSince++;
             out.printf("  %s %s %s: resolved since, not sent%n", alert.getId(), alert.getKind(), alert.getState());
           } else {
@@ -76,7 +107,7 @@ public final class DeadLetterReplay {
               out.printf("  %s %s %s: %s; stopped here, run the replay again once the receiver answers%n", alert.getId(),
                   alert.getKind(), alert.getState(), outcome.error());
               out.flush();
-              return new Result(letters, delivered, resolvedSince, Optional.of(outcome.error()));
+              return new Result(letters, delivered, resolvedSince, tooOld, Optional.of(outcome.error()));
             }
             delivered++;
             out.printf("  %s %s %s: sent%n", alert.getId(), alert.getKind(), alert.getState());
@@ -87,7 +118,12 @@ public final class DeadLetterReplay {
       }
       dlq.commitSync(end.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, entry -> new OffsetAndMetadata(entry.getValue()))));
     }
-    return new Result(letters, delivered, resolvedSince, Optional.empty());
+    return new Result(letters, delivered, resolvedSince, tooOld, Optional.empty());
+  }
+
+  /** The consumer group remembering how far the route's dead letters were replayed, by hand or automatically. */
+  private static String group(NotifyRoute route) {
+    return "fleetpulse-notify-replay-" + route.name();
   }
 
   private String message(NotifyRoute route, Alert alert) {

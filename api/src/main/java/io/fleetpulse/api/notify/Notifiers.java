@@ -3,17 +3,19 @@ package io.fleetpulse.api.notify;
 import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.FleetSerdes;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs one {@link RouteWorker} thread per configured route. */
+/** Runs one {@link RouteWorker} thread per configured route, and the redelivery of their dead letters ({@link DeadLetterRedelivery}). */
 public final class Notifiers implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Notifiers.class);
@@ -24,9 +26,26 @@ public final class Notifiers implements AutoCloseable {
   private final List<Thread> workers = new ArrayList<>();
   private KafkaProducer<String, Alert> deadLetters;
 
+  private final DeadLetterRedelivery.Settings redelivery;
+
+  /** Without automatic redelivery: dead letters wait for {@code ./fleetpulse notify replay}. */
   public Notifiers(NotifySettings settings, MeterRegistry metrics) {
+    this(settings, metrics, DeadLetterRedelivery.Settings.OFF);
+  }
+
+  /**
+   * @param redeliverEvery how often dead letters are sent again on their own (zero: never)
+   * @param redeliverFor how far back they are (older ones wait for {@code notify replay})
+   * @param redeliversHere whether this instance is the one of its deployment that redelivers now
+   */
+  public Notifiers(NotifySettings settings, MeterRegistry metrics, Duration redeliverEvery, Duration redeliverFor, BooleanSupplier redeliversHere) {
+    this(settings, metrics, new DeadLetterRedelivery.Settings(redeliverEvery, redeliverFor, redeliversHere));
+  }
+
+  private Notifiers(NotifySettings settings, MeterRegistry metrics, DeadLetterRedelivery.Settings redelivery) {
     this.settings = settings;
     this.metrics = metrics;
+    this.redelivery = redelivery;
   }
 
   public Notifiers start() {
@@ -42,6 +61,14 @@ public final class Notifiers implements AutoCloseable {
       worker.start();
       workers.add(worker);
       log.info("Notifying {} of {}", route, route.match().equals(AlertMatch.ALL) ? "every alert" : route.match());
+    }
+    if (redelivery.on()) {
+      Thread redeliver = new Thread(new DeadLetterRedelivery(redelivery, settings, stopping), "notify-redelivery");
+      redeliver.setDaemon(true);
+      redeliver.start();
+      workers.add(redeliver);
+      log.info("Dead-lettered alerts are sent again every {} (longer while a receiver stays down), for up to {}", redelivery.every(),
+          redelivery.maxAge());
     }
     return this;
   }

@@ -58,7 +58,7 @@ class DeadLetterReplayTest {
       StringWriter said = new StringWriter();
       DeadLetterReplay.Result first = new DeadLetterReplay(settings).replay(hook, Optional.empty(), new PrintWriter(said));
 
-      assertThat(first).as(said.toString()).isEqualTo(new DeadLetterReplay.Result(3, 2, 1, Optional.empty()));
+      assertThat(first).as(said.toString()).isEqualTo(new DeadLetterReplay.Result(3, 2, 1, 0, Optional.empty()));
       assertThat(said.toString()).contains("resolved since, not sent");
       assertThat(receiver.received()).hasSize(2);
       // In order per device (the dead letters are keyed by device like the alerts); the two devices may interleave.
@@ -75,12 +75,54 @@ class DeadLetterReplayTest {
 
       // --since asks for a time again, replayed before or not: the same two are sent again (same Idempotency-Key).
       DeadLetterReplay.Result sinceStart = new DeadLetterReplay(settings).replay(hook, Optional.of(started), new PrintWriter(new StringWriter()));
-      assertThat(sinceStart).isEqualTo(new DeadLetterReplay.Result(3, 2, 1, Optional.empty()));
+      assertThat(sinceStart).isEqualTo(new DeadLetterReplay.Result(3, 2, 1, 0, Optional.empty()));
       assertThat(receiver.received()).hasSize(4);
       assertThat(receiver.received().get(3).headers().get(WebhookHeaders.IDEMPOTENCY_KEY))
           .isIn(receiver.received().get(0).headers().get(WebhookHeaders.IDEMPOTENCY_KEY),
               receiver.received().get(1).headers().get(WebhookHeaders.IDEMPOTENCY_KEY));
     }
+  }
+
+  /**
+   * Issue 20: with the defaults, a receiver down for a while lost the alerts raised meanwhile until someone ran a
+   * replay. Now they are sent again on their own once it answers: each once, the one that resolved since not at all.
+   */
+  @Test
+  void deadLettersAreRedeliveredOnTheirOwnOnceTheReceiverIsBackEachOnce(EmbeddedKafkaBroker kafka) throws Exception {
+    String fleet = "redelivered";
+    List<String> firing = List.of("f00000000000000000000000000000f1", "f00000000000000000000000000000f2", "f00000000000000000000000000000f3");
+    String resolvedSince = "f00000000000000000000000000000f4";
+    try (RecordingReceiver receiver = new RecordingReceiver().start(0)) {
+      NotifyRoute hook = new NotifyRoute("redeliver-hook", NotifyRoute.ReceiverType.WEBHOOK, receiver.url("/hook"), "k",
+          new AlertMatch(Set.of(), Set.of(), Set.of(fleet)));
+      NotifySettings settings = NotifiersTest.settings(kafka, List.of(hook));
+      SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+      receiver.refuseWhileContaining("f00000");
+      try (Notifiers notifiers = new Notifiers(settings, metrics, Duration.ofMillis(300), Duration.ofHours(1), () -> true).start()) {
+        for (String device : firing) {
+          NotifiersTest.publish(kafka, NotifiersTest.crashloop(fleet, device, AlertState.FIRING));
+        }
+        NotifiersTest.publish(kafka, NotifiersTest.crashloop(fleet, resolvedSince, AlertState.FIRING));
+        await().atMost(Duration.ofSeconds(30)).until(() -> deadLettered(metrics) == 4);
+        NotifiersTest.publish(kafka, NotifiersTest.crashloop(fleet, resolvedSince, AlertState.RESOLVED));
+        await().atMost(Duration.ofSeconds(30)).until(() -> deadLettered(metrics) == 5);
+        assertThat(receiver.received()).as("nothing got through while the receiver was down").isEmpty();
+
+        receiver.refuseWhileContaining(null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() >= 4);
+        // A few more rounds: nothing is sent twice.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> receiver.received().size() == 4);
+      }
+      for (String device : firing) {
+        assertThat(sentFor(receiver, device).headers().get(WebhookHeaders.REPLAYED)).isEqualTo("true");
+      }
+      assertThat(new JsonObject(sentFor(receiver, resolvedSince).body()).getString("state"))
+          .as("the firing that resolved since is not sent, its resolution is").isEqualTo("resolved");
+    }
+  }
+
+  private static double deadLettered(SimpleMeterRegistry metrics) {
+    return metrics.find("fleetpulse.notifier.alerts").tag("outcome", "dead_lettered").counters().stream().mapToDouble(counter -> counter.count()).sum();
   }
 
   private static RecordingReceiver.Received sentFor(RecordingReceiver receiver, String device) {
