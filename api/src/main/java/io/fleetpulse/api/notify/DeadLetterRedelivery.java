@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 final class DeadLetterRedelivery implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(DeadLetterRedelivery.class);
-  /** How far the wait grows while a receiver stays down: 16 × {@code every}. */
-  private static final int MAX_BACKOFF_FACTOR = 16;
+  /** How far the wait grows while a receiver stays down: 4 × {@code every}, so one back is served within minutes. */
+  private static final int MAX_BACKOFF_FACTOR = 4;
 
   /**
    * @param every how often dead letters are looked for

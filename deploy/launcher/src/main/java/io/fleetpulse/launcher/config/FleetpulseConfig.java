@@ -231,6 +231,6 @@ public record FleetpulseConfig(
         new Api("127.0.0.1", 8080, "", java.util.List.of(), "", 1000),
         new Streams("fleetpulse", "", 14, 14, 0, Detection.of(DetectionSettings.defaults())),
         new Pipeline(true, 0, 5, 120),
-        new Notifications("", java.util.List.of(), 8, 60, 60, 24));
+        new Notifications("", java.util.List.of(), 5, 60, 60, 24));
   }
 }
