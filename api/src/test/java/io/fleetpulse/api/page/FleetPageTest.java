@@ -68,6 +68,51 @@ class FleetPageTest {
         .doesNotContainPattern("<td><span class=\"status (FAIL|WARN|UNKNOWN)\">");
   }
 
+  /**
+   * Issue 15: the cards drew FAIL/WARN/UNKNOWN badges in grey on their colour, and WARN and UNKNOWN badges fell short
+   * of WCAG AA even in white. Measured in the browser: every badge's text against its background, on the fleet view
+   * (cards and table) and on a device's view, at least 4.5:1. A same-origin page frames each view and computes the
+   * contrast from the computed styles once it is ready.
+   */
+  @Test
+  void everyStatusBadgeMeetsWcagAaContrast(@TempDir Path profile) throws Exception {
+    stack.api().router().get("/contrast-check.html").handler(ctx -> ctx.response().putHeader("Content-Type", "text/html").end("""
+        <!doctype html><html><body><pre id="result">waiting</pre>
+        <iframe id="fleet" src="/" width="1200" height="900"></iframe>
+        <iframe id="device" src="/#/devices/%s" width="1200" height="900"></iframe>
+        <script>
+        function luminance(rgb) {
+          const [r, g, b] = rgb.match(/[0-9.]+/g).slice(0, 3).map(Number).map(v => v / 255)
+              .map(c => c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4));
+          return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        }
+        function contrast(a, b) { const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); }
+        function check() {
+          const frames = ["fleet", "device"].map(id => document.getElementById(id).contentDocument);
+          if (!frames.every(d => d && d.querySelector('[data-ready="true"]'))) { setTimeout(check, 100); return; }
+          const lines = [];
+          for (const d of frames) {
+            for (const badge of d.querySelectorAll(".status")) {
+              const style = d.defaultView.getComputedStyle(badge);
+              lines.push(badge.textContent + " " + contrast(style.color, style.backgroundColor).toFixed(2));
+            }
+          }
+          document.getElementById("result").textContent = "badges: " + lines.join("; ") + " :end";
+        }
+        check();
+        </script></body></html>""".formatted(DEVICE)));
+    String dom = HeadlessChromium.withProfile(profile).render(base() + "/contrast-check.html", SHOTS.resolve("contrast-check.png"));
+
+    java.util.regex.Matcher measured = java.util.regex.Pattern.compile("<pre id=\"result\">badges: (.*?) :end</pre>").matcher(dom);
+    assertThat(measured.find()).as(dom).isTrue();
+    String result = measured.group(1);
+    assertThat(result).contains("FAIL", "WARN", "OK", "UNKNOWN");
+    for (String badge : result.split("; ")) {
+      String[] parts = badge.trim().split(" ");
+      assertThat(Double.parseDouble(parts[parts.length - 1])).as("contrast of the %s badge", parts[0]).isGreaterThanOrEqualTo(4.5);
+    }
+  }
+
   @Test
   void theDeviceViewShowsChecksAlertsAndEvents(@TempDir Path profile) throws Exception {
     String dom = HeadlessChromium.withProfile(profile).render(base() + "/#/devices/" + DEVICE, SHOTS.resolve("device.png"));
