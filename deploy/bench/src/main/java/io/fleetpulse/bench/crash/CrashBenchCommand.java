@@ -65,6 +65,10 @@ public final class CrashBenchCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "random seed of the kill moments (default ${DEFAULT-VALUE})")
   long seed = 1;
 
+  @Option(names = "--rolling", description = "a rolling restart instead of kills: each process in turn (with --kills set to their "
+      + "number, every one once) is stopped with SIGTERM and started again")
+  boolean rolling;
+
   @Option(names = "--results", paramLabel = "FILE", description = "where the dated figures are appended (default ${DEFAULT-VALUE})")
   Path results = Path.of("docs/benchmarks.md");
 
@@ -79,7 +83,7 @@ public final class CrashBenchCommand implements Callable<Integer> {
       Path dataDir = Files.createTempDirectory("fleetpulse-bench-crash");
       System.out.printf("[run %d/%d] data in %s%n", run, runs, dataDir);
       CrashRun.Report report = new CrashRun(new CrashRun.Settings(target, dataDir, devices, pushes, entriesPerPush,
-          Duration.ofMillis(paceMillis), kills, Duration.ofSeconds(minUp), Duration.ofSeconds(maxUp), seed + run, stateDevices)).run();
+          Duration.ofMillis(paceMillis), kills, Duration.ofSeconds(minUp), Duration.ofSeconds(maxUp), seed + run, stateDevices, rolling)).run();
       System.out.printf("[run %d/%d] %s%n", run, runs, report.summary());
       report.failures().forEach(failure -> System.out.println("  FAILED: " + failure));
       reports.add(report);
@@ -95,11 +99,11 @@ public final class CrashBenchCommand implements Callable<Integer> {
   private void appendTo(Path file, List<CrashRun.Report> reports, String totals) throws IOException {
     StringBuilder section = new StringBuilder(String.format(Locale.ROOT, """
 
-        ### bench crash --target %s, %s (%d devices x %d pushes of %d entries, state of %d more devices, %d kills per run, up %d-%d s between kills)
+        ### bench crash --target %s%s, %s (%d devices x %d pushes of %d entries, state of %d more devices, %d kills per run, up %d-%d s between kills)
 
         | run | kills | entries | re-sends | /readyz after each kill (s) | first start (s) | result |
         |---|---|---|---|---|---|---|
-        """, target, LocalDateTime.now().truncatedTo(ChronoUnit.MINUTES), devices, pushes, entriesPerPush, stateDevices, kills, minUp, maxUp));
+        """, target, rolling ? " --rolling (SIGTERM)" : "", LocalDateTime.now().truncatedTo(ChronoUnit.MINUTES), devices, pushes, entriesPerPush, stateDevices, kills, minUp, maxUp));
     for (int i = 0; i < reports.size(); i++) {
       CrashRun.Report report = reports.get(i);
       section.append(String.format(Locale.ROOT, "| %d | %d | %d | %d | %s | %.1f | %s |%n", i + 1, report.kills(), report.entries(),

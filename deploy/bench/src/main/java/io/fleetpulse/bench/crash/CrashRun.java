@@ -56,9 +56,11 @@ public final class CrashRun {
   /**
    * @param minUp shortest time the victim runs (after it is ready) before it is killed
    * @param maxUp longest time; each kill falls uniformly in between
+   * @param rolling a rolling restart instead of kills: every process in turn (brokers first, then collectors and api
+   *     instances) gets SIGTERM, as a service manager or a Kubernetes rollout stops it, and is started again
    */
   public record Settings(Target target, Path dataDir, int devices, int pushesPerDevice, int entriesPerPush, Duration pace, int kills,
-                         Duration minUp, Duration maxUp, long seed, int stateDevices) {}
+                         Duration minUp, Duration maxUp, long seed, int stateDevices, boolean rolling) {}
 
   /** What the run saw: the kills, how long each restart took to be ready, what was sent, and what went wrong. */
   public record Report(Target target, int kills, List<Duration> readyAfterKill, Duration firstStart, long entries, long resends,
@@ -135,11 +137,17 @@ public final class CrashRun {
         long upMillis = settings.minUp().toMillis()
             + (long) (random.nextDouble() * (settings.maxUp().toMillis() - settings.minUp().toMillis()));
         Thread.sleep(upMillis);
-        FleetpulseProcess victim = deployment.victims().get(random.nextInt(deployment.victims().size()));
-        victim.kill();
+        FleetpulseProcess victim = settings.rolling() ? deployment.victims().get(kills % deployment.victims().size())
+            : deployment.victims().get(random.nextInt(deployment.victims().size()));
+        if (settings.rolling()) {
+          victim.stop();
+        } else {
+          victim.kill();
+        }
         kills++;
-        log.info("[kill {}/{}] SIGKILL of {} after {} ms up; {} of {} pushes acknowledged so far", kills, settings.kills(), victim.name(),
-            upMillis, devices.stream().mapToInt(ResendingDevice::acknowledgedPushes).sum(), settings.devices() * settings.pushesPerDevice());
+        log.info("[kill {}/{}] {} of {} after {} ms up; {} of {} pushes acknowledged so far", kills, settings.kills(),
+            settings.rolling() ? "SIGTERM" : "SIGKILL", victim.name(), upMillis, devices.stream().mapToInt(ResendingDevice::acknowledgedPushes).sum(),
+            settings.devices() * settings.pushesPerDevice());
         victim.start();
         Instant restarting = Instant.now();
         // Ready again means every part is: after a broker kill the roles must come back to it too.
