@@ -46,12 +46,10 @@ class DeadLetterReplayTest {
       try (Notifiers outage = new Notifiers(settings, metrics).start()) {
         NotifiersTest.publish(kafka, NotifiersTest.crashloop(fleet, stillFiring, AlertState.FIRING),
             NotifiersTest.crashloop(fleet, resolvedSince, AlertState.FIRING));
-        await().atMost(Duration.ofSeconds(30)).until(() -> metrics.find("fleetpulse.notifier.alerts").tag("outcome", "dead_lettered")
-            .counters().stream().mapToDouble(counter -> counter.count()).sum() == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> deadLettered(metrics) == 2);
         // The second device recovers while the receiver is still down: its resolution is dead-lettered too.
         NotifiersTest.publish(kafka, NotifiersTest.crashloop(fleet, resolvedSince, AlertState.RESOLVED));
-        await().atMost(Duration.ofSeconds(30)).until(() -> metrics.find("fleetpulse.notifier.alerts").tag("outcome", "dead_lettered")
-            .counters().stream().mapToDouble(counter -> counter.count()).sum() == 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> deadLettered(metrics) == 3);
       }
       receiver.refuseWhileContaining(null);
 
