@@ -53,14 +53,14 @@ class KillTest {
   @Test
   void anyProcessOfAThreeBrokerClusterKilledLosesDoublesAndStallsNothing(@TempDir Path dataDir) throws Exception {
     CrashRun.Report report = new CrashRun(new CrashRun.Settings(CrashRun.Target.CLUSTER, dataDir, 10, 300, 2, Duration.ofMillis(200), 2,
-        Duration.ofSeconds(4), Duration.ofSeconds(10), 7, 0, false)).run();
+        Duration.ofSeconds(4), Duration.ofSeconds(10), 7, 0, false, Duration.ZERO)).run();
     assertPassed(report);
     assertThat(report.resends()).as("the kills happened under load: devices had to re-send").isPositive();
   }
 
   private static CrashRun.Report run(CrashRun.Target target, Path dataDir, int kills) throws InterruptedException {
     return new CrashRun(new CrashRun.Settings(target, dataDir, 20, 300, 2, Duration.ofMillis(200), kills,
-        Duration.ofSeconds(4), Duration.ofSeconds(10), 13, 0, false)).run();
+        Duration.ofSeconds(4), Duration.ofSeconds(10), 13, 0, false, Duration.ZERO)).run();
   }
 
   private static void assertPassed(CrashRun.Report report) {

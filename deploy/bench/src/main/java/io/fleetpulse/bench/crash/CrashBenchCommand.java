@@ -69,6 +69,10 @@ public final class CrashBenchCommand implements Callable<Integer> {
       + "number, every one once) is stopped with SIGTERM and started again")
   boolean rolling;
 
+  @Option(names = "--down", paramLabel = "SECONDS", description = "how long a stopped process stays down before it is started "
+      + "again, e.g. past the transaction timeouts (default ${DEFAULT-VALUE})")
+  int downSeconds = 0;
+
   @Option(names = "--results", paramLabel = "FILE", description = "where the dated figures are appended (default ${DEFAULT-VALUE})")
   Path results = Path.of("docs/benchmarks.md");
 
@@ -83,7 +87,8 @@ public final class CrashBenchCommand implements Callable<Integer> {
       Path dataDir = Files.createTempDirectory("fleetpulse-bench-crash");
       System.out.printf("[run %d/%d] data in %s%n", run, runs, dataDir);
       CrashRun.Report report = new CrashRun(new CrashRun.Settings(target, dataDir, devices, pushes, entriesPerPush,
-          Duration.ofMillis(paceMillis), kills, Duration.ofSeconds(minUp), Duration.ofSeconds(maxUp), seed + run, stateDevices, rolling)).run();
+          Duration.ofMillis(paceMillis), kills, Duration.ofSeconds(minUp), Duration.ofSeconds(maxUp), seed + run, stateDevices, rolling,
+          Duration.ofSeconds(downSeconds))).run();
       System.out.printf("[run %d/%d] %s%n", run, runs, report.summary());
       report.failures().forEach(failure -> System.out.println("  FAILED: " + failure));
       reports.add(report);
@@ -103,7 +108,7 @@ public final class CrashBenchCommand implements Callable<Integer> {
 
         | run | kills | entries | re-sends | /readyz after each kill (s) | first start (s) | result |
         |---|---|---|---|---|---|---|
-        """, target, rolling ? " --rolling (SIGTERM)" : "", LocalDateTime.now().truncatedTo(ChronoUnit.MINUTES), devices, pushes, entriesPerPush, stateDevices, kills, minUp, maxUp));
+        """, target, (rolling ? " --rolling (SIGTERM)" : "") + (downSeconds > 0 ? " --down " + downSeconds : ""), LocalDateTime.now().truncatedTo(ChronoUnit.MINUTES), devices, pushes, entriesPerPush, stateDevices, kills, minUp, maxUp));
     for (int i = 0; i < reports.size(); i++) {
       CrashRun.Report report = reports.get(i);
       section.append(String.format(Locale.ROOT, "| %d | %d | %d | %d | %s | %.1f | %s |%n", i + 1, report.kills(), report.entries(),

@@ -58,9 +58,11 @@ public final class CrashRun {
    * @param maxUp longest time; each kill falls uniformly in between
    * @param rolling a rolling restart instead of kills: every process in turn (brokers first, then collectors and api
    *     instances) gets SIGTERM, as a service manager or a Kubernetes rollout stops it, and is started again
+   * @param down how long a stopped process stays down before it is started again (longer than the transaction
+   *     timeouts, 10-20 s, to see transactions the broker aborted on its own)
    */
   public record Settings(Target target, Path dataDir, int devices, int pushesPerDevice, int entriesPerPush, Duration pace, int kills,
-                         Duration minUp, Duration maxUp, long seed, int stateDevices, boolean rolling) {}
+                         Duration minUp, Duration maxUp, long seed, int stateDevices, boolean rolling, Duration down) {}
 
   /** What the run saw: the kills, how long each restart took to be ready, what was sent, and what went wrong. */
   public record Report(Target target, int kills, List<Duration> readyAfterKill, Duration firstStart, long entries, long resends,
@@ -148,6 +150,7 @@ public final class CrashRun {
         log.info("[kill {}/{}] {} of {} after {} ms up; {} of {} pushes acknowledged so far", kills, settings.kills(),
             settings.rolling() ? "SIGTERM" : "SIGKILL", victim.name(), upMillis, devices.stream().mapToInt(ResendingDevice::acknowledgedPushes).sum(),
             settings.devices() * settings.pushesPerDevice());
+        Thread.sleep(settings.down().toMillis());
         victim.start();
         Instant restarting = Instant.now();
         // Ready again means every part is: after a broker kill the roles must come back to it too.
