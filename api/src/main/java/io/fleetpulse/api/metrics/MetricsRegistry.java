@@ -13,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -39,10 +40,14 @@ public final class MetricsRegistry {
     return registry;
   }
 
-  /** A Vert.x instance reporting its HTTP server and pool metrics ({@code vertx_*}) into the registry. */
+  /**
+   * A Vert.x instance reporting its HTTP server and pool metrics ({@code vertx_*}) into the registry, each server's
+   * labelled with its local address ({@code local}): the collector's push and ops servers, and in the all-in-one the
+   * API beside them, are told apart instead of the second one's gauges being dropped as already registered.
+   */
   public static Vertx vertx(PrometheusMeterRegistry registry) {
     return Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).addLabels(Label.LOCAL)))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
   }
