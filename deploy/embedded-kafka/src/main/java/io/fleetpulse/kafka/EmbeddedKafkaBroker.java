@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -21,6 +22,7 @@ import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -222,7 +224,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       while (true) {
         try {
           if (!admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).isEmpty()) {
-            return;
+            break;
           }
         } catch (ExecutionException | TimeoutException e) {
           if (Instant.now().isAfter(deadline)) {
@@ -230,9 +232,39 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
           }
         }
       }
+      if (settings.quorum() == null) {
+        createTransactionLog(admin, deadline);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while waiting for embedded Kafka", e);
+    }
+  }
+
+  /**
+   * Has the broker create its transaction log now, by asking its transaction coordinator once: otherwise every
+   * transactional client of the all-in-one (collector writers, stream threads) asks at the same moment, the broker
+   * creates it for the first and logs a failed auto-creation (TOPIC_ALREADY_EXISTS) for each of the others — some
+   * seventy WARN lines on a newcomer's console.
+   */
+  private static void createTransactionLog(Admin admin, Instant deadline) throws InterruptedException {
+    while (true) {
+      Exception notYet;
+      try {
+        admin.describeTransactions(List.of("fleetpulse-embedded-broker-start")).all().get(10, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof TransactionalIdNotFoundException) {
+          return; // the coordinator answered for its partition of the log: the log is there
+        }
+        notYet = e;
+      } catch (TimeoutException e) {
+        notYet = e;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException("The embedded broker's transaction log was not ready within " + READY_TIMEOUT.toSeconds() + " s",
+            notYet);
+      }
     }
   }
 
