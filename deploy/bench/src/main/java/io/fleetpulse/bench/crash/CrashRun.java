@@ -66,16 +66,16 @@ public final class CrashRun {
 
   /** What the run saw: the kills, how long each restart took to be ready, what was sent, and what went wrong. */
   public record Report(Target target, int kills, List<Duration> readyAfterKill, Duration firstStart, long entries, long resends,
-                       Duration elapsed, List<String> failures) {
+                       Duration elapsed, String reads, List<String> failures) {
     public boolean passed() {
       return failures.isEmpty();
     }
 
     public String summary() {
       return String.format(Locale.ROOT, "%s: %d kills, %d entries from devices re-sending %d times, ready after each kill %s "
-              + "(first start %.1f s), %.0f s in all: %s", target, kills, entries, resends,
+              + "(first start %.1f s), %s, %.0f s in all: %s", target, kills, entries, resends,
           readyAfterKill.stream().map(ready -> String.format(Locale.ROOT, "%.1f s", ready.toMillis() / 1000.0)).toList(),
-          firstStart.toMillis() / 1000.0, elapsed.toMillis() / 1000.0, passed() ? "passed" : failures.size() + " failures");
+          firstStart.toMillis() / 1000.0, reads, elapsed.toMillis() / 1000.0, passed() ? "passed" : failures.size() + " failures");
     }
   }
 
@@ -117,6 +117,7 @@ public final class CrashRun {
     }
     ExecutorService load = Executors.newFixedThreadPool(devices.size());
     Duration firstStart;
+    ReadProbe reads = null;
     // Whatever fails, the children are stopped and the broker closed before the data directory goes:
     // a broker whose log directory disappears halts its JVM.
     try {
@@ -133,6 +134,7 @@ public final class CrashRun {
       if (settings.stateDevices() > 0) {
         fillState(deployment);
       }
+      reads = ReadProbe.start(deployment.processes().stream().filter(FleetpulseProcess::servesApi).map(FleetpulseProcess::readyPort).toList());
       devices.forEach(load::execute);
       int kills = 0;
       while (kills < settings.kills() && !devices.stream().allMatch(ResendingDevice::done)) {
@@ -170,8 +172,14 @@ public final class CrashRun {
       }
       devices.stream().filter(device -> device.refused() != null)
           .forEach(device -> failures.add(device.uuid() + ": " + device.refused()));
+      reads.close();
+      log.info("While processes died and came back, {}", reads.describe());
+      failures.addAll(reads.wrongAnswers());
       failures.addAll(audit(deployment, devices));
     } finally {
+      if (reads != null) {
+        reads.close();
+      }
       load.shutdownNow();
       for (FleetpulseProcess process : deployment.processes()) {
         process.stop();
@@ -183,7 +191,7 @@ public final class CrashRun {
     long entries = devices.stream().mapToLong(ResendingDevice::entries).sum();
     long resends = devices.stream().mapToLong(ResendingDevice::resends).sum();
     return new Report(settings.target(), recoveries.size(), recoveries, firstStart, entries, resends,
-        Duration.between(begin, Instant.now()), failures);
+        Duration.between(begin, Instant.now()), reads.describe(), failures);
   }
 
   /**

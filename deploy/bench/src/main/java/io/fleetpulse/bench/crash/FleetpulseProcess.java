@@ -134,6 +134,11 @@ public final class FleetpulseProcess {
     return name;
   }
 
+  /** Whether it serves the REST API (an api instance, or the all-in-one), on {@link #readyPort()}. */
+  boolean servesApi() {
+    return command.equals("api") || command.equals("run");
+  }
+
   public Path log() {
     return log;
   }
