@@ -120,7 +120,8 @@ class DeadLetterReplayTest {
   }
 
   private static double deadLettered(SimpleMeterRegistry metrics) {
-    return metrics.find("fleetpulse.notifier.alerts").tag("outcome", "dead_lettered").counters().stream().mapToDouble(counter -> counter.count()).sum();
+    return metrics.find("fleetpulse.notifier.alerts").tag("outcome", "dead_lettered").counters().stream()
+        .map(io.micrometer.core.instrument.Counter::count).reduce(0.0, Double::sum);
   }
 
   private static RecordingReceiver.Received sentFor(RecordingReceiver receiver, String device) {

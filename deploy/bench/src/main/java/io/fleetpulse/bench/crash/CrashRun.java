@@ -14,6 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.Uuid;
@@ -152,8 +154,7 @@ public final class CrashRun {
         log.info("[kill {}/{}] {} of {} after {} ms up; {} of {} pushes acknowledged so far", kills, settings.kills(),
             settings.rolling() ? "SIGTERM" : "SIGKILL", victim.name(), upMillis, devices.stream().mapToInt(ResendingDevice::acknowledgedPushes).sum(),
             settings.devices() * settings.pushesPerDevice());
-        Thread.sleep(settings.down().toMillis());
-        victim.start();
+        restartWhenDownLongEnough(victim);
         Instant restarting = Instant.now();
         // Ready again means every part is: after a broker kill the roles must come back to it too.
         for (FleetpulseProcess process : deployment.processes()) {
@@ -192,6 +193,18 @@ public final class CrashRun {
     long resends = devices.stream().mapToLong(ResendingDevice::resends).sum();
     return new Report(settings.target(), recoveries.size(), recoveries, firstStart, entries, resends,
         Duration.between(begin, Instant.now()), reads.describe(), failures);
+  }
+
+  /** Starts {@code victim} again once it has been down for {@link Settings#down()}, on a timer. */
+  private void restartWhenDownLongEnough(FleetpulseProcess victim) throws InterruptedException {
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    try {
+      timer.schedule(victim::start, settings.down().toMillis(), TimeUnit.MILLISECONDS).get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("could not start " + victim.name() + " again", e.getCause());
+    } finally {
+      timer.shutdownNow();
+    }
   }
 
   /**

@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -26,36 +28,31 @@ final class ReadProbe implements AutoCloseable {
 
   private final List<Integer> apiPorts;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private final AtomicBoolean reading = new AtomicBoolean(true);
   private final AtomicLong answered = new AtomicLong();
   private final AtomicLong unavailable = new AtomicLong();
   private final AtomicLong unreachable = new AtomicLong();
   private final List<String> wrong = Collections.synchronizedList(new ArrayList<>());
-  private final Thread thread;
+  /** Reads at a dashboard's refresh pace, one round after the other. */
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "crash-read-probe");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   private ReadProbe(List<Integer> apiPorts) {
     this.apiPorts = List.copyOf(apiPorts);
-    this.thread = new Thread(this::readUntilClosed, "crash-read-probe");
-    thread.setDaemon(true);
   }
 
   static ReadProbe start(List<Integer> apiPorts) {
     ReadProbe probe = new ReadProbe(apiPorts);
-    probe.thread.start();
+    probe.timer.scheduleWithFixedDelay(probe::readEveryInstance, 0, EVERY.toMillis(), TimeUnit.MILLISECONDS);
     return probe;
   }
 
-  private void readUntilClosed() {
-    while (reading.get()) {
-      for (int port : apiPorts) {
-        for (String path : READS) {
-          read(port, path);
-        }
-      }
-      try {
-        Thread.sleep(EVERY.toMillis()); // the pace of a dashboard's refresh, not a wait for a condition
-      } catch (InterruptedException stopped) {
-        return;
+  private void readEveryInstance() {
+    for (int port : apiPorts) {
+      for (String path : READS) {
+        read(port, path);
       }
     }
   }
@@ -76,7 +73,6 @@ final class ReadProbe implements AutoCloseable {
       unreachable.incrementAndGet(); // the instance being killed or restarted
     } catch (InterruptedException stopped) {
       Thread.currentThread().interrupt();
-      reading.set(false);
     }
   }
 
@@ -92,8 +88,7 @@ final class ReadProbe implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    reading.set(false);
-    thread.interrupt();
-    thread.join(20_000);
+    timer.shutdownNow();
+    timer.awaitTermination(20, TimeUnit.SECONDS);
   }
 }
