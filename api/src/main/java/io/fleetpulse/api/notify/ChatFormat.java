@@ -25,6 +25,10 @@ interface ChatFormat {
   /** The words of a chat message, the same in every chat service. */
   record ChatText(String title, String body, String fallback, String link) {
 
+    /** Evidence lines a message quotes: enough to recognise the problem, the rest is on the device page. */
+    static final int EVIDENCE_LINES = 3;
+    private static final int EVIDENCE_LINE_CHARS = 200;
+
     /** The same message with one more line. */
     ChatText withNote(String note) {
       return new ChatText(title, body + "\n" + note, fallback, link);
@@ -43,6 +47,10 @@ interface ChatFormat {
       }
       if (!resolved && alert.getHint() != null) {
         body.append("\nWhat to do: ").append(alert.getHint());
+      }
+      if (!resolved && !alert.getEvidence().isEmpty()) {
+        body.append("\nEvidence:");
+        alert.getEvidence().stream().limit(EVIDENCE_LINES).forEach(line -> body.append("\n> ").append(shorten(line)));
       }
       if (resolved && folded.alerts() > 0) {
         body.append("\n").append(folded.alerts()).append(" device alert").append(folded.alerts() == 1 ? " was" : "s were")
@@ -64,6 +72,24 @@ interface ChatFormat {
       return new ChatText(title, body, title + ": " + body, link(incident, publicUrl));
     }
 
+    /**
+     * The update of an incident that took in more devices since its channel last heard of it: the first message
+     * said "5 of 5 devices", and transitions alone would never say more.
+     */
+    static ChatText grown(IncidentFolding.Growth growth, String publicUrl) {
+      Alert incident = growth.incident();
+      boolean one = growth.newDevices().size() == 1;
+      String title = "FLEET_INCIDENT " + incident.getSubject() + " on fleet " + incident.getFleet() + ": "
+          + growth.newDevices().size() + " more " + (one ? "device" : "devices");
+      String body = capitalized(devices(growth.newDevices())) + " joined" + " since the last message; the alerts of "
+          + growth.devices().size() + " devices are now followed in this incident, their resolution comes with the incident's.";
+      return new ChatText(title, body, title + ": " + body, link(incident, publicUrl));
+    }
+
+    private static String capitalized(String words) {
+      return words.isEmpty() ? words : Character.toUpperCase(words.charAt(0)) + words.substring(1);
+    }
+
     /** People read chat: "the clock is wrong (CLOCK_SKEW)", never a bare enum name. */
     static String causeInWords(String cause) {
       String words = switch (cause) {
@@ -74,6 +100,11 @@ interface ChatFormat {
         default -> cause.toLowerCase(Locale.ROOT).replace('_', ' ');
       };
       return words + " (" + cause + ")";
+    }
+
+    /** A journal line as evidence: long lines (a container's JSON) cut, so three of them stay readable. */
+    private static String shorten(String line) {
+      return line.length() <= EVIDENCE_LINE_CHARS ? line : line.substring(0, EVIDENCE_LINE_CHARS - 1) + "…";
     }
 
     private static String devices(List<String> uuids) {

@@ -3,6 +3,7 @@ package io.fleetpulse.api.notify;
 import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.AlertKind;
 import io.fleetpulse.schemas.AlertState;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,6 +16,8 @@ import java.util.Set;
  * in fleet F, F's per-device K alerts are counted instead of posted one by one, and the incident's
  * resolution says which were folded into it. Device alerts posted before the incident (those that made it)
  * are followed up once, when it fires: from then on the incident reports them, their resolutions included.
+ * Transitions alone would leave the incident's message saying "5 of 5 devices" while it grows to 13: the
+ * devices folded in since it was last announced are reported by {@link #unannounced()}, for a short update.
  *
  * <p>A pure function of the alerts it is shown, in order: a restarted route rebuilds it by showing it the
  * alerts it had handled before ({@link RouteWorker}).
@@ -29,14 +32,24 @@ final class IncidentFolding {
     static final Folded NONE = new Folded(0, List.of());
   }
 
+  /** An incident that took in devices since its channel last heard of it: all its devices so far, and the new ones. */
+  record Growth(Alert incident, List<String> devices, List<String> newDevices) {}
+
   /** Firing incidents by fleet and the alert kind they are about, with the device alerts folded so far. */
   private final Map<String, FoldedSoFar> firing = new HashMap<>();
   /** Device alerts posted and not resolved yet, by fleet and kind: alert id → device. */
   private final Map<String, Map<String, String>> posted = new HashMap<>();
 
   private static final class FoldedSoFar {
+    final Alert incident;
     int alerts;
     final Set<String> devices = new LinkedHashSet<>();
+    /** How many of {@link #devices} the channel has heard of. */
+    int announced;
+
+    FoldedSoFar(Alert incident) {
+      this.incident = incident;
+    }
 
     Folded result() {
       return new Folded(alerts, List.copyOf(devices));
@@ -78,17 +91,31 @@ final class IncidentFolding {
       if (firing.containsKey(key)) {
         return Folded.NONE; // the same incident again (its summary grew): already followed up
       }
-      FoldedSoFar incident = new FoldedSoFar();
+      FoldedSoFar incident = new FoldedSoFar(alert);
       Map<String, String> before = posted.remove(key);
       if (before != null) {
         incident.alerts += before.size();
         incident.devices.addAll(before.values());
       }
+      incident.announced = incident.devices.size();
       firing.put(key, incident);
       return incident.result();
     }
     FoldedSoFar incident = firing.remove(key);
     return incident == null ? Folded.NONE : incident.result();
+  }
+
+  /** The firing incidents with devices folded in since they were last reported here; from now on they count as reported. */
+  List<Growth> unannounced() {
+    List<Growth> grown = new ArrayList<>();
+    for (FoldedSoFar incident : firing.values()) {
+      if (incident.devices.size() > incident.announced) {
+        List<String> devices = List.copyOf(incident.devices);
+        grown.add(new Growth(incident.incident, devices, devices.subList(incident.announced, devices.size())));
+        incident.announced = devices.size();
+      }
+    }
+    return grown;
   }
 
   private static String key(String fleet, String kind) {

@@ -8,9 +8,13 @@ import java.util.List;
  *
  * @param publicUrl where people reach fleetpulse's page, for links in messages
  * @param resendInterval how often active alerts are re-sent to Alertmanager (below its resolve_timeout)
+ * @param incidentUpdateInterval how often, at most, a chat channel hears that a fleet incident took in more devices
  */
 public record NotifySettings(String bootstrapServers, String publicUrl, List<NotifyRoute> routes, RetryPolicy retry,
-                             Duration resendInterval) {
+                             Duration resendInterval, Duration incidentUpdateInterval) {
+
+  /** The default of {@code notifications.incidentUpdateMinutes}. */
+  public static final Duration INCIDENT_UPDATES = Duration.ofMinutes(15);
 
   public NotifySettings {
     routes = List.copyOf(routes);

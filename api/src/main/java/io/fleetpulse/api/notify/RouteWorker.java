@@ -62,6 +62,7 @@ final class RouteWorker implements Runnable {
   /** Alerts whose FIRING this route dead-lettered and that have not resolved yet (rebuilt from the dead letters at start). */
   private final Set<String> firingNotDelivered = new HashSet<>();
   private Instant lastResend = Instant.EPOCH;
+  private Instant lastIncidentUpdate = Instant.now();
   private final Counter delivered;
   private final Counter deadLettered;
   private final Counter foldedAlerts;
@@ -121,6 +122,7 @@ final class RouteWorker implements Runnable {
           consumer.commitSync();
         }
         resendActiveWhenDue();
+        announceIncidentGrowthWhenDue();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -267,6 +269,22 @@ final class RouteWorker implements Runnable {
     }
   }
 
+  /** Chat: a short update per fleet incident that took in more devices since its channel last heard of it. */
+  private void announceIncidentGrowthWhenDue() throws InterruptedException {
+    if (chatFormat == null || Instant.now().isBefore(lastIncidentUpdate.plus(settings.incidentUpdateInterval()))) {
+      return;
+    }
+    lastIncidentUpdate = Instant.now();
+    for (IncidentFolding.Growth growth : folding.unannounced()) {
+      WebhookSender.Outcome outcome = sender.send(route,
+          chatFormat.message(growth.incident(), ChatFormat.ChatText.grown(growth, settings.publicUrl())).encode(), Map.of());
+      if (!outcome.delivered() && !outcome.stopped()) {
+        log.warn("{}: the update of incident {} (now {} devices) was not delivered: {}; the next one will count them", route,
+            growth.incident().getId(), growth.devices().size(), outcome.error());
+      }
+    }
+  }
+
   /** After a restart, Alertmanager must hear about alerts still firing: replay the topic to find them. */
   private void rebuildActiveAlerts() {
     replay(Topics.ALERTS, KafkaConsumer::endOffsets, record -> remember(record.value()));
@@ -288,6 +306,8 @@ final class RouteWorker implements Runnable {
       folding.track(record.value());
       folding.fold(record.value());
     });
+    // What the route had folded before the restart counts as announced: an update after a restart says only what is new.
+    folding.unannounced();
     log.info("{}: incident folding rebuilt from the alerts handled before", route);
   }
 

@@ -86,7 +86,7 @@ class NotifiersTest {
     RetryPolicy patient = new RetryPolicy(50, Duration.ofMillis(100), Duration.ofMillis(300));
     SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     try (Notifiers notifiers = new Notifiers(new NotifySettings(kafka.bootstrapServers(), "http://fleetpulse.example", List.of(down),
-        patient, Duration.ofMinutes(1)), metrics).start()) {
+        patient, Duration.ofMinutes(1), NotifySettings.INCIDENT_UPDATES), metrics).start()) {
       for (int i = 1; i <= 3; i++) {
         publish(kafka, crashloop(fleet, "f00000000000000000000000000000a" + i, AlertState.FIRING));
       }
@@ -121,7 +121,7 @@ class NotifiersTest {
       NotifyRoute hook = new NotifyRoute("restart-hook", NotifyRoute.ReceiverType.WEBHOOK, receiver.url("/hook"), "k",
           new AlertMatch(Set.of(), Set.of(), Set.of(fleet)));
       NotifySettings settings = new NotifySettings(kafka.bootstrapServers(), "http://fleetpulse.example", List.of(hook), patient,
-          Duration.ofMinutes(1));
+          Duration.ofMinutes(1), NotifySettings.INCIDENT_UPDATES);
       receiver.refuseWhileContaining(devices.get(3));
       // Written before the route starts, all on one partition: its first poll takes the four together.
       try (KafkaProducer<String, Alert> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
@@ -278,6 +278,44 @@ class NotifiersTest {
     }
   }
 
+  /**
+   * Issue 21: the incident's message said "5 of 5 devices" after it grew to 13, because the topic carries only its
+   * transitions. Now a chat channel gets a short update, at most once per interval, naming the devices that joined.
+   */
+  @Test
+  void aGrowingIncidentGetsAShortUpdateAtMostOncePerInterval(EmbeddedKafkaBroker kafka) throws Exception {
+    String fleet = "growing";
+    Alert incident = Alert.newBuilder()
+        .setId("incident-growing-crashloop").setFleet(fleet).setKind(AlertKind.FLEET_INCIDENT).setSeverity(Severity.critical)
+        .setState(AlertState.FIRING).setSubject("CRASHLOOP").setSummary("5 of 5 devices in fleet growing: engine crash loops")
+        .setStartedAt(Instant.parse("2026-11-27T10:00:00Z")).build();
+    try (RecordingReceiver receiver = new RecordingReceiver().start(0);
+         Notifiers notifiers = new Notifiers(new NotifySettings(kafka.bootstrapServers(), "http://fleetpulse.example",
+             List.of(route("growing-chat", NotifyRoute.ReceiverType.SLACK, receiver.url("/chat"), fleet)), FAST_RETRY,
+             Duration.ofMinutes(1), Duration.ofSeconds(1)), new SimpleMeterRegistry()).start()) {
+      publish(kafka, incident);
+      await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 1);
+      publish(kafka, crashloop(fleet, "a1000000000000000000000000000001", AlertState.FIRING),
+          crashloop(fleet, "a2000000000000000000000000000002", AlertState.FIRING),
+          crashloop(fleet, "a3000000000000000000000000000003", AlertState.FIRING));
+      await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 2);
+      // Nothing new: no update, however many intervals pass.
+      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> receiver.received().size() == 2);
+      publish(kafka, crashloop(fleet, "a4000000000000000000000000000004", AlertState.FIRING));
+      await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 3);
+      publish(kafka, Alert.newBuilder(incident).setState(AlertState.RESOLVED).setResolvedAt(Instant.parse("2026-11-27T11:00:00Z")).build());
+      await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 4);
+
+      List<String> chat = receiver.received().stream().map(r -> new JsonObject(r.body()).getString("text")).toList();
+      assertThat(chat.get(1)).startsWith("FLEET_INCIDENT CRASHLOOP on fleet growing: 3 more devices")
+          .contains("Devices a100000, a200000, a300000 joined since the last message; the alerts of 3 devices are now followed");
+      assertThat(chat.get(2)).startsWith("FLEET_INCIDENT CRASHLOOP on fleet growing: 1 more device")
+          .contains("Device a400000 joined since the last message; the alerts of 4 devices");
+      assertThat(chat.get(3)).startsWith("Resolved: FLEET_INCIDENT CRASHLOOP");
+      assertThat(receiver.received().get(3).body()).contains("4 device alerts were folded into this incident");
+    }
+  }
+
   private static JsonObject body(RecordingReceiver receiver, String path) {
     return new JsonObject(receiver.received().stream().filter(r -> r.path().equals(path)).findFirst().orElseThrow().body());
   }
@@ -287,7 +325,8 @@ class NotifiersTest {
   }
 
   static NotifySettings settings(EmbeddedKafkaBroker kafka, List<NotifyRoute> routes) {
-    return new NotifySettings(kafka.bootstrapServers(), "http://fleetpulse.example", routes, FAST_RETRY, Duration.ofMillis(500));
+    return new NotifySettings(kafka.bootstrapServers(), "http://fleetpulse.example", routes, FAST_RETRY, Duration.ofMillis(500),
+        NotifySettings.INCIDENT_UPDATES);
   }
 
   static NotifyRoute route(String name, NotifyRoute.ReceiverType type, String url, String fleet) {

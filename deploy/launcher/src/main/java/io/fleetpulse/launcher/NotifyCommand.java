@@ -80,7 +80,7 @@ final class NotifyCommand {
       FleetpulseConfig.Notifications notify = config.notifications();
       String publicUrl = notify.publicUrl().isEmpty() ? "http://" + config.api().host() + ":" + config.api().port() : notify.publicUrl();
       NotifySettings settings = new NotifySettings(bootstrap, publicUrl, routes, notify.retry(),
-          Duration.ofSeconds(notify.resendIntervalSeconds()));
+          Duration.ofSeconds(notify.resendIntervalSeconds()), Duration.ofMinutes(notify.incidentUpdateMinutes()));
       PrintWriter out = spec.commandLine().getOut();
       out.printf("Replaying the dead letters of route %s (%s) from Kafka at %s%s%n", route.name(), route.type(), bootstrap,
           from.map(time -> ", dead-lettered since " + time).orElse(""));

@@ -206,7 +206,7 @@ public record FleetpulseConfig(
    * @param publicUrl base URL for links in messages; empty means the API's own address
    */
   public record Notifications(String publicUrl, java.util.List<Route> routes, int maxAttempts, int resendIntervalSeconds,
-                              int redeliverEverySeconds, int redeliverForHours) {
+                              int redeliverEverySeconds, int redeliverForHours, int incidentUpdateMinutes) {
 
     /** How a route retries a delivery: {@code maxAttempts}, backing off from 1 s to 1 min. */
     public RetryPolicy retry() {
@@ -231,6 +231,6 @@ public record FleetpulseConfig(
         new Api("127.0.0.1", 8080, "", java.util.List.of(), "", 1000),
         new Streams("fleetpulse", "", 14, 14, 0, Detection.of(DetectionSettings.defaults())),
         new Pipeline(true, 0, 5, 120),
-        new Notifications("", java.util.List.of(), 5, 60, 60, 24));
+        new Notifications("", java.util.List.of(), 5, 60, 60, 24, 15));
   }
 }

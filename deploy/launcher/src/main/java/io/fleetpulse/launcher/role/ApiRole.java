@@ -112,7 +112,7 @@ public final class ApiRole implements AutoCloseable {
     String publicUrl = notify.publicUrl().isEmpty() ? "http://" + config.api().host() + ":" + apiServer.port() : notify.publicUrl();
     // Dead letters are redelivered by the instance that announces fleet-wide conditions: one at a time.
     notifiers = new Notifiers(new NotifySettings(context.bootstrap(), publicUrl, routes, notify.retry(),
-        Duration.ofSeconds(notify.resendIntervalSeconds())), context.metrics(), Duration.ofSeconds(notify.redeliverEverySeconds()),
+        Duration.ofSeconds(notify.resendIntervalSeconds()), Duration.ofMinutes(notify.incidentUpdateMinutes())), context.metrics(), Duration.ofSeconds(notify.redeliverEverySeconds()),
         Duration.ofHours(notify.redeliverForHours()), () -> announcesForTheFleet(streams)).start();
     return this;
   }
