@@ -224,6 +224,33 @@ class ApiServerTest {
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * Issue 29: firing alerts are read newest first from each partition only as far as the page goes; the page must
+   * still be the fleet's newest, across partitions, whatever the limit.
+   */
+  @Test
+  void aPageOfFiringAlertsIsTheNewestAcrossPartitions() throws Exception {
+    Instant first = Instant.now().minusSeconds(600);
+    for (int i = 0; i < 6; i++) {
+      String device = "ab00000000000000000000000000f0" + i + "0";
+      Instant at = first.plusSeconds(60L * i);
+      stack.write(ApiStack.engineKilled(device, "newest", at), ApiStack.engineKilled(device, "newest", at.plusSeconds(20)));
+    }
+    List<String> all = await().atMost(Duration.ofSeconds(30)).until(() -> firingDevices("/api/v1/alerts?state=firing&fleet=newest"),
+        devices -> devices.size() == 6);
+
+    assertThat(all).containsExactly("ab00000000000000000000000000f050", "ab00000000000000000000000000f040", "ab00000000000000000000000000f030",
+        "ab00000000000000000000000000f020", "ab00000000000000000000000000f010", "ab00000000000000000000000000f000");
+    for (int limit = 1; limit <= 6; limit++) {
+      assertThat(firingDevices("/api/v1/alerts?state=firing&fleet=newest&limit=" + limit)).isEqualTo(all.subList(0, limit));
+    }
+  }
+
+  private static List<String> firingDevices(String path) throws Exception {
+    return new JsonObject(get(path).body()).getJsonArray("alerts").stream().map(JsonObject.class::cast)
+        .map(alert -> alert.getString("device")).toList();
+  }
+
   @Test
   void aCrashloopingEngineShowsInHealthHistoryAlertsDevicesAndTheSummary() throws Exception {
     String device = "ab0000000000000000000000000000c1";

@@ -139,14 +139,12 @@ public final class FleetRoutes {
     }
     Comparator<JsonObject> newestFirst = Comparator.comparing((JsonObject alert) -> alert.getString("startedAt")).reversed();
     combine(ctx, List.of(state == AlertState.FIRING ? FiringAlertsStore.NAME : AlertsStore.NAME, FleetStores.INCIDENTS), scope -> {
-      List<JsonObject> rows = new ArrayList<>();
-      // Firing alerts have an index of their own: support's everyday question costs what fires, not the fleet's history.
-      for (Alert alert : state == AlertState.FIRING ? local.firingAlerts(scope) : local.alerts(scope)) {
-        if ((state == null || alert.getState() == state) && (kind == null || alert.getKind() == kind)
-            && (device == null || device.equals(alert.getDeviceUuid())) && (fleet == null || fleet.equals(alert.getFleet()))) {
-          rows.add(AlertJson.of(alert));
-        }
-      }
+      Predicate<Alert> wanted = alert -> (state == null || alert.getState() == state) && (kind == null || alert.getKind() == kind)
+          && (device == null || device.equals(alert.getDeviceUuid())) && (fleet == null || fleet.equals(alert.getFleet()));
+      // Firing alerts have an index of their own, newest first: support's everyday question costs a page, not what fires.
+      List<Alert> alerts = state == AlertState.FIRING ? local.newestFiringAlerts(scope, wanted, limit)
+          : local.alerts(scope).stream().filter(wanted).toList();
+      List<JsonObject> rows = alerts.stream().map(AlertJson::of).toList();
       return new JsonObject().put("alerts", new JsonArray(firstN(rows, newestFirst, limit)));
     }, parts -> new JsonObject().put("alerts", new JsonArray(firstN(collect(parts, "alerts"), newestFirst, limit))));
   }

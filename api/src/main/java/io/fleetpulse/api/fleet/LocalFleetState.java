@@ -128,10 +128,19 @@ public final class LocalFleetState {
    * firing fleet incidents.
    */
   public List<Alert> firingAlerts(PartitionScope scope) {
-    List<Alert> alerts = new ArrayList<>();
-    this.<Alert>scan(scope, FiringAlertsStore.NAME, alerts::add);
+    return newestFiringAlerts(scope, alert -> true, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Up to {@code limit} of the newest FIRING alerts of each partition that {@code wanted} accepts, then the firing
+   * fleet incidents it accepts: the firing index is kept newest first, so a page of them costs about the page per
+   * partition (plus what a filter skips), not every alert that fires.
+   */
+  public List<Alert> newestFiringAlerts(PartitionScope scope, Predicate<Alert> wanted, int limit) {
+    List<Alert> alerts = new ArrayList<>(this.<Alert, Alert>pagePerPartition(scope, FiringAlertsStore.NAME, null, null, limit,
+        (partition, entry) -> wanted.test(entry.value) ? entry.value : null));
     this.<Alert>scan(scope, FleetStores.INCIDENTS, incident -> {
-      if (incident.getState() == AlertState.FIRING) {
+      if (incident.getState() == AlertState.FIRING && wanted.test(incident)) {
         alerts.add(incident);
       }
     });

@@ -31,7 +31,9 @@ import picocli.CommandLine.Option;
             + "accepted (202), requests refused (429/503), health lag (fleetpulse_pipeline_processing_delay_seconds, max), heap used "
             + "(max), share of time in GC pauses, RSS (max), and fixed-rate reads (20/s each) of the device list (first page, a "
             + "page half-way, the failing devices), the fleet summary, firing alerts and one device's health. The live heap after a full GC, before the "
-            + "fleet and after it, gives the heap per device. Appends a table row to the results file.", ""})
+            + "fleet and after it, gives the heap per device. The stack's CPU during the window (Linux's per-thread counters, by "
+            + "kind of thread) per push request and per entry; then what a new connection costs the collector's HTTP threads beyond "
+            + "its request (the same requests on new and on kept-alive connections). Appends a table row to the results file.", ""})
 public final class FleetBenchCommand implements Callable<Integer> {
 
   @Option(names = "--devices", description = "devices in the fleet (default ${DEFAULT-VALUE})")
@@ -68,7 +70,7 @@ public final class FleetBenchCommand implements Callable<Integer> {
       stack.start();
       stack.awaitReady(Duration.ofMinutes(3));
       result = new FleetBenchmark(new FleetBenchmark.Settings(devices, rate, Duration.ofSeconds(loadSeconds),
-          Duration.ofSeconds(windowSeconds), seed)).run("http://127.0.0.1:" + collectorPort, "127.0.0.1", apiPort, stack.pid());
+          Duration.ofSeconds(windowSeconds), seed)).run("127.0.0.1", collectorPort, apiPort, stack.pid());
     } finally {
       stack.stop();
       try (Stream<Path> files = Files.walk(dataDir)) {
@@ -84,23 +86,28 @@ public final class FleetBenchCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "bench fleet: %d devices, %.0f of %.0f entries/s accepted (%.1f %%), health lag max %.1f s, "
             + "%.1f KiB of live heap per device%n", devices, result.acceptedPerSecond(), rate, 100 * result.acceptedPerSecond() / rate,
         result.healthLagMaxSeconds(), result.liveHeapPerDeviceBytes() / 1024);
+    System.out.printf(Locale.ROOT, "CPU during the window: %.2f cores, by thread: %s%n", result.cpu().cores(),
+        String.join(", ", result.cpu().top(12)));
     return 0;
   }
 
   private static final String HEADER_TITLE = "### bench fleet (./fleetpulse bench fleet --devices N)";
   private static final String HEADER = "| date | devices | entries/s offered → accepted | 429/503 | health lag max | heap used max | GC time "
-      + "| RSS max | live heap per device | devices p50/p99 (first, half-way, status=FAIL) | summary p50/p99 | firing alerts p50/p99 "
-      + "| health p50/p99 | JVM |\n"
-      + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+      + "| RSS max | live heap per device | devices p50/p99 (CPU per read) (first, half-way, status=FAIL) | summary p50/p99 | firing alerts p50/p99 "
+      + "| health p50/p99 | GC pause max | stack CPU: cores, per push request, per entry | CPU per new connection (request alone) "
+      + "| CPU by thread (top 5) | JVM |\n"
+      + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
 
   private String row(FleetBenchmark.Result result) {
-    List<OpenLoopLoad.Result> reads = result.reads();
+    List<FleetBenchmark.Read> reads = result.reads();
     return String.format(Locale.ROOT, "| %s | %,d | %.0f → %.0f (%.1f %%) | %s | %.1f s | %.0f MiB | %.1f %% | %.0f MiB | %.1f KiB "
-            + "| %s, %s, %s | %s | %s | %s | %s |%n",
+            + "| %s, %s, %s | %s | %s | %s | %.0f ms | %.2f, %.0f µs, %.0f µs | %.0f µs (%.0f µs) | %s | %s |%n",
         LocalDateTime.now().truncatedTo(ChronoUnit.MINUTES), devices, rate, result.acceptedPerSecond(),
         100 * result.acceptedPerSecond() / rate, refusals(result.refusedRequests()), result.healthLagMaxSeconds(), result.heapUsedMaxMiB(),
         100 * result.gcShare(), result.rssMaxMiB(), result.liveHeapPerDeviceBytes() / 1024, latency(reads.get(0)), latency(reads.get(1)),
         latency(reads.get(2)), latency(reads.get(3)), latency(reads.get(4)), latency(reads.get(5)),
+        1000 * result.gcPauseMaxSeconds(), result.cpu().cores(), result.cpu().microsPerPushRequest(), result.cpu().microsPerEntry(),
+        result.connections().microsPerConnection(), result.connections().microsPerRequest(), String.join(", ", result.cpu().top(5)),
         String.join(" ", javaOptions != null ? javaOptions : asTheLauncherSizesIt()));
   }
 
@@ -110,8 +117,10 @@ public final class FleetBenchCommand implements Callable<Integer> {
         .collect(Collectors.joining(", ")) + ")";
   }
 
-  private static String latency(OpenLoopLoad.Result read) {
-    return String.format(Locale.ROOT, "%.0f/%.0f ms%s", read.p50(), read.p99(), read.failures() > 0 ? " (" + read.failures() + " failed)" : "");
+  private static String latency(FleetBenchmark.Read read) {
+    OpenLoopLoad.Result latency = read.latency();
+    return String.format(Locale.ROOT, "%.0f/%.0f ms (%.1f ms CPU)%s", latency.p50(), latency.p99(), read.workerMicrosPerRequest() / 1000,
+        latency.failures() > 0 ? " (" + latency.failures() + " failed)" : "");
   }
 
   /** What ./fleetpulse gives the JVM on this machine: a quarter of its memory, the serial GC below 8 GiB, G1 above. */

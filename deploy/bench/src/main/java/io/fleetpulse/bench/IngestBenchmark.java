@@ -20,7 +20,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -293,18 +292,13 @@ final class IngestBenchmark {
     private static final com.sun.management.OperatingSystemMXBean PROCESS =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-    private static final Path THREADS = Path.of("/proc/self/task");
-    private static final double CLOCK_TICKS_PER_SECOND = 100;
-
     private final long processStart = PROCESS.getProcessCpuTime();
     private final double jitStart = jitSeconds();
     private final ThreadCpu collector = ThreadCpu.of(CpuMeter::isCollector);
     private final ThreadCpu generator = ThreadCpu.of(CpuMeter::isGenerator);
     private final ThreadCpu broker = ThreadCpu.of(name -> !isCollector(name) && !isGenerator(name) && !name.equals("main"));
 
-    CpuMeter() throws IOException {}
-
-    CpuSplit read() throws IOException {
+    CpuSplit read() {
       double collectorSeconds = collector.microsSinceStart() / 1e6;
       double generatorSeconds = generator.microsSinceStart() / 1e6;
       double brokerSeconds = broker.microsSinceStart() / 1e6;
@@ -313,27 +307,9 @@ final class IngestBenchmark {
           Math.max(0, process - collectorSeconds - generatorSeconds - brokerSeconds), jitSeconds() - jitStart);
     }
 
-    /**
-     * CPU seconds the JIT's compiler threads have used so far. They are no Java threads to ThreadMXBean:
-     * read from Linux's per-thread counters (user + system ticks), by the thread names HotSpot gives them.
-     */
-    static double jitSeconds() throws IOException {
-      long ticks = 0;
-      try (DirectoryStream<Path> threads = Files.newDirectoryStream(THREADS)) {
-        for (Path thread : threads) {
-          try {
-            if (Files.readString(thread.resolve("comm")).contains("CompilerThre")) {
-              String stat = Files.readString(thread.resolve("stat"));
-              String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-              ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-            }
-          } catch (IOException ended) {
-            // The thread ended while being read (HotSpot stops compiler threads it no longer needs); its
-            // time is lost to this count.
-          }
-        }
-      }
-      return ticks / CLOCK_TICKS_PER_SECOND;
+    /** CPU seconds the JIT's compiler threads have used so far: no Java threads to ThreadMXBean, so read from Linux. */
+    static double jitSeconds() {
+      return LinuxThreadCpu.seconds("self", "CompilerThre");
     }
 
     private static boolean isCollector(String thread) {

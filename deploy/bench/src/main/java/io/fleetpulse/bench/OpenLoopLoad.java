@@ -31,16 +31,23 @@ final class OpenLoopLoad {
   private final Vertx vertx;
   private final String host;
   private final int port;
+  private final boolean keepAlive;
 
   OpenLoopLoad(Vertx vertx, String host, int port) {
+    this(vertx, host, port, true);
+  }
+
+  /** @param keepAlive false: every request on a connection of its own, closed after it */
+  OpenLoopLoad(Vertx vertx, String host, int port, boolean keepAlive) {
     this.vertx = vertx;
     this.host = host;
     this.port = port;
+    this.keepAlive = keepAlive;
   }
 
   /** Sends {@code rate} requests per second for {@code duration}; request {@code i} goes to {@code path.apply(i)}. */
   Result run(String name, IntFunction<String> path, int rate, Duration duration) throws InterruptedException {
-    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setDefaultHost(host).setDefaultPort(port),
+    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(keepAlive).setDefaultHost(host).setDefaultPort(port),
         new PoolOptions().setHttp1MaxSize(256));
     int total = (int) (rate * duration.toMillis() / 1000);
     long[] latencyNanos = new long[total];

@@ -15,7 +15,9 @@ class FleetBenchmarkTest {
       "fleetpulse_collector_requests_rejected_total{ingest=\"json\",reason=\"behind\"} 12.0",
       "fleetpulse_collector_requests_rejected_total{ingest=\"export\",reason=\"behind\"} 3.0",
       "fleetpulse_collector_requests_rejected_total{ingest=\"json\",reason=\"rate_limited\"} 5.0",
-      "fleetpulse_pipeline_processing_delay_seconds 4.5");
+      "fleetpulse_pipeline_processing_delay_seconds 4.5",
+      "jvm_gc_pause_seconds_max{action=\"end of minor GC\",cause=\"G1 Evacuation Pause\"} 0.031",
+      "jvm_gc_pause_seconds_max{action=\"end of major GC\",cause=\"G1 Compaction Pause\"} 0.412");
 
   @Test
   void sumsTheSeriesOfOneMetricWhoseLabelsMatch() {
@@ -23,5 +25,11 @@ class FleetBenchmarkTest {
     assertThat(FleetBenchmark.sum(METRICS, "fleetpulse_collector_requests_rejected_total", "reason=\"behind\"")).isEqualTo(15);
     assertThat(FleetBenchmark.sum(METRICS, "fleetpulse_pipeline_processing_delay_seconds", "")).isEqualTo(4.5);
     assertThat(FleetBenchmark.sum(METRICS, "fleetpulse_missing", "")).isZero();
+  }
+
+  @Test
+  void takesTheLargestSeriesOfOneMetric() {
+    assertThat(FleetBenchmark.max(METRICS, "jvm_gc_pause_seconds_max")).isEqualTo(0.412);
+    assertThat(FleetBenchmark.max(METRICS, "fleetpulse_missing")).isZero();
   }
 }
