@@ -3,6 +3,7 @@ package io.fleetpulse.streams;
 import io.fleetpulse.schemas.FleetSerdes;
 import io.fleetpulse.schemas.Topics;
 import io.fleetpulse.streams.alerts.AlertsStore;
+import io.fleetpulse.streams.alerts.FiringAlertCounts;
 import io.fleetpulse.streams.alerts.FiringAlertsStore;
 import io.fleetpulse.streams.alerts.ConnectionStatusProcessor;
 import io.fleetpulse.streams.alerts.DeviceAlertsProcessor;
@@ -117,6 +118,7 @@ public final class FleetTopology {
     topology.addStateStore(DeviceEventsStore.builder(settings.eventRetention()), DEVICE_ALERTS);
     topology.addStateStore(AlertsStore.builder(), DEVICE_ALERTS, OUTLIER_WARNINGS);
     topology.addStateStore(FiringAlertsStore.builder(), DEVICE_ALERTS, OUTLIER_WARNINGS);
+    topology.addStateStore(FiringAlertCounts.builder(), DEVICE_ALERTS, OUTLIER_WARNINGS);
     topology.addStateStore(DeviceOutliersStore.builder(), DEVICE_ALERTS, OUTLIER_WARNINGS);
     topology.addStateStore(DeviceConnectionsStore.builder(), CONNECTIONS, DEVICE_ALERTS);
     return topology;

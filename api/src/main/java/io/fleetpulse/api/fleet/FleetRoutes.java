@@ -16,6 +16,7 @@ import io.fleetpulse.schemas.DeviceStatus;
 import io.fleetpulse.schemas.Status;
 import io.fleetpulse.streams.alerts.AlertsStore;
 import io.fleetpulse.streams.alerts.DeviceConnectionsStore;
+import io.fleetpulse.streams.alerts.FiringAlertCounts;
 import io.fleetpulse.streams.alerts.FiringAlertsStore;
 import io.fleetpulse.streams.fleet.FleetStores;
 import io.fleetpulse.streams.health.DeviceHealthStores;
@@ -150,7 +151,7 @@ public final class FleetRoutes {
   }
 
   private void summary(RoutingContext ctx) {
-    combine(ctx, List.of(HealthCounts.STORE, FiringAlertsStore.NAME, FleetStores.INCIDENTS), scope -> {
+    combine(ctx, List.of(HealthCounts.STORE, FiringAlertCounts.NAME, FleetStores.INCIDENTS), scope -> {
       JsonObject devices = new JsonObject().put("total", 0);
       for (Status status : List.of(Status.OK, Status.WARN, Status.FAIL, Status.UNKNOWN)) {
         devices.put(status.name(), 0);
@@ -167,9 +168,7 @@ public final class FleetRoutes {
         }
       });
       JsonObject firingAlerts = new JsonObject();
-      for (Alert alert : local.firingAlerts(scope)) {
-        increment(firingAlerts, alert.getKind().name(), 1);
-      }
+      local.firingAlertCounts(scope).forEach((key, count) -> increment(firingAlerts, FiringAlertCounts.kind(key), count.intValue()));
       return new JsonObject().put("devices", devices).put("failingChecks", failingChecks).put("firingAlerts", firingAlerts);
     }, parts -> {
       JsonObject total = new JsonObject().put("devices", new JsonObject()).put("failingChecks", new JsonObject())

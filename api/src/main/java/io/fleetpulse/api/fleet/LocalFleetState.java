@@ -7,6 +7,7 @@ import io.fleetpulse.schemas.DeviceStatus;
 import io.fleetpulse.schemas.Status;
 import io.fleetpulse.streams.alerts.AlertsStore;
 import io.fleetpulse.streams.alerts.DeviceConnectionsStore;
+import io.fleetpulse.streams.alerts.FiringAlertCounts;
 import io.fleetpulse.streams.alerts.FiringAlertsStore;
 import io.fleetpulse.streams.fleet.FleetStores;
 import io.fleetpulse.streams.health.DeviceHealthStores;
@@ -119,18 +120,6 @@ public final class LocalFleetState {
     return counts;
   }
 
-  public void forEachDevice(PartitionScope scope, Consumer<DeviceHealth> visitor) {
-    this.<DeviceHealth>scan(scope, DeviceHealthStores.CURRENT, visitor);
-  }
-
-  /**
-   * The scope's FIRING alerts ({@link FiringAlertsStore}: a read of what fires, not of every episode), then its
-   * firing fleet incidents.
-   */
-  public List<Alert> firingAlerts(PartitionScope scope) {
-    return newestFiringAlerts(scope, alert -> true, Integer.MAX_VALUE);
-  }
-
   /**
    * Up to {@code limit} of the newest FIRING alerts of each partition that {@code wanted} accepts, then the firing
    * fleet incidents it accepts: the firing index is kept newest first, so a page of them costs about the page per
@@ -145,6 +134,25 @@ public final class LocalFleetState {
       }
     });
     return alerts;
+  }
+
+  /**
+   * How many device alerts fire in the scope per fleet, kind and severity ({@link FiringAlertCounts}: a handful of
+   * counters, whatever fires), by {@link FiringAlertCounts#key}; then its firing fleet incidents counted the same way.
+   */
+  public Map<String, Long> firingAlertCounts(PartitionScope scope) {
+    Map<String, Long> counts = new HashMap<>();
+    this.<Long>scanEntries(scope, FiringAlertCounts.NAME, (key, count) -> {
+      if (FiringAlertCounts.isCounter(key)) {
+        counts.merge(key, count, Long::sum);
+      }
+    });
+    this.<Alert>scan(scope, FleetStores.INCIDENTS, incident -> {
+      if (incident.getState() == AlertState.FIRING) {
+        counts.merge(FiringAlertCounts.key(incident), 1L, Long::sum);
+      }
+    });
+    return counts;
   }
 
   /** Every alert of the scope: each (device, kind, subject)'s latest episode, and the fleet incidents. */

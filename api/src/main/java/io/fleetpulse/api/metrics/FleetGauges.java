@@ -2,10 +2,11 @@ package io.fleetpulse.api.metrics;
 
 import io.fleetpulse.api.fleet.LocalFleetState;
 import io.fleetpulse.api.fleet.PartitionScope;
-import io.fleetpulse.schemas.Alert;
-import io.fleetpulse.schemas.AlertState;
+import io.fleetpulse.schemas.DeviceHealth;
 import io.fleetpulse.schemas.HealthCheck;
 import io.fleetpulse.schemas.Status;
+import io.fleetpulse.streams.alerts.FiringAlertCounts;
+import io.fleetpulse.streams.health.HealthCounts;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class FleetGauges {
 
   private static final Logger log = LoggerFactory.getLogger(FleetGauges.class);
+  /** Devices read from the status index at a time. */
+  private static final int INDEX_PAGE = 500;
 
   private final Vertx vertx;
   private final LocalFleetState state;
@@ -84,36 +87,63 @@ public final class FleetGauges {
     });
   }
 
+  /**
+   * From the counters the topology keeps ({@link HealthCounts}, {@link io.fleetpulse.streams.alerts.FiringAlertCounts})
+   * and, for the per-device series, the status index read as far as the cap goes: every few seconds, a refresh
+   * must cost what fails, not the fleet.
+   */
   private void update() {
     Map<Tags, Integer> byStatus = new HashMap<>();
     Map<Tags, Integer> byCheck = new HashMap<>();
-    List<MultiGauge.Row<?>> perDevice = new ArrayList<>();
-    int[] over = {0};
-    state.forEachDevice(ownedHere, health -> {
-      byStatus.merge(Tags.of("fleet", health.getFleet(), "status", health.getStatus().name()), 1, Integer::sum);
-      for (HealthCheck check : health.getChecks()) {
-        if (check.getStatus() == Status.FAIL || check.getStatus() == Status.WARN) {
-          byCheck.merge(Tags.of("fleet", health.getFleet(), "check", check.getName()), 1, Integer::sum);
-          if (perDevice.size() < perDeviceCap) {
-            perDevice.add(MultiGauge.Row.of(Tags.of("device", health.getDeviceUuid(), "fleet", health.getFleet(), "check", check.getName()), 1));
-          } else {
-            over[0]++;
-          }
-        }
+    long failingPairs = 0;
+    for (Map.Entry<String, Long> counter : state.healthCounts(ownedHere).entrySet()) {
+      String key = counter.getKey();
+      if (!key.startsWith(HealthCounts.FLEET)) {
+        continue;
       }
-    });
-    Map<Tags, Integer> byKind = new HashMap<>();
-    for (Alert alert : state.alerts(ownedHere)) {
-      if (alert.getState() == AlertState.FIRING) {
-        byKind.merge(Tags.of("fleet", alert.getFleet(), "kind", alert.getKind().name(), "severity", alert.getSeverity().name()), 1,
+      String fleet = key.substring(HealthCounts.FLEET.length(), key.lastIndexOf('|'));
+      String what = key.substring(key.lastIndexOf('|') + 1);
+      if (what.startsWith(HealthCounts.STATUS)) {
+        byStatus.merge(Tags.of("fleet", fleet, "status", what.substring(HealthCounts.STATUS.length())), counter.getValue().intValue(),
             Integer::sum);
+      } else if (what.startsWith(HealthCounts.FAILING)) {
+        byCheck.merge(Tags.of("fleet", fleet, "check", what.substring(HealthCounts.FAILING.length())), counter.getValue().intValue(),
+            Integer::sum);
+        failingPairs += counter.getValue();
       }
     }
+    Map<Tags, Integer> byKind = new HashMap<>();
+    state.firingAlertCounts(ownedHere).forEach((key, count) -> byKind.merge(Tags.of("fleet", FiringAlertCounts.fleet(key),
+        "kind", FiringAlertCounts.kind(key), "severity", FiringAlertCounts.severity(key)), count.intValue(), Integer::sum));
+    List<MultiGauge.Row<?>> perDevice = failingDeviceRows();
     devices.register(rows(byStatus), true);
     failingChecks.register(rows(byCheck), true);
     firingAlerts.register(rows(byKind), true);
     failingDevices.register(perDevice, true);
-    dropped = over[0];
+    dropped = (int) Math.max(0, failingPairs - perDevice.size());
+  }
+
+  /** One row per failing or warning check of the FAIL devices, then of the WARN ones, up to the cap. */
+  private List<MultiGauge.Row<?>> failingDeviceRows() {
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    for (Status status : List.of(Status.FAIL, Status.WARN)) {
+      String cursor = null;
+      while (rows.size() < perDeviceCap) {
+        List<DeviceHealth> page = state.devicesAfter(ownedHere, status, cursor, any -> true, INDEX_PAGE);
+        for (DeviceHealth health : page) {
+          for (HealthCheck check : health.getChecks()) {
+            if ((check.getStatus() == Status.FAIL || check.getStatus() == Status.WARN) && rows.size() < perDeviceCap) {
+              rows.add(MultiGauge.Row.of(Tags.of("device", health.getDeviceUuid(), "fleet", health.getFleet(), "check", check.getName()), 1));
+            }
+          }
+        }
+        if (page.size() < INDEX_PAGE) {
+          break;
+        }
+        cursor = page.get(page.size() - 1).getDeviceUuid();
+      }
+    }
+    return rows;
   }
 
   private static List<MultiGauge.Row<?>> rows(Map<Tags, Integer> counts) {

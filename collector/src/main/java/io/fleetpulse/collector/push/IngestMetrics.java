@@ -29,7 +29,7 @@ final class IngestMetrics {
         .description("journal entries acknowledged by Kafka").register(registry);
     this.deduplicated = Counter.builder("fleetpulse.collector.entries.deduplicated").tag("ingest", ingest)
         .description("re-sent journal entries dropped").register(registry);
-    this.bytes = Counter.builder("fleetpulse.collector.bytes.received").tag("ingest", ingest).baseUnit("bytes")
+    this.bytes = Counter.builder("fleetpulse.collector.received").tag("ingest", ingest).baseUnit("bytes")
         .description("push request body bytes").register(registry);
     this.produceLatency = Timer.builder("fleetpulse.collector.produce.latency").tag("ingest", ingest)
         .description("time from sending a batch to Kafka until every entry is acknowledged")

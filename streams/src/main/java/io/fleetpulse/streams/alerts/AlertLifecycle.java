@@ -28,15 +28,19 @@ public final class AlertLifecycle {
 
   private final KeyValueStore<String, Alert> store;
   private final KeyValueStore<String, Alert> firing;
+  private final FiringAlertCounts counts;
 
   /**
    * @param store every (device, kind, subject)'s latest episode ({@link AlertsStore})
    * @param firing the FIRING ones among them ({@link FiringAlertsStore}); filled from {@code store} if it is
    *     empty while {@code store} has some (state written before the index existed)
+   * @param counts how many of them fire per fleet, kind and severity ({@link FiringAlertCounts}); counted from
+   *     {@code firing} if missing
    */
-  public AlertLifecycle(KeyValueStore<String, Alert> store, KeyValueStore<String, Alert> firing) {
+  public AlertLifecycle(KeyValueStore<String, Alert> store, KeyValueStore<String, Alert> firing, KeyValueStore<String, Long> counts) {
     this.store = store;
     this.firing = firing;
+    this.counts = new FiringAlertCounts(counts);
     boolean indexEmpty;
     try (KeyValueIterator<String, Alert> any = firing.all()) {
       indexEmpty = !any.hasNext();
@@ -50,11 +54,13 @@ public final class AlertLifecycle {
         });
       }
     }
+    this.counts.countIfMissing(firing);
   }
 
   /** From the stores of {@code context}'s processor. */
   public static AlertLifecycle of(ProcessingContext context) {
-    return new AlertLifecycle(context.getStateStore(AlertsStore.NAME), context.getStateStore(FiringAlertsStore.NAME));
+    return new AlertLifecycle(context.getStateStore(AlertsStore.NAME), context.getStateStore(FiringAlertsStore.NAME),
+        context.getStateStore(FiringAlertCounts.NAME));
   }
 
   /**
@@ -74,6 +80,7 @@ public final class AlertLifecycle {
         Alert opened = open(device, fleet, finding, current);
         store.put(key, opened);
         firing.put(FiringAlertsStore.key(opened, key), opened);
+        counts.fired(opened);
         transitions.add(opened);
       } else if (!current.getSummary().equals(finding.summary()) || !current.getEvidence().equals(finding.evidence())) {
         Alert grown = Alert.newBuilder(current).setSummary(finding.summary()).setEvidence(new ArrayList<>(finding.evidence())).build();
@@ -87,6 +94,7 @@ public final class AlertLifecycle {
         Alert resolved = Alert.newBuilder(alert).setState(AlertState.RESOLVED).setResolvedAt(now).build();
         store.put(live.key, resolved);
         firing.delete(FiringAlertsStore.key(alert, live.key));
+        counts.resolved(alert);
         transitions.add(resolved);
       }
     }

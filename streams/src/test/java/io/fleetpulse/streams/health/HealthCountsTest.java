@@ -39,11 +39,36 @@ class HealthCountsTest {
     assertThat(store.get(HealthCounts.STATUS + "OK")).isEqualTo(1);
     assertThat(store.get(HealthCounts.STATUS + "WARN")).isEqualTo(1);
     assertThat(store.get(HealthCounts.FAILING + HealthChecks.CONTAINER_ENGINE)).as("FAIL and WARN both count").isEqualTo(2);
+    assertThat(store.get(HealthCounts.inFleet("harbor", HealthCounts.STATUS + "FAIL"))).isEqualTo(1);
+    assertThat(store.get(HealthCounts.inFleet("harbor", HealthCounts.FAILING + HealthChecks.CONTAINER_ENGINE))).isEqualTo(2);
 
     counts.changed(current.get("a"), health("a", Status.OK, Status.OK));
     assertThat(store.get(HealthCounts.STATUS + "FAIL")).isNull();
     assertThat(store.get(HealthCounts.STATUS + "OK")).isEqualTo(2);
     assertThat(store.get(HealthCounts.FAILING + HealthChecks.CONTAINER_ENGINE)).isEqualTo(1);
+    assertThat(store.get(HealthCounts.inFleet("harbor", HealthCounts.STATUS + "FAIL"))).isNull();
+  }
+
+  /** Counters of the layout before per-fleet keys are counted again from the health, not added to. */
+  @Test
+  void countersOfAnEarlierLayoutAreCountedAgain() {
+    MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
+    KeyValueStore<String, DeviceHealth> current = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("health"),
+        Serdes.String(), FleetSerdes.deviceHealth()).withLoggingDisabled().build();
+    KeyValueStore<String, Long> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("counts"),
+        Serdes.String(), Serdes.Long()).withLoggingDisabled().build();
+    current.init(context.getStateStoreContext(), current);
+    store.init(context.getStateStoreContext(), store);
+    current.put("a", health("a", Status.FAIL, Status.FAIL));
+    store.put(HealthCounts.TOTAL, 1L);
+    store.put(HealthCounts.STATUS + "FAIL", 1L);
+    store.put(HealthCounts.FAILING + HealthChecks.CONTAINER_ENGINE, 1L);
+
+    new HealthCounts(store).rebuildIfMissing(current);
+
+    assertThat(store.get(HealthCounts.TOTAL)).isEqualTo(1);
+    assertThat(store.get(HealthCounts.STATUS + "FAIL")).isEqualTo(1);
+    assertThat(store.get(HealthCounts.inFleet("harbor", HealthCounts.STATUS + "FAIL"))).isEqualTo(1);
   }
 
   private static DeviceHealth health(String device, Status status, Status engine) {
