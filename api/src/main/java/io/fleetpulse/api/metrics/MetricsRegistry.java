@@ -30,7 +30,8 @@ public final class MetricsRegistry {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // Two processor meters break Prometheus naming rules (a nanosecond total, a gauge named _count);
     // process_cpu_usage and system_load_average_1m say the same in conventional form.
-    registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
+    registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")))
+        .meterFilter(new KafkaMetricNames());
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);

@@ -47,11 +47,20 @@ class MetricsEndpointTest {
     stack.close();
   }
 
+  /**
+   * Issue 15: promtool found 32 faults, all in Kafka's own metric names as the Micrometer binders pass them
+   * through (KafkaMetricNames renames or leaves them out). Scraped after real traffic, so the client metrics that
+   * appear only once requests flow (per-node latency, transactions) are there too.
+   */
   @Test
-  void exposesJvmVertxAndKafkaStreamsMetricsThatPassPromtool(@TempDir Path dir) throws Exception {
-    get("/healthz");
+  void exposesJvmVertxAndKafkaStreamsMetricsThatPassPromtoolWithoutAFinding(@TempDir Path dir) throws Exception {
+    String device = "cd0000000000000000000000000000b1";
+    Instant first = Instant.now().minusSeconds(100);
+    stack.write(ApiStack.engineKilled(device, "lint", first), ApiStack.engineKilled(device, "lint", first.plusSeconds(30)));
+    await().atMost(Duration.ofSeconds(30)).until(() -> get("/api/v1/devices/" + device + "/health").statusCode() == 200);
     String text = get("/metrics").body();
-    assertThat(text).contains("jvm_memory_used_bytes").contains("vertx_http_server_requests_total").contains("kafka_stream_");
+    assertThat(text).contains("jvm_memory_used_bytes").contains("vertx_http_server_requests_total").contains("kafka_stream_")
+        .contains("kafka_producer_connections").doesNotContain("_time_ns_").doesNotContain("kafka_producer_connection_count");
 
     assumeTrue(Files.isExecutable(PROMTOOL), "promtool is not installed (scripts/test.sh installs the prometheus package as root)");
     Path scrape = dir.resolve("scrape.txt");
@@ -59,12 +68,8 @@ class MetricsEndpointTest {
     Process promtool = new ProcessBuilder(PROMTOOL.toString(), "check", "metrics").redirectInput(scrape.toFile())
         .redirectErrorStream(true).start();
     String verdict = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    promtool.waitFor();
-    // The whole exposition parses; the linter's only complaints may be about Kafka's own client metric
-    // names (io_time_ns, connection_count, ...), which the Kafka binders pass through as Kafka names them.
-    assertThat(verdict.lines().filter(line -> !line.isBlank()))
-        .as("promtool check metrics said:%n%s", verdict)
-        .allMatch(line -> line.startsWith("kafka_"));
+    assertThat(promtool.waitFor()).as("promtool check metrics said:%n%s", verdict).isZero();
+    assertThat(verdict.lines().filter(line -> !line.isBlank())).as("promtool check metrics said:%n%s", verdict).isEmpty();
   }
 
   @Test
