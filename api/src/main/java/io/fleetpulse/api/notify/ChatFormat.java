@@ -90,6 +90,19 @@ interface ChatFormat {
       return words.isEmpty() ? words : Character.toUpperCase(words.charAt(0)) + words.substring(1);
     }
 
+    /** The resolution's line about the alerts a root alert took with it ({@link RootCauseFolding}). */
+    static String consequences(RootCauseFolding.Consequences consequences) {
+      StringBuilder note = new StringBuilder();
+      if (!consequences.resolved().isEmpty()) {
+        note.append("Part of this problem and resolved with it: ").append(String.join(", ", consequences.resolved())).append(".");
+      }
+      if (!consequences.stillFailing().isEmpty()) {
+        note.append(note.length() > 0 ? "\n" : "").append("Still failing, followed on its own from now on: ")
+            .append(String.join(", ", consequences.stillFailing())).append(".");
+      }
+      return note.toString();
+    }
+
     /** People read chat: "the clock is wrong (CLOCK_SKEW)", never a bare enum name. */
     static String causeInWords(String cause) {
       String words = switch (cause) {

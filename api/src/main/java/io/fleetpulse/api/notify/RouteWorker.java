@@ -55,6 +55,7 @@ final class RouteWorker implements Runnable {
   private final CountDownLatch stopping;
   private final WebhookSender sender;
   private final IncidentFolding folding = new IncidentFolding();
+  private final RootCauseFolding rootCauses = new RootCauseFolding();
   private final ChatFormat chatFormat;
   private final AlertmanagerFormat alertmanagerFormat;
   /** Alertmanager only: the firing alerts, re-sent every resend interval. */
@@ -164,7 +165,7 @@ final class RouteWorker implements Runnable {
       }
       default -> {
         IncidentFolding.Folded folded = folding.track(alert);
-        if (folding.fold(alert)) {
+        if (folding.fold(alert) || rootCauses.fold(alert)) {
           foldedAlerts.increment();
           return Handled.SKIPPED;
         }
@@ -173,7 +174,11 @@ final class RouteWorker implements Runnable {
               MAX_CHAT_BACKLOG);
           return Handled.SKIPPED;
         }
+        RootCauseFolding.Consequences consequences = rootCauses.posting(alert);
         ChatFormat.ChatText text = ChatFormat.ChatText.of(alert, folded, settings.publicUrl());
+        if (consequences.any()) {
+          text = text.withNote(ChatFormat.ChatText.consequences(consequences));
+        }
         if (firingUndelivered) {
           text = text.withNote("This alert's firing message could not be delivered here (it is in " + Topics.ALERTS_DEAD_LETTER + ").");
         }
@@ -304,7 +309,9 @@ final class RouteWorker implements Runnable {
       return until;
     }, record -> {
       folding.track(record.value());
-      folding.fold(record.value());
+      if (!folding.fold(record.value()) && !rootCauses.fold(record.value())) {
+        rootCauses.posting(record.value());
+      }
     });
     // What the route had folded before the restart counts as announced: an update after a restart says only what is new.
     folding.unannounced();

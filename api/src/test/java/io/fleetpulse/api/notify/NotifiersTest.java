@@ -316,6 +316,35 @@ class NotifiersTest {
     }
   }
 
+  /** Issue 20: the clock that broke the VPN's TLS was two chat messages, and two resolutions; now one, and one. */
+  @Test
+  void theClockAndTheVpnItBrokeAreOneChatMessage(EmbeddedKafkaBroker kafka) throws Exception {
+    String fleet = "rootcause";
+    String device = "c10c0000000000000000000000000001";
+    Alert clock = Alert.newBuilder().setId("clock-" + device).setDeviceUuid(device).setFleet(fleet).setKind(AlertKind.TIME_JUMP)
+        .setSeverity(Severity.warning).setState(AlertState.FIRING).setSummary("system clock stepped back by 9 years 9 months")
+        .setStartedAt(Instant.parse("2026-12-07T08:00:00Z")).build();
+    Alert vpn = Alert.newBuilder().setId("vpn-" + device).setDeviceUuid(device).setFleet(fleet).setKind(AlertKind.VPN_TLS_FAILURE)
+        .setSeverity(Severity.critical).setState(AlertState.FIRING).setCause("CLOCK_SKEW").setSummary("VPN TLS handshake failing")
+        .setStartedAt(Instant.parse("2026-12-07T08:00:30Z")).build();
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    try (RecordingReceiver receiver = new RecordingReceiver().start(0);
+         Notifiers notifiers = new Notifiers(settings(kafka, List.of(route("rootcause-chat", NotifyRoute.ReceiverType.MATTERMOST,
+             receiver.url("/chat"), fleet))), metrics).start()) {
+      // One device, one partition: the order they are written in is the order the route sees.
+      publish(kafka, clock, vpn, Alert.newBuilder(vpn).setState(AlertState.RESOLVED).setResolvedAt(Instant.parse("2026-12-07T08:10:00Z")).build(),
+          Alert.newBuilder(clock).setState(AlertState.RESOLVED).setResolvedAt(Instant.parse("2026-12-07T08:10:05Z")).build());
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() >= 2);
+      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> receiver.received().size() == 2);
+      assertThat(receiver.received().get(0).body()).contains("TIME_JUMP").doesNotContain("VPN_TLS_FAILURE");
+      assertThat(receiver.received().get(1).body()).contains("Resolved: TIME_JUMP")
+          .contains("Part of this problem and resolved with it: VPN_TLS_FAILURE.");
+      assertThat(metrics.get("fleetpulse.notifier.alerts").tag("route", "rootcause-chat").tag("outcome", "folded").counter().count())
+          .isEqualTo(2);
+    }
+  }
+
   private static JsonObject body(RecordingReceiver receiver, String path) {
     return new JsonObject(receiver.received().stream().filter(r -> r.path().equals(path)).findFirst().orElseThrow().body());
   }
