@@ -15,6 +15,8 @@ import io.fleetpulse.api.ops.OpsRoutes;
 import io.fleetpulse.api.ops.QueryServerOptions;
 import io.fleetpulse.api.routing.OwnerRouting;
 import io.fleetpulse.api.routing.ScatterGather;
+import io.fleetpulse.api.silence.SilenceBook;
+import io.fleetpulse.api.silence.SilenceRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -44,6 +46,7 @@ public final class ApiServer extends VerticleBase {
   private final Readiness readiness;
   private final PrometheusMeterRegistry metrics;
   private final PipelineWatchdog watchdog;
+  private final SilenceBook silences;
   private HttpServer server;
   private Router router;
   private FleetGauges gauges;
@@ -51,10 +54,12 @@ public final class ApiServer extends VerticleBase {
   /**
    * @param watchdog the pipeline watchdog whose findings {@code /api/v1/pipeline} shows (and whose stalled
    *     transactions an admin may abort there)
+   * @param silences the silences and acknowledgements admins set here, and alerts are shown with
    */
-  public ApiServer(ApiSettings settings, KafkaStreams streams, Readiness readiness, PipelineWatchdog watchdog,
+  public ApiServer(ApiSettings settings, KafkaStreams streams, Readiness readiness, PipelineWatchdog watchdog, SilenceBook silences,
       PrometheusMeterRegistry metrics) {
     this.settings = settings;
+    this.silences = silences;
     this.streams = streams;
     this.readiness = readiness;
     this.watchdog = watchdog;
@@ -88,7 +93,8 @@ public final class ApiServer extends VerticleBase {
     new DeviceRoutes(vertx, new DeviceEventsQuery(streams), new DeviceHealthQuery(streams), owners).mount(router);
     LocalFleetState fleetState = new LocalFleetState(streams);
     ScatterGather instances = new ScatterGather(vertx, streams, settings.advertised());
-    new FleetRoutes(vertx, fleetState, instances).mount(router);
+    new FleetRoutes(vertx, fleetState, instances, silences).mount(router);
+    new SilenceRoutes(vertx, silences, auth).mount(router);
     new PipelineRoutes(watchdog, auth).mount(router);
     gauges = new FleetGauges(vertx, fleetState, instances.ownedHere(), metrics, settings.perDeviceSeriesCap()).start(GAUGE_REFRESH);
     this.router = router;

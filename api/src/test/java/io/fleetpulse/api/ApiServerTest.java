@@ -158,7 +158,7 @@ class ApiServerTest {
     ApiToken viewer = new ApiToken("support", Role.VIEWER, ApiToken.sha256Hex("viewer-secret"));
     ApiToken scraper = new ApiToken("prometheus", Role.VIEWER, ApiToken.sha256Hex("scrape-secret"));
     ApiServer guarded = new ApiServer(new ApiSettings("127.0.0.1", 0, List.of(viewer), scraper, null, ApiSettings.DEFAULT_PER_DEVICE_SERIES_CAP),
-        stack.streams().kafkaStreams(), new Readiness(), stack.watchdog(), stack.metrics());
+        stack.streams().kafkaStreams(), new Readiness(), stack.watchdog(), stack.silences(), stack.metrics());
     String deployment = stack.vertx().deployVerticle(guarded).await();
     try {
       String events = "/api/v1/devices/" + DEVICE + "/events";
@@ -182,7 +182,7 @@ class ApiServerTest {
   void withApiTokensAndNoScrapeTokenMetricsNeedsAnApiToken() throws Exception {
     ApiToken viewer = new ApiToken("support", Role.VIEWER, ApiToken.sha256Hex("viewer-secret"));
     ApiServer guarded = new ApiServer(new ApiSettings("127.0.0.1", 0, List.of(viewer), null, null, ApiSettings.DEFAULT_PER_DEVICE_SERIES_CAP),
-        stack.streams().kafkaStreams(), new Readiness(), stack.watchdog(), stack.metrics());
+        stack.streams().kafkaStreams(), new Readiness(), stack.watchdog(), stack.silences(), stack.metrics());
     String deployment = stack.vertx().deployVerticle(guarded).await();
     try {
       assertThat(get(guarded, "/metrics", null).statusCode()).isEqualTo(401);
@@ -196,7 +196,7 @@ class ApiServerTest {
   void theAdminRoleGuardsTheAdminActionAndAViewerReadsThePipeline() throws Exception {
     ApiServer guarded = new ApiServer(new ApiSettings("127.0.0.1", 0, List.of(new ApiToken("support", Role.VIEWER,
         ApiToken.sha256Hex("viewer-secret")), new ApiToken("ops", Role.ADMIN, ApiToken.sha256Hex("admin-secret"))), null, null,
-        ApiSettings.DEFAULT_PER_DEVICE_SERIES_CAP), stack.streams().kafkaStreams(), new Readiness(), stack.watchdog(), stack.metrics());
+        ApiSettings.DEFAULT_PER_DEVICE_SERIES_CAP), stack.streams().kafkaStreams(), new Readiness(), stack.watchdog(), stack.silences(), stack.metrics());
     String deployment = stack.vertx().deployVerticle(guarded).await();
     try {
       URI abort = URI.create("http://127.0.0.1:" + guarded.port() + "/api/v1/pipeline/stalled/abort");

@@ -7,6 +7,8 @@ import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.schemas.FleetSerdes;
 import io.fleetpulse.schemas.JournalEntry;
 import io.fleetpulse.schemas.TopicProvisioner;
+import io.fleetpulse.api.silence.SilenceBook;
+import java.time.Clock;
 import io.fleetpulse.schemas.Topics;
 import io.fleetpulse.streams.FleetStreams;
 import io.fleetpulse.streams.StreamsSettings;
@@ -45,11 +47,13 @@ public final class ApiStack implements AutoCloseable {
   private final Vertx vertx;
   private final ApiServer api;
   private final PrometheusMeterRegistry metrics;
+  private final SilenceBook silences;
   private final PipelineWatchdog watchdog;
 
   private ApiStack(EmbeddedKafkaBroker kafka, FleetStreams streams, Vertx vertx, ApiServer api, PipelineWatchdog watchdog,
-      PrometheusMeterRegistry metrics) {
+      SilenceBook silences, PrometheusMeterRegistry metrics) {
     this.kafka = kafka;
+    this.silences = silences;
     this.streams = streams;
     this.vertx = vertx;
     this.api = api;
@@ -92,9 +96,10 @@ public final class ApiStack implements AutoCloseable {
     Vertx vertx = MetricsRegistry.vertx(metrics);
     PipelineWatchdog watchdog = new PipelineWatchdog(new PipelineWatchdog.Settings(kafka.bootstrapServers(), applicationId,
         PipelineWatchdog.topicPrefixes(applicationId), Duration.ofSeconds(2), Duration.ofSeconds(60), false), metrics).start();
-    ApiServer api = new ApiServer(settings, streams.kafkaStreams(), readiness.apply(streams), watchdog, metrics);
+    SilenceBook silences = new SilenceBook(kafka.bootstrapServers(), Clock.systemUTC()).start();
+    ApiServer api = new ApiServer(settings, streams.kafkaStreams(), readiness.apply(streams), watchdog, silences, metrics);
     vertx.deployVerticle(api).await();
-    return new ApiStack(kafka, streams, vertx, api, watchdog, metrics);
+    return new ApiStack(kafka, streams, vertx, api, watchdog, silences, metrics);
   }
 
   public static void provisionTopics(EmbeddedKafkaBroker kafka) {
@@ -108,6 +113,11 @@ public final class ApiStack implements AutoCloseable {
 
   public FleetStreams streams() {
     return streams;
+  }
+
+  /** The silences and acknowledgements the API sets and shows alerts with. */
+  public SilenceBook silences() {
+    return silences;
   }
 
   public Vertx vertx() {
@@ -165,6 +175,11 @@ public final class ApiStack implements AutoCloseable {
   @Override
   public void close() {
     vertx.close().await();
+    try {
+      silences.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     watchdog.close();
     streams.close();
   }

@@ -48,6 +48,7 @@ public final class TopicProvisioner {
     wanted.add(newTopic(Topics.COLLECTOR_CURSORS));
     wanted.add(newTopic(Topics.ALERTS_DEAD_LETTER));
     wanted.add(newTopic(Topics.COLLECTOR_PUSH_MARKS));
+    wanted.add(newTopic(Topics.SILENCES));
     Set<String> existing = get(admin.listTopics().names());
     List<NewTopic> missing = wanted.stream().filter(topic -> !existing.contains(topic.name())).toList();
     if (!missing.isEmpty()) {

@@ -28,6 +28,8 @@ public final class Topics {
   /** Alerts a notifier route could not deliver after its retries, with the route and error in headers. */
   public static final String ALERTS_DEAD_LETTER = "fleet.alerts.dlq";
   public static final String HEALTH = "fleet.health";
+  /** Silences and acknowledgements operators set through the API (JSON, compacted): what notifiers must not send. */
+  public static final String SILENCES = "fleet.silences";
   /**
    * RestartOutlier verdicts of the fleet view, keyed by device uuid: how the fleet-wide restart-rate
    * comparison reaches the device-keyed health. Internal to the streams.
@@ -94,7 +96,7 @@ public final class Topics {
 
   /** Topics that hold the latest value per key and are compacted. */
   public static List<String> compactedTopics() {
-    return List.of(COLLECTOR_CURSORS, COLLECTOR_PUSH_MARKS, HEALTH);
+    return List.of(COLLECTOR_CURSORS, COLLECTOR_PUSH_MARKS, HEALTH, SILENCES);
   }
 
   /**

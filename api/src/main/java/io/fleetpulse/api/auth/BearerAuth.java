@@ -14,6 +14,8 @@ import java.util.Optional;
  */
 public final class BearerAuth {
 
+  private static final String WHO = "fleetpulse.token";
+
   private final List<ApiToken> tokens;
 
   public BearerAuth(List<ApiToken> tokens) {
@@ -38,9 +40,16 @@ public final class BearerAuth {
       } else if (!token.get().role().covers(required)) {
         ApiResponses.error(ctx, 403, "token '" + token.get().name() + "' has role " + token.get().role() + "; this needs " + required);
       } else {
+        ctx.put(WHO, token.get().name());
         ctx.next();
       }
     };
+  }
+
+  /** Who made the request, for audit trails: the name of the token presented, or "anonymous" without API auth. */
+  public static String who(RoutingContext ctx) {
+    String name = ctx.get(WHO);
+    return name == null ? "anonymous" : name;
   }
 
   /**

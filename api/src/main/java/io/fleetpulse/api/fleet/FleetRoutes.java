@@ -6,6 +6,7 @@ import io.fleetpulse.api.devices.CollectorStateJson;
 import io.fleetpulse.api.devices.HealthJson;
 import io.fleetpulse.api.devices.QueryParameters;
 import io.fleetpulse.api.routing.ScatterGather;
+import io.fleetpulse.api.silence.SilenceBook;
 import io.fleetpulse.api.routing.StandbyRead;
 import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.AlertKind;
@@ -49,8 +50,11 @@ public final class FleetRoutes {
   private final Vertx vertx;
   private final LocalFleetState local;
   private final ScatterGather others;
+  private final SilenceBook silences;
 
-  public FleetRoutes(Vertx vertx, LocalFleetState local, ScatterGather others) {
+  /** @param silences what alerts are shown with: who acknowledged them, the silence they fall under */
+  public FleetRoutes(Vertx vertx, LocalFleetState local, ScatterGather others, SilenceBook silences) {
+    this.silences = silences;
     this.vertx = vertx;
     this.local = local;
     this.others = others;
@@ -147,7 +151,18 @@ public final class FleetRoutes {
           : local.alerts(scope).stream().filter(wanted).toList();
       List<JsonObject> rows = alerts.stream().map(AlertJson::of).toList();
       return new JsonObject().put("alerts", new JsonArray(firstN(rows, newestFirst, limit)));
-    }, parts -> new JsonObject().put("alerts", new JsonArray(firstN(collect(parts, "alerts"), newestFirst, limit))));
+    }, parts -> new JsonObject().put("alerts", new JsonArray(firstN(collect(parts, "alerts"), newestFirst, limit).stream()
+        .map(this::withSilences).toList())));
+  }
+
+  /** An alert as listed, with who acknowledged it and, while it fires, the silence that keeps it from being sent. */
+  private JsonObject withSilences(JsonObject alert) {
+    silences.acknowledgement(alert.getString("id")).ifPresent(ack -> alert.put("acknowledged", new JsonObject().put("by", ack.by())
+        .put("at", ack.at().toString()).put("note", ack.note())));
+    if ("firing".equals(alert.getString("state"))) {
+      silences.silencing(alert.getString("fleet"), alert.getString("device")).ifPresent(silence -> alert.put("silencedBy", silence.id()));
+    }
+    return alert;
   }
 
   private void summary(RoutingContext ctx) {

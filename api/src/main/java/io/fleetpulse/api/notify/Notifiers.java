@@ -27,6 +27,7 @@ public final class Notifiers implements AutoCloseable {
   private KafkaProducer<String, Alert> deadLetters;
 
   private final DeadLetterRedelivery.Settings redelivery;
+  private Muting muting = Muting.NONE;
 
   /** Without automatic redelivery: dead letters wait for {@code ./fleetpulse notify replay}. */
   public Notifiers(NotifySettings settings, MeterRegistry metrics) {
@@ -48,6 +49,12 @@ public final class Notifiers implements AutoCloseable {
     this.redelivery = redelivery;
   }
 
+  /** What the routes must not send: silences and acknowledgements (none by default). */
+  public Notifiers muting(Muting muting) {
+    this.muting = muting;
+    return this;
+  }
+
   public Notifiers start() {
     if (settings.routes().isEmpty()) {
       return this;
@@ -57,7 +64,7 @@ public final class Notifiers implements AutoCloseable {
         ProducerConfig.CLIENT_ID_CONFIG, "fleetpulse-notify-dead-letters",
         ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), FleetSerdes.alert().serializer());
     for (NotifyRoute route : settings.routes()) {
-      Thread worker = new Thread(new RouteWorker(route, settings, deadLetters, stopping, metrics), "notify-" + route.name());
+      Thread worker = new Thread(new RouteWorker(route, settings, deadLetters, stopping, muting, metrics), "notify-" + route.name());
       worker.start();
       workers.add(worker);
       log.info("Notifying {} of {}", route, route.match().equals(AlertMatch.ALL) ? "every alert" : route.match());

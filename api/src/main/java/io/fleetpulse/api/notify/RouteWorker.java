@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -67,12 +68,16 @@ final class RouteWorker implements Runnable {
   private final Counter delivered;
   private final Counter deadLettered;
   private final Counter foldedAlerts;
+  private final Counter mutedAlerts;
+  private final Muting muting;
   /** When the alert being delivered was raised (its record's time), 0 while none is: the route's oldest undelivered alert. */
   private volatile long undeliveredSince;
 
   RouteWorker(NotifyRoute route, NotifySettings settings, KafkaProducer<String, Alert> deadLetters, CountDownLatch stopping,
-              MeterRegistry metrics) {
+              Muting muting, MeterRegistry metrics) {
     this.route = route;
+    this.muting = muting;
+    this.mutedAlerts = outcomes(metrics, "muted");
     this.delivered = outcomes(metrics, "delivered");
     this.deadLettered = outcomes(metrics, "dead_lettered");
     this.foldedAlerts = outcomes(metrics, "folded");
@@ -145,6 +150,17 @@ final class RouteWorker implements Runnable {
   private Handled handle(ConsumerRecord<String, Alert> record) throws InterruptedException {
     Alert alert = record.value();
     if (alert == null || !route.match().matches(alert)) {
+      return Handled.SKIPPED;
+    }
+    Optional<String> muted = muting.mutes(alert);
+    if (muted.isPresent()) {
+      mutedAlerts.increment();
+      log.info("{}: not sending {} {} of {}: {}", route, alert.getKind(), alert.getState(), alert.getId(), muted.get());
+      // Still folded as if it had been, so a restart rebuilds the same picture.
+      if (chatFormat != null) {
+        folding.track(alert);
+        folding.fold(alert);
+      }
       return Handled.SKIPPED;
     }
     // A resolution whose firing never reached this receiver says so, rather than resolving something it never saw.
@@ -281,6 +297,9 @@ final class RouteWorker implements Runnable {
     }
     lastIncidentUpdate = Instant.now();
     for (IncidentFolding.Growth growth : folding.unannounced()) {
+      if (muting.mutes(growth.incident()).isPresent()) {
+        continue;
+      }
       WebhookSender.Outcome outcome = sender.send(route,
           chatFormat.message(growth.incident(), ChatFormat.ChatText.grown(growth, settings.publicUrl())).encode(), Map.of());
       if (!outcome.delivered() && !outcome.stopped()) {

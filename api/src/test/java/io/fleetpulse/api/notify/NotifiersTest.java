@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.kafka.SharedKafkaBroker;
 import io.fleetpulse.kafka.TopicReader;
+import io.fleetpulse.api.silence.SilenceBook;
 import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.AlertKind;
 import io.fleetpulse.schemas.AlertState;
@@ -18,6 +19,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -345,6 +347,36 @@ class NotifiersTest {
     }
   }
 
+  /**
+   * Issue 15: a device under maintenance is silenced: its alerts are not sent, nor the resolutions of those that fired
+   * during the silence; an acknowledged alert is not sent again; another device's alerts go out as usual.
+   */
+  @Test
+  void silencedAndAcknowledgedAlertsAreNotSent(EmbeddedKafkaBroker kafka) throws Exception {
+    String fleet = "muting";
+    String maintained = "a0000000000000000000000000005e01";
+    String other = "a0000000000000000000000000005e02";
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    try (RecordingReceiver receiver = new RecordingReceiver().start(0);
+         SilenceBook silences = new SilenceBook(kafka.bootstrapServers(), Clock.systemUTC()).start()) {
+      silences.silence(fleet, maintained, Duration.ofMinutes(30), "ops", "swapping the SD card");
+      Alert acked = crashloop(fleet, "a0000000000000000000000000005e03", AlertState.FIRING);
+      silences.acknowledge(acked.getId(), "ops", "on it");
+      Instant now = Instant.now();
+      try (Notifiers notifiers = new Notifiers(settings(kafka, List.of(route("muting-hook", NotifyRoute.ReceiverType.MATTERMOST,
+          receiver.url("/chat"), fleet))), metrics).muting(silences::mutes).start()) {
+        publish(kafka, crashloop(fleet, maintained, AlertState.FIRING, now), crashloop(fleet, maintained, AlertState.RESOLVED, now), acked,
+            crashloop(fleet, other, AlertState.FIRING));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> metrics.find("fleetpulse.notifier.alerts").tag("outcome", "muted")
+            .counter() != null && metrics.get("fleetpulse.notifier.alerts").tag("outcome", "muted").counter().count() == 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 1);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> receiver.received().size() == 1);
+      }
+      assertThat(receiver.received().get(0).body()).contains("a000000").doesNotContain("5e01");
+    }
+  }
+
   private static JsonObject body(RecordingReceiver receiver, String path) {
     return new JsonObject(receiver.received().stream().filter(r -> r.path().equals(path)).findFirst().orElseThrow().body());
   }
@@ -363,6 +395,10 @@ class NotifiersTest {
   }
 
   static Alert crashloop(String fleet, String device, AlertState state) {
+    return crashloop(fleet, device, state, Instant.parse("2026-11-27T10:00:00Z"));
+  }
+
+  static Alert crashloop(String fleet, String device, AlertState state, Instant startedAt) {
     return Alert.newBuilder()
         .setId("crashloop-" + device)
         .setDeviceUuid(device)
@@ -373,8 +409,8 @@ class NotifiersTest {
         .setSubject("balena.service")
         .setSummary("Container engine balena has 2 unclean restarts and may be crashlooping")
         .setHint("Check `journalctl -u balena` for why it was killed; restart the engine with `systemctl restart balena`.")
-        .setStartedAt(Instant.parse("2026-11-27T10:00:00Z"))
-        .setResolvedAt(state == AlertState.RESOLVED ? Instant.parse("2026-11-27T10:30:00Z") : null)
+        .setStartedAt(startedAt)
+        .setResolvedAt(state == AlertState.RESOLVED ? startedAt.plus(Duration.ofMinutes(30)) : null)
         .setEvidence(List.of("balena.service: Main process exited, code=killed, status=9/KILL"))
         .build();
   }

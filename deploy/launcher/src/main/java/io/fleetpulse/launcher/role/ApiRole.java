@@ -5,6 +5,7 @@ import io.fleetpulse.api.ApiSettings;
 import io.fleetpulse.api.health.Readiness;
 import io.fleetpulse.api.metrics.MetricsRegistry;
 import io.fleetpulse.api.notify.Notifiers;
+import io.fleetpulse.api.silence.SilenceBook;
 import io.fleetpulse.api.notify.NotifyRoute;
 import io.fleetpulse.api.notify.NotifySettings;
 import io.fleetpulse.api.pipeline.PipelineAlerts;
@@ -49,6 +50,8 @@ public final class ApiRole implements AutoCloseable {
   private ApiServer apiServer;
   private String deploymentId;
   private Notifiers notifiers;
+  private SilenceBook silences;
+  private static final Duration SILENCES_LOADED = Duration.ofSeconds(30);
   private PipelineWatchdog watchdog;
   private PipelineAlerts pipelineAlerts;
 
@@ -103,9 +106,10 @@ public final class ApiRole implements AutoCloseable {
     pipelineAlerts = new PipelineAlerts(context.bootstrap(), Topics.ALERTS, () -> announcesForTheFleet(streams), Clock.systemUTC());
     watchdog.onCheck(pipelineAlerts);
 
+    silences = new SilenceBook(context.bootstrap(), Clock.systemUTC()).start();
     log.info("Starting API on {}:{}", config.api().host(), apiSettings.port());
     apiServer = new ApiServer(apiSettings, streams.kafkaStreams(),
-        readiness.require("streams", streams::isRunning).degradedWhen("pipeline", watchdog::problems), watchdog, context.metrics());
+        readiness.require("streams", streams::isRunning).degradedWhen("pipeline", watchdog::problems), watchdog, silences, context.metrics());
     deploymentId = context.vertx().deployVerticle(apiServer).await();
 
     FleetpulseConfig.Notifications notify = config.notifications();
@@ -113,12 +117,26 @@ public final class ApiRole implements AutoCloseable {
     // Dead letters are redelivered by the instance that announces fleet-wide conditions: one at a time.
     notifiers = new Notifiers(new NotifySettings(context.bootstrap(), publicUrl, routes, notify.retry(),
         Duration.ofSeconds(notify.resendIntervalSeconds()), Duration.ofMinutes(notify.incidentUpdateMinutes())), context.metrics(), Duration.ofSeconds(notify.redeliverEverySeconds()),
-        Duration.ofHours(notify.redeliverForHours()), () -> announcesForTheFleet(streams)).start();
+        Duration.ofHours(notify.redeliverForHours()), () -> announcesForTheFleet(streams)).muting(silences::mutes);
+    awaitSilences();
+    notifiers.start();
     return this;
   }
 
   public int port() {
     return apiServer.port();
+  }
+
+  /** Notifiers that started before the silences were read would send what an operator silenced. */
+  private void awaitSilences() {
+    try {
+      if (!silences.awaitLoaded(SILENCES_LOADED)) {
+        log.warn("The silences and acknowledgements of {} are not read after {}: alerts may be sent that they cover until they are",
+            Topics.SILENCES, SILENCES_LOADED);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**
@@ -147,6 +165,13 @@ public final class ApiRole implements AutoCloseable {
     }
     if (deploymentId != null) {
       context.vertx().undeploy(deploymentId).await();
+    }
+    if (silences != null) {
+      try {
+        silences.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (watchdog != null) {
       watchdog.close();
