@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fleetpulse.api.ApiStack;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.kafka.SharedKafkaBroker;
+import io.vertx.core.json.JsonObject;
 import io.fleetpulse.api.ApiSettings;
 import io.fleetpulse.api.health.Readiness;
 import java.nio.file.Path;
@@ -122,6 +123,28 @@ class FleetPageTest {
     assertThat(dom).containsPattern("data-check=\"check_container_engine\">.*class=\"status FAIL\".*Container engine balena");
     assertThat(dom).containsPattern("<li class=\"alert\">.*CRASHLOOP");
     assertThat(dom).containsPattern("<li class=\"event\">.*UNIT_RESTART.*killed by SIGKILL");
+  }
+
+  /** Issue 15: acknowledge and silence from the page: what is set shows where the support engineer looks. */
+  @Test
+  void acknowledgementsAndSilencesShowOnTheDeviceAndTheFleet(@TempDir Path profile) throws Exception {
+    String before = HeadlessChromium.withProfile(profile).render(base() + "/#/devices/" + DEVICE, SHOTS.resolve("device.png"));
+    assertThat(before).contains("id=\"silence-device\"").contains("<button class=\"acknowledge\"");
+
+    JsonObject alert = new JsonObject(stack.get("/api/v1/alerts?state=firing&device=" + DEVICE).body()).getJsonArray("alerts").getJsonObject(0);
+    stack.silences().acknowledge(alert.getString("id"), "support", "replacing the power supply");
+    String silence = stack.silences().silence("harbor", DEVICE, Duration.ofMinutes(45), "support", "on the bench").id();
+    try {
+      String device = HeadlessChromium.withProfile(profile).render(base() + "/#/devices/" + DEVICE, SHOTS.resolve("device-silenced.png"));
+      assertThat(device).contains("data-ready=\"true\"");
+      assertThat(device).containsPattern("class=\"acknowledged\">✔ acknowledged by support at .*: replacing the power supply");
+      assertThat(device).containsPattern("<li class=\"silence\" data-silence=\"" + silence + "\">.*device " + DEVICE + ".*on the bench");
+      assertThat(device).contains("silenced: not sent");
+      String fleet = HeadlessChromium.withProfile(profile).render(base() + "/", SHOTS.resolve("fleet-silences.png"));
+      assertThat(fleet).contains("<h2>Silences in force</h2>").contains("data-silence=\"" + silence + "\"");
+    } finally {
+      stack.silences().expire(silence, "support");
+    }
   }
 
   @Test
