@@ -4,6 +4,7 @@ import io.fleetpulse.api.health.Readiness;
 import io.fleetpulse.api.metrics.MetricsRegistry;
 import io.fleetpulse.api.pipeline.PipelineWatchdog;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
+import io.fleetpulse.schemas.DiskSample;
 import io.fleetpulse.schemas.FleetSerdes;
 import io.fleetpulse.schemas.JournalEntry;
 import io.fleetpulse.schemas.TopicProvisioner;
@@ -155,6 +156,22 @@ public final class ApiStack implements AutoCloseable {
         producer.send(new ProducerRecord<>(Topics.journalTopicFor(entry.getUnit()), entry.getDeviceUuid(), entry)).get();
       }
     }
+  }
+
+  /** Writes df samples to fleet.metrics.disk, keyed by device, as the collector does. */
+  public void write(DiskSample... samples) throws Exception {
+    try (KafkaProducer<String, DiskSample> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+        new StringSerializer(), FleetSerdes.diskSample().serializer())) {
+      for (DiskSample sample : samples) {
+        producer.send(new ProducerRecord<>(Topics.METRICS_DISK, sample.getDeviceUuid(), sample)).get();
+      }
+    }
+  }
+
+  /** A df sample of {@code mount}: {@code usedBytes} of {@code sizeBytes} used at device time {@code at}. */
+  public static DiskSample diskSample(String device, String fleet, String mount, long sizeBytes, long usedBytes, Instant at) {
+    return DiskSample.newBuilder().setDeviceUuid(device).setFleet(fleet).setMount(mount).setSizeBytes(sizeBytes).setUsedBytes(usedBytes)
+        .setAvailBytes(sizeBytes - usedBytes).setAt(at).setReceivedAt(Instant.now()).setSource("push").build();
   }
 
   /** systemd reporting a SIGKILL of balenad, at device time {@code at}. */

@@ -147,6 +147,41 @@ class FleetPageTest {
     }
   }
 
+  /**
+   * Issue 15: pictures where people look: a device's disk usage with the trend DISK_FILLING judges by and when it
+   * is full, its events over time, and the fleet's incidents as a banner above everything.
+   */
+  @Test
+  void theDevicePageDrawsItsDiskTrendAndEventsAndTheFleetPageItsIncidents(@TempDir Path profile) throws Exception {
+    String filling = "fa0000000000000000000000000000e2";
+    Instant start = Instant.now().minusSeconds(3600);
+    for (int i = 0; i <= 6; i++) {
+      stack.write(ApiStack.diskSample(filling, "disks", "/mnt/data", 1_000_000_000L, 500_000_000L + i * 20_000_000L, start.plusSeconds(600L * i)));
+    }
+    stack.write(ApiStack.engineKilled(filling, "disks", start.plusSeconds(100)), ApiStack.engineKilled(filling, "disks", start.plusSeconds(900)));
+    List<String> storm = List.of("fb0000000000000000000000000000a1", "fb0000000000000000000000000000a2", "fb0000000000000000000000000000a3",
+        "fb0000000000000000000000000000a4", "fb0000000000000000000000000000a5");
+    Instant now = Instant.now().minusSeconds(60);
+    for (String device : storm) {
+      stack.write(ApiStack.engineKilled(device, "storm", now), ApiStack.engineKilled(device, "storm", now.plusSeconds(20)));
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> stack.get("/api/v1/devices/" + filling + "/events?kind=DISK_SAMPLE").body()
+        .split("DISK_SAMPLE", -1).length - 1 == 7);
+    await().atMost(Duration.ofSeconds(60)).until(() -> stack.get("/api/v1/alerts?state=firing&kind=FLEET_INCIDENT&fleet=storm").body()
+        .contains("FLEET_INCIDENT"));
+
+    String device = HeadlessChromium.withProfile(profile).render(base() + "/#/devices/" + filling, SHOTS.resolve("device-charts.png"));
+    assertThat(device).contains("data-ready=\"true\"");
+    // 120 MB over the hour: 20 MB per 10 min, 120 MB/h; 380 MB left, full about 3 h 10 min after the last sample.
+    assertThat(device).containsPattern("<figure class=\"chart disk\" data-mount=\"/mnt/data\"><figcaption><code>/mnt/data</code> 62% used\\s+"
+        + "\\(7 samples\\) — filling at 120.0 MB/h: full around");
+    assertThat(device).contains("<polyline points=").contains("class=\"trend\"");
+    assertThat(device).containsPattern("<figure class=\"chart\" id=\"timeline\">.*<circle class=\"mark\" data-kind=\"UNIT_RESTART\"");
+
+    String fleet = HeadlessChromium.withProfile(profile).render(base() + "/", SHOTS.resolve("fleet-incident.png"));
+    assertThat(fleet).containsPattern("<ul id=\"incidents\"><li class=\"incident\"><b>Fleet incident:</b>\\s+5 of 5 devices in fleet storm");
+  }
+
   @Test
   void aLaggingPipelineShowsAsABannerAboveTheFleet(@TempDir Path profile) throws Exception {
     String lag = "device health is 312 s behind: the streams have not processed entries accepted 312 s ago (over 120 s)";
