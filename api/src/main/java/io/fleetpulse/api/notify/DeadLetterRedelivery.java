@@ -42,9 +42,9 @@ final class DeadLetterRedelivery implements Runnable {
   private final List<NotifyRoute> routes;
   private final CountDownLatch stopping;
 
-  DeadLetterRedelivery(Settings settings, NotifySettings notify, CountDownLatch stopping) {
+  DeadLetterRedelivery(Settings settings, NotifySettings notify, Muting muting, CountDownLatch stopping) {
     this.settings = settings;
-    this.replay = new DeadLetterReplay(notify);
+    this.replay = new DeadLetterReplay(notify, muting);
     this.routes = notify.routes();
     this.stopping = stopping;
   }
@@ -77,8 +77,9 @@ final class DeadLetterRedelivery implements Runnable {
           log.warn("{}: redelivering its dead letters stopped, the receiver still fails ({}); {} sent this round, trying again later",
               route, result.stoppedOn().get(), result.delivered());
         } else if (result.letters() > 0) {
-          log.info("{}: redelivered {} dead-lettered alert(s) now that the receiver answers ({} resolved since, {} older than {} left "
-              + "for ./fleetpulse notify replay)", route, result.delivered(), result.resolvedSince(), result.tooOld(), settings.maxAge());
+          log.info("{}: redelivered {} dead-lettered alert(s) now that the receiver answers ({} resolved since, {} silenced or "
+              + "acknowledged since, {} older than {} left for ./fleetpulse notify replay)", route, result.delivered(), result.resolvedSince(),
+              result.muted(), result.tooOld(), settings.maxAge());
         }
         log.debug("{}: redelivery round:\n{}", route, said);
       } catch (RuntimeException e) {

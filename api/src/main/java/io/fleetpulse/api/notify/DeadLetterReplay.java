@@ -37,14 +37,21 @@ public final class DeadLetterReplay {
 
   /**
    * What a replay did: letters of the route found, sent, skipped because resolved since, skipped because older than
-   * automatic redelivery goes back, and whether it stopped on a failure.
+   * automatic redelivery goes back, silenced or acknowledged since, and whether it stopped on a failure.
    */
-  public record Result(int letters, int delivered, int resolvedSince, int tooOld, Optional<String> stoppedOn) {}
+  public record Result(int letters, int delivered, int resolvedSince, int tooOld, int muted, Optional<String> stoppedOn) {}
 
   private final NotifySettings settings;
+  private final Muting muting;
 
   public DeadLetterReplay(NotifySettings settings) {
+    this(settings, Muting.NONE);
+  }
+
+  /** @param muting what must not be sent: letters silenced or acknowledged since are passed over */
+  public DeadLetterReplay(NotifySettings settings, Muting muting) {
     this.settings = settings;
+    this.muting = muting;
   }
 
   /**
@@ -81,6 +88,7 @@ public final class DeadLetterReplay {
     int delivered = 0;
     int resolvedSince = 0;
     int tooOld = 0;
+    int muted = 0;
     try (KafkaConsumer<String, Alert> dlq = consumer(group(route))) {
       Set<TopicPartition> partitions = partitions(dlq, Topics.ALERTS_DEAD_LETTER);
       dlq.assign(partitions);
@@ -100,6 +108,9 @@ public final class DeadLetterReplay {
           } else if (alert.getState() == AlertState.FIRING && latest.get(alert.getId()) == AlertState.RESOLVED) {
             resolvedSince++;
             out.printf("  %s %s %s: resolved since, not sent%n", alert.getId(), alert.getKind(), alert.getState());
+          } else if (muting.mutes(alert).isPresent()) {
+            muted++;
+            out.printf("  %s %s %s: %s; not sent%n", alert.getId(), alert.getKind(), alert.getState(), muting.mutes(alert).get());
           } else {
             String body = message(route, alert);
             WebhookSender.Outcome outcome = sender.send(route, body, headers(route, alert, body));
@@ -107,7 +118,7 @@ public final class DeadLetterReplay {
               out.printf("  %s %s %s: %s; stopped here, run the replay again once the receiver answers%n", alert.getId(),
                   alert.getKind(), alert.getState(), outcome.error());
               out.flush();
-              return new Result(letters, delivered, resolvedSince, tooOld, Optional.of(outcome.error()));
+              return new Result(letters, delivered, resolvedSince, tooOld, muted, Optional.of(outcome.error()));
             }
             delivered++;
             out.printf("  %s %s %s: sent%n", alert.getId(), alert.getKind(), alert.getState());
@@ -118,7 +129,7 @@ public final class DeadLetterReplay {
       }
       dlq.commitSync(end.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, entry -> new OffsetAndMetadata(entry.getValue()))));
     }
-    return new Result(letters, delivered, resolvedSince, tooOld, Optional.empty());
+    return new Result(letters, delivered, resolvedSince, tooOld, muted, Optional.empty());
   }
 
   /** The consumer group remembering how far the route's dead letters were replayed, by hand or automatically. */

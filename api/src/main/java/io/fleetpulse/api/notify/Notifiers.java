@@ -70,7 +70,7 @@ public final class Notifiers implements AutoCloseable {
       log.info("Notifying {} of {}", route, route.match().equals(AlertMatch.ALL) ? "every alert" : route.match());
     }
     if (redelivery.on()) {
-      Thread redeliver = new Thread(new DeadLetterRedelivery(redelivery, settings, stopping), "notify-redelivery");
+      Thread redeliver = new Thread(new DeadLetterRedelivery(redelivery, settings, muting, stopping), "notify-redelivery");
       redeliver.setDaemon(true);
       redeliver.start();
       workers.add(redeliver);

@@ -56,7 +56,7 @@ class DeadLetterReplayTest {
       StringWriter said = new StringWriter();
       DeadLetterReplay.Result first = new DeadLetterReplay(settings).replay(hook, Optional.empty(), new PrintWriter(said));
 
-      assertThat(first).as(said.toString()).isEqualTo(new DeadLetterReplay.Result(3, 2, 1, 0, Optional.empty()));
+      assertThat(first).as(said.toString()).isEqualTo(new DeadLetterReplay.Result(3, 2, 1, 0, 0, Optional.empty()));
       assertThat(said.toString()).contains("resolved since, not sent");
       assertThat(receiver.received()).hasSize(2);
       // In order per device (the dead letters are keyed by device like the alerts); the two devices may interleave.
@@ -73,11 +73,20 @@ class DeadLetterReplayTest {
 
       // --since asks for a time again, replayed before or not: the same two are sent again (same Idempotency-Key).
       DeadLetterReplay.Result sinceStart = new DeadLetterReplay(settings).replay(hook, Optional.of(started), new PrintWriter(new StringWriter()));
-      assertThat(sinceStart).isEqualTo(new DeadLetterReplay.Result(3, 2, 1, 0, Optional.empty()));
+      assertThat(sinceStart).isEqualTo(new DeadLetterReplay.Result(3, 2, 1, 0, 0, Optional.empty()));
       assertThat(receiver.received()).hasSize(4);
       assertThat(receiver.received().get(3).headers().get(WebhookHeaders.IDEMPOTENCY_KEY))
           .isIn(receiver.received().get(0).headers().get(WebhookHeaders.IDEMPOTENCY_KEY),
               receiver.received().get(1).headers().get(WebhookHeaders.IDEMPOTENCY_KEY));
+
+      // Acknowledged since (issue 15): someone took it in hand, a replay does not send it again.
+      StringWriter muted = new StringWriter();
+      Muting acknowledged = alert -> alert.getDeviceUuid().equals(stillFiring) ? Optional.of("acknowledged by ops") : Optional.empty();
+      DeadLetterReplay.Result afterAck = new DeadLetterReplay(settings, acknowledged).replay(hook, Optional.of(started), new PrintWriter(muted));
+      assertThat(afterAck).as(muted.toString()).isEqualTo(new DeadLetterReplay.Result(3, 1, 1, 0, 1, Optional.empty()));
+      assertThat(muted.toString()).contains("acknowledged by ops; not sent");
+      assertThat(receiver.received()).hasSize(5);
+      assertThat(receiver.received().get(4).body()).doesNotContain(stillFiring);
     }
   }
 

@@ -3,6 +3,9 @@ package io.fleetpulse.launcher;
 import io.fleetpulse.api.notify.DeadLetterReplay;
 import io.fleetpulse.api.notify.NotifyRoute;
 import io.fleetpulse.api.notify.NotifySettings;
+import io.fleetpulse.api.silence.SilenceBook;
+import io.fleetpulse.schemas.Topics;
+import java.time.Clock;
 import io.fleetpulse.launcher.config.FleetpulseConfig;
 import io.fleetpulse.launcher.config.NotifyRoutes;
 import java.io.PrintWriter;
@@ -85,9 +88,17 @@ final class NotifyCommand {
       out.printf("Replaying the dead letters of route %s (%s) from Kafka at %s%s%n", route.name(), route.type(), bootstrap,
           from.map(time -> ", dead-lettered since " + time).orElse(""));
       out.flush();
-      DeadLetterReplay.Result result = new DeadLetterReplay(settings).replay(route, from, out);
-      out.printf("%d dead letter(s) of route %s: %d sent, %d resolved since (not sent)%s%n", result.letters(), route.name(),
-          result.delivered(), result.resolvedSince(), result.stoppedOn().map(error -> "; stopped on " + error).orElse(""));
+      DeadLetterReplay.Result result;
+      // What an admin silenced or acknowledged since is not sent by hand either.
+      try (SilenceBook silences = new SilenceBook(bootstrap, Clock.systemUTC()).start()) {
+        if (!silences.awaitLoaded(Duration.ofSeconds(30))) {
+          out.printf("The silences of %s could not be read in 30 s; replaying without them%n", Topics.SILENCES);
+        }
+        result = new DeadLetterReplay(settings, silences::mutes).replay(route, from, out);
+      }
+      out.printf("%d dead letter(s) of route %s: %d sent, %d resolved since, %d silenced or acknowledged since (not sent)%s%n",
+          result.letters(), route.name(), result.delivered(), result.resolvedSince(), result.muted(),
+          result.stoppedOn().map(error -> "; stopped on " + error).orElse(""));
       out.flush();
       return result.stoppedOn().isPresent() ? 1 : 0;
     }
