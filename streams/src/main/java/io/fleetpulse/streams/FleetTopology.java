@@ -5,6 +5,7 @@ import io.fleetpulse.schemas.Topics;
 import io.fleetpulse.streams.alerts.AlertsStore;
 import io.fleetpulse.streams.alerts.FiringAlertCounts;
 import io.fleetpulse.streams.alerts.FiringAlertsStore;
+import io.fleetpulse.streams.alerts.PastEpisodes;
 import io.fleetpulse.streams.alerts.ConnectionStatusProcessor;
 import io.fleetpulse.streams.alerts.DeviceAlertsProcessor;
 import io.fleetpulse.streams.alerts.DeviceConnectionsStore;
@@ -119,6 +120,7 @@ public final class FleetTopology {
     topology.addStateStore(AlertsStore.builder(), DEVICE_ALERTS, OUTLIER_WARNINGS);
     topology.addStateStore(FiringAlertsStore.builder(), DEVICE_ALERTS, OUTLIER_WARNINGS);
     topology.addStateStore(FiringAlertCounts.builder(), DEVICE_ALERTS, OUTLIER_WARNINGS);
+    topology.addStateStore(PastEpisodes.builder(), DEVICE_ALERTS);
     topology.addStateStore(DeviceOutliersStore.builder(), DEVICE_ALERTS, OUTLIER_WARNINGS);
     topology.addStateStore(DeviceConnectionsStore.builder(), CONNECTIONS, DEVICE_ALERTS);
     return topology;

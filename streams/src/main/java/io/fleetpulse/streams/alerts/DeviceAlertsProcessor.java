@@ -2,6 +2,7 @@ package io.fleetpulse.streams.alerts;
 
 import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.AlertKind;
+import io.fleetpulse.schemas.AlertState;
 import io.fleetpulse.schemas.DeviceEvent;
 import io.fleetpulse.schemas.DeviceStatus;
 import io.fleetpulse.schemas.RestartOutlier;
@@ -34,13 +35,18 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * event's time, and move the alert lifecycle and the device's health on. Conditions also clear by
  * time passing without news (quiet periods, an unreachable device), which no event announces: a
  * wall-clock round re-judges every device with a live alert, and every device the collector reports
- * on, every {@code round}.
+ * on, every {@code round}. Data received more than {@link #BACKFILL} after it happened is a backfill: the
+ * alerts it opens are held ({@link PastEpisodes}) until later data says whether they are past or present.
  */
 public final class DeviceAlertsProcessor implements Processor<String, DeviceEvent, String, Object> {
 
   private static final Set<AlertKind> EVENT_KINDS = EnumSet.complementOf(EnumSet.of(AlertKind.DEVICE_UNREACHABLE,
       AlertKind.FLEET_INCIDENT, AlertKind.OTHER));
   private static final Set<AlertKind> CONNECTION_KINDS = EnumSet.of(AlertKind.DEVICE_UNREACHABLE);
+  /** How late data may arrive and still be judged as live: beyond it, what it opens is held until the data catches up. */
+  public static final Duration BACKFILL = Duration.ofMinutes(30);
+  /** How finely the end of a backfilled episode is found. */
+  private static final Duration BACKFILL_STEP = Duration.ofMinutes(1);
 
   private final DetectionSettings settings;
   private final Duration round;
@@ -54,6 +60,7 @@ public final class DeviceAlertsProcessor implements Processor<String, DeviceEven
   private KeyValueStore<String, DeviceStatus> connections;
   private KeyValueStore<String, RestartOutlier> outliers;
   private AlertLifecycle lifecycle;
+  private PastEpisodes past;
   private HealthBook health;
 
   public DeviceAlertsProcessor(DetectionSettings settings, Duration round, String eventsChild, String alertsChild, String healthChild) {
@@ -73,6 +80,7 @@ public final class DeviceAlertsProcessor implements Processor<String, DeviceEven
     this.connections = context.getStateStore(DeviceConnectionsStore.NAME);
     this.outliers = context.getStateStore(DeviceOutliersStore.NAME);
     this.lifecycle = AlertLifecycle.of(context);
+    this.past = new PastEpisodes(context.getStateStore(PastEpisodes.NAME));
     this.health = HealthBook.of(context);
     context.schedule(round, PunctuationType.WALL_CLOCK_TIME, now -> judgeAll(Instant.ofEpochMilli(now)));
   }
@@ -82,7 +90,8 @@ public final class DeviceAlertsProcessor implements Processor<String, DeviceEven
     DeviceEvent event = record.value();
     events.put(record.key(), event, event.getAt().toEpochMilli());
     context.forward(record.<Object>withValue(event), eventsChild);
-    judgeEvents(record.key(), event.getFleet(), event.getAt(), record.timestamp());
+    boolean backfill = Duration.between(event.getAt(), Instant.ofEpochMilli(record.timestamp())).compareTo(BACKFILL) > 0;
+    judgeEvents(record.key(), event.getFleet(), event.getAt(), record.timestamp(), backfill);
   }
 
   /**
@@ -90,14 +99,14 @@ public final class DeviceAlertsProcessor implements Processor<String, DeviceEven
    * entry that arrives late (another unit's topic lagging, a backfill) joins the picture it belongs to
    * instead of rewinding the device's state to its own time.
    */
-  private void judgeEvents(String device, String fleet, Instant at, long timestamp) {
+  private void judgeEvents(String device, String fleet, Instant at, long timestamp, boolean backfill) {
     List<DeviceEvent> recent = new ArrayList<>();
     try (WindowStoreIterator<DeviceEvent> it = events.fetch(device, at.minus(settings.lookback()), at.plus(settings.lookback()))) {
       it.forEachRemaining(kv -> recent.add(kv.value));
     }
     Instant now = recent.isEmpty() || recent.get(recent.size() - 1).getAt().isBefore(at) ? at : recent.get(recent.size() - 1).getAt();
     List<Finding> findings = detectors.evaluate(recent, now);
-    emit(device, fleet, lifecycle.reconcile(device, fleet, EVENT_KINDS, findings, now), now, timestamp);
+    emit(device, fleet, lifecycle.reconcile(device, fleet, EVENT_KINDS, findings, now), now, timestamp, backfill);
   }
 
   private void judgeAll(Instant now) {
@@ -112,20 +121,70 @@ public final class DeviceAlertsProcessor implements Processor<String, DeviceEven
       it.forEachRemaining(kv -> statuses.add(kv.value));
     }
     for (Map.Entry<String, String> device : fleetByDevice.entrySet()) {
-      judgeEvents(device.getKey(), device.getValue(), now, now.toEpochMilli());
+      if (past.of(device.getKey()).isEmpty()) {
+        judgeEvents(device.getKey(), device.getValue(), now, now.toEpochMilli(), false);
+      } else {
+        judgeBackfillEnded(device.getKey(), device.getValue(), now);
+      }
     }
     for (DeviceStatus status : statuses) {
       String device = status.getDeviceUuid();
       List<Finding> findings = unreachable.evaluate(status, now);
-      emit(device, status.getFleet(), lifecycle.reconcile(device, status.getFleet(), CONNECTION_KINDS, findings, now), now, now.toEpochMilli());
+      emit(device, status.getFleet(), lifecycle.reconcile(device, status.getFleet(), CONNECTION_KINDS, findings, now), now, now.toEpochMilli(),
+          false);
     }
   }
 
-  private void emit(String device, String fleet, List<Alert> transitions, Instant now, long timestamp) {
-    if (transitions.isEmpty()) {
+  /**
+   * A device whose held alerts no newer event has cleared or confirmed: once nothing has arrived from it for a
+   * round, its backfill is over. It is judged minute by minute from its newest event up to the newest time its
+   * data reached (its last seen, which lines without events advance too), not at the wall clock: a past episode
+   * resolves when its data shows it over, and what still holds at the end fires.
+   */
+  private void judgeBackfillEnded(String device, String fleet, Instant now) {
+    DeviceEvent newest;
+    try (WindowStoreIterator<DeviceEvent> it = events.backwardFetch(device, now.minus(settings.lookback()).minus(Duration.ofDays(1)), now)) {
+      newest = it.hasNext() ? it.next().value : null;
+    }
+    if (newest == null || newest.getReceivedAt() == null || newest.getReceivedAt().isAfter(now.minus(round))) {
+      return; // still arriving
+    }
+    Instant dataUntil = health.lastSeen(device).filter(seen -> seen.isAfter(newest.getAt())).orElse(newest.getAt());
+    // Past the longest window no event can keep a finding alive: judging stops there, then once more at the data's end.
+    Instant lastStep = min(dataUntil, newest.getAt().plus(settings.lookback()));
+    for (Instant at = newest.getAt(); at.isBefore(lastStep) && !past.of(device).isEmpty(); ) {
+      at = min(at.plus(BACKFILL_STEP), lastStep);
+      judgeEvents(device, fleet, at, now.toEpochMilli(), true);
+    }
+    judgeEvents(device, fleet, dataUntil, now.toEpochMilli(), false);
+  }
+
+  private static Instant min(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+
+  private void emit(String device, String fleet, List<Alert> transitions, Instant now, long timestamp, boolean backfill) {
+    List<Alert> told = new ArrayList<>();
+    for (Alert alert : transitions) {
+      if (alert.getState() == AlertState.FIRING && backfill) {
+        past.hold(alert);
+      } else if (alert.getState() == AlertState.RESOLVED && past.isHeld(alert)) {
+        told.add(past.toldAsPast(alert));
+      } else {
+        told.add(alert);
+      }
+    }
+    if (!backfill) {
+      // The data has caught up with the present and these still hold: they fire as usual, from when they started.
+      for (Alert held : past.of(device)) {
+        past.release(held);
+        told.add(held);
+      }
+    }
+    if (transitions.isEmpty() && told.isEmpty()) {
       return;
     }
-    for (Alert alert : transitions) {
+    for (Alert alert : told) {
       context.forward(new Record<String, Object>(device, alert, timestamp), alertsChild);
     }
     health.alertsChanged(device, fleet, lifecycle.firingAlerts(device), DeviceOutliersStore.warnings(outliers, device), now)

@@ -109,6 +109,11 @@ public final class HealthBook {
   }
 
   /** The book over the stores a processor was given (current, history, counts, status index), counts and index rebuilt if missing. */
+  /** The newest time the device's data has reached (its last seen), if it has any health yet. */
+  public Optional<Instant> lastSeen(String device) {
+    return Optional.ofNullable(current.get(device)).map(DeviceHealth::getLastSeen);
+  }
+
   public static HealthBook of(ProcessorContext<?, ?> context) {
     KeyValueStore<String, DeviceHealth> current = context.getStateStore(DeviceHealthStores.CURRENT);
     HealthCounts counts = new HealthCounts(context.getStateStore(HealthCounts.STORE));

@@ -100,6 +100,53 @@ class DetectorsTopologyTest {
     assertThat(topology.alerts()).isEmpty();
   }
 
+  /**
+   * Issue 30: a device offline for two hours uploads its journal; a crash loop that started and ended two hours ago
+   * fired for 30 s after the upload and resolved at the upload's wall-clock time. Now it is told once, as a past
+   * episode, with the times its data gives.
+   */
+  @Test
+  void aFinishedCrashLoopUploadedTwoHoursLateIsOnePastEpisodeWithItsOwnTimes() {
+    Instant first = T0.minus(Duration.ofHours(2));
+    List<JournalEntry> upload = new ArrayList<>();
+    upload.add(received(systemd("balena.service", "balena.service: Main process exited, code=killed, status=9/KILL", first), T0));
+    upload.add(received(systemd("balena.service", "balena.service: Main process exited, code=killed, status=9/KILL", first.plusSeconds(60)), T0));
+    for (Instant at = first.plusSeconds(300); at.isBefore(T0); at = at.plusSeconds(300)) {
+      upload.add(received(service("chronyd.service", "chronyd", "Selected source 85.199.214.100", at), T0));
+    }
+    topology.pipe(upload);
+    topology.advanceWallClock(Duration.ofMinutes(2));
+
+    Alert told = only(topology.alerts());
+    assertThat(told.getKind()).isEqualTo(AlertKind.CRASHLOOP);
+    assertThat(told.getState()).isEqualTo(AlertState.RESOLVED);
+    assertThat(told.getSummary()).startsWith("While the device was offline: Container engine balena has 2 unclean restarts");
+    assertThat(told.getStartedAt()).isEqualTo(first);
+    assertThat(told.getResolvedAt()).as("when its own data shows it over, to the minute: the 15-minute window past the last restart")
+        .isBetween(first.plusSeconds(60 + 15 * 60), first.plusSeconds(60 + 17 * 60));
+  }
+
+  @Test
+  void aCrashLoopStillGoingWhenTheUploadReachesThePresentFires() {
+    Instant first = T0.minus(Duration.ofHours(2));
+    List<JournalEntry> upload = new ArrayList<>();
+    for (Instant at = first; at.isBefore(T0.minusSeconds(30)); at = at.plusSeconds(300)) {
+      upload.add(received(systemd("balena.service", "balena.service: Main process exited, code=killed, status=9/KILL", at), T0));
+    }
+    topology.pipe(upload);
+    topology.advanceWallClock(Duration.ofMinutes(2));
+
+    Alert fired = only(topology.alerts());
+    assertThat(fired.getKind()).isEqualTo(AlertKind.CRASHLOOP);
+    assertThat(fired.getState()).isEqualTo(AlertState.FIRING);
+    assertThat(fired.getSummary()).startsWith("Container engine balena has 2 unclean restarts");
+    assertThat(fired.getStartedAt()).isEqualTo(first);
+  }
+
+  private static JournalEntry received(JournalEntry entry, Instant at) {
+    return JournalEntry.newBuilder(entry).setReceivedAt(at).build();
+  }
+
   @Test
   void aClockSetBackTo2017StillCrashloopsAtTheRealTimeOfTheRestarts() {
     String boot = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
