@@ -6,15 +6,13 @@ import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.AlertKind;
 import io.fleetpulse.schemas.FleetSerdes;
 import io.fleetpulse.schemas.Severity;
+import io.fleetpulse.streams.InMemoryStores;
 import io.fleetpulse.streams.detect.Finding;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 /** Issue 29: the summary counted firing alerts by reading every one; the counters must follow every transition. */
@@ -22,10 +20,10 @@ class FiringAlertCountsTest {
 
   private static final Instant T0 = Instant.parse("2026-12-07T08:00:00Z");
 
-  private final MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
-  private final KeyValueStore<String, Alert> alerts = store("alerts", FleetSerdes.alert());
-  private final KeyValueStore<String, Alert> firing = store("firing", FleetSerdes.alert());
-  private final KeyValueStore<String, Long> counts = store("counts", Serdes.Long());
+  private final InMemoryStores stores = new InMemoryStores();
+  private final KeyValueStore<String, Alert> alerts = stores.keyValue("alerts", FleetSerdes.alert());
+  private final KeyValueStore<String, Alert> firing = stores.keyValue("firing", FleetSerdes.alert());
+  private final KeyValueStore<String, Long> counts = stores.keyValue("counts", Serdes.Long());
 
   @Test
   void countersFollowAlertsFiringAndResolving() {
@@ -46,7 +44,7 @@ class FiringAlertCountsTest {
 
   @Test
   void alertsFiringBeforeTheCountersExistedAreCountedOnceAtStart() {
-    new AlertLifecycle(alerts, firing, store("no-counts-yet", Serdes.Long()))
+    new AlertLifecycle(alerts, firing, stores.keyValue("no-counts-yet", Serdes.Long()))
         .reconcile("d1", "har|bor", Set.of(AlertKind.CRASHLOOP), List.of(crashloop("balena.service")), T0);
 
     new AlertLifecycle(alerts, firing, counts);
@@ -61,12 +59,5 @@ class FiringAlertCountsTest {
   private static Finding crashloop(String unit) {
     return new Finding(AlertKind.CRASHLOOP, unit, Severity.critical, null, unit + " restarted uncleanly", null,
         List.of(unit + ": Main process exited, code=killed, status=9/KILL"), T0.minusSeconds(30));
-  }
-
-  private <V> KeyValueStore<String, V> store(String name, Serde<V> values) {
-    KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), values)
-        .withLoggingDisabled().build();
-    store.init(context.getStateStoreContext(), store);
-    return store;
   }
 }

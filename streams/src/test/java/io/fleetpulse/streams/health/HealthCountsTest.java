@@ -6,26 +6,22 @@ import io.fleetpulse.schemas.DeviceHealth;
 import io.fleetpulse.schemas.FleetSerdes;
 import io.fleetpulse.schemas.HealthCheck;
 import io.fleetpulse.schemas.Status;
+import io.fleetpulse.streams.InMemoryStores;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 class HealthCountsTest {
 
+  private final InMemoryStores stores = new InMemoryStores();
+  private final KeyValueStore<String, DeviceHealth> current = stores.keyValue("health", FleetSerdes.deviceHealth());
+  private final KeyValueStore<String, Long> store = stores.keyValue("counts", Serdes.Long());
+
   /** Health kept by a release before the counters existed is counted once, when the task starts. */
   @Test
   void countersMissingFromAnEarlierReleaseAreRebuiltOnceFromTheHealth() {
-    MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
-    KeyValueStore<String, DeviceHealth> current = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("health"),
-        Serdes.String(), FleetSerdes.deviceHealth()).withLoggingDisabled().build();
-    KeyValueStore<String, Long> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("counts"),
-        Serdes.String(), Serdes.Long()).withLoggingDisabled().build();
-    current.init(context.getStateStoreContext(), current);
-    store.init(context.getStateStoreContext(), store);
     current.put("a", health("a", Status.FAIL, Status.FAIL));
     current.put("b", health("b", Status.OK, Status.OK));
     current.put("c", health("c", Status.WARN, Status.WARN));
@@ -52,13 +48,6 @@ class HealthCountsTest {
   /** Counters of the layout before per-fleet keys are counted again from the health, not added to. */
   @Test
   void countersOfAnEarlierLayoutAreCountedAgain() {
-    MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
-    KeyValueStore<String, DeviceHealth> current = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("health"),
-        Serdes.String(), FleetSerdes.deviceHealth()).withLoggingDisabled().build();
-    KeyValueStore<String, Long> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("counts"),
-        Serdes.String(), Serdes.Long()).withLoggingDisabled().build();
-    current.init(context.getStateStoreContext(), current);
-    store.init(context.getStateStoreContext(), store);
     current.put("a", health("a", Status.FAIL, Status.FAIL));
     store.put(HealthCounts.TOTAL, 1L);
     store.put(HealthCounts.STATUS + "FAIL", 1L);
