@@ -11,6 +11,7 @@ import io.fleetpulse.schemas.Severity;
 import io.fleetpulse.streams.JournalEntries;
 import io.fleetpulse.streams.MasterclassJournal;
 import io.fleetpulse.streams.TopologyHarness;
+import io.fleetpulse.streams.alerts.AlertsStore;
 import io.fleetpulse.streams.alerts.FiringAlertsStore;
 import io.fleetpulse.streams.extract.BootSync;
 import java.nio.file.Path;
@@ -82,6 +83,18 @@ class DetectorsTopologyTest {
       assertThat(a.getSeverity()).isEqualTo(Severity.warning);
       assertThat(a.getSummary()).isEqualTo("User service 'myapp.service' is restarting unexpectedly, count: 2");
     });
+  }
+
+  /** Issue 20: a CRASHLOOP summary still said "2 unclean restarts" after 20,013; it counts the episode so far. */
+  @Test
+  void aLongCrashLoopsSummaryCountsTheWholeEpisode() {
+    for (Instant at = T0.minus(Duration.ofHours(3)); !at.isAfter(T0.minusSeconds(60)); at = at.plusSeconds(60)) {
+      topology.pipe(systemd("balena.service", "balena.service: Main process exited, code=killed, status=9/KILL", at));
+    }
+
+    assertThat(only(topology.alerts()).getSummary()).as("as it fired").isEqualTo("Container engine balena has 2 unclean restarts and may be crashlooping");
+    Alert now = topology.driver.<String, Alert>getKeyValueStore(AlertsStore.NAME).get(AlertsStore.key(device, "CRASHLOOP/balena.service"));
+    assertThat(now.getSummary()).isEqualTo("Container engine balena has 180 unclean restarts in 2 h 59 min and may be crashlooping");
   }
 
   @Test
