@@ -86,6 +86,13 @@ interface ChatFormat {
       return new ChatText(title, body, title + ": " + body, link(incident, publicUrl));
     }
 
+    /** The line an incident's own message gets when it is edited in place as it grows (a Slack bot route). */
+    static String grownLine(IncidentFolding.Growth growth) {
+      boolean one = growth.newDevices().size() == 1;
+      return "Updated: " + growth.newDevices().size() + " more " + (one ? "device" : "devices") + " joined (" + devices(growth.newDevices())
+          + "); the alerts of " + growth.devices().size() + " devices are followed in this incident.";
+    }
+
     private static String capitalized(String words) {
       return words.isEmpty() ? words : Character.toUpperCase(words.charAt(0)) + words.substring(1);
     }

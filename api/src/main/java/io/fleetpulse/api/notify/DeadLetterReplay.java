@@ -112,8 +112,7 @@ public final class DeadLetterReplay {
             muted++;
             out.printf("  %s %s %s: %s; not sent%n", alert.getId(), alert.getKind(), alert.getState(), muting.mutes(alert).get());
           } else {
-            String body = message(route, alert);
-            WebhookSender.Outcome outcome = sender.send(route, body, headers(route, alert, body));
+            WebhookSender.Outcome outcome = send(sender, route, alert);
             if (!outcome.delivered()) {
               out.printf("  %s %s %s: %s; stopped here, run the replay again once the receiver answers%n", alert.getId(),
                   alert.getKind(), alert.getState(), outcome.error());
@@ -137,14 +136,17 @@ public final class DeadLetterReplay {
     return "fleetpulse-notify-replay-" + route.name();
   }
 
-  private String message(NotifyRoute route, Alert alert) {
+  private WebhookSender.Outcome send(WebhookSender sender, NotifyRoute route, Alert alert) throws InterruptedException {
     return switch (route.type()) {
-      case WEBHOOK -> AlertJson.of(alert).encode();
-      case ALERTMANAGER -> new AlertmanagerFormat(settings.publicUrl()).alerts(List.of(alert)).encode();
+      case WEBHOOK -> {
+        String body = AlertJson.of(alert).encode();
+        yield sender.send(route, body, headers(route, alert, body));
+      }
+      case ALERTMANAGER -> sender.send(route, new AlertmanagerFormat(settings.publicUrl()).alerts(List.of(alert)).encode(), Map.of());
       default -> {
         ChatFormat chat = ChatFormat.forRoute(route.type()).orElseThrow();
-        yield chat.message(alert, ChatFormat.ChatText.of(alert, IncidentFolding.Folded.NONE, settings.publicUrl())
-            .withNote("Late: re-sent from the dead letters after this channel could not be reached.")).encode();
+        yield new ChatPoster(sender).post(route, chat.message(alert, ChatFormat.ChatText.of(alert, IncidentFolding.Folded.NONE,
+            settings.publicUrl()).withNote("Late: re-sent from the dead letters after this channel could not be reached."))).outcome();
       }
     };
   }

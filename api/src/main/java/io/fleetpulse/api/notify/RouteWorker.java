@@ -2,12 +2,14 @@ package io.fleetpulse.api.notify;
 
 import io.fleetpulse.api.alerts.AlertJson;
 import io.fleetpulse.schemas.Alert;
+import io.fleetpulse.schemas.AlertKind;
 import io.fleetpulse.schemas.AlertState;
 import io.fleetpulse.schemas.FleetSerdes;
 import io.fleetpulse.schemas.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +57,9 @@ final class RouteWorker implements Runnable {
   private final KafkaProducer<String, Alert> deadLetters;
   private final CountDownLatch stopping;
   private final WebhookSender sender;
+  private final ChatPoster chat;
+  /** Slack bot routes: where each firing fleet incident's message is (its ts), to edit it as the incident grows. */
+  private final Map<String, String> incidentMessages = new HashMap<>();
   private final IncidentFolding folding = new IncidentFolding();
   private final RootCauseFolding rootCauses = new RootCauseFolding();
   private final ChatFormat chatFormat;
@@ -90,6 +95,7 @@ final class RouteWorker implements Runnable {
     this.deadLetters = deadLetters;
     this.stopping = stopping;
     this.sender = new WebhookSender(settings.retry(), stopping);
+    this.chat = new ChatPoster(sender);
     this.chatFormat = ChatFormat.forRoute(route.type()).orElse(null);
     this.alertmanagerFormat = new AlertmanagerFormat(settings.publicUrl());
   }
@@ -198,21 +204,41 @@ final class RouteWorker implements Runnable {
         if (firingUndelivered) {
           text = text.withNote("This alert's firing message could not be delivered here (it is in " + Topics.ALERTS_DEAD_LETTER + ").");
         }
-        Handled handled = deliver(record, chatFormat.message(alert, text).encode(), headers);
+        JsonObject message = chatFormat.message(alert, text);
+        Handled handled = deliver(record, () -> postChat(alert, message));
         if (handled == Handled.SENT && alert.getState() == AlertState.FIRING && folded.alerts() > 0) {
           followUpAbsorbed(alert, folded);
+        }
+        if (alert.getKind() == AlertKind.FLEET_INCIDENT && alert.getState() == AlertState.RESOLVED) {
+          incidentMessages.remove(alert.getId());
         }
         return handled;
       }
     }
-    return deliver(record, body, headers);
+    Map<String, String> sentHeaders = headers;
+    return deliver(record, () -> sender.send(route, body, sentHeaders));
   }
 
-  private Handled deliver(ConsumerRecord<String, Alert> record, String body, Map<String, String> headers) throws InterruptedException {
+  /** One attempt at delivering an alert, retries included. */
+  @FunctionalInterface
+  private interface Sending {
+    WebhookSender.Outcome send() throws InterruptedException;
+  }
+
+  /** Posts a chat message; a Slack bot route remembers where a fleet incident's message is, to edit it as the incident grows. */
+  private WebhookSender.Outcome postChat(Alert alert, JsonObject message) throws InterruptedException {
+    ChatPoster.Posted posted = chat.post(route, message);
+    if (alert.getKind() == AlertKind.FLEET_INCIDENT && alert.getState() == AlertState.FIRING) {
+      posted.ts().ifPresent(ts -> incidentMessages.put(alert.getId(), ts));
+    }
+    return posted.outcome();
+  }
+
+  private Handled deliver(ConsumerRecord<String, Alert> record, Sending sending) throws InterruptedException {
     undeliveredSince = record.timestamp();
     WebhookSender.Outcome outcome;
     try {
-      outcome = sender.send(route, body, headers);
+      outcome = sending.send();
     } finally {
       undeliveredSince = 0;
     }
@@ -233,8 +259,8 @@ final class RouteWorker implements Runnable {
 
   /** The one follow-up of the device alerts posted before {@code incident} fired; best effort, after the incident's own message. */
   private void followUpAbsorbed(Alert incident, IncidentFolding.Folded before) throws InterruptedException {
-    WebhookSender.Outcome outcome = sender.send(route,
-        chatFormat.message(incident, ChatFormat.ChatText.absorbed(incident, before, settings.publicUrl())).encode(), Map.of());
+    WebhookSender.Outcome outcome = chat.post(route,
+        chatFormat.message(incident, ChatFormat.ChatText.absorbed(incident, before, settings.publicUrl()))).outcome();
     if (!outcome.delivered() && !outcome.stopped()) {
       log.warn("{}: the follow-up of {} device alerts now part of incident {} was not delivered: {}", route, before.alerts(),
           incident.getId(), outcome.error());
@@ -300,8 +326,12 @@ final class RouteWorker implements Runnable {
       if (muting.mutes(growth.incident()).isPresent()) {
         continue;
       }
-      WebhookSender.Outcome outcome = sender.send(route,
-          chatFormat.message(growth.incident(), ChatFormat.ChatText.grown(growth, settings.publicUrl())).encode(), Map.of());
+      String posted = incidentMessages.get(growth.incident().getId());
+      // A Slack bot route edits the incident's own message in place; elsewhere a short update follows it.
+      WebhookSender.Outcome outcome = posted != null
+          ? chat.update(route, posted, chatFormat.message(growth.incident(), ChatFormat.ChatText.of(growth.incident(), IncidentFolding.Folded.NONE,
+              settings.publicUrl()).withNote(ChatFormat.ChatText.grownLine(growth))))
+          : chat.post(route, chatFormat.message(growth.incident(), ChatFormat.ChatText.grown(growth, settings.publicUrl()))).outcome();
       if (!outcome.delivered() && !outcome.stopped()) {
         log.warn("{}: the update of incident {} (now {} devices) was not delivered: {}; the next one will count them", route,
             growth.incident().getId(), growth.devices().size(), outcome.error());

@@ -22,8 +22,12 @@ final class WebhookSender {
 
   private static final Logger log = LoggerFactory.getLogger(WebhookSender.class);
 
-  /** How a delivery ended; {@code error} says why it failed, for the dead-letter headers. */
-  record Outcome(boolean delivered, boolean stopped, int attempts, String error) {}
+  /** How a delivery ended; {@code error} says why it failed, for the dead-letter headers; {@code answer}: the receiver's body. */
+  record Outcome(boolean delivered, boolean stopped, int attempts, String error, String answer) {
+    Outcome(boolean delivered, boolean stopped, int attempts, String error) {
+      this(delivered, stopped, attempts, error, null);
+    }
+  }
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final RetryPolicy retry;
@@ -35,11 +39,16 @@ final class WebhookSender {
   }
 
   Outcome send(NotifyRoute route, String body, Map<String, String> headers) throws InterruptedException {
+    return send(route, route.url(), body, headers);
+  }
+
+  /** The same to another URL of the route's receiver (a Slack Web API method). */
+  Outcome send(NotifyRoute route, String url, String body, Map<String, String> headers) throws InterruptedException {
     String lastError = "not attempted";
     for (int attempt = 1; attempt <= retry.maxAttempts(); attempt++) {
       Duration retryAfter = null;
       try {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(route.url()))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
             .timeout(Duration.ofSeconds(10))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body));
@@ -47,7 +56,7 @@ final class WebhookSender {
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         int status = response.statusCode();
         if (status / 100 == 2) {
-          return new Outcome(true, false, attempt, null);
+          return new Outcome(true, false, attempt, null, response.body());
         }
         lastError = "HTTP " + status;
         if (status / 100 == 4 && status != 408 && status != 429) {

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -315,6 +316,51 @@ class NotifiersTest {
           .contains("Device a400000 joined since the last message; the alerts of 4 devices");
       assertThat(chat.get(3)).startsWith("Resolved: FLEET_INCIDENT CRASHLOOP");
       assertThat(receiver.received().get(3).body()).contains("4 device alerts were folded into this incident");
+    }
+  }
+
+  /**
+   * Issue 21: with a bot token, a Slack route posts through the Web API and edits a growing incident's own message
+   * (chat.update with the ts chat.postMessage gave), instead of following it with updates; Slack's "ok": false is a
+   * failed delivery, dead-lettered with Slack's reason.
+   */
+  @Test
+  void aSlackBotRouteEditsTheIncidentsMessageAsItGrows(EmbeddedKafkaBroker kafka) throws Exception {
+    String fleet = "slackbot";
+    Alert incident = Alert.newBuilder()
+        .setId("incident-slackbot-crashloop").setFleet(fleet).setKind(AlertKind.FLEET_INCIDENT).setSeverity(Severity.critical)
+        .setState(AlertState.FIRING).setSubject("CRASHLOOP").setSummary("5 of 5 devices in fleet slackbot: engine crash loops")
+        .setStartedAt(Instant.parse("2026-11-27T10:00:00Z")).build();
+    AtomicInteger posts = new AtomicInteger();
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    try (RecordingReceiver slack = new RecordingReceiver().answerWith(request -> request.body().contains("\"channel\":\"C0NOWHERE\"")
+            ? "{\"ok\":false,\"error\":\"channel_not_found\"}"
+            : "{\"ok\":true,\"channel\":\"C0FLEET\",\"ts\":\"1700000000.00010" + (request.path().endsWith("postMessage") ? posts.incrementAndGet() : 0) + "\"}")
+        .start(0);
+         Notifiers notifiers = new Notifiers(new NotifySettings(kafka.bootstrapServers(), "http://fleetpulse.example", List.of(
+             new NotifyRoute("slack-bot", NotifyRoute.ReceiverType.SLACK, slack.url("/api"), null, new AlertMatch(Set.of(), Set.of(), Set.of(fleet)),
+                 "xoxb-test-token", "C0FLEET"),
+             new NotifyRoute("slack-lost", NotifyRoute.ReceiverType.SLACK, slack.url("/api"), null, new AlertMatch(Set.of(), Set.of(), Set.of(fleet)),
+                 "xoxb-test-token", "C0NOWHERE")), FAST_RETRY, Duration.ofMinutes(1), Duration.ofSeconds(1)), metrics).start()) {
+      publish(kafka, incident);
+      await().atMost(Duration.ofSeconds(30)).until(() -> slack.received().size() == 2);
+      publish(kafka, crashloop(fleet, "b0000000000000000000000000000001", AlertState.FIRING),
+          crashloop(fleet, "b0000000000000000000000000000002", AlertState.FIRING));
+      await().atMost(Duration.ofSeconds(30)).until(() -> slack.received().stream().anyMatch(request -> request.path().endsWith("chat.update")));
+
+      RecordingReceiver.Received posted = slack.received().stream().filter(request -> request.body().contains("C0FLEET")).findFirst().orElseThrow();
+      assertThat(posted.path()).isEqualTo("/api/chat.postMessage");
+      assertThat(posted.headers().get("Authorization")).isEqualTo("Bearer xoxb-test-token");
+      assertThat(new JsonObject(posted.body()).getString("channel")).isEqualTo("C0FLEET");
+      RecordingReceiver.Received updated = slack.received().stream().filter(request -> request.path().endsWith("chat.update")).findFirst()
+          .orElseThrow();
+      JsonObject update = new JsonObject(updated.body());
+      assertThat(update.getString("ts")).isEqualTo("1700000000.000101");
+      assertThat(update.getString("channel")).isEqualTo("C0FLEET");
+      assertThat(update.getString("text")).startsWith("[CRITICAL] FLEET_INCIDENT CRASHLOOP on fleet slackbot");
+      assertThat(updated.body()).contains("2 more devices").contains("b000000");
+      assertThat(metrics.get("fleetpulse.notifier.alerts").tag("route", "slack-lost").tag("outcome", "dead_lettered").counter().count())
+          .as("Slack's ok:false is a failed delivery").isEqualTo(1);
     }
   }
 

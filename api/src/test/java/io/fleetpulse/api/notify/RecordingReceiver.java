@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /** A webhook receiver for tests: records what it is sent and answers with a scripted status. */
 final class RecordingReceiver implements AutoCloseable {
@@ -17,6 +18,7 @@ final class RecordingReceiver implements AutoCloseable {
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private volatile int failureStatus = 503;
   private volatile String refusedWhileContaining;
+  private volatile Function<Received, String> answer = request -> "ok";
   private final AtomicInteger refused = new AtomicInteger();
   private HttpServer server;
 
@@ -32,8 +34,9 @@ final class RecordingReceiver implements AutoCloseable {
         request.response().setStatusCode(failureStatus).putHeader("Retry-After", "0").end();
         return;
       }
-      received.add(new Received(request.path(), MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body.toString()));
-      request.response().setStatusCode(200).end("ok");
+      Received got = new Received(request.path(), MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body.toString());
+      received.add(got);
+      request.response().setStatusCode(200).end(answer.apply(got));
     })).listen(port, "127.0.0.1").await();
     return this;
   }
@@ -42,6 +45,12 @@ final class RecordingReceiver implements AutoCloseable {
   RecordingReceiver failNext(int count, int status) {
     failureStatus = status;
     failuresLeft.set(count);
+    return this;
+  }
+
+  /** What a 200 carries, by request (default "ok"): a receiver that answers like Slack's Web API, for instance. */
+  RecordingReceiver answerWith(Function<Received, String> answer) {
+    this.answer = answer;
     return this;
   }
 

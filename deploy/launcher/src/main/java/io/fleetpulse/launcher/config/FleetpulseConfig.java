@@ -214,9 +214,14 @@ public record FleetpulseConfig(
     }
   }
 
-  /** One notifier route: {@code type} is slack, mattermost, teams, webhook or alertmanager; empty match lists match all. */
+  /**
+   * One notifier route: {@code type} is slack, mattermost, teams, webhook or alertmanager; empty match lists match all.
+   * A Slack route with a bot {@code token} posts to {@code channel} through Slack's Web API (and edits a growing
+   * incident's message in place); without one, {@code url} is an incoming webhook.
+   */
   public record Route(String name, String type, String url, String secret,
-                      java.util.List<String> kinds, java.util.List<String> severities, java.util.List<String> fleets) {}
+                      java.util.List<String> kinds, java.util.List<String> severities, java.util.List<String> fleets,
+                      String token, String channel) {}
 
   public static FleetpulseConfig defaults() {
     return new FleetpulseConfig(

@@ -27,7 +27,8 @@ public final class NotifyRoutes {
       }
       try {
         return new NotifyRoute(route.name(), type, resolve(route.url(), env, route.name()), resolve(route.secret(), env, route.name()),
-            new AlertMatch(set(route.kinds()), set(route.severities()), set(route.fleets())));
+            new AlertMatch(set(route.kinds()), set(route.severities()), set(route.fleets())), resolve(route.token(), env, route.name()),
+            route.channel());
       } catch (IllegalArgumentException e) {
         throw new ConfigException("Notifier " + e.getMessage());
       }
