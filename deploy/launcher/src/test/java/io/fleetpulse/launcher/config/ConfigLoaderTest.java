@@ -188,12 +188,20 @@ class ConfigLoaderTest {
             - name: sre
               type: alertmanager
               url: http://alertmanager:9093/api/v2/alerts
+            - name: support-bot
+              type: slack
+              token: ${SLACK_BOT_TOKEN}
+              channel: C0123ABCD
         """);
     FleetpulseConfig config = loader.load(file, Map.of(), List.of());
-    List<io.fleetpulse.api.notify.NotifyRoute> routes =
-        NotifyRoutes.of(config.notifications().routes(), Map.of("SLACK_URL", "https://hooks.slack.com/services/T/B/X"));
+    List<io.fleetpulse.api.notify.NotifyRoute> routes = NotifyRoutes.of(config.notifications().routes(),
+        Map.of("SLACK_URL", "https://hooks.slack.com/services/T/B/X", "SLACK_BOT_TOKEN", "xoxb-1-2-secret"));
 
-    assertThat(routes).hasSize(2);
+    assertThat(routes).hasSize(3);
+    assertThat(routes.get(2).slackBot()).isTrue();
+    assertThat(routes.get(2).url()).isEqualTo(io.fleetpulse.api.notify.NotifyRoute.SLACK_API);
+    assertThat(routes.get(2).channel()).isEqualTo("C0123ABCD");
+    assertThat(routes.get(2).toString()).doesNotContain("xoxb");
     assertThat(routes.get(0).url()).isEqualTo("https://hooks.slack.com/services/T/B/X");
     assertThat(routes.get(0).match().severities()).containsExactly("critical");
     assertThat(routes.get(0).toString()).doesNotContain("hooks.slack.com");
