@@ -41,7 +41,7 @@ class ChatFormatTest {
 
     assertThat(firing).contains("Evidence:\n> balena.service: Main process exited, code=killed, status=9/KILL\n"
         + "> balena.service: Failed with result 'signal'.\n> balena.service: Scheduled restart job, restart counter is at 3.")
-        .doesNotContain("xxx");
+        .doesNotContain("x".repeat(10));
     assertThat(resolved).doesNotContain("Evidence:");
     Alert longLine = Alert.newBuilder(crashloop).setEvidence(List.of("y".repeat(500))).build();
     assertThat(ChatFormat.ChatText.of(longLine, IncidentFolding.Folded.NONE, "http://fleetpulse.example").body())

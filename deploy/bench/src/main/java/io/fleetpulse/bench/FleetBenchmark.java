@@ -167,7 +167,7 @@ final class FleetBenchmark {
       long entries = fleet.progress().accepted() - acceptedBefore;
       Map<Integer, LinuxThreadCpu.ThreadTime> cpuAfter = LinuxThreadCpu.threads(Long.toString(pid));
       Map<String, Double> byKind = LinuxThreadCpu.byKindBetween(cpuBefore, cpuAfter);
-      Cpu cpu = new Cpu(byKind.values().stream().mapToDouble(Double::doubleValue).sum(), seconds,
+      Cpu cpu = new Cpu(byKind.values().stream().reduce(0.0, Double::sum), seconds,
           Math.round(pushRequests(api) - pushRequestsBefore), entries, byKind);
       log.info("The stack used {} cores during the window: {}", String.format(Locale.ROOT, "%.2f", cpu.cores()), cpu.top(8));
       fleet.close();
@@ -282,7 +282,7 @@ final class FleetBenchmark {
         new OpenLoopLoad(vertx, host, collectorPort, keepAlive[i]).run("connections", n -> "/bench/connection-cost",
             CONNECTION_PROBES_PER_SECOND, Duration.ofSeconds(CONNECTION_PROBES / CONNECTION_PROBES_PER_SECOND));
         seconds[i] = LinuxThreadCpu.byKindBetween(before, LinuxThreadCpu.threads(Long.toString(pid))).entrySet().stream()
-            .filter(kind -> kind.getKey().startsWith("vert.x-")).mapToDouble(Map.Entry::getValue).sum();
+            .filter(kind -> kind.getKey().startsWith("vert.x-")).map(Map.Entry::getValue).reduce(0.0, Double::sum);
       }
       ConnectionCost cost = new ConnectionCost(CONNECTION_PROBES, seconds[0], seconds[1]);
       log.info("A connection costs the collector {} µs of CPU beyond its request ({} µs)",

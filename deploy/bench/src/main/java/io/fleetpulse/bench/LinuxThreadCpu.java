@@ -56,7 +56,7 @@ final class LinuxThreadCpu {
 
   /** CPU seconds of the threads whose name contains {@code part}, so far. */
   static double seconds(String pid, String part) {
-    return threads(pid).values().stream().filter(thread -> thread.name().contains(part)).mapToDouble(ThreadTime::seconds).sum();
+    return threads(pid).values().stream().filter(thread -> thread.name().contains(part)).map(ThreadTime::seconds).reduce(0.0, Double::sum);
   }
 
   /**
