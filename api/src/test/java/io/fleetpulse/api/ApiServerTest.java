@@ -246,6 +246,25 @@ class ApiServerTest {
     }
   }
 
+  /** Issue 15: the fleet's events over time, per kind and hour, from the topology's counters. */
+  @Test
+  void theFleetsEventsPerHourCountEachKind() throws Exception {
+    String device = "ab0000000000000000000000000000e7";
+    Instant now = Instant.now();
+    stack.write(ApiStack.engineKilled(device, "hourly", now.minusSeconds(30)), ApiStack.engineKilled(device, "hourly", now.minusSeconds(10)));
+
+    JsonObject perHour = await().atMost(Duration.ofSeconds(30)).until(() -> new JsonObject(get("/api/v1/fleet/events?fleet=hourly&hours=3").body()),
+        json -> json.getJsonObject("kinds").containsKey("UNIT_RESTART"));
+    assertThat(perHour.getJsonArray("hours")).hasSize(3);
+    List<Integer> restarts = perHour.getJsonObject("kinds").getJsonArray("UNIT_RESTART").stream().map(Integer.class::cast).toList();
+    assertThat(restarts).hasSize(3);
+    assertThat(restarts.stream().mapToInt(Integer::intValue).sum()).isEqualTo(2);
+    assertThat(new JsonObject(get("/api/v1/fleet/events?hours=3").body()).getJsonObject("kinds").getJsonArray("UNIT_RESTART").stream()
+        .map(Integer.class::cast).reduce(0, Integer::sum)).as("all fleets").isGreaterThanOrEqualTo(2);
+    assertThat(get("/api/v1/fleet/events?hours=0").statusCode()).isEqualTo(400);
+    assertThat(get("/api/v1/fleet/events?hours=49").statusCode()).isEqualTo(400);
+  }
+
   private static List<String> firingDevices(String path) throws Exception {
     return new JsonObject(get(path).body()).getJsonArray("alerts").stream().map(JsonObject.class::cast)
         .map(alert -> alert.getString("device")).toList();

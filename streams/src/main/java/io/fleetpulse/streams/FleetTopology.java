@@ -12,6 +12,7 @@ import io.fleetpulse.streams.alerts.DeviceConnectionsStore;
 import io.fleetpulse.streams.alerts.OutlierWarningsProcessor;
 import io.fleetpulse.streams.events.DeviceEventsStore;
 import io.fleetpulse.streams.events.EventCounter;
+import io.fleetpulse.streams.events.FleetEventCounts;
 import io.fleetpulse.streams.extract.DiskSampleProcessor;
 import io.fleetpulse.streams.extract.EventExtractor;
 import io.fleetpulse.streams.extract.BootSync;
@@ -121,6 +122,7 @@ public final class FleetTopology {
     topology.addStateStore(FiringAlertsStore.builder(), DEVICE_ALERTS, OUTLIER_WARNINGS);
     topology.addStateStore(FiringAlertCounts.builder(), DEVICE_ALERTS, OUTLIER_WARNINGS);
     topology.addStateStore(PastEpisodes.builder(), DEVICE_ALERTS);
+    topology.addStateStore(FleetEventCounts.builder(), COUNT_EVENTS);
     topology.addStateStore(DeviceOutliersStore.builder(), DEVICE_ALERTS, OUTLIER_WARNINGS);
     topology.addStateStore(DeviceConnectionsStore.builder(), CONNECTIONS, DEVICE_ALERTS);
     return topology;

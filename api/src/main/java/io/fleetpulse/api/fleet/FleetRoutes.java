@@ -18,6 +18,7 @@ import io.fleetpulse.schemas.Status;
 import io.fleetpulse.streams.alerts.AlertsStore;
 import io.fleetpulse.streams.alerts.DeviceConnectionsStore;
 import io.fleetpulse.streams.alerts.FiringAlertCounts;
+import io.fleetpulse.streams.events.FleetEventCounts;
 import io.fleetpulse.streams.alerts.FiringAlertsStore;
 import io.fleetpulse.streams.fleet.FleetStores;
 import io.fleetpulse.streams.health.DeviceHealthStores;
@@ -29,11 +30,15 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -64,6 +69,7 @@ public final class FleetRoutes {
     router.get("/api/v1/devices").handler(this::devices);
     router.get("/api/v1/alerts").handler(this::alerts);
     router.get("/api/v1/fleet/summary").handler(this::summary);
+    router.get("/api/v1/fleet/events").handler(this::eventsPerHour);
     router.get("/api/v1/collector/devices").handler(this::collectorDevices);
   }
 
@@ -163,6 +169,51 @@ public final class FleetRoutes {
       silences.silencing(alert.getString("fleet"), alert.getString("device")).ifPresent(silence -> alert.put("silencedBy", silence.id()));
     }
     return alert;
+  }
+
+  /**
+   * The fleet's events per kind and hour of their event time over the last {@code hours} (one fleet, or all):
+   * {@code {"hours": [start, ...], "kinds": {"UNIT_RESTART": [n, ...], ...}}}, from counters the topology keeps.
+   */
+  private void eventsPerHour(RoutingContext ctx) {
+    String fleet;
+    int hours;
+    try {
+      QueryParameters params = new QueryParameters(ctx);
+      fleet = params.fleet("fleet");
+      hours = params.integer("hours", 24, 1, (int) FleetEventCounts.RETENTION.toHours());
+    } catch (QueryParameters.BadParameter e) {
+      e.answer(ctx);
+      return;
+    }
+    long now = System.currentTimeMillis();
+    Instant last = Instant.ofEpochMilli(now - Math.floorMod(now, FleetEventCounts.HOUR.toMillis()));
+    Instant first = last.minus(FleetEventCounts.HOUR.multipliedBy(hours - 1L));
+    combine(ctx, List.of(FleetEventCounts.NAME), scope -> {
+      JsonObject kinds = new JsonObject();
+      local.eventCounts(scope, first, last).forEach((key, perHour) -> {
+        String kind = key.substring(key.lastIndexOf('|') + 1);
+        if (fleet == null || key.equals(FleetEventCounts.key(fleet, kind))) {
+          JsonObject counts = kinds.getJsonObject(kind, new JsonObject());
+          perHour.forEach((hour, count) -> increment(counts, hour.toString(), count.intValue()));
+          kinds.put(kind, counts);
+        }
+      });
+      return new JsonObject().put("kinds", kinds);
+    }, parts -> {
+      List<String> starts = new ArrayList<>();
+      for (Instant hour = first; !hour.isAfter(last); hour = hour.plus(FleetEventCounts.HOUR)) {
+        starts.add(hour.toString());
+      }
+      Map<String, Map<String, Long>> sums = new TreeMap<>();
+      for (JsonObject part : parts) {
+        part.getJsonObject("kinds").forEach(kind -> ((JsonObject) kind.getValue()).forEach(hour -> sums
+            .computeIfAbsent(kind.getKey(), k -> new HashMap<>()).merge(hour.getKey(), ((Number) hour.getValue()).longValue(), Long::sum)));
+      }
+      JsonObject summed = new JsonObject();
+      sums.forEach((kind, perHour) -> summed.put(kind, new JsonArray(starts.stream().map(hour -> perHour.getOrDefault(hour, 0L)).toList())));
+      return new JsonObject().put("hours", new JsonArray(starts)).put("kinds", summed);
+    });
   }
 
   private void summary(RoutingContext ctx) {

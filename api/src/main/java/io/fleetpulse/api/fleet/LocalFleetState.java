@@ -9,6 +9,7 @@ import io.fleetpulse.streams.alerts.AlertsStore;
 import io.fleetpulse.streams.alerts.DeviceConnectionsStore;
 import io.fleetpulse.streams.alerts.FiringAlertCounts;
 import io.fleetpulse.streams.alerts.FiringAlertsStore;
+import io.fleetpulse.streams.events.FleetEventCounts;
 import io.fleetpulse.streams.fleet.FleetStores;
 import io.fleetpulse.streams.health.DeviceHealthStores;
 import io.fleetpulse.streams.health.DeviceStatusIndex;
@@ -35,6 +36,8 @@ import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.query.StateQueryRequest;
 import org.apache.kafka.streams.query.StateQueryResult;
+import org.apache.kafka.streams.query.WindowRangeQuery;
+import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
@@ -152,6 +155,29 @@ public final class LocalFleetState {
         counts.merge(FiringAlertCounts.key(incident), 1L, Long::sum);
       }
     });
+    return counts;
+  }
+
+  /**
+   * The scope's events per fleet and kind ({@link FleetEventCounts} key) and hour, for the hours starting from
+   * {@code from} to {@code to}: a few counters per hour, whatever the fleet's size.
+   */
+  public Map<String, Map<Instant, Long>> eventCounts(PartitionScope scope, Instant from, Instant to) {
+    Map<String, Map<Instant, Long>> counts = new TreeMap<>();
+    Optional<Set<Integer>> partitions = scope.of(FleetEventCounts.NAME);
+    if (partitions.isPresent() && partitions.get().isEmpty()) {
+      return counts;
+    }
+    StateQueryRequest<KeyValueIterator<Windowed<String>, Long>> request = StateQueryRequest.inStore(FleetEventCounts.NAME)
+        .withQuery(WindowRangeQuery.<String, Long>withWindowStartRange(from, to));
+    StateQueryResult<KeyValueIterator<Windowed<String>, Long>> result =
+        streams.query(partitions.map(request::withPartitions).orElseGet(request::withAllPartitions));
+    for (QueryResult<KeyValueIterator<Windowed<String>, Long>> partition : succeeded(FleetEventCounts.NAME, result.getPartitionResults()).values()) {
+      try (KeyValueIterator<Windowed<String>, Long> hours = partition.getResult()) {
+        hours.forEachRemaining(hour -> counts.computeIfAbsent(hour.key.key(), key -> new TreeMap<>())
+            .merge(hour.key.window().startTime(), hour.value, Long::sum));
+      }
+    }
     return counts;
   }
 

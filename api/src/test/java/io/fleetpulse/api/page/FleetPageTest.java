@@ -180,6 +180,7 @@ class FleetPageTest {
 
     String fleet = HeadlessChromium.withProfile(profile).render(base() + "/", SHOTS.resolve("fleet-incident.png"));
     assertThat(fleet).containsPattern("<ul id=\"incidents\"><li class=\"incident\"><b>Fleet incident:</b>\\s+5 of 5 devices in fleet storm");
+    assertThat(fleet).contains("<figure class=\"chart\" id=\"fleet-events\">").containsPattern("<rect class=\"bar\" data-kind=\"UNIT_RESTART\"");
   }
 
   @Test

@@ -12,12 +12,14 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Counts the device events on their way to {@code fleet.events}, by kind ({@code fleetpulse_events_total}),
- * for SRE dashboards. A retried transaction may count an event twice; counters are for rates, not audits.
+ * for SRE dashboards (a retried transaction may count an event twice; counters are for rates, not audits), and
+ * per fleet, kind and hour in {@link FleetEventCounts}, in the same transactions as the events.
  */
 public final class EventCounter implements Processor<String, DeviceEvent, String, DeviceEvent> {
 
   private final Map<EventKind, Counter> byKind = new EnumMap<>(EventKind.class);
   private ProcessorContext<String, DeviceEvent> context;
+  private FleetEventCounts perHour;
 
   public EventCounter(MeterRegistry registry) {
     for (EventKind kind : EventKind.values()) {
@@ -29,11 +31,13 @@ public final class EventCounter implements Processor<String, DeviceEvent, String
   @Override
   public void init(ProcessorContext<String, DeviceEvent> context) {
     this.context = context;
+    this.perHour = new FleetEventCounts(context.getStateStore(FleetEventCounts.NAME));
   }
 
   @Override
   public void process(Record<String, DeviceEvent> record) {
     byKind.get(record.value().getKind()).increment();
+    perHour.count(record.value());
     context.forward(record);
   }
 }
