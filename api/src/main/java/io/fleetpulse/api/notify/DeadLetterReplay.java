@@ -101,6 +101,7 @@ public final class DeadLetterReplay {
           }
           letters++;
           Alert alert = letter.value();
+          Optional<String> mutedBecause = muting.mutes(alert);
           if (oldest.isPresent() && Instant.ofEpochMilli(letter.timestamp()).isBefore(oldest.get())) {
             tooOld++;
             out.printf("  %s %s %s: dead-lettered at %s, older than automatic redelivery goes back; not sent%n", alert.getId(),
@@ -108,9 +109,9 @@ public final class DeadLetterReplay {
           } else if (alert.getState() == AlertState.FIRING && latest.get(alert.getId()) == AlertState.RESOLVED) {
             resolvedSince++;
             out.printf("  %s %s %s: resolved since, not sent%n", alert.getId(), alert.getKind(), alert.getState());
-          } else if (muting.mutes(alert).isPresent()) {
+          } else if (mutedBecause.isPresent()) {
             muted++;
-            out.printf("  %s %s %s: %s; not sent%n", alert.getId(), alert.getKind(), alert.getState(), muting.mutes(alert).get());
+            out.printf("  %s %s %s: %s; not sent%n", alert.getId(), alert.getKind(), alert.getState(), mutedBecause.get());
           } else {
             WebhookSender.Outcome outcome = send(sender, route, alert);
             if (!outcome.delivered()) {
@@ -151,10 +152,8 @@ public final class DeadLetterReplay {
     };
   }
 
+  /** A webhook's headers for a replayed alert: signed as live ones, and marked replayed. */
   private static Map<String, String> headers(NotifyRoute route, Alert alert, String body) {
-    if (route.type() != NotifyRoute.ReceiverType.WEBHOOK) {
-      return Map.of();
-    }
     Map<String, String> headers = new HashMap<>(WebhookHeaders.of(route, alert, body));
     headers.put(WebhookHeaders.REPLAYED, "true");
     return headers;

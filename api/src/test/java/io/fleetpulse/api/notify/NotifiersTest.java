@@ -209,10 +209,7 @@ class NotifiersTest {
   void deviceAlertsOfAFiringIncidentAreFoldedIntoItInChatChannels(EmbeddedKafkaBroker kafka) throws Exception {
     // A fleet no other test writes to: the topologies of other api tests publish real alerts too.
     String fleet = "folding";
-    Alert incident = Alert.newBuilder()
-        .setId("incident-folding-crashloop").setFleet(fleet).setKind(AlertKind.FLEET_INCIDENT).setSeverity(Severity.critical)
-        .setState(AlertState.FIRING).setSubject("CRASHLOOP").setSummary("6 of 16 devices in fleet folding: engine crash loops")
-        .setStartedAt(Instant.parse("2026-11-27T10:00:00Z")).build();
+    Alert incident = crashloopIncident(fleet, 6, 16);
     SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     try (RecordingReceiver receiver = new RecordingReceiver().start(0);
          Notifiers notifiers = new Notifiers(settings(kafka, List.of(
@@ -248,10 +245,7 @@ class NotifiersTest {
   @Test
   void foldingSurvivesARestartAndEarlierDeviceAlertsGetOneFollowUp(EmbeddedKafkaBroker kafka) throws Exception {
     String fleet = "refolding";
-    Alert incident = Alert.newBuilder()
-        .setId("incident-refolding-crashloop").setFleet(fleet).setKind(AlertKind.FLEET_INCIDENT).setSeverity(Severity.critical)
-        .setState(AlertState.FIRING).setSubject("CRASHLOOP").setSummary("5 of 16 devices in fleet refolding: engine crash loops")
-        .setStartedAt(Instant.parse("2026-11-27T10:00:00Z")).build();
+    Alert incident = crashloopIncident(fleet, 5, 16);
     try (RecordingReceiver receiver = new RecordingReceiver().start(0)) {
       NotifySettings settings = settings(kafka, List.of(route("refolding-chat", NotifyRoute.ReceiverType.SLACK, receiver.url("/chat"), fleet)));
       try (Notifiers first = new Notifiers(settings, new SimpleMeterRegistry()).start()) {
@@ -288,10 +282,7 @@ class NotifiersTest {
   @Test
   void aGrowingIncidentGetsAShortUpdateAtMostOncePerInterval(EmbeddedKafkaBroker kafka) throws Exception {
     String fleet = "growing";
-    Alert incident = Alert.newBuilder()
-        .setId("incident-growing-crashloop").setFleet(fleet).setKind(AlertKind.FLEET_INCIDENT).setSeverity(Severity.critical)
-        .setState(AlertState.FIRING).setSubject("CRASHLOOP").setSummary("5 of 5 devices in fleet growing: engine crash loops")
-        .setStartedAt(Instant.parse("2026-11-27T10:00:00Z")).build();
+    Alert incident = crashloopIncident(fleet, 5, 5);
     try (RecordingReceiver receiver = new RecordingReceiver().start(0);
          Notifiers notifiers = new Notifiers(new NotifySettings(kafka.bootstrapServers(), "http://fleetpulse.example",
              List.of(route("growing-chat", NotifyRoute.ReceiverType.SLACK, receiver.url("/chat"), fleet)), FAST_RETRY,
@@ -327,10 +318,7 @@ class NotifiersTest {
   @Test
   void aSlackBotRouteEditsTheIncidentsMessageAsItGrows(EmbeddedKafkaBroker kafka) throws Exception {
     String fleet = "slackbot";
-    Alert incident = Alert.newBuilder()
-        .setId("incident-slackbot-crashloop").setFleet(fleet).setKind(AlertKind.FLEET_INCIDENT).setSeverity(Severity.critical)
-        .setState(AlertState.FIRING).setSubject("CRASHLOOP").setSummary("5 of 5 devices in fleet slackbot: engine crash loops")
-        .setStartedAt(Instant.parse("2026-11-27T10:00:00Z")).build();
+    Alert incident = crashloopIncident(fleet, 5, 5);
     AtomicInteger posts = new AtomicInteger();
     SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     try (RecordingReceiver slack = new RecordingReceiver().answerWith(request -> request.body().contains("\"channel\":\"C0NOWHERE\"")
@@ -438,6 +426,15 @@ class NotifiersTest {
 
   static NotifyRoute route(String name, NotifyRoute.ReceiverType type, String url, String fleet) {
     return new NotifyRoute(name, type, url, null, new AlertMatch(Set.of(), Set.of(), Set.of(fleet)));
+  }
+
+  /** A firing FLEET_INCIDENT of crash loops: {@code devices} of {@code active} devices of {@code fleet}. */
+  static Alert crashloopIncident(String fleet, int devices, int active) {
+    return Alert.newBuilder()
+        .setId("incident-" + fleet + "-crashloop").setFleet(fleet).setKind(AlertKind.FLEET_INCIDENT).setSeverity(Severity.critical)
+        .setState(AlertState.FIRING).setSubject("CRASHLOOP").setSummary(devices + " of " + active + " devices in fleet " + fleet
+            + ": engine crash loops")
+        .setStartedAt(Instant.parse("2026-11-27T10:00:00Z")).build();
   }
 
   static Alert crashloop(String fleet, String device, AlertState state) {
