@@ -1,96 +1,154 @@
 package io.fleetpulse.simulator;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
- * Pushes a simulated fleet's journals and disk samples to a collector, as devices would: one request
- * per device per second, half the devices in the Journal Export Format (as {@code systemd-journal-upload}
- * sends it, to {@code /upload}), half as {@code journalctl -o json} lines (to {@code /entries}), disk
- * samples to {@code /metrics}. What the collector does not accept (429, 503, a refused connection) is
- * kept and sent again with the next push, entries and disk samples alike, as a real agent would.
+ * Pushes a simulated fleet's journals and disk samples to a collector, as devices would: half the devices in
+ * the Journal Export Format (as {@code systemd-journal-upload} sends it, to {@code /upload}), half as
+ * {@code journalctl -o json} lines (to {@code /entries}), disk samples to {@code /metrics}. What the collector
+ * does not accept (429, 503, no answer) is kept and sent again from the next second on, entries and disk
+ * samples alike, as a real agent would.
  *
- * <p>All of a simulated fleet comes from one address, as a fleet behind one NAT gateway would, and a
- * collector caps the connections of one address ({@code collector.limits.maxConnectionsPerAddress}, 512
- * by default): at most {@link #MAX_IN_FLIGHT} requests are open at once. A device whose turn does not come
- * in a second keeps what it wrote for its next push, as a device whose uplink is busy does.
+ * <p>All of a simulated fleet comes from one address, as a fleet behind one NAT gateway would, and a collector
+ * caps the connections of one address ({@code collector.limits.maxConnectionsPerAddress}, 512 by default): at
+ * most {@link #MAX_IN_FLIGHT} requests are open at once, on kept-alive connections. A request answered frees
+ * its turn for the device that has waited longest at once, not at the next second: a fleet is held back by how
+ * fast the collector answers, never by the simulator's clock. One event-loop thread does all the HTTP.
  */
-final class CollectorClient {
+final class CollectorClient implements AutoCloseable {
 
   /** Requests open at once: under a collector's default cap of connections per address. */
   static final int MAX_IN_FLIGHT = 400;
+  private static final int REQUEST_IDLE_TIMEOUT_MS = 15_000;
 
-  /** Counts of journal entries, for progress lines. */
-  record Stats(long accepted, long retried, long refused) {}
+  /** Counts of journal entries (written by the fleet, answered 202, to send again, refused) and of requests answered. */
+  record Stats(long written, long accepted, long retried, long refused, long requests) {}
 
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
-  private final String baseUrl;
-  private final Outbox entries = new Outbox();
-  private final Outbox diskSamples = new Outbox();
-  private final AtomicInteger inFlight = new AtomicInteger();
+  /** One request to make: a device's backlog for one endpoint. */
+  private record Dispatch(Outbox outbox, SimulatedDevice device, List<JsonObject> batch) {}
+
+  private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+  private final HttpClient http;
+  private final String basePath;
+  private final Outbox entries = new Outbox("entries");
+  private final Outbox diskSamples = new Outbox("disk samples");
+  /** Guarded by this. */
+  private int inFlight;
+  /** Guarded by this: disk samples and entries take turns, so neither starves the other when turns run short. */
+  private boolean diskSamplesNext;
+  /** Guarded by this: completed once nothing is in flight and nothing waits to be sent before the next second. */
+  private final List<CompletableFuture<Void>> quietWaiters = new ArrayList<>();
+  private volatile boolean closed;
+  private final AtomicLong written = new AtomicLong();
+  private final AtomicLong requests = new AtomicLong();
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong retried = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
 
   CollectorClient(String baseUrl) {
-    this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    URI uri = URI.create(baseUrl);
+    boolean tls = "https".equalsIgnoreCase(uri.getScheme());
+    int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
+    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+    this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    this.http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(uri.getHost()).setDefaultPort(port).setSsl(tls)
+        .setKeepAlive(true).setConnectTimeout(5_000), new PoolOptions().setHttp1MaxSize(MAX_IN_FLIGHT));
   }
 
   /**
-   * Sends one second of the fleet's output; completes when every request has been answered. Like
-   * systemd-journal-upload, a device has one push in flight at a time: what it logs meanwhile, and what
-   * must be retried, goes out with its next push, in journal order.
+   * Adds one second of the fleet's output and sends what it can. Like systemd-journal-upload, a device has one
+   * push per endpoint in flight at a time: what it logs meanwhile, and what must be retried, goes out with its
+   * next push, in journal order. Completes once nothing is in flight and nothing is left to send before the
+   * next second (what was refused waits for it).
    */
   CompletableFuture<Void> push(FleetSimulator.Tick tick) {
-    List<CompletableFuture<?>> requests = new ArrayList<>();
-    entries.add(tick.entries());
-    diskSamples.add(tick.diskSamples());
-    for (SimulatedDevice device : entries.waiting()) {
-      if (!takeTurn()) {
-        break;
-      }
-      List<JsonObject> batch = entries.take(device);
-      requests.add(entries.settle(device, batch, device.exportFormat
-          ? post(device, "/upload", "application/vnd.fdo.journal", JournalExport.of(batch))
-          : post(device, "/entries", "application/x-ndjson",
-              batch.stream().map(JsonObject::encode).collect(Collectors.joining("\n", "", "\n")).getBytes(StandardCharsets.UTF_8)))
-          .thenAccept(status -> count(status, batch.size())));
+    CompletableFuture<Void> quiet = new CompletableFuture<>();
+    synchronized (this) {
+      entries.add(tick.entries());
+      diskSamples.add(tick.diskSamples());
+      entries.wake();
+      diskSamples.wake();
+      quietWaiters.add(quiet);
     }
-    for (SimulatedDevice device : diskSamples.waiting()) {
-      if (!takeTurn()) {
-        break;
-      }
-      List<JsonObject> batch = diskSamples.take(device);
-      requests.add(diskSamples.settle(device, batch, post(device, "/metrics", "application/json",
-          new JsonObject().put("disk", new JsonArray(batch)).encode().getBytes(StandardCharsets.UTF_8))));
-    }
-    return CompletableFuture.allOf(requests.toArray(CompletableFuture[]::new));
+    tick.entries().values().forEach(batch -> written.addAndGet(batch.size()));
+    sendWhatTurnsAllow();
+    return quiet;
   }
 
-  /** Whether one more request may go out now; the caller sends it and gives its turn back when answered. */
-  private boolean takeTurn() {
-    if (inFlight.incrementAndGet() > MAX_IN_FLIGHT) {
-      inFlight.decrementAndGet();
-      return false;
+  /** Sends the longest-waiting devices' backlogs while turns are free; a request answered calls it again. */
+  private void sendWhatTurnsAllow() {
+    while (!closed) {
+      Dispatch next;
+      synchronized (this) {
+        next = inFlight < MAX_IN_FLIGHT ? nextDispatch() : null;
+        if (next == null) {
+          if (inFlight == 0 && entries.ready.isEmpty() && diskSamples.ready.isEmpty()) {
+            quietWaiters.forEach(waiter -> waiter.complete(null));
+            quietWaiters.clear();
+          }
+          return;
+        }
+        inFlight++;
+      }
+      send(next);
     }
-    return true;
+  }
+
+  private Dispatch nextDispatch() {
+    Outbox first = diskSamplesNext ? diskSamples : entries;
+    Outbox second = diskSamplesNext ? entries : diskSamples;
+    diskSamplesNext = !diskSamplesNext;
+    Outbox outbox = first.ready.isEmpty() ? second : first;
+    SimulatedDevice device = outbox.ready.poll();
+    return device == null ? null : new Dispatch(outbox, device, outbox.take(device));
+  }
+
+  private void send(Dispatch dispatch) {
+    SimulatedDevice device = dispatch.device();
+    Future<Integer> answer;
+    if (dispatch.outbox() == diskSamples) {
+      answer = post(device, "/metrics", "application/json",
+          new JsonObject().put("disk", new JsonArray(dispatch.batch())).encode().getBytes(StandardCharsets.UTF_8));
+    } else if (device.exportFormat) {
+      answer = post(device, "/upload", "application/vnd.fdo.journal", JournalExport.of(dispatch.batch()));
+    } else {
+      answer = post(device, "/entries", "application/x-ndjson", dispatch.batch().stream().map(JsonObject::encode)
+          .collect(Collectors.joining("\n", "", "\n")).getBytes(StandardCharsets.UTF_8));
+    }
+    answer.onComplete(result -> {
+      int status = result.succeeded() ? result.result() : -1;
+      requests.incrementAndGet();
+      if (dispatch.outbox() == entries) {
+        count(status, dispatch.batch().size());
+      }
+      synchronized (this) {
+        inFlight--;
+        dispatch.outbox().settle(device, dispatch.batch(), isRetried(status));
+      }
+      sendWhatTurnsAllow();
+    });
   }
 
   private void count(int status, int entries) {
@@ -109,61 +167,85 @@ final class CollectorClient {
   }
 
   Stats stats() {
-    return new Stats(accepted.get(), retried.get(), refused.get());
+    return new Stats(written.get(), accepted.get(), retried.get(), refused.get(), requests.get());
   }
 
   /** The HTTP status, or -1 when the collector could not be reached. */
-  private CompletableFuture<Integer> post(SimulatedDevice device, String endpoint, String contentType, byte[] body) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/fleets/" + device.fleet + "/devices/" + device.uuid + endpoint))
-        .timeout(Duration.ofSeconds(15))
-        .header("Content-Type", contentType)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-        .build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode).exceptionally(error -> -1)
-        .whenComplete((status, error) -> inFlight.decrementAndGet());
+  private Future<Integer> post(SimulatedDevice device, String endpoint, String contentType, byte[] body) {
+    RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST)
+        .setURI(basePath + "/fleets/" + device.fleet + "/devices/" + device.uuid + endpoint)
+        .setIdleTimeout(REQUEST_IDLE_TIMEOUT_MS).putHeader("Content-Type", contentType);
+    return http.request(request)
+        .compose(outbound -> outbound.send(Buffer.buffer(body)))
+        .compose(response -> response.body().map(ignored -> response.statusCode()));
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    vertx.close();
   }
 
   /**
-   * What each device still has to send to one endpoint, oldest first, with at most one request of it in
-   * flight. Devices wait in the order their backlog began, so when turns run short none is passed over for good.
+   * What each device still has to send to one endpoint, oldest first, with at most one request of it in flight.
+   * Devices wait in a queue in the order their backlog began, so when turns run short none is passed over for
+   * good; a device whose request was refused rests until the next second. Guarded by the client.
    */
   private static final class Outbox {
 
-    private final Map<SimulatedDevice, List<JsonObject>> unsent = new LinkedHashMap<>();
+    private final String what;
+    private final Map<SimulatedDevice, List<JsonObject>> unsent = new HashMap<>();
+    /** Devices with something unsent, no request in flight and not resting: the next to send, first in first out. */
+    final ArrayDeque<SimulatedDevice> ready = new ArrayDeque<>();
     private final Set<SimulatedDevice> sending = new HashSet<>();
+    private final List<SimulatedDevice> resting = new ArrayList<>();
 
-    synchronized void add(Map<SimulatedDevice, List<JsonObject>> written) {
-      written.forEach((device, items) -> unsent.merge(device, new ArrayList<>(items), Outbox::inOrder));
+    Outbox(String what) {
+      this.what = what;
     }
 
-    /** The devices with something to send and no request in flight, longest waiting first. */
-    synchronized List<SimulatedDevice> waiting() {
-      return unsent.keySet().stream().filter(device -> !sending.contains(device)).toList();
-    }
-
-    /** The device's whole backlog; the device is sending until {@link #settle} says it was answered. */
-    synchronized List<JsonObject> take(SimulatedDevice device) {
-      sending.add(device);
-      List<JsonObject> batch = unsent.remove(device);
-      return batch == null ? List.of() : batch;
-    }
-
-    /** Once {@code request} is answered, puts {@code batch} back before what was written meanwhile if it is to be sent again. */
-    CompletableFuture<Integer> settle(SimulatedDevice device, List<JsonObject> batch, CompletableFuture<Integer> request) {
-      return request.whenComplete((status, error) -> {
-        synchronized (this) {
-          if (error != null || isRetried(status)) {
-            unsent.merge(device, batch, (writtenMeanwhile, failed) -> inOrder(failed, writtenMeanwhile));
+    void add(Map<SimulatedDevice, List<JsonObject>> written) {
+      written.forEach((device, items) -> {
+        List<JsonObject> backlog = unsent.get(device);
+        if (backlog != null) {
+          backlog.addAll(items);
+        } else {
+          unsent.put(device, new ArrayList<>(items));
+          if (!sending.contains(device)) {
+            ready.add(device);
           }
-          sending.remove(device);
         }
       });
     }
 
-    private static List<JsonObject> inOrder(List<JsonObject> earlier, List<JsonObject> later) {
-      List<JsonObject> all = new ArrayList<>(earlier);
-      all.addAll(later);
-      return all;
+    /** A new second: devices refused in the last one may try again. */
+    void wake() {
+      ready.addAll(resting);
+      resting.clear();
+    }
+
+    /** The device's whole backlog; the device is sending until {@link #settle} says it was answered. */
+    List<JsonObject> take(SimulatedDevice device) {
+      sending.add(device);
+      List<JsonObject> batch = unsent.remove(device);
+      if (batch == null) {
+        throw new IllegalStateException("device " + device.uuid + " was ready with no " + what + " to send");
+      }
+      return batch;
+    }
+
+    /** The answer to {@code batch}: put back before what was written meanwhile if it is to be sent again. */
+    void settle(SimulatedDevice device, List<JsonObject> batch, boolean again) {
+      sending.remove(device);
+      if (again) {
+        List<JsonObject> meanwhile = unsent.put(device, batch);
+        if (meanwhile != null) {
+          batch.addAll(meanwhile);
+        }
+        resting.add(device);
+      } else if (unsent.containsKey(device)) {
+        ready.add(device);
+      }
     }
   }
 }

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,7 @@ public final class SimulationRun implements AutoCloseable {
     return thread;
   });
   private Instant lastProgress = Instant.now();
+  private final AtomicLong ticks = new AtomicLong();
 
   SimulationRun(SimulatorSettings settings, String collectorUrl) {
     this.fleet = new FleetSimulator(settings);
@@ -45,12 +47,16 @@ public final class SimulationRun implements AutoCloseable {
     return expected;
   }
 
-  /** Journal entries so far: answered 202, held back to be sent again (429, 503, no answer), refused for good. */
-  public record Progress(long accepted, long retried, long refused) {}
+  /**
+   * Journal entries so far: written by the fleet, answered 202, held back to be sent again (429, 503, no answer),
+   * refused for good; the requests (entries and disk samples) answered; and the seconds of fleet time simulated,
+   * which fall behind the clock's when the simulator cannot keep up.
+   */
+  public record Progress(long written, long accepted, long retried, long refused, long requests, long ticks) {}
 
   public Progress progress() {
     CollectorClient.Stats stats = collector.stats();
-    return new Progress(stats.accepted(), stats.retried(), stats.refused());
+    return new Progress(stats.written(), stats.accepted(), stats.retried(), stats.refused(), stats.requests(), ticks.get());
   }
 
   public SimulationRun start() {
@@ -62,6 +68,7 @@ public final class SimulationRun implements AutoCloseable {
   private void tick() {
     try {
       collector.push(fleet.tick(Instant.now()));
+      ticks.incrementAndGet();
       if (Instant.now().isAfter(lastProgress.plus(PROGRESS_EVERY))) {
         lastProgress = Instant.now();
         CollectorClient.Stats stats = collector.stats();
@@ -75,5 +82,12 @@ public final class SimulationRun implements AutoCloseable {
   @Override
   public void close() {
     clock.shutdownNow();
+    try {
+      // A tick under way finishes before the HTTP client it pushes through goes.
+      clock.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    collector.close();
   }
 }
