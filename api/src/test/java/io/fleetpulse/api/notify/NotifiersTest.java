@@ -81,7 +81,7 @@ class NotifiersTest {
   }
 
   @Test
-  void aReceiverThatIsDownAndComesBackGetsEveryAlertInOrder(EmbeddedKafkaBroker kafka) throws Exception {
+  void aReceiverThatIsDownAndComesBackGetsEveryAlertInOrderPerDevice(EmbeddedKafkaBroker kafka) throws Exception {
     String fleet = "outage";
     int port = freePort();
     NotifyRoute down = new NotifyRoute("down", NotifyRoute.ReceiverType.WEBHOOK, "http://127.0.0.1:" + port + "/hook", "k",
@@ -93,6 +93,7 @@ class NotifiersTest {
       for (int i = 1; i <= 3; i++) {
         publish(kafka, crashloop(fleet, "f00000000000000000000000000000a" + i, AlertState.FIRING));
       }
+      publish(kafka, crashloop(fleet, "f00000000000000000000000000000a1", AlertState.RESOLVED));
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
         // The route is consuming (and failing to connect) before the receiver comes up; until it joins, its group is unknown.
         await().atMost(Duration.ofSeconds(30)).ignoreExceptionsMatching(e -> e.getCause() instanceof GroupIdNotFoundException).until(() -> !admin.describeConsumerGroups(List.of("fleetpulse-notify-down"))
@@ -102,9 +103,12 @@ class NotifiersTest {
       await().atMost(Duration.ofSeconds(30)).until(() -> oldestUndelivered(metrics) >= 1);
       try (RecordingReceiver receiver = new RecordingReceiver().start(port)) {
         receiver.failNext(2, 503);
-        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 3);
-        assertThat(receiver.received()).extracting(r -> new JsonObject(r.body()).getString("device"))
-            .containsExactly("f00000000000000000000000000000a1", "f00000000000000000000000000000a2", "f00000000000000000000000000000a3");
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 4);
+        // Devices are delivered side by side; one device's alerts in the order they were raised.
+        assertThat(receiver.received()).extracting(r -> new JsonObject(r.body()).getString("device") + " " + new JsonObject(r.body())
+            .getString("state")).containsExactlyInAnyOrder("f00000000000000000000000000000a1 firing", "f00000000000000000000000000000a1 resolved",
+            "f00000000000000000000000000000a2 firing", "f00000000000000000000000000000a3 firing")
+            .containsSubsequence("f00000000000000000000000000000a1 firing", "f00000000000000000000000000000a1 resolved");
         await().atMost(Duration.ofSeconds(10)).until(() -> oldestUndelivered(metrics) == 0);
       }
     }
@@ -145,9 +149,46 @@ class NotifiersTest {
         // Anything sent again would come at once, before or with the fourth.
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> receiver.received().size() == 4);
       }
-      assertThat(receiver.received()).extracting(r -> new JsonObject(r.body()).getString("device")).containsExactlyElementsOf(devices);
+      assertThat(receiver.received()).extracting(r -> new JsonObject(r.body()).getString("device")).containsExactlyInAnyOrderElementsOf(devices);
       assertThat(receiver.received()).extracting(r -> r.headers().get("Idempotency-Key"))
-          .containsExactlyElementsOf(devices.stream().map(device -> "crashloop-" + device + ":firing").toList());
+          .containsExactlyInAnyOrderElementsOf(devices.stream().map(device -> "crashloop-" + device + ":firing").toList());
+    }
+  }
+
+  /**
+   * Issue 20: one alert's retries held up every later alert of its route. Now only its own device's: the three
+   * alerts behind a retrying one, in the same partition, arrive meanwhile; and a restart, with the retrying
+   * alert the oldest not delivered, sends it once and none of the three again.
+   */
+  @Test
+  void oneDevicesRetriesHoldUpNoOtherDeviceNorARestart(EmbeddedKafkaBroker kafka) throws Exception {
+    String fleet = "lanes";
+    RetryPolicy patient = new RetryPolicy(1_000, Duration.ofMillis(50), Duration.ofMillis(100));
+    List<String> devices = List.of("f00000000000000000000000000000e1", "f00000000000000000000000000000e2",
+        "f00000000000000000000000000000e3", "f00000000000000000000000000000e4");
+    try (RecordingReceiver receiver = new RecordingReceiver().start(0)) {
+      NotifyRoute hook = new NotifyRoute("lanes-hook", NotifyRoute.ReceiverType.WEBHOOK, receiver.url("/hook"), "k",
+          new AlertMatch(Set.of(), Set.of(), Set.of(fleet)));
+      NotifySettings settings = new NotifySettings(kafka.bootstrapServers(), "http://fleetpulse.example", List.of(hook), patient,
+          Duration.ofMinutes(1), NotifySettings.INCIDENT_UPDATES);
+      receiver.refuseWhileContaining(devices.get(0));
+      try (KafkaProducer<String, Alert> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+          new StringSerializer(), FleetSerdes.alert().serializer())) {
+        for (String device : devices) {
+          producer.send(new ProducerRecord<>(Topics.ALERTS, fleet, crashloop(fleet, device, AlertState.FIRING))).get();
+        }
+      }
+      try (Notifiers first = new Notifiers(settings, new SimpleMeterRegistry()).start()) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 3);
+        assertThat(receiver.refused()).as("the first device's alert is still being retried").isPositive();
+      }
+      receiver.refuseWhileContaining(null);
+      try (Notifiers second = new Notifiers(settings, new SimpleMeterRegistry()).start()) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() >= 4);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> receiver.received().size() == 4);
+      }
+      assertThat(receiver.received()).extracting(r -> new JsonObject(r.body()).getString("device"))
+          .containsExactlyInAnyOrderElementsOf(devices).endsWith(devices.get(0));
     }
   }
 
@@ -159,11 +200,10 @@ class NotifiersTest {
              route("refusing", NotifyRoute.ReceiverType.SLACK, receiver.url("/slack"), fleet))), new SimpleMeterRegistry()).start();
          TopicReader<Alert> deadLetters = new TopicReader<>(kafka, FleetSerdes.alert().deserializer(), List.of(Topics.ALERTS_DEAD_LETTER))) {
       receiver.failNext(1, 400);
-      publish(kafka, crashloop(fleet, "f00000000000000000000000000000d1", AlertState.FIRING),
-          crashloop(fleet, "f00000000000000000000000000000d2", AlertState.FIRING));
-
+      publish(kafka, crashloop(fleet, "f00000000000000000000000000000d1", AlertState.FIRING));
       List<ConsumerRecord<String, Alert>> dead = deadLetters.until(records -> records.stream()
           .anyMatch(r -> r.value().getDeviceUuid().equals("f00000000000000000000000000000d1")));
+      publish(kafka, crashloop(fleet, "f00000000000000000000000000000d2", AlertState.FIRING));
       ConsumerRecord<String, Alert> letter = dead.stream()
           .filter(r -> r.value().getDeviceUuid().equals("f00000000000000000000000000000d1")).findFirst().orElseThrow();
       assertThat(new String(letter.headers().lastHeader("fleetpulse.route").value(), StandardCharsets.UTF_8)).isEqualTo("refusing");
