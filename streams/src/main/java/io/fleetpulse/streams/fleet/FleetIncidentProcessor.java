@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +43,8 @@ public final class FleetIncidentProcessor implements Processor<String, FleetSign
   private KeyValueStore<String, Long> lastSeen;
   private KeyValueStore<String, String> episodes;
   private KeyValueStore<String, Alert> incidents;
+  /** Task-local, counted from the store on first use and then once a round: each fleet's active devices. */
+  private final Map<String, ActiveDevices> activeByFleet = new HashMap<>();
 
   public FleetIncidentProcessor(DetectionSettings settings, Duration round) {
     this.settings = settings;
@@ -122,18 +125,32 @@ public final class FleetIncidentProcessor implements Processor<String, FleetSign
     }
   }
 
+  /**
+   * The fleet's active devices (seen within the active window) and those firing. Who was seen is counted from
+   * the store at most once a judging round per fleet, not on every signal: a fleet of 30,000 devices firing
+   * at once made that scan quadratic (issue 29). The count it gives may be one round old.
+   */
   private int activeDevices(String fleet, Instant now, Set<String> firing) {
-    long since = now.minus(settings.fleetActiveWindow()).toEpochMilli();
-    Set<String> active = new HashSet<>(firing);
-    try (KeyValueIterator<String, Long> it = lastSeen.prefixScan(FleetStores.key(fleet, ""), new StringSerializer())) {
-      it.forEachRemaining(kv -> {
-        if (kv.value >= since) {
-          active.add(kv.key.substring(kv.key.lastIndexOf('|') + 1));
-        }
-      });
+    ActiveDevices seen = activeByFleet.get(fleet);
+    if (seen == null || Duration.between(seen.countedAt(), now).abs().compareTo(round) >= 0) {
+      long since = now.minus(settings.fleetActiveWindow()).toEpochMilli();
+      Set<String> devices = new HashSet<>();
+      try (KeyValueIterator<String, Long> it = lastSeen.prefixScan(FleetStores.key(fleet, ""), new StringSerializer())) {
+        it.forEachRemaining(kv -> {
+          if (kv.value >= since) {
+            devices.add(kv.key.substring(kv.key.lastIndexOf('|') + 1));
+          }
+        });
+      }
+      seen = new ActiveDevices(now, devices);
+      activeByFleet.put(fleet, seen);
     }
-    return active.size();
+    Set<String> counted = seen.devices();
+    return counted.size() + (int) firing.stream().filter(device -> !counted.contains(device)).count();
   }
+
+  /** The devices of a fleet seen within the active window, as counted at {@code countedAt}. */
+  private record ActiveDevices(Instant countedAt, Set<String> devices) {}
 
   private static Alert open(String fleet, AlertKind kind, Map<String, String> causes, int active, Instant now) {
     Map<String, Long> byCause = causes.values().stream().filter(c -> !c.isEmpty())
