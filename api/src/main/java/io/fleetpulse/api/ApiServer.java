@@ -3,6 +3,7 @@ package io.fleetpulse.api;
 import io.fleetpulse.api.devices.DeviceEventsQuery;
 import io.fleetpulse.api.devices.DeviceHealthQuery;
 import io.fleetpulse.api.devices.DeviceRoutes;
+import io.fleetpulse.api.journal.JournalRoutes;
 import io.fleetpulse.api.auth.BearerAuth;
 import io.fleetpulse.api.auth.Role;
 import io.fleetpulse.api.pipeline.PipelineRoutes;
@@ -91,6 +92,7 @@ public final class ApiServer extends VerticleBase {
     router.route("/api/*").handler(auth.require(Role.VIEWER));
     OwnerRouting owners = new OwnerRouting(vertx, streams, settings.advertised());
     new DeviceRoutes(vertx, new DeviceEventsQuery(streams), new DeviceHealthQuery(streams), owners).mount(router);
+    new JournalRoutes(vertx, streams, owners, auth, settings.journalReaders()).mount(router);
     LocalFleetState fleetState = new LocalFleetState(streams);
     ScatterGather instances = new ScatterGather(vertx, streams, settings.advertised());
     new FleetRoutes(vertx, fleetState, instances, silences).mount(router);

@@ -1,6 +1,7 @@
 package io.fleetpulse.api;
 
 import io.fleetpulse.api.auth.ApiToken;
+import io.fleetpulse.api.auth.Role;
 import java.util.List;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -12,15 +13,21 @@ import org.apache.kafka.streams.state.HostInfo;
  * @param advertised how other api instances reach this one (Kafka Streams' {@code application.server});
  *     null for a single instance
  * @param perDeviceSeriesCap at most this many per-device series ({@code fleetpulse_device_failing}) in /metrics
+ * @param journalReaders who may read devices' journals (they can hold secrets): viewers, or only admins
  */
 public record ApiSettings(String host, int port, List<ApiToken> tokens, ApiToken metricsToken, HostInfo advertised,
-                          int perDeviceSeriesCap) {
+                          int perDeviceSeriesCap, Role journalReaders) {
 
   public static final int DEFAULT_PER_DEVICE_SERIES_CAP = 1000;
 
   public static final int DEFAULT_PORT = 8080;
   public ApiSettings {
     tokens = List.copyOf(tokens);
+  }
+
+  /** Journals readable by viewers. */
+  public ApiSettings(String host, int port, List<ApiToken> tokens, ApiToken metricsToken, HostInfo advertised, int perDeviceSeriesCap) {
+    this(host, port, tokens, metricsToken, advertised, perDeviceSeriesCap, Role.VIEWER);
   }
 
   /** No authentication: for loopback-only use and tests. */

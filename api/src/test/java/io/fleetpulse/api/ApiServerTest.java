@@ -189,6 +189,24 @@ class ApiServerTest {
     }
   }
 
+  /** Journals can hold secrets: with api.journalRole admin, a viewer's token is refused, an admin's reads. */
+  @Test
+  void journalsCanBeKeptToAdmins() throws Exception {
+    ApiServer guarded = new ApiServer(new ApiSettings("127.0.0.1", 0, List.of(new ApiToken("support", Role.VIEWER,
+        ApiToken.sha256Hex("viewer-secret")), new ApiToken("ops", Role.ADMIN, ApiToken.sha256Hex("admin-secret"))), null, null,
+        ApiSettings.DEFAULT_PER_DEVICE_SERIES_CAP, Role.ADMIN), stack.streams().kafkaStreams(), new Readiness(), stack.watchdog(),
+        stack.silences(), stack.metrics());
+    String deployment = stack.vertx().deployVerticle(guarded).await();
+    try {
+      String journal = "/api/v1/devices/" + "ab".repeat(16) + "/journal";
+      assertThat(get(guarded, journal, "viewer-secret").statusCode()).isEqualTo(403);
+      assertThat(get(guarded, journal, "admin-secret").statusCode()).isIn(200, 404);
+      assertThat(get(guarded, "/api/v1/devices/" + "ab".repeat(16) + "/events", "viewer-secret").statusCode()).isEqualTo(200);
+    } finally {
+      stack.vertx().undeploy(deployment).await();
+    }
+  }
+
   @Test
   void theAdminRoleGuardsTheAdminActionAndAViewerReadsThePipeline() throws Exception {
     ApiServer guarded = new ApiServer(new ApiSettings("127.0.0.1", 0, List.of(new ApiToken("support", Role.VIEWER,

@@ -19,6 +19,8 @@ import io.fleetpulse.streams.extract.BootSync;
 import io.fleetpulse.streams.extract.JournalProcessor;
 import io.fleetpulse.streams.extract.JournalSourceDeserializer;
 import io.fleetpulse.streams.extract.ResentEntryFilter;
+import io.fleetpulse.streams.journal.DeviceJournalStore;
+import io.fleetpulse.streams.journal.JournalKeeper;
 import io.fleetpulse.streams.fleet.FleetView;
 import io.fleetpulse.streams.health.DeviceHealthStores;
 import io.fleetpulse.streams.health.DeviceStatusIndex;
@@ -41,7 +43,7 @@ import org.apache.kafka.streams.state.Stores;
  * The fleetpulse pipeline, read top-down:
  *
  * <pre>
- *   fleet.journal.* ─► once ─► time, events ───┐
+ *   fleet.journal.* ─► once ─► time, events ───┐      (once ─► device journal: recent lines, readable)
  *   fleet.metrics.disk ──disk──► DISK_SAMPLE ───┴─► device-alerts: event log, detectors, alert lifecycle
  *   fleet.collector.status ──► device-connections        │        └─► fleet.events, fleet.alerts
  *                                                        └─► device health (current + history) ─► fleet.health
@@ -66,6 +68,7 @@ public final class FleetTopology {
   private static final String STATUS = "collector-status";
   private static final String JOURNAL_ONCE = "journal-once";
   private static final String JOURNAL_EVENTS = "journal-events";
+  private static final String JOURNAL_KEEPER = "journal-keeper";
   private static final String DISK_EVENTS = "disk-events";
   private static final String CONNECTIONS = "connections";
   private static final String OUTLIERS = "outliers";
@@ -97,6 +100,11 @@ public final class FleetTopology {
     topology.addProcessor(JOURNAL_ONCE, () -> new ResentEntryFilter(metrics), JOURNAL);
     topology.addProcessor(JOURNAL_EVENTS, () -> new JournalProcessor(EventExtractor.standard(),
         settings.detection().clockStep(), new BootSync(settings.detection().bootSyncWindow()), DEVICE_ALERTS, HEALTH_SINK), JOURNAL_ONCE);
+    if (settings.journal().enabled()) {
+      topology.addProcessor(JOURNAL_KEEPER, () -> new JournalKeeper(settings.journal()), JOURNAL_ONCE);
+      topology.addStateStore(DeviceJournalStore.lines(), JOURNAL_KEEPER);
+      topology.addStateStore(DeviceJournalStore.index(), JOURNAL_KEEPER);
+    }
     topology.addProcessor(DISK_EVENTS, () -> new DiskSampleProcessor(DEVICE_ALERTS, HEALTH_SINK), DISK);
     topology.addProcessor(CONNECTIONS, ConnectionStatusProcessor::new, STATUS);
     topology.addProcessor(OUTLIER_WARNINGS, OutlierWarningsProcessor::new, OUTLIERS);

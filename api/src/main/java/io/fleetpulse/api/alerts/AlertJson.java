@@ -3,6 +3,8 @@ package io.fleetpulse.api.alerts;
 import io.fleetpulse.schemas.Alert;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 
 /** An alert as CONTRACT.md shows it to clients: the REST API and the generic webhook share this shape. */
 public final class AlertJson {
@@ -23,6 +25,9 @@ public final class AlertJson {
         .put("hint", alert.getHint())
         .put("startedAt", alert.getStartedAt().toString())
         .put("resolvedAt", alert.getResolvedAt() == null ? null : alert.getResolvedAt().toString())
-        .put("evidence", new JsonArray(alert.getEvidence()));
+        .put("evidence", new JsonArray(alert.getEvidence()))
+        // The device's journal around the alert's first evidence line (a fleet incident has none of its own).
+        .put("journal", alert.getDeviceUuid() == null ? null
+            : "/api/v1/devices/" + alert.getDeviceUuid() + "/journal?alert=" + URLEncoder.encode(alert.getId(), StandardCharsets.UTF_8));
   }
 }

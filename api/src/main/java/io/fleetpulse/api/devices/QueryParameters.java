@@ -43,7 +43,7 @@ public final class QueryParameters {
 
   /** The earliest and latest instants a query may name: the stores count time in epoch milliseconds. */
   static final Instant EARLIEST = Instant.EPOCH;
-  static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+  public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
   private static final String UUID_RULE = "a device uuid, 32 (or legacy 62) lower-case hex digits";
   private static final Pattern FLEET = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}");
   private static final String FLEET_RULE = "a fleet name, 1-64 characters of [A-Za-z0-9._-] not starting with '.'";

@@ -107,9 +107,12 @@ public final class OwnerRouting {
     if (fromStandby) {
       request.putHeader(StandbyRead.ASKED, "true");
     }
-    String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    if (authorization != null) {
-      request.putHeader(HttpHeaders.AUTHORIZATION, authorization);
+    // Who asks, and in which form the answer is wanted (a journal as JSON or as journalctl's text).
+    for (CharSequence header : new CharSequence[] {HttpHeaders.AUTHORIZATION, HttpHeaders.ACCEPT}) {
+      String value = ctx.request().getHeader(header);
+      if (value != null) {
+        request.putHeader(header, value);
+      }
     }
     return http.request(request)
         .compose(outbound -> outbound.send().compose(response -> response.body().map(body -> relay(ctx, response, body))));

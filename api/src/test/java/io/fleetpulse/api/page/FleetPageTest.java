@@ -125,6 +125,18 @@ class FleetPageTest {
     assertThat(dom).containsPattern("<li class=\"event\">.*UNIT_RESTART.*killed by SIGKILL");
   }
 
+  /** Issue 26: an alert's own address shows the device's journal around it, its first evidence line marked. */
+  @Test
+  void anAlertsAddressShowsTheJournalAroundItsEvidence(@TempDir Path profile) throws Exception {
+    JsonObject alert = new JsonObject(stack.get("/api/v1/alerts?device=" + DEVICE).body()).getJsonArray("alerts").getJsonObject(0);
+    String dom = HeadlessChromium.withProfile(profile).render(base() + "/#/devices/" + DEVICE + "/alerts/" + alert.getString("id"),
+        SHOTS.resolve("alert-journal.png"));
+
+    assertThat(dom).contains("data-ready=\"true\"");
+    assertThat(dom).containsPattern("<pre class=\"journal-lines\">.*<mark>[^<]*systemd\\[1\\]: balena.service: Main process exited, "
+        + "code=killed, status=9/KILL</mark>");
+  }
+
   /** Issue 15: acknowledge and silence from the page: what is set shows where the support engineer looks. */
   @Test
   void acknowledgementsAndSilencesShowOnTheDeviceAndTheFleet(@TempDir Path profile) throws Exception {

@@ -6,16 +6,16 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /** Writes entries in the Journal Export Format, as a test's input for parsers and for systemd-journal-remote. */
-final class ExportWriter {
+public final class ExportWriter {
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-  ExportWriter text(String name, String value) {
+  public ExportWriter text(String name, String value) {
     out.writeBytes((name + "=" + value + "\n").getBytes(StandardCharsets.UTF_8));
     return this;
   }
 
-  ExportWriter binary(String name, byte[] value) {
+  public ExportWriter binary(String name, byte[] value) {
     out.writeBytes((name + "\n").getBytes(StandardCharsets.US_ASCII));
     out.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value.length).array());
     out.writeBytes(value);
@@ -23,12 +23,12 @@ final class ExportWriter {
     return this;
   }
 
-  ExportWriter endEntry() {
+  public ExportWriter endEntry() {
     out.write('\n');
     return this;
   }
 
-  byte[] bytes() {
+  public byte[] bytes() {
     return out.toByteArray();
   }
 }

@@ -11,14 +11,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The real systemd peers the push tests talk to: journal-remote makes journal files, journal-upload sends them. */
-final class SystemdPeers {
+public final class SystemdPeers {
 
-  static final Path JOURNAL_REMOTE = Path.of("/lib/systemd/systemd-journal-remote");
-  static final Path JOURNAL_UPLOAD = Path.of("/lib/systemd/systemd-journal-upload");
+  public static final Path JOURNAL_REMOTE = Path.of("/lib/systemd/systemd-journal-remote");
+  public static final Path JOURNAL_UPLOAD = Path.of("/lib/systemd/systemd-journal-upload");
 
   private SystemdPeers() {}
 
-  static void assumeInstalled() {
+  public static void assumeInstalled() {
     assumeTrue(Files.isExecutable(JOURNAL_REMOTE) && Files.isExecutable(JOURNAL_UPLOAD),
         "needs systemd-journal-remote and systemd-journal-upload (Debian package systemd-journal-remote; scripts/test.sh installs it)");
   }
@@ -27,7 +27,7 @@ final class SystemdPeers {
    * Turns Journal Export Format bytes into a real journal, the way a device's journald stores it: a
    * directory of journal files (journal-remote rotates to a new file every 8 MiB or so).
    */
-  static Path journalDirectory(Path dir, byte[] export) throws IOException, InterruptedException {
+  public static Path journalDirectory(Path dir, byte[] export) throws IOException, InterruptedException {
     Path input = dir.resolve("input.export");
     Files.write(input, export);
     Path journal = Files.createDirectories(dir.resolve("journal"));
@@ -39,14 +39,14 @@ final class SystemdPeers {
   }
 
   /** Runs systemd-journal-upload once over a journal directory, from its saved state; it exits when done or on the first error. */
-  static Result upload(Path journal, String url, Path state, List<String> extraArgs) throws IOException, InterruptedException {
+  public static Result upload(Path journal, String url, Path state, List<String> extraArgs) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(JOURNAL_UPLOAD.toString(), "--directory=" + journal, "--url=" + url,
         "--save-state=" + state, "--follow=no"));
     command.addAll(extraArgs);
     return run(command, state.getParent(), 300);
   }
 
-  record Result(int exitCode, String output) {}
+  public record Result(int exitCode, String output) {}
 
   private static Result run(List<String> command, Path dir, int timeoutSeconds) throws IOException, InterruptedException {
     Path log = Files.createTempFile(dir, "peer", ".log");

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import io.fleetpulse.streams.journal.JournalRetention;
 import picocli.CommandLine.Option;
 
 /** {@code fleetpulse bench pipeline}: the streams topology vs a plain KafkaConsumer over the same topics. */
@@ -53,13 +54,17 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       + "three times with two in sync, as fleetpulse runs on a cluster; default ${DEFAULT-VALUE})")
   int brokers = 1;
 
+  @Option(names = "--journal-lines", description = "each device's journal lines the topology keeps readable, 0 = the journal store off "
+      + "(default ${DEFAULT-VALUE}, streams.journalLines)")
+  int journalLines = JournalRetention.DEFAULT.lines();
+
   @Option(names = "--results", paramLabel = "FILE", description = "where the dated row is appended (default ${DEFAULT-VALUE})")
   Path results = Path.of("docs/benchmarks.md");
 
   @Override
   public Integer call() throws Exception {
     PipelineBenchmark.Result result = new PipelineBenchmark(
-        new PipelineBenchmark.Settings(entries, rate, warmUpSeconds, seconds, commitIntervalMs, threads, streamsConfig, brokers), System.out).run();
+        new PipelineBenchmark.Settings(entries, rate, warmUpSeconds, seconds, commitIntervalMs, threads, streamsConfig, brokers, journalLines), System.out).run();
     System.out.println();
     System.out.println(result.table());
     result.appendTo(results);

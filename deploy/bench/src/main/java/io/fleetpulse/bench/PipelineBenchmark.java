@@ -9,6 +9,7 @@ import io.fleetpulse.schemas.TopicProvisioner;
 import io.fleetpulse.schemas.Topics;
 import io.fleetpulse.streams.FleetStreams;
 import io.fleetpulse.streams.StreamsSettings;
+import io.fleetpulse.streams.journal.JournalRetention;
 import io.fleetpulse.streams.extract.JournalSourceDeserializer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -76,7 +77,7 @@ final class PipelineBenchmark {
    * overrides any other Kafka Streams setting for both runs (to compare configurations in one harness).
    */
   record Settings(int entries, int rate, int warmUpSeconds, int seconds, Integer commitIntervalMs, int threads,
-      Map<String, String> streamsConfig, int brokers) {
+      Map<String, String> streamsConfig, int brokers, int journalLines) {
     Settings {
       streamsConfig = Map.copyOf(streamsConfig);
       if (entries < DEVICES || rate <= 0 || warmUpSeconds < 0 || seconds <= 0 || threads <= 0
@@ -209,8 +210,9 @@ final class PipelineBenchmark {
   }
 
   private StreamsSettings streamsSettings(String kafka, String applicationId, Path stateDir) {
-    return StreamsSettings.of(kafka, applicationId, stateDir).withOverrides(settings.overrides(
-        Map.of(StreamsConfig.REPLICATION_FACTOR_CONFIG, Math.min(3, settings.brokers()))));
+    return StreamsSettings.of(kafka, applicationId, stateDir)
+        .withJournal(new JournalRetention(settings.journalLines(), JournalRetention.DEFAULT.age()))
+        .withOverrides(settings.overrides(Map.of(StreamsConfig.REPLICATION_FACTOR_CONFIG, Math.min(3, settings.brokers()))));
   }
 
   private Side untilCommitted(String label, String applicationId, KafkaStreams streams, Admin admin) throws Exception {
@@ -475,9 +477,10 @@ final class PipelineBenchmark {
 
     /** A dated section with the table, appended to docs/benchmarks.md (self-contained wherever it lands). */
     void appendTo(Path file) throws IOException {
-      String section = String.format(Locale.ROOT, "%n### bench pipeline, %s (%s, %d entries, %d threads, commit %d ms, latency at %d entries/s%s)%n%n%s%n",
+      String section = String.format(Locale.ROOT, "%n### bench pipeline, %s (%s, %d entries, %d threads, commit %d ms, latency at %d entries/s, %s%s)%n%n%s%n",
           LocalDate.now(), settings.brokers() == 1 ? "one broker" : settings.brokers() + " brokers, replication 3, min.insync 2",
           settings.entries(), settings.threads(), settings.effectiveCommitIntervalMs(), settings.rate(),
+          settings.journalLines() == 0 ? "journal store off" : "journal store " + settings.journalLines() + " lines per device",
           settings.streamsConfig().isEmpty() ? "" : ", " + settings.streamsConfig(), table());
       Files.writeString(file, section, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }

@@ -21,7 +21,7 @@ class PipelineBenchmarkTest {
   @Test
   void aTinyRunMeasuresTheTopologyNextToThePlainConsumerAndAppendsARow(@TempDir Path dir) throws Exception {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
-    PipelineBenchmark.Result result = new PipelineBenchmark(new PipelineBenchmark.Settings(2_000, 500, 1, 3, null, 1, Map.of(), 1),
+    PipelineBenchmark.Result result = new PipelineBenchmark(new PipelineBenchmark.Settings(2_000, 500, 1, 3, null, 1, Map.of(), 1, 2_000),
         new PrintStream(console, true, StandardCharsets.UTF_8)).run();
 
     assertThat(result.raw().perSecond()).isPositive();
@@ -39,7 +39,7 @@ class PipelineBenchmarkTest {
     Files.writeString(results, "# Benchmarks\n");
     result.appendTo(results);
     assertThat(Files.readString(results)).startsWith("# Benchmarks\n\n### bench pipeline, 20")
-        .contains("(one broker, 2000 entries, 1 threads, commit 200 ms, latency at 500 entries/s)", result.table());
+        .contains("(one broker, 2000 entries, 1 threads, commit 200 ms, latency at 500 entries/s, journal store 2000 lines per device)", result.table());
   }
 
   @Test
@@ -52,9 +52,9 @@ class PipelineBenchmarkTest {
 
   @Test
   void badSettingsAreRefusedWithAReason() {
-    assertThatThrownBy(() -> new PipelineBenchmark.Settings(10, 500, 1, 3, null, 1, Map.of(), 1))
+    assertThatThrownBy(() -> new PipelineBenchmark.Settings(10, 500, 1, 3, null, 1, Map.of(), 1, 2_000))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--entries >= 1000");
-    assertThatThrownBy(() -> new PipelineBenchmark.Settings(2_000, 500, 1, 3, 0, 1, Map.of(), 1))
+    assertThatThrownBy(() -> new PipelineBenchmark.Settings(2_000, 500, 1, 3, 0, 1, Map.of(), 1, 2_000))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--commit-interval");
   }
 }

@@ -14,18 +14,20 @@ public final class ApiSection {
 
   /** @param port the port to listen on and advertise to other instances (the configured one, or a free one for 0) */
   public static ApiSettings settings(FleetpulseConfig.Api api, int port) {
-    List<ApiToken> tokens = api.tokens().stream().map(token -> {
-      Role role;
-      try {
-        role = Role.valueOf(String.valueOf(token.role()).toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException("API token " + token.name() + ": role must be viewer or admin, not " + token.role());
-      }
-      return token(token.name(), role, token.sha256());
-    }).toList();
+    List<ApiToken> tokens = api.tokens().stream()
+        .map(token -> token(token.name(), role(token.role(), "API token " + token.name() + ": role"), token.sha256())).toList();
     ApiToken metrics = metricsToken(api);
     String advertisedHost = api.advertisedHost().isEmpty() ? api.host() : api.advertisedHost();
-    return new ApiSettings(api.host(), port, tokens, metrics, new HostInfo(advertisedHost, port), api.perDeviceSeriesCap());
+    return new ApiSettings(api.host(), port, tokens, metrics, new HostInfo(advertisedHost, port), api.perDeviceSeriesCap(),
+        role(api.journalRole(), "api.journalRole"));
+  }
+
+  private static Role role(String role, String what) {
+    try {
+      return Role.valueOf(String.valueOf(role).toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(what + " must be viewer or admin, not " + role);
+    }
   }
 
   /** The separate scrape token of /metrics, or null when /metrics is open. */

@@ -2,6 +2,7 @@ package io.fleetpulse.launcher.config;
 
 import io.fleetpulse.api.notify.RetryPolicy;
 import io.fleetpulse.streams.detect.DetectionSettings;
+import io.fleetpulse.streams.journal.JournalRetention;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,7 +52,7 @@ public record FleetpulseConfig(
    * the per-device series of /metrics (failing devices only).
    */
   public record Api(String host, int port, String advertisedHost, java.util.List<Token> tokens, String metricsTokenSha256,
-                    int perDeviceSeriesCap) {}
+                    int perDeviceSeriesCap, String journalRole) {}
 
   /** One API token: who holds it, {@code viewer} or {@code admin}, and the SHA-256 (hex) of the token. */
   public record Token(String name, String role, String sha256) {}
@@ -91,10 +92,20 @@ public record FleetpulseConfig(
    * The topology; its state lives in {@code <dataDir>/streams}. {@code standbyReplicas} keeps warm copies of
    * each state store on other api instances, so a failover does not wait for a restore. {@code instanceId} is this
    * instance's static membership in the streams' consumer group (empty: generated once and kept in
-   * {@code <dataDir>/streams-instance-id}), so a restarted instance takes its partitions back at once.
+   * {@code <dataDir>/streams-instance-id}), so a restarted instance takes its partitions back at once. Each device's
+   * last {@code journalLines} journal lines (0: none), no older than {@code journalHours}, stay readable.
    */
   public record Streams(String applicationId, String instanceId, int eventRetentionDays, int healthHistoryDays, int standbyReplicas,
-                        Detection detection) {}
+                        int journalLines, int journalHours, Detection detection) {
+    public Streams {
+      if (journalLines < 0) {
+        throw new IllegalArgumentException("streams.journalLines must be 0 (keep no journal lines) or more, got " + journalLines);
+      }
+      if (journalHours < 1) {
+        throw new IllegalArgumentException("streams.journalHours must be 1 or more, got " + journalHours);
+      }
+    }
+  }
 
   /**
    * Detector thresholds (CONTRACT.md "Alert kinds"), in the units their names say. Defaults come from
@@ -233,8 +244,9 @@ public record FleetpulseConfig(
             new Timeouts(45, 30, 600),
             new RateLimits(2_000, 2 * 1024 * 1024, 20, 30), new Tls("", "", ""), "",
             new Ssh("", "", "strict", "journalctl", "now", "/mnt/data,/mnt/state", "fleetpulse-ssh-collector")),
-        new Api("127.0.0.1", 8080, "", java.util.List.of(), "", 1000),
-        new Streams("fleetpulse", "", 14, 14, 0, Detection.of(DetectionSettings.defaults())),
+        new Api("127.0.0.1", 8080, "", java.util.List.of(), "", 1000, "viewer"),
+        new Streams("fleetpulse", "", 14, 14, 0, JournalRetention.DEFAULT.lines(), (int) JournalRetention.DEFAULT.age().toHours(),
+            Detection.of(DetectionSettings.defaults())),
         new Pipeline(true, 0, 5, 120),
         new Notifications("", java.util.List.of(), 5, 60, 60, 24, 15));
   }

@@ -18,6 +18,7 @@ import io.fleetpulse.launcher.config.NotifyRoutes;
 import io.fleetpulse.streams.FleetStreams;
 import io.fleetpulse.schemas.Topics;
 import io.fleetpulse.streams.StreamsSettings;
+import io.fleetpulse.streams.journal.JournalRetention;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -83,6 +84,7 @@ public final class ApiRole implements AutoCloseable {
     streams = new FleetStreams(new StreamsSettings(context.bootstrap(), config.streams().applicationId(), stateDir,
         config.kafka().replication(), Duration.ofDays(config.streams().eventRetentionDays()),
         Duration.ofDays(config.streams().healthHistoryDays()), config.streams().detection().settings(),
+        new JournalRetention(config.streams().journalLines(), Duration.ofHours(config.streams().journalHours())),
         Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG, apiSettings.advertised().host() + ":" + apiSettings.advertised().port(),
             StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.streams().standbyReplicas(),
             // Static membership: a restarted instance rejoins as itself and gets its tasks back at once; without it

@@ -1,0 +1,169 @@
+package io.fleetpulse.api.journal;
+
+import io.fleetpulse.api.ApiResponses;
+import io.fleetpulse.api.auth.BearerAuth;
+import io.fleetpulse.api.auth.Role;
+import io.fleetpulse.api.devices.QueryParameters;
+import io.fleetpulse.api.routing.OwnerRouting;
+import io.fleetpulse.api.routing.StandbyRead;
+import io.fleetpulse.schemas.Alert;
+import io.fleetpulse.schemas.JournalEntry;
+import io.fleetpulse.streams.alerts.AlertsStore;
+import io.fleetpulse.streams.journal.DeviceJournalStore;
+import io.fleetpulse.streams.journal.StoredJournal;
+import io.fleetpulse.streams.time.EventTime;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /api/v1/devices/{uuid}/journal}: a device's recent journal lines from what the topology keeps
+ * ({@link DeviceJournalStore}), with journalctl's filters, around a time or an alert, or in a window; JSON, or
+ * with {@code Accept: text/plain} the lines as {@code TZ=UTC journalctl -o short-iso} prints them. Read on the
+ * instance that owns the device, a few thousand lines at most per device: never a scan of a partition.
+ */
+public final class JournalRoutes {
+
+  private static final Logger log = LoggerFactory.getLogger(JournalRoutes.class);
+
+  private final Vertx vertx;
+  private final KafkaStreams streams;
+  private final OwnerRouting owners;
+  private final BearerAuth auth;
+  private final Role readers;
+
+  /** @param readers who may read journals: viewers (every token), or admins only ({@code api.journalRole}) */
+  public JournalRoutes(Vertx vertx, KafkaStreams streams, OwnerRouting owners, BearerAuth auth, Role readers) {
+    this.vertx = vertx;
+    this.streams = streams;
+    this.owners = owners;
+    this.auth = auth;
+    this.readers = readers;
+  }
+
+  public void mount(Router router) {
+    router.get("/api/v1/devices/:uuid/journal").handler(auth.require(readers)).handler(this::parse).handler(owners.forStore(DeviceJournalStore.LINES)).handler(this::read);
+  }
+
+  /** Bad parameters are the client's mistake wherever the device lives: answered before routing. */
+  private void parse(RoutingContext ctx) {
+    try {
+      QueryParameters params = new QueryParameters(ctx);
+      params.pathDeviceUuid();
+      ctx.put(JournalRequest.class.getName(), JournalRequest.parse(params));
+      ctx.next();
+    } catch (QueryParameters.BadParameter e) {
+      e.answer(ctx);
+    }
+  }
+
+  private void read(RoutingContext ctx) {
+    String uuid = ctx.pathParam("uuid");
+    JournalRequest request = ctx.get(JournalRequest.class.getName());
+    boolean fromStandby = StandbyRead.allowed(ctx);
+    boolean text = wantsText(ctx);
+    // Journals can hold secrets: who read which device's is logged (the token's name, never its value).
+    log.info("journal read: device {} by {} ({})", uuid, BearerAuth.who(ctx), ctx.request().query());
+    vertx.executeBlocking(() -> select(uuid, request, fromStandby), false)
+        .onSuccess(result -> {
+          if (result.notFound() != null) {
+            ApiResponses.error(ctx, 404, result.notFound());
+          } else if (text) {
+            String out = ShortIsoFormat.lines(result.page().lines());
+            ctx.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(out);
+          } else {
+            ApiResponses.json(ctx, 200, json(uuid, result.page()));
+          }
+        })
+        .onFailure(error -> {
+          if (error instanceof JournalSelection.UnknownBoot) {
+            new QueryParameters.BadParameter("boot", "a boot of this device's kept journal lines", request.boot(), error.getMessage())
+                .answer(ctx);
+          } else if (error instanceof InvalidStateStoreException) {
+            ApiResponses.unavailable(ctx, "device journals are not queryable yet (starting or rebalancing)");
+          } else {
+            ApiResponses.error(ctx, 500, "journal query failed: " + error.getMessage());
+          }
+        });
+  }
+
+  /** The page, or why there is none. */
+  private record Result(JournalSelection.Page page, String notFound) {}
+
+  private Result select(String uuid, JournalRequest request, boolean fromStandby) {
+    List<StoredJournal.Line> lines = StoredJournal.lines(store(DeviceJournalStore.LINES, fromStandby), uuid);
+    if (lines.isEmpty()) {
+      return new Result(null, "device " + uuid + " has no journal lines kept");
+    }
+    Map<Long, String> boots = StoredJournal.boots(store(DeviceJournalStore.INDEX, fromStandby), uuid);
+    JournalSelection.Anchor anchor = null;
+    if (request.alert() != null) {
+      Optional<Alert> alert = alert(uuid, request.alert(), fromStandby);
+      if (alert.isEmpty()) {
+        return new Result(null, "device " + uuid + " has no alert " + request.alert());
+      }
+      anchor = new JournalSelection.Anchor(alert.get().getStartedAt(), alert.get().getEvidence().stream().findFirst());
+    } else if (request.around() != null) {
+      anchor = new JournalSelection.Anchor(request.around(), Optional.empty());
+    }
+    return new Result(JournalSelection.select(request, lines, boots, anchor), null);
+  }
+
+  private Optional<Alert> alert(String uuid, String id, boolean fromStandby) {
+    ReadOnlyKeyValueStore<String, Alert> alerts = store(AlertsStore.NAME, fromStandby);
+    try (KeyValueIterator<String, Alert> it = alerts.prefixScan(AlertsStore.devicePrefix(uuid), new StringSerializer())) {
+      while (it.hasNext()) {
+        Alert alert = it.next().value;
+        if (alert != null && id.equals(alert.getId())) {
+          return Optional.of(alert);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private <V> ReadOnlyKeyValueStore<String, V> store(String name, boolean fromStandby) {
+    StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> query = StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore());
+    return streams.store(fromStandby ? query.enableStaleStores() : query);
+  }
+
+  private static JsonObject json(String uuid, JournalSelection.Page page) {
+    JsonArray entries = new JsonArray();
+    for (StoredJournal.Line line : page.lines()) {
+      JournalEntry entry = line.entry();
+      entries.add(new JsonObject()
+          .put("at", EventTime.of(entry).toString())
+          .put("realtime", entry.getRealtimeUs())
+          .put("monotonic", entry.getMonotonicUs())
+          .put("boot", entry.getBootId())
+          .put("unit", entry.getUnit())
+          .put("identifier", entry.getSyslogIdentifier())
+          .put("pid", entry.getPid())
+          .put("priority", entry.getPriority())
+          .put("message", entry.getMessageBytes() != null ? null : entry.getMessage())
+          .put("cursor", entry.getCursor()));
+    }
+    return new JsonObject().put("uuid", uuid).put("entries", entries)
+        .put("more", new JsonObject().put("before", page.moreBefore()).put("after", page.moreAfter()));
+  }
+
+  private static boolean wantsText(RoutingContext ctx) {
+    String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+    return accept != null && accept.contains("text/plain") && !accept.contains("application/json");
+  }
+}

@@ -1,0 +1,39 @@
+package io.fleetpulse.streams.journal;
+
+import io.fleetpulse.schemas.JournalEntry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/** What {@link JournalKeeper} holds of one device, read back in the order the device wrote it. */
+public final class StoredJournal {
+
+  /** One kept line and the number of its boot (0 the first boot fleetpulse saw of the device). */
+  public record Line(long boot, JournalEntry entry) {}
+
+  private StoredJournal() {}
+
+  /** Every kept line of {@code device}, oldest first: by boot, then monotonic time, then sequence number. */
+  public static List<Line> lines(ReadOnlyKeyValueStore<String, JournalEntry> lines, String device) {
+    List<Line> out = new ArrayList<>();
+    try (KeyValueIterator<String, JournalEntry> it = lines.prefixScan(DeviceJournalStore.devicePrefix(device), new StringSerializer())) {
+      it.forEachRemaining(kv -> out.add(new Line(DeviceJournalStore.bootOf(kv.key), kv.value)));
+    }
+    return out;
+  }
+
+  /** The device's boot ids by number, in the order fleetpulse first saw them. */
+  public static Map<Long, String> boots(ReadOnlyKeyValueStore<String, Long> index, String device) {
+    Map<Long, String> byNumber = new TreeMap<>();
+    String prefix = DeviceJournalStore.bootIndexPrefix(device);
+    try (KeyValueIterator<String, Long> it = index.prefixScan(prefix, new StringSerializer())) {
+      it.forEachRemaining(kv -> byNumber.put(kv.value, kv.key.substring(prefix.length())));
+    }
+    return new LinkedHashMap<>(byNumber);
+  }
+}
