@@ -37,7 +37,19 @@ public final class DeviceJournalStore {
 
   /** Where a line sorts among its device's: by boot (as first seen), monotonic time, sequence number. */
   public static String key(String device, long boot, long monotonicUs, long seqnum) {
-    return String.format("%s|%06d|%016d|%020d", device, boot, monotonicUs, seqnum);
+    // Built by hand: String.format was a tenth of keeping a line.
+    StringBuilder key = new StringBuilder(device.length() + 46).append(device).append('|');
+    padded(key, boot, 6).append('|');
+    padded(key, monotonicUs, 16).append('|');
+    return padded(key, seqnum, 20).toString();
+  }
+
+  private static StringBuilder padded(StringBuilder key, long value, int width) {
+    String digits = Long.toString(value);
+    for (int i = digits.length(); i < width; i++) {
+      key.append('0');
+    }
+    return key.append(digits);
   }
 
   /** The boot number a line's key holds. */

@@ -1,6 +1,7 @@
 package io.fleetpulse.streams.journal;
 
 import io.fleetpulse.schemas.JournalEntry;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -13,8 +14,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Keeps each device's recent journal lines readable ({@link DeviceJournalStore}): every line that passed the
  * resend filter once, without the fields no reader shows, within {@link JournalRetention}. The oldest lines go
- * first, by the device's count and by the oldest line's receive time, both kept in the index, so a line costs
- * a put and, past the retention, a delete.
+ * first, by the device's count and by the oldest line's receive time, both kept in the index. What the index says
+ * of a device is also kept in memory once read (cleared whenever the task starts, so it never leads the store):
+ * a line then costs one put to the lines and one to the (cached) index, and past the retention a delete.
  */
 public final class JournalKeeper implements Processor<String, JournalEntry, Void, Void> {
 
@@ -24,6 +26,16 @@ public final class JournalKeeper implements Processor<String, JournalEntry, Void
   private final JournalRetention retention;
   private KeyValueStore<String, JournalEntry> lines;
   private KeyValueStore<String, Long> index;
+  /** What the index holds of each device seen since the task started. */
+  private final Map<String, Kept> kept = new HashMap<>();
+
+  /** A device's line count, oldest line's receive time, and its current boot (its id and number). */
+  private static final class Kept {
+    long count;
+    long oldest;
+    String bootId;
+    long boot;
+  }
 
   public JournalKeeper(JournalRetention retention) {
     this.retention = retention;
@@ -33,6 +45,7 @@ public final class JournalKeeper implements Processor<String, JournalEntry, Void
   public void init(ProcessorContext<Void, Void> context) {
     this.lines = context.getStateStore(DeviceJournalStore.LINES);
     this.index = context.getStateStore(DeviceJournalStore.INDEX);
+    kept.clear();
   }
 
   @Override
@@ -42,35 +55,48 @@ public final class JournalKeeper implements Processor<String, JournalEntry, Void
       return;
     }
     String device = record.key();
-    long boot = bootNumber(device, entry.getBootId() == null ? "" : entry.getBootId());
+    long received = entry.getReceivedAt().toEpochMilli();
+    Kept state = kept.computeIfAbsent(device, this::read);
+    long boot = bootNumber(device, state, entry.getBootId() == null ? "" : entry.getBootId());
     // Without a sequence number (journalctl JSON lines may lack one), the device's clock orders and tells lines apart.
-    long seqnum = entry.getSeqnum() != null ? entry.getSeqnum()
-        : entry.getRealtimeUs() != null ? entry.getRealtimeUs() : entry.getReceivedAt().toEpochMilli() * 1000;
+    long seqnum = entry.getSeqnum() != null ? entry.getSeqnum() : entry.getRealtimeUs() != null ? entry.getRealtimeUs() : received * 1000;
     String key = DeviceJournalStore.key(device, boot, entry.getMonotonicUs() == null ? 0 : Math.max(0, entry.getMonotonicUs()),
         Math.max(0, seqnum));
-    if (lines.putIfAbsent(key, shown(entry)) != null) {
-      return; // the same line again (a re-sent push that the filter let through, an entry without a sequence number)
-    }
-    long count = valueOr(DeviceJournalStore.linesKey(device), 0) + 1;
-    long oldest = valueOr(DeviceJournalStore.oldestKey(device), entry.getReceivedAt().toEpochMilli());
-    oldest = Math.min(oldest, entry.getReceivedAt().toEpochMilli());
-    long agedBefore = entry.getReceivedAt().minus(retention.age()).toEpochMilli();
+    // A plain put, not a read first: the same line again (an entry without a sequence number, re-sent) overwrites
+    // itself and is counted twice, which only trims the device's oldest line a little early.
+    lines.put(key, shown(entry));
+    long oldestBefore = state.oldest;
+    state.count++;
+    state.oldest = state.count == 1 ? received : Math.min(state.oldest, received);
+    long agedBefore = received - retention.age().toMillis();
     int agedOut = 0;
-    while (count > retention.lines() || (oldest < agedBefore && agedOut < MAX_AGED_OUT_PER_LINE && count > 1)) {
+    while (state.count > retention.lines() || (state.oldest < agedBefore && agedOut < MAX_AGED_OUT_PER_LINE && state.count > 1)) {
       KeyValue<String, JournalEntry> first = first(device);
       if (first == null) {
         break;
       }
       lines.delete(first.key);
-      count--;
+      state.count--;
       if (first.value.getReceivedAt().toEpochMilli() < agedBefore) {
         agedOut++;
       }
       KeyValue<String, JournalEntry> next = first(device);
-      oldest = next == null ? entry.getReceivedAt().toEpochMilli() : next.value.getReceivedAt().toEpochMilli();
+      state.oldest = next == null ? received : next.value.getReceivedAt().toEpochMilli();
     }
-    index.put(DeviceJournalStore.linesKey(device), count);
-    index.put(DeviceJournalStore.oldestKey(device), oldest);
+    index.put(DeviceJournalStore.linesKey(device), state.count);
+    if (state.oldest != oldestBefore) {
+      index.put(DeviceJournalStore.oldestKey(device), state.oldest);
+    }
+  }
+
+  /** What the index holds of a device (nothing yet: no lines). */
+  private Kept read(String device) {
+    Kept state = new Kept();
+    Long count = index.get(DeviceJournalStore.linesKey(device));
+    Long oldest = index.get(DeviceJournalStore.oldestKey(device));
+    state.count = count == null ? 0 : count;
+    state.oldest = oldest == null ? Long.MAX_VALUE : oldest;
+    return state;
   }
 
   /**
@@ -78,27 +104,51 @@ public final class JournalKeeper implements Processor<String, JournalEntry, Void
    * name, which journalctl shows for a line without a syslog identifier.
    */
   private static JournalEntry shown(JournalEntry entry) {
+    // Field by field, not Avro's copying builder: that deep-copies every field, the maps first, for each line.
     String command = entry.getSyslogIdentifier() == null ? entry.getFields().get("_COMM") : null;
-    return JournalEntry.newBuilder(entry).setFields(command == null ? Map.of() : Map.of("_COMM", command)).setBinaryFields(Map.of())
-        .build();
+    JournalEntry shown = new JournalEntry();
+    shown.setDeviceUuid(entry.getDeviceUuid());
+    shown.setFleet(entry.getFleet());
+    shown.setUnit(entry.getUnit());
+    shown.setSyslogIdentifier(entry.getSyslogIdentifier());
+    shown.setPid(entry.getPid());
+    shown.setPriority(entry.getPriority());
+    shown.setTransport(entry.getTransport());
+    shown.setBootId(entry.getBootId());
+    shown.setRealtimeUs(entry.getRealtimeUs());
+    shown.setMonotonicUs(entry.getMonotonicUs());
+    shown.setSeqnumId(entry.getSeqnumId());
+    shown.setSeqnum(entry.getSeqnum());
+    shown.setCursor(entry.getCursor());
+    shown.setHostname(entry.getHostname());
+    shown.setMessage(entry.getMessage());
+    shown.setMessageBytes(entry.getMessageBytes());
+    shown.setFields(command == null ? Map.of() : Map.of("_COMM", command));
+    shown.setBinaryFields(Map.of());
+    shown.setReceivedAt(entry.getReceivedAt());
+    shown.setIngest(entry.getIngest());
+    return shown;
   }
 
   /** The device's number for {@code bootId}: the next one when it is new. */
-  private long bootNumber(String device, String bootId) {
+  private long bootNumber(String device, Kept state, String bootId) {
+    if (bootId.equals(state.bootId)) {
+      return state.boot;
+    }
     String key = DeviceJournalStore.bootKey(device, bootId);
     Long known = index.get(key);
+    long number;
     if (known != null) {
-      return known;
+      number = known;
+    } else {
+      Long boots = index.get(DeviceJournalStore.bootsKey(device));
+      number = boots == null ? 0 : boots;
+      index.put(key, number);
+      index.put(DeviceJournalStore.bootsKey(device), number + 1);
     }
-    long number = valueOr(DeviceJournalStore.bootsKey(device), 0);
-    index.put(key, number);
-    index.put(DeviceJournalStore.bootsKey(device), number + 1);
+    state.bootId = bootId;
+    state.boot = number;
     return number;
-  }
-
-  private long valueOr(String key, long otherwise) {
-    Long value = index.get(key);
-    return value == null ? otherwise : value;
   }
 
   private KeyValue<String, JournalEntry> first(String device) {
