@@ -16,9 +16,10 @@ import java.util.Locale;
  * @param boot a boot id, or journalctl's relative number ({@code 0} this boot, {@code -1} the one before, {@code 1}
  *     the first kept); null: all boots
  * @param grep a plain case-insensitive substring of the message; null: all
+ * @param follow keep the answer open and send new lines as they are kept ({@code follow=true}, server-sent events)
  */
 public record JournalRequest(Instant around, String alert, Instant from, Instant to, int before, int after, int limit,
-                             String unit, String identifier, Integer priority, String boot, String grep) {
+                             String unit, String identifier, Integer priority, String boot, String grep, boolean follow) {
 
   static final int DEFAULT_CONTEXT = 50;
   static final int MAX_LINES = 1_000;
@@ -45,7 +46,8 @@ public record JournalRequest(Instant around, String alert, Instant from, Instant
     return new JournalRequest(around, alert, range == null ? null : range.from(), range == null ? null : range.to(),
         params.integer("before", DEFAULT_CONTEXT, 0, MAX_LINES), params.integer("after", DEFAULT_CONTEXT, 0, MAX_LINES),
         params.integer("limit", DEFAULT_LIMIT, 1, MAX_LINES), unit(params.text("unit")), params.text("identifier"),
-        priority(params.text("priority")), boot(params.text("boot")), params.text("grep"));
+        priority(params.text("priority")), boot(params.text("boot")), params.text("grep"),
+        "true".equals(params.oneOf("follow", List.of("true", "false"))));
   }
 
   /** As {@code journalctl -u}: a unit name without a type is a service. */

@@ -21,6 +21,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -79,6 +80,10 @@ public final class JournalRoutes {
     boolean text = wantsText(ctx);
     // Journals can hold secrets: who read which device's is logged (the token's name, never its value).
     log.info("journal read: device {} by {} ({})", uuid, BearerAuth.who(ctx), ctx.request().query());
+    if (request.follow()) {
+      follow(ctx, uuid, request, fromStandby);
+      return;
+    }
     vertx.executeBlocking(() -> select(uuid, request, fromStandby), false)
         .onSuccess(result -> {
           if (result.notFound() != null) {
@@ -90,17 +95,52 @@ public final class JournalRoutes {
             ApiResponses.json(ctx, 200, json(uuid, result.page()));
           }
         })
-        .onFailure(error -> {
-          if (error instanceof JournalSelection.UnknownBoot) {
-            new QueryParameters.BadParameter("boot", "a boot of this device's kept journal lines", request.boot(), error.getMessage())
-                .answer(ctx);
-          } else if (error instanceof InvalidStateStoreException) {
-            ApiResponses.unavailable(ctx, "device journals are not queryable yet (starting or rebalancing)");
-          } else {
-            ApiResponses.error(ctx, 500, "journal query failed: " + error.getMessage());
-          }
-        });
+        .onFailure(error -> failed(ctx, request, error));
   }
+
+  /** Answers a read that failed: a boot that is not kept 400, state not queryable 503, else 500. */
+  private static void failed(RoutingContext ctx, JournalRequest request, Throwable error) {
+    if (error instanceof JournalSelection.UnknownBoot) {
+      new QueryParameters.BadParameter("boot", "a boot of this device's kept journal lines", request.boot(), error.getMessage()).answer(ctx);
+    } else if (error instanceof InvalidStateStoreException) {
+      ApiResponses.unavailable(ctx, "device journals are not queryable yet (starting or rebalancing)");
+    } else {
+      ApiResponses.error(ctx, 500, "journal query failed: " + error.getMessage());
+    }
+  }
+
+  /**
+   * {@code follow=true}: the selected lines, then every line kept since, as server-sent events (one JSON line each,
+   * its id the line's place in the journal), checked twice a second. A client that reconnects with
+   * {@code Last-Event-ID} goes on from there. One that does not read is dropped once its buffer is full, with a
+   * last event saying so; the server does not slow down for it.
+   */
+  private void follow(RoutingContext ctx, String uuid, JournalRequest request, boolean fromStandby) {
+    String resumeAfter = ctx.request().getHeader("Last-Event-ID");
+    vertx.executeBlocking(() -> {
+      Result selected = select(uuid, request, fromStandby);
+      if (selected.notFound() != null) {
+        return null;
+      }
+      List<StoredJournal.Line> all = StoredJournal.lines(store(DeviceJournalStore.LINES, fromStandby), uuid);
+      Predicate<StoredJournal.Line> matches = JournalSelection.matcher(request, all,
+          StoredJournal.boots(store(DeviceJournalStore.INDEX, fromStandby), uuid));
+      List<StoredJournal.Line> first = resumeAfter == null ? selected.page().lines()
+          : all.stream().filter(line -> line.key().compareTo(resumeAfter) > 0).filter(matches).toList();
+      return new Following(first, matches, all.get(all.size() - 1).key());
+    }, false).onSuccess(following -> {
+      if (following == null) {
+        ApiResponses.error(ctx, 404, "device " + uuid + " has no journal lines kept");
+        return;
+      }
+      new JournalFollow(vertx, ctx.response(), uuid, following.matches(),
+          after -> StoredJournal.linesAfter(store(DeviceJournalStore.LINES, fromStandby), uuid, after))
+          .start(following.first(), resumeAfter != null ? resumeAfter : following.last());
+    }).onFailure(error -> failed(ctx, request, error));
+  }
+
+  /** What a follow starts with: the lines to send first, the filter for the rest, and where the device's journal ends now. */
+  private record Following(List<StoredJournal.Line> first, Predicate<StoredJournal.Line> matches, String last) {}
 
   /** The page, or why there is none. */
   private record Result(JournalSelection.Page page, String notFound) {}
@@ -144,22 +184,23 @@ public final class JournalRoutes {
 
   private static JsonObject json(String uuid, JournalSelection.Page page) {
     JsonArray entries = new JsonArray();
-    for (StoredJournal.Line line : page.lines()) {
-      JournalEntry entry = line.entry();
-      entries.add(new JsonObject()
-          .put("at", EventTime.of(entry).toString())
-          .put("realtime", entry.getRealtimeUs())
-          .put("monotonic", entry.getMonotonicUs())
-          .put("boot", entry.getBootId())
-          .put("unit", entry.getUnit())
-          .put("identifier", entry.getSyslogIdentifier())
-          .put("pid", entry.getPid())
-          .put("priority", entry.getPriority())
-          .put("message", entry.getMessageBytes() != null ? null : entry.getMessage())
-          .put("cursor", entry.getCursor()));
-    }
+    page.lines().forEach(line -> entries.add(entryJson(line.entry())));
     return new JsonObject().put("uuid", uuid).put("entries", entries)
         .put("more", new JsonObject().put("before", page.moreBefore()).put("after", page.moreAfter()));
+  }
+
+  static JsonObject entryJson(JournalEntry entry) {
+    return new JsonObject()
+        .put("at", EventTime.of(entry).toString())
+        .put("realtime", entry.getRealtimeUs())
+        .put("monotonic", entry.getMonotonicUs())
+        .put("boot", entry.getBootId())
+        .put("unit", entry.getUnit())
+        .put("identifier", entry.getSyslogIdentifier())
+        .put("pid", entry.getPid())
+        .put("priority", entry.getPriority())
+        .put("message", entry.getMessageBytes() != null ? null : entry.getMessage())
+        .put("cursor", entry.getCursor());
   }
 
   private static boolean wantsText(RoutingContext ctx) {

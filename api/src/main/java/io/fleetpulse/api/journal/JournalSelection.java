@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * The lines of a device's kept journal a {@link JournalRequest} asks for: journalctl's filters first, then the
@@ -67,20 +68,24 @@ final class JournalSelection {
   }
 
   private static List<StoredJournal.Line> filter(JournalRequest request, List<StoredJournal.Line> all, Map<Long, String> boots) {
+    return all.stream().filter(matcher(request, all, boots)).toList();
+  }
+
+  /**
+   * journalctl's filters of {@code request} as a test of one line, {@code boot=} resolved against {@code all} (every
+   * kept line of the device) now: a followed journal keeps to the boot it started with.
+   */
+  static Predicate<StoredJournal.Line> matcher(JournalRequest request, List<StoredJournal.Line> all, Map<Long, String> boots) {
     Long boot = request.boot() == null ? null : bootNumber(request.boot(), all, boots);
     String grep = request.grep() == null ? null : request.grep().toLowerCase(Locale.ROOT);
-    List<StoredJournal.Line> kept = new ArrayList<>();
-    for (StoredJournal.Line line : all) {
+    return line -> {
       JournalEntry entry = line.entry();
-      if ((boot == null || line.boot() == boot)
+      return (boot == null || line.boot() == boot)
           && (request.unit() == null || request.unit().equals(entry.getUnit()))
           && (request.identifier() == null || request.identifier().equals(entry.getSyslogIdentifier()))
           && (request.priority() == null || (entry.getPriority() != null && entry.getPriority() <= request.priority()))
-          && (grep == null || (entry.getMessage() != null && entry.getMessage().toLowerCase(Locale.ROOT).contains(grep)))) {
-        kept.add(line);
-      }
-    }
-    return kept;
+          && (grep == null || (entry.getMessage() != null && entry.getMessage().toLowerCase(Locale.ROOT).contains(grep)));
+    };
   }
 
   /** As journalctl -b: an id, 0 or a negative number counting back from the newest boot, a positive one from the oldest. */

@@ -114,11 +114,25 @@ public final class OwnerRouting {
         request.putHeader(header, value);
       }
     }
+    if ("true".equals(ctx.request().getParam("follow"))) {
+      // A followed journal never ends: relayed as it comes, the owner's connection closed when the client's is.
+      return http.request(request).compose(outbound -> outbound.send().compose(response -> {
+        copyHeaders(ctx, response);
+        ctx.response().setChunked(true).closeHandler(gone -> response.request().connection().close());
+        return response.pipeTo(ctx.response());
+      }));
+    }
     return http.request(request)
         .compose(outbound -> outbound.send().compose(response -> response.body().map(body -> relay(ctx, response, body))));
   }
 
   private static Void relay(RoutingContext ctx, HttpClientResponse response, io.vertx.core.buffer.Buffer body) {
+    copyHeaders(ctx, response);
+    ctx.response().end(body);
+    return null;
+  }
+
+  private static void copyHeaders(RoutingContext ctx, HttpClientResponse response) {
     ctx.response().setStatusCode(response.statusCode());
     for (CharSequence header : new CharSequence[] {HttpHeaders.CONTENT_TYPE, HttpHeaders.RETRY_AFTER, StandbyRead.STALE}) {
       String value = response.getHeader(header);
@@ -126,7 +140,5 @@ public final class OwnerRouting {
         ctx.response().putHeader(header, value);
       }
     }
-    ctx.response().end(body);
-    return null;
   }
 }

@@ -47,12 +47,12 @@ class JournalSelectionTest {
 
   @Test
   void aBootThatIsNotKeptIsRefused() {
-    JournalRequest asking = new JournalRequest(null, null, null, null, 0, 0, 10, null, null, null, "-1", null);
+    JournalRequest asking = new JournalRequest(null, null, null, null, 0, 0, 10, null, null, null, "-1", null, false);
     assertThatThrownBy(() -> JournalSelection.select(asking, LINES, Map.of(0L, "b0"), null)).isInstanceOf(JournalSelection.UnknownBoot.class);
   }
 
   private static JournalRequest request(Instant around, String alert, int before, int after, int limit, String grep) {
-    return new JournalRequest(around, alert, null, null, before, after, limit, null, null, null, null, grep);
+    return new JournalRequest(around, alert, null, null, before, after, limit, null, null, null, null, grep, false);
   }
 
   private static List<String> messages(JournalSelection.Page page) {
@@ -66,7 +66,7 @@ class JournalSelectionTest {
       String message = i == 10 || i == 15 ? "balena.service: Main process exited, code=killed, status=9/KILL" : "line " + i;
       lines.add(new StoredJournal.Line(0, JournalEntry.newBuilder().setDeviceUuid("d").setUnit("balena.service").setBootId("b0")
           .setRealtimeUs(at.toEpochMilli() * 1000).setMonotonicUs(1_000_000L * (i + 1)).setMessage(message).setPriority(6)
-          .setReceivedAt(at).build()));
+          .setReceivedAt(at).build(), "d|000000|" + i));
     }
     return lines;
   }

@@ -13,8 +13,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /** What {@link JournalKeeper} holds of one device, read back in the order the device wrote it. */
 public final class StoredJournal {
 
-  /** One kept line and the number of its boot (0 the first boot fleetpulse saw of the device). */
-  public record Line(long boot, JournalEntry entry) {}
+  /** One kept line, the number of its boot (0 the first boot fleetpulse saw of the device) and where it sorts. */
+  public record Line(long boot, JournalEntry entry, String key) {}
 
   private StoredJournal() {}
 
@@ -22,7 +22,17 @@ public final class StoredJournal {
   public static List<Line> lines(ReadOnlyKeyValueStore<String, JournalEntry> lines, String device) {
     List<Line> out = new ArrayList<>();
     try (KeyValueIterator<String, JournalEntry> it = lines.prefixScan(DeviceJournalStore.devicePrefix(device), new StringSerializer())) {
-      it.forEachRemaining(kv -> out.add(new Line(DeviceJournalStore.bootOf(kv.key), kv.value)));
+      it.forEachRemaining(kv -> out.add(new Line(DeviceJournalStore.bootOf(kv.key), kv.value, kv.key)));
+    }
+    return out;
+  }
+
+  /** The kept lines of {@code device} that sort after {@code key} (a line's {@link Line#key}): what came since. */
+  public static List<Line> linesAfter(ReadOnlyKeyValueStore<String, JournalEntry> lines, String device, String key) {
+    List<Line> out = new ArrayList<>();
+    // "\0" makes the least key after this one; '~' sorts after every digit of a line's key.
+    try (KeyValueIterator<String, JournalEntry> it = lines.range(key + "\0", DeviceJournalStore.devicePrefix(device) + "~")) {
+      it.forEachRemaining(kv -> out.add(new Line(DeviceJournalStore.bootOf(kv.key), kv.value, kv.key)));
     }
     return out;
   }

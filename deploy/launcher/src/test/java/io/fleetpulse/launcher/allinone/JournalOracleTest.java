@@ -22,7 +22,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -90,6 +93,28 @@ class JournalOracleTest {
       assertThat(cli.execute("journal", DEVICE, "--api", "http://127.0.0.1:" + fleetpulse.apiPort(), "-u", "balena", "-b", "-1", "-n", "1000"))
           .isZero();
       assertThat(printed.toString()).isEqualTo(journalctl(journal, "-u", "balena", "-b", "-1"));
+
+      // Following: the newest line, then a line pushed afterwards, as server-sent events; the unit filter holds for both.
+      List<String> events = new CopyOnWriteArrayList<>();
+      HttpRequest follow = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fleetpulse.apiPort()
+          + journalPath("follow=true&limit=1&unit=balena.service"))).header("Accept", "text/event-stream").build();
+      CompletableFuture<HttpResponse<Stream<String>>> stream = http.sendAsync(follow, HttpResponse.BodyHandlers.ofLines());
+      HttpResponse<Stream<String>> following = stream.get(30, TimeUnit.SECONDS);
+      assertThat(following.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+      Thread reader = new Thread(() -> following.body().filter(line -> line.startsWith("data: ")).forEach(events::add), "follow-reader");
+      reader.setDaemon(true);
+      reader.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 1);
+      assertThat(new JsonObject(events.get(0).substring(6)).getString("message")).contains("status=9/KILL");
+      String pushed = "{\"__REALTIME_TIMESTAMP\":\"" + System.currentTimeMillis() * 1000 + "\",\"__MONOTONIC_TIMESTAMP\":\"999000000\","
+          + "\"__SEQNUM\":\"5000\",\"__SEQNUM_ID\":\"5e9c1a2b5e9c1a2b5e9c1a2b5e9c1a2b\",\"_BOOT_ID\":\"" + SECOND_BOOT + "\",\"PRIORITY\":\"6\","
+          + "\"SYSLOG_IDENTIFIER\":\"balenad\",\"_PID\":\"812\",\"_SYSTEMD_UNIT\":\"balena.service\",\"MESSAGE\":\"followed line\"}\n";
+      assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fleetpulse.collectorPort() + "/fleets/harbor/devices/"
+          + DEVICE + "/entries")).header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(pushed)).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+      await().atMost(Duration.ofSeconds(15)).until(() -> events.size() == 2);
+      assertThat(new JsonObject(events.get(1).substring(6)).getString("message")).isEqualTo("followed line");
+      following.body().close();
 
       assertThat(get(fleetpulse, journalPath("boot=-5"), "text/plain").statusCode()).isEqualTo(400);
       assertThat(get(fleetpulse, journalPath("priority=loud"), "text/plain").body()).contains("priority");
