@@ -8,6 +8,8 @@ import io.fleetpulse.collector.push.SystemdPeers;
 import io.fleetpulse.launcher.FleetpulseCli;
 import io.fleetpulse.launcher.config.ConfigLoader;
 import io.fleetpulse.launcher.config.FleetpulseConfig;
+import io.fleetpulse.kafka.JournalFixtures;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,6 +19,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,6 +125,69 @@ class JournalOracleTest {
       assertThat(get(fleetpulse, "/api/v1/devices/0ac1e000000000000000000000000099/journal", "application/json").statusCode())
           .isEqualTo(404);
     }
+  }
+
+  /**
+   * The masterclass's excerpts (real lines: openvpn, chrony, the supervisor, the kernel, binary messages) pushed as
+   * journalctl JSON lines, one device each, print as journalctl prints the same entries from a real journal file.
+   */
+  @Test
+  void theMasterclassExcerptsPrintAsJournalctlPrintsThem() throws Exception {
+    SystemdPeers.assumeInstalled();
+    List<Path> fixtures;
+    try (Stream<Path> files = Files.list(JournalFixtures.dir().resolve("masterclass"))) {
+      fixtures = files.filter(file -> file.toString().endsWith(".ndjson")).sorted().toList();
+    }
+    FleetpulseConfig config = new ConfigLoader().load(null, Map.of(), List.of("dataDir=" + dir.resolve("data"), "embedded.port=0",
+        "embedded.controllerPort=0", "collector.port=0", "api.port=0", "kafka.partitions=2"));
+    try (AllInOne fleetpulse = new AllInOne(config).start()) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> get(fleetpulse, "/readyz", "application/json").statusCode() == 200);
+      for (int i = 0; i < fixtures.size(); i++) {
+        String device = String.format("0ac1e0%026x", 100 + i);
+        String lines = Files.readString(fixtures.get(i), StandardCharsets.UTF_8);
+        HttpResponse<String> pushed = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fleetpulse.collectorPort()
+            + "/fleets/harbor/devices/" + device + "/entries")).header("Content-Type", "application/x-ndjson")
+            .POST(HttpRequest.BodyPublishers.ofString(lines)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(pushed.statusCode()).as(fixtures.get(i) + ": " + pushed.body()).isEqualTo(202);
+      }
+      for (int i = 0; i < fixtures.size(); i++) {
+        String device = String.format("0ac1e0%026x", 100 + i);
+        Path journal = SystemdPeers.journalDirectory(Files.createDirectories(dir.resolve("fixture-" + i)),
+            exportOf(Files.readAllLines(fixtures.get(i), StandardCharsets.UTF_8)));
+        String expected = journalctl(journal);
+        String path = "/api/v1/devices/" + device + "/journal?limit=1000";
+        await().atMost(Duration.ofSeconds(60)).until(() -> get(fleetpulse, path, "text/plain").body().lines().count()
+            >= expected.lines().count());
+        assertThat(get(fleetpulse, path, "text/plain").body()).as(fixtures.get(i).getFileName().toString()).isEqualTo(expected);
+      }
+    }
+  }
+
+  /** journalctl JSON lines in the Journal Export Format: text fields as they are, multi-line and byte-array fields as binary. */
+  private static byte[] exportOf(List<String> jsonLines) {
+    ExportWriter export = new ExportWriter();
+    for (String line : jsonLines) {
+      if (line.isBlank()) {
+        continue;
+      }
+      JsonObject entry = new JsonObject(line);
+      for (String name : entry.fieldNames()) {
+        Object value = entry.getValue(name);
+        if (value instanceof JsonArray bytes) {
+          byte[] raw = new byte[bytes.size()];
+          for (int b = 0; b < raw.length; b++) {
+            raw[b] = (byte) bytes.getInteger(b).intValue();
+          }
+          export.binary(name, raw);
+        } else if (value.toString().contains("\n")) {
+          export.binary(name, value.toString().getBytes(StandardCharsets.UTF_8));
+        } else {
+          export.text(name, value.toString());
+        }
+      }
+      export.endEntry();
+    }
+    return export.bytes();
   }
 
   private static JsonObject firstAlert(AllInOne fleetpulse) throws Exception {
