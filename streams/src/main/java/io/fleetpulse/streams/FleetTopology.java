@@ -19,6 +19,7 @@ import io.fleetpulse.streams.extract.BootSync;
 import io.fleetpulse.streams.extract.JournalProcessor;
 import io.fleetpulse.streams.extract.JournalSourceDeserializer;
 import io.fleetpulse.streams.extract.ResentEntryFilter;
+import io.fleetpulse.streams.journal.AlertJournal;
 import io.fleetpulse.streams.journal.DeviceJournalStore;
 import io.fleetpulse.streams.journal.JournalKeeper;
 import io.fleetpulse.streams.fleet.FleetView;
@@ -43,7 +44,8 @@ import org.apache.kafka.streams.state.Stores;
  * The fleetpulse pipeline, read top-down:
  *
  * <pre>
- *   fleet.journal.* ─► once ─► time, events ───┐      (once ─► device journal: recent lines, readable)
+ *   fleet.journal.* ─► once ─┬► time, events ──┐
+ *                            └► device journal │  (recent lines; and those around each alert, kept with it)
  *   fleet.metrics.disk ──disk──► DISK_SAMPLE ───┴─► device-alerts: event log, detectors, alert lifecycle
  *   fleet.collector.status ──► device-connections        │        └─► fleet.events, fleet.alerts
  *                                                        └─► device health (current + history) ─► fleet.health
@@ -98,18 +100,17 @@ public final class FleetTopology {
     topology.addSource(OUTLIERS, Serdes.String().deserializer(), FleetSerdes.restartOutlier().deserializer(), Topics.OUTLIERS);
 
     topology.addProcessor(JOURNAL_ONCE, () -> new ResentEntryFilter(metrics), JOURNAL);
-    topology.addProcessor(JOURNAL_EVENTS, () -> new JournalProcessor(EventExtractor.standard(),
-        settings.detection().clockStep(), new BootSync(settings.detection().bootSyncWindow()), DEVICE_ALERTS, HEALTH_SINK), JOURNAL_ONCE);
+    // The journal keeper before the events: an alert a line raises finds that line kept, to keep what is around it.
     if (settings.journal().enabled()) {
       topology.addProcessor(JOURNAL_KEEPER, () -> new JournalKeeper(settings.journal()), JOURNAL_ONCE);
-      topology.addStateStore(DeviceJournalStore.lines(), JOURNAL_KEEPER);
-      topology.addStateStore(DeviceJournalStore.index(), JOURNAL_KEEPER);
     }
+    topology.addProcessor(JOURNAL_EVENTS, () -> new JournalProcessor(EventExtractor.standard(),
+        settings.detection().clockStep(), new BootSync(settings.detection().bootSyncWindow()), DEVICE_ALERTS, HEALTH_SINK), JOURNAL_ONCE);
     topology.addProcessor(DISK_EVENTS, () -> new DiskSampleProcessor(DEVICE_ALERTS, HEALTH_SINK), DISK);
     topology.addProcessor(CONNECTIONS, ConnectionStatusProcessor::new, STATUS);
     topology.addProcessor(OUTLIER_WARNINGS, OutlierWarningsProcessor::new, OUTLIERS);
     topology.addProcessor(DEVICE_ALERTS, () -> new DeviceAlertsProcessor(settings.detection(), JUDGING_ROUND,
-        COUNT_EVENTS, ALERTS_SINK, HEALTH_SINK), JOURNAL_EVENTS, DISK_EVENTS);
+        settings.journal().enabled(), COUNT_EVENTS, ALERTS_SINK, HEALTH_SINK), JOURNAL_EVENTS, DISK_EVENTS);
 
     topology.addProcessor(COUNT_EVENTS, () -> new EventCounter(metrics), DEVICE_ALERTS);
     topology.addSink(EVENTS_SINK, Topics.EVENTS, keys, FleetSerdes.deviceEvent().serializer(), COUNT_EVENTS);
@@ -118,6 +119,11 @@ public final class FleetTopology {
         JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS, OUTLIER_WARNINGS);
 
     topology.addStateStore(ResentEntryFilter.store(), JOURNAL_ONCE);
+    if (settings.journal().enabled()) {
+      topology.addStateStore(DeviceJournalStore.lines(), JOURNAL_KEEPER, DEVICE_ALERTS);
+      topology.addStateStore(DeviceJournalStore.index(), JOURNAL_KEEPER);
+      topology.addStateStore(AlertJournal.builder(), DEVICE_ALERTS);
+    }
     // Read and written for every entry: the cache keeps that in memory between commits.
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DeviceClocks.STORE),
         Serdes.String(), BootClock.serde()).withCachingEnabled(), JOURNAL_EVENTS);

@@ -9,7 +9,9 @@ import io.fleetpulse.api.routing.StandbyRead;
 import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.JournalEntry;
 import io.fleetpulse.streams.alerts.AlertsStore;
+import io.fleetpulse.streams.journal.AlertJournal;
 import io.fleetpulse.streams.journal.DeviceJournalStore;
+import io.fleetpulse.streams.journal.JournalAnchor;
 import io.fleetpulse.streams.journal.StoredJournal;
 import io.fleetpulse.streams.time.EventTime;
 import io.vertx.core.Vertx;
@@ -21,9 +23,11 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -147,29 +151,35 @@ public final class JournalRoutes {
 
   private Result select(String uuid, JournalRequest request, boolean fromStandby) {
     List<StoredJournal.Line> lines = StoredJournal.lines(store(DeviceJournalStore.LINES, fromStandby), uuid);
+    JournalAnchor anchor = null;
+    if (request.alert() != null) {
+      Optional<KeyValue<String, Alert>> alert = alert(uuid, request.alert(), fromStandby);
+      if (alert.isEmpty()) {
+        return new Result(null, "device " + uuid + " has no alert " + request.alert());
+      }
+      anchor = JournalAnchor.of(alert.get().value);
+      // The lines kept with the alert, beyond the journal's retention, with those still in it.
+      TreeMap<String, StoredJournal.Line> both = new TreeMap<>();
+      AlertJournal.of(store(AlertJournal.STORE, fromStandby), alert.get().key).forEach(line -> both.put(line.key(), line));
+      lines.forEach(line -> both.put(line.key(), line));
+      lines = List.copyOf(both.values());
+    } else if (request.around() != null) {
+      anchor = new JournalAnchor(request.around(), Optional.empty());
+    }
     if (lines.isEmpty()) {
       return new Result(null, "device " + uuid + " has no journal lines kept");
     }
     Map<Long, String> boots = StoredJournal.boots(store(DeviceJournalStore.INDEX, fromStandby), uuid);
-    JournalSelection.Anchor anchor = null;
-    if (request.alert() != null) {
-      Optional<Alert> alert = alert(uuid, request.alert(), fromStandby);
-      if (alert.isEmpty()) {
-        return new Result(null, "device " + uuid + " has no alert " + request.alert());
-      }
-      anchor = new JournalSelection.Anchor(alert.get().getStartedAt(), alert.get().getEvidence().stream().findFirst());
-    } else if (request.around() != null) {
-      anchor = new JournalSelection.Anchor(request.around(), Optional.empty());
-    }
     return new Result(JournalSelection.select(request, lines, boots, anchor), null);
   }
 
-  private Optional<Alert> alert(String uuid, String id, boolean fromStandby) {
+  /** The device's alert with this id, and its key in {@link AlertsStore}. */
+  private Optional<KeyValue<String, Alert>> alert(String uuid, String id, boolean fromStandby) {
     ReadOnlyKeyValueStore<String, Alert> alerts = store(AlertsStore.NAME, fromStandby);
     try (KeyValueIterator<String, Alert> it = alerts.prefixScan(AlertsStore.devicePrefix(uuid), new StringSerializer())) {
       while (it.hasNext()) {
-        Alert alert = it.next().value;
-        if (alert != null && id.equals(alert.getId())) {
+        KeyValue<String, Alert> alert = it.next();
+        if (alert.value != null && id.equals(alert.value.getId())) {
           return Optional.of(alert);
         }
       }

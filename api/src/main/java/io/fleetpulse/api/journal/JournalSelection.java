@@ -1,6 +1,7 @@
 package io.fleetpulse.api.journal;
 
 import io.fleetpulse.schemas.JournalEntry;
+import io.fleetpulse.streams.journal.JournalAnchor;
 import io.fleetpulse.streams.journal.StoredJournal;
 import io.fleetpulse.streams.time.EventTime;
 import java.time.Instant;
@@ -8,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 
@@ -22,9 +22,6 @@ final class JournalSelection {
   /** The chosen lines, and whether the filtered journal holds more before or after them. */
   record Page(List<StoredJournal.Line> lines, boolean moreBefore, boolean moreAfter) {}
 
-  /** Where an anchored request starts: a time, and optionally the exact message of the line to find near it. */
-  record Anchor(Instant at, Optional<String> message) {}
-
   private JournalSelection() {}
 
   /**
@@ -32,10 +29,10 @@ final class JournalSelection {
    * @param anchor where an anchored request starts (null otherwise)
    * @throws UnknownBoot when {@code boot=} names no boot of the kept lines
    */
-  static Page select(JournalRequest request, List<StoredJournal.Line> all, Map<Long, String> boots, Anchor anchor) {
+  static Page select(JournalRequest request, List<StoredJournal.Line> all, Map<Long, String> boots, JournalAnchor anchor) {
     List<StoredJournal.Line> lines = filter(request, all, boots);
     if (request.anchored()) {
-      int at = anchorIndex(lines, anchor);
+      int at = anchor.indexIn(lines);
       int start = Math.max(0, at - request.before());
       int end = Math.min(lines.size(), at + request.after());
       return new Page(lines.subList(start, end), start > 0, end < lines.size());
@@ -103,42 +100,5 @@ final class JournalSelection {
       throw new UnknownBoot(boot);
     }
     return ordered.get(index);
-  }
-
-  /** Whether {@code message} is the line an alert quotes as {@code evidence} (cut with "…" when it was long). */
-  private static boolean isEvidence(String evidence, String message) {
-    if (message == null) {
-      return false;
-    }
-    return evidence.endsWith("…") ? message.startsWith(evidence.substring(0, evidence.length() - 1)) : evidence.equals(message);
-  }
-
-  /**
-   * The first line at or after the anchor's time; with the anchor's message (an alert's first evidence line), the
-   * line with that message nearest to its time. Past the end: the end.
-   */
-  private static int anchorIndex(List<StoredJournal.Line> lines, Anchor anchor) {
-    if (anchor.message().isPresent()) {
-      int best = -1;
-      long bestDistance = Long.MAX_VALUE;
-      for (int i = 0; i < lines.size(); i++) {
-        if (isEvidence(anchor.message().get(), lines.get(i).entry().getMessage())) {
-          long distance = Math.abs(EventTime.of(lines.get(i).entry()).toEpochMilli() - anchor.at().toEpochMilli());
-          if (distance < bestDistance) {
-            best = i;
-            bestDistance = distance;
-          }
-        }
-      }
-      if (best >= 0) {
-        return best;
-      }
-    }
-    for (int i = 0; i < lines.size(); i++) {
-      if (!EventTime.of(lines.get(i).entry()).isBefore(anchor.at())) {
-        return i;
-      }
-    }
-    return lines.size();
   }
 }

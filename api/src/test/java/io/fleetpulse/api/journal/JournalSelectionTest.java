@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleetpulse.schemas.JournalEntry;
+import io.fleetpulse.streams.journal.JournalAnchor;
 import io.fleetpulse.streams.journal.StoredJournal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ class JournalSelectionTest {
   @Test
   void aroundAnAlertStartsAtItsFirstEvidenceLineNearestToItsTime() {
     JournalSelection.Page page = JournalSelection.select(request(null, "alert-1", 3, 2, 100, null), LINES, Map.of(0L, "b0"),
-        new JournalSelection.Anchor(T0.plusSeconds(14), Optional.of("balena.service: Main process exited, code=killed, status=9/KILL")));
+        new JournalAnchor(T0.plusSeconds(14), Optional.of("balena.service: Main process exited, code=killed, status=9/KILL")));
     assertThat(messages(page)).containsExactly("line 12", "line 13", "line 14", "balena.service: Main process exited, code=killed, status=9/KILL",
         "line 16");
     assertThat(page.moreBefore()).isTrue();
@@ -32,7 +33,7 @@ class JournalSelectionTest {
   @Test
   void aroundATimeStartsAtTheFirstLineNotBeforeIt() {
     JournalSelection.Page page = JournalSelection.select(request(T0.plusMillis(1_500), null, 5, 2, 100, null), LINES, Map.of(0L, "b0"),
-        new JournalSelection.Anchor(T0.plusMillis(1_500), Optional.empty()));
+        new JournalAnchor(T0.plusMillis(1_500), Optional.empty()));
     assertThat(messages(page)).containsExactly("line 0", "line 1", "line 2", "line 3");
     assertThat(page.moreBefore()).isFalse();
   }

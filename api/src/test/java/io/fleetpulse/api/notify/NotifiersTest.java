@@ -121,22 +121,12 @@ class NotifiersTest {
   @Test
   void aRestartWhileOneAlertIsRetryingSendsNoDeliveredAlertAgain(EmbeddedKafkaBroker kafka) throws Exception {
     String fleet = "restart";
-    RetryPolicy patient = new RetryPolicy(1_000, Duration.ofMillis(50), Duration.ofMillis(100));
     List<String> devices = List.of("f00000000000000000000000000000b1", "f00000000000000000000000000000b2",
         "f00000000000000000000000000000b3", "f00000000000000000000000000000b4");
     try (RecordingReceiver receiver = new RecordingReceiver().start(0)) {
-      NotifyRoute hook = new NotifyRoute("restart-hook", NotifyRoute.ReceiverType.WEBHOOK, receiver.url("/hook"), "k",
-          new AlertMatch(Set.of(), Set.of(), Set.of(fleet)));
-      NotifySettings settings = new NotifySettings(kafka.bootstrapServers(), "http://fleetpulse.example", List.of(hook), patient,
-          Duration.ofMinutes(1), NotifySettings.INCIDENT_UPDATES);
+      NotifySettings settings = patientWebhook(kafka, "restart-hook", receiver, fleet);
       receiver.refuseWhileContaining(devices.get(3));
-      // Written before the route starts, all on one partition: its first poll takes the four together.
-      try (KafkaProducer<String, Alert> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-          new StringSerializer(), FleetSerdes.alert().serializer())) {
-        for (String device : devices) {
-          producer.send(new ProducerRecord<>(Topics.ALERTS, fleet, crashloop(fleet, device, AlertState.FIRING))).get();
-        }
-      }
+      firingOnOnePartition(kafka, fleet, devices);
       Notifiers first = new Notifiers(settings, new SimpleMeterRegistry()).start();
       try {
         await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 3 && receiver.refused() >= 3);
@@ -163,21 +153,12 @@ class NotifiersTest {
   @Test
   void oneDevicesRetriesHoldUpNoOtherDeviceNorARestart(EmbeddedKafkaBroker kafka) throws Exception {
     String fleet = "lanes";
-    RetryPolicy patient = new RetryPolicy(1_000, Duration.ofMillis(50), Duration.ofMillis(100));
     List<String> devices = List.of("f00000000000000000000000000000e1", "f00000000000000000000000000000e2",
         "f00000000000000000000000000000e3", "f00000000000000000000000000000e4");
     try (RecordingReceiver receiver = new RecordingReceiver().start(0)) {
-      NotifyRoute hook = new NotifyRoute("lanes-hook", NotifyRoute.ReceiverType.WEBHOOK, receiver.url("/hook"), "k",
-          new AlertMatch(Set.of(), Set.of(), Set.of(fleet)));
-      NotifySettings settings = new NotifySettings(kafka.bootstrapServers(), "http://fleetpulse.example", List.of(hook), patient,
-          Duration.ofMinutes(1), NotifySettings.INCIDENT_UPDATES);
+      NotifySettings settings = patientWebhook(kafka, "lanes-hook", receiver, fleet);
       receiver.refuseWhileContaining(devices.get(0));
-      try (KafkaProducer<String, Alert> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-          new StringSerializer(), FleetSerdes.alert().serializer())) {
-        for (String device : devices) {
-          producer.send(new ProducerRecord<>(Topics.ALERTS, fleet, crashloop(fleet, device, AlertState.FIRING))).get();
-        }
-      }
+      firingOnOnePartition(kafka, fleet, devices);
       try (Notifiers first = new Notifiers(settings, new SimpleMeterRegistry()).start()) {
         await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 3);
         assertThat(receiver.refused()).as("the first device's alert is still being retried").isPositive();
@@ -496,6 +477,27 @@ class NotifiersTest {
         .setResolvedAt(state == AlertState.RESOLVED ? startedAt.plus(Duration.ofMinutes(30)) : null)
         .setEvidence(List.of("balena.service: Main process exited, code=killed, status=9/KILL"))
         .build();
+  }
+
+  /** A signed webhook route for {@code fleet} that retries (almost) for ever, 50-100 ms apart. */
+  private static NotifySettings patientWebhook(EmbeddedKafkaBroker kafka, String name, RecordingReceiver receiver, String fleet) {
+    NotifyRoute hook = new NotifyRoute(name, NotifyRoute.ReceiverType.WEBHOOK, receiver.url("/hook"), "k",
+        new AlertMatch(Set.of(), Set.of(), Set.of(fleet)));
+    return new NotifySettings(kafka.bootstrapServers(), "http://fleetpulse.example", List.of(hook),
+        new RetryPolicy(1_000, Duration.ofMillis(50), Duration.ofMillis(100)), Duration.ofMinutes(1), NotifySettings.INCIDENT_UPDATES);
+  }
+
+  /**
+   * A CRASHLOOP firing for each device, written before the route starts and all on one partition (keyed by the
+   * fleet): the route's first poll takes them together, in this order.
+   */
+  private static void firingOnOnePartition(EmbeddedKafkaBroker kafka, String fleet, List<String> devices) throws Exception {
+    try (KafkaProducer<String, Alert> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+        new StringSerializer(), FleetSerdes.alert().serializer())) {
+      for (String device : devices) {
+        producer.send(new ProducerRecord<>(Topics.ALERTS, fleet, crashloop(fleet, device, AlertState.FIRING))).get();
+      }
+    }
   }
 
   static void publish(EmbeddedKafkaBroker kafka, Alert... alerts) throws Exception {

@@ -22,7 +22,7 @@ final class PushSink {
         .listen()
         .onSuccess(server -> System.out.println(LISTENING + " " + server.actualPort()))
         .onFailure(error -> {
-          error.printStackTrace();
+          System.err.println("push sink: cannot listen: " + error.getMessage());
           System.exit(1);
         });
   }

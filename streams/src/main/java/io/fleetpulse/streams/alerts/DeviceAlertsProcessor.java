@@ -13,6 +13,7 @@ import io.fleetpulse.streams.detect.UnreachableDetector;
 import io.fleetpulse.streams.events.DeviceEventsStore;
 import io.fleetpulse.streams.health.DeviceOutliersStore;
 import io.fleetpulse.streams.health.HealthBook;
+import io.fleetpulse.streams.journal.AlertJournal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,9 +63,14 @@ public final class DeviceAlertsProcessor implements Processor<String, DeviceEven
   private AlertLifecycle lifecycle;
   private PastEpisodes past;
   private HealthBook health;
+  private final boolean keepJournals;
+  private AlertJournal journal;
 
-  public DeviceAlertsProcessor(DetectionSettings settings, Duration round, String eventsChild, String alertsChild, String healthChild) {
+  /** @param keepJournals keep the journal lines around each alert told ({@link AlertJournal}); off with the journal store */
+  public DeviceAlertsProcessor(DetectionSettings settings, Duration round, boolean keepJournals, String eventsChild, String alertsChild,
+                               String healthChild) {
     this.settings = settings;
+    this.keepJournals = keepJournals;
     this.round = round;
     this.detectors = Detectors.standard(settings);
     this.unreachable = new UnreachableDetector(settings);
@@ -82,6 +88,7 @@ public final class DeviceAlertsProcessor implements Processor<String, DeviceEven
     this.lifecycle = AlertLifecycle.of(context);
     this.past = new PastEpisodes(context.getStateStore(PastEpisodes.NAME));
     this.health = HealthBook.of(context);
+    this.journal = keepJournals ? AlertJournal.of(context) : null;
     context.schedule(round, PunctuationType.WALL_CLOCK_TIME, now -> judgeAll(Instant.ofEpochMilli(now)));
   }
 
@@ -185,6 +192,9 @@ public final class DeviceAlertsProcessor implements Processor<String, DeviceEven
       return;
     }
     for (Alert alert : told) {
+      if (journal != null) {
+        journal.keep(alert);
+      }
       context.forward(new Record<String, Object>(device, alert, timestamp), alertsChild);
     }
     health.alertsChanged(device, fleet, lifecycle.firingAlerts(device), DeviceOutliersStore.warnings(outliers, device), now)

@@ -13,8 +13,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Keeps each device's recent journal lines readable ({@link DeviceJournalStore}): every line that passed the
- * resend filter once, without the fields no reader shows, within {@link JournalRetention}. The oldest lines go
- * first, by the device's count and by the oldest line's receive time, both kept in the index. What the index says
+ * resend filter once, as the journal source reads it (without the field maps), within {@link JournalRetention}.
+ * The oldest lines go first, by the device's count and by the oldest line's receive time, both kept in the index. What the index says
  * of a device is also kept in memory once read (cleared whenever the task starts, so it never leads the store):
  * a line then costs one put to the lines and one to the (cached) index, and past the retention a delete.
  */
@@ -64,7 +64,8 @@ public final class JournalKeeper implements Processor<String, JournalEntry, Void
         Math.max(0, seqnum));
     // A plain put, not a read first: the same line again (an entry without a sequence number, re-sent) overwrites
     // itself and is counted twice, which only trims the device's oldest line a little early.
-    lines.put(key, shown(entry));
+    // As the journal source read it: without the field maps, which no reader shows (JournalSourceDeserializer).
+    lines.put(key, entry);
     long oldestBefore = state.oldest;
     state.count++;
     state.oldest = state.count == 1 ? received : Math.min(state.oldest, received);
@@ -97,37 +98,6 @@ public final class JournalKeeper implements Processor<String, JournalEntry, Void
     state.count = count == null ? 0 : count;
     state.oldest = oldest == null ? Long.MAX_VALUE : oldest;
     return state;
-  }
-
-  /**
-   * The line as readers see it: of the journal fields fleetpulse keeps apart from the shown ones, only the command
-   * name, which journalctl shows for a line without a syslog identifier.
-   */
-  private static JournalEntry shown(JournalEntry entry) {
-    // Field by field, not Avro's copying builder: that deep-copies every field, the maps first, for each line.
-    String command = entry.getSyslogIdentifier() == null ? entry.getFields().get("_COMM") : null;
-    JournalEntry shown = new JournalEntry();
-    shown.setDeviceUuid(entry.getDeviceUuid());
-    shown.setFleet(entry.getFleet());
-    shown.setUnit(entry.getUnit());
-    shown.setSyslogIdentifier(entry.getSyslogIdentifier());
-    shown.setPid(entry.getPid());
-    shown.setPriority(entry.getPriority());
-    shown.setTransport(entry.getTransport());
-    shown.setBootId(entry.getBootId());
-    shown.setRealtimeUs(entry.getRealtimeUs());
-    shown.setMonotonicUs(entry.getMonotonicUs());
-    shown.setSeqnumId(entry.getSeqnumId());
-    shown.setSeqnum(entry.getSeqnum());
-    shown.setCursor(entry.getCursor());
-    shown.setHostname(entry.getHostname());
-    shown.setMessage(entry.getMessage());
-    shown.setMessageBytes(entry.getMessageBytes());
-    shown.setFields(command == null ? Map.of() : Map.of("_COMM", command));
-    shown.setBinaryFields(Map.of());
-    shown.setReceivedAt(entry.getReceivedAt());
-    shown.setIngest(entry.getIngest());
-    return shown;
   }
 
   /** The device's number for {@code bootId}: the next one when it is new. */

@@ -2,7 +2,10 @@ package io.fleetpulse.streams.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetpulse.schemas.Alert;
+import io.fleetpulse.schemas.AlertKind;
 import io.fleetpulse.schemas.JournalEntry;
+import io.fleetpulse.streams.alerts.AlertsStore;
 import io.fleetpulse.streams.JournalEntries;
 import io.fleetpulse.streams.StreamsSettings;
 import io.fleetpulse.streams.TopologyHarness;
@@ -56,6 +59,35 @@ class JournalKeeperTest {
       // Two hours later, one line: the three before it are past the age.
       topology.pipe(line("back", T0.plus(Duration.ofHours(2)), "boot-a", 7_300_000_000L, 200).build());
       assertThat(StoredJournal.lines(store(topology), DEVICE)).extracting(line -> line.entry().getMessage()).containsExactly("back");
+    }
+  }
+
+  /** Issue 26: the lines around an alert stay readable for as long as it is listed, past the journal's retention. */
+  @Test
+  void theLinesAroundAnAlertOutliveTheJournalsRetention() {
+    StreamsSettings settings = StreamsSettings.of("unused:9092", "journal-test", stateDir)
+        .withJournal(new JournalRetention(5, Duration.ofHours(24)));
+    try (TopologyHarness topology = new TopologyHarness(settings)) {
+      long seqnum = 100;
+      for (int i = 0; i < 3; i++) {
+        topology.pipe(line("before " + i, T0.plusSeconds(i), "boot-a", 1_000_000L * (i + 1), seqnum++).build());
+      }
+      for (int kill = 0; kill < 2; kill++) {
+        Instant at = T0.plusSeconds(10 + 40L * kill);
+        topology.pipe(JournalEntries.systemd(DEVICE, "balena.service", "balena.service: Main process exited, code=killed, status=9/KILL", at)
+            .setBootId("boot-a").setMonotonicUs(1_000_000L * (10 + 40L * kill)).setSeqnumId("5e9c1a2b").setSeqnum(seqnum++).build());
+      }
+      Alert crashloop = topology.alerts().stream().filter(alert -> alert.getKind() == AlertKind.CRASHLOOP).findFirst().orElseThrow();
+      for (int i = 0; i < 10; i++) {
+        topology.pipe(line("after " + i, T0.plusSeconds(100 + i), "boot-a", 1_000_000L * (100 + i), seqnum++).build());
+      }
+
+      assertThat(StoredJournal.lines(store(topology), DEVICE)).extracting(line -> line.entry().getMessage())
+          .containsExactly("after 5", "after 6", "after 7", "after 8", "after 9");
+      List<StoredJournal.Line> kept = AlertJournal.of(topology.driver.getKeyValueStore(AlertJournal.STORE),
+          AlertsStore.key(DEVICE, crashloop.getKind() + "/" + crashloop.getSubject()));
+      assertThat(kept).extracting(line -> line.entry().getMessage()).startsWith("before 0", "before 1", "before 2")
+          .contains("balena.service: Main process exited, code=killed, status=9/KILL");
     }
   }
 
