@@ -123,6 +123,9 @@ class FleetPageTest {
     assertThat(dom).containsPattern("data-check=\"check_container_engine\">.*class=\"status FAIL\".*Container engine balena");
     assertThat(dom).containsPattern("<li class=\"alert\">.*CRASHLOOP");
     assertThat(dom).containsPattern("<li class=\"event\">.*UNIT_RESTART.*killed by SIGKILL");
+    // Its journal, newest lines, with a button to follow it live.
+    assertThat(dom).containsPattern("<pre class=\"journal-lines\" id=\"device-journal\">[^<]*systemd\\[1\\]: balena.service: Main process "
+        + "exited, code=killed, status=9/KILL").contains("id=\"follow-journal\"");
   }
 
   /** Issue 26: an alert's own address shows the device's journal around it, its first evidence line marked. */
