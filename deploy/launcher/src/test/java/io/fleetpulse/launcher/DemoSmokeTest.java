@@ -76,12 +76,15 @@ class DemoSmokeTest {
     String fleetPage = browser.render(base + "/", SHOTS.resolve("fleet-page.png"));
     assertThat(fleetPage).contains("data-ready=\"true\"").contains("FLEET_INCIDENT firing").contains("class=\"status FAIL\"");
 
-    String crashlooping = firing.stream().map(JsonObject.class::cast)
+    JsonObject crashloop = firing.stream().map(JsonObject.class::cast)
         .filter(alert -> alert.getString("kind").equals("CRASHLOOP") && "balena.service".equals(alert.getString("subject")))
-        .map(alert -> alert.getString("device")).findFirst().orElseThrow();
-    String devicePage = browser.render(base + "/#/devices/" + crashlooping, SHOTS.resolve("fleet-page-device.png"));
+        .findFirst().orElseThrow();
+    // The alert's own address: the device, with the journal around the alert, its evidence marked.
+    String devicePage = browser.render(base + "/#/devices/" + crashloop.getString("device") + "/alerts/" + crashloop.getString("id"),
+        SHOTS.resolve("fleet-page-device.png"));
     assertThat(devicePage).containsPattern("data-check=\"check_container_engine\">.*class=\"status FAIL\".*Container engine balena")
-        .containsPattern("<li class=\"alert\">.*CRASHLOOP");
+        .containsPattern("<li class=\"alert\">.*CRASHLOOP")
+        .containsPattern("<pre class=\"journal-lines\">.*<mark>[^<]*balena.service: Main process exited, code=killed, status=9/KILL</mark>");
 
     String docs = System.getProperty("fleetpulse.screenshots", "");
     if (!docs.isEmpty()) {
