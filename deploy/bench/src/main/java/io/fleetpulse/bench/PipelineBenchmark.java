@@ -9,6 +9,7 @@ import io.fleetpulse.schemas.TopicProvisioner;
 import io.fleetpulse.schemas.Topics;
 import io.fleetpulse.streams.FleetStreams;
 import io.fleetpulse.streams.StreamsSettings;
+import io.fleetpulse.streams.journal.DeviceJournalStore;
 import io.fleetpulse.streams.journal.JournalRetention;
 import io.fleetpulse.streams.extract.JournalSourceDeserializer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -122,12 +123,24 @@ final class PipelineBenchmark {
       Side raw = rawRead(kafka);
       Side floor = streamsFloor(kafka, admin, dir.resolve("streams-floor"));
       Side topology = pipeline(kafka, admin, dir.resolve("streams-throughput"));
+      long journalBytes = bytesUnder(dir.resolve("streams-throughput"), DeviceJournalStore.LINES);
       Latency latency = latency(kafka, dir.resolve("streams-latency"));
-      return new Result(settings, raw, floor, topology, latency);
+      return new Result(settings, raw, floor, topology, latency, journalBytes);
     } finally {
       try (Stream<Path> paths = Files.walk(dir)) {
         paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
       }
+    }
+  }
+
+  /** The bytes of the RocksDB files of store {@code store} under a (closed) Kafka Streams state directory. */
+  private static long bytesUnder(Path stateDir, String store) throws IOException {
+    if (!Files.exists(stateDir)) {
+      return 0;
+    }
+    try (Stream<Path> paths = Files.walk(stateDir)) {
+      return paths.filter(Files::isRegularFile).filter(path -> path.toString().contains("/" + store + "/")).mapToLong(path -> path.toFile().length())
+          .sum();
     }
   }
 
@@ -447,7 +460,8 @@ final class PipelineBenchmark {
     }
   }
 
-  record Result(Settings settings, Side raw, Side floor, Side topology, Latency latency) {
+  /** @param journalBytes the journal store's RocksDB files after the throughput run (0 with the store off) */
+  record Result(Settings settings, Side raw, Side floor, Side topology, Latency latency, long journalBytes) {
 
     double ratio() {
       return topology.perSecond() / raw.perSecond();
@@ -466,7 +480,10 @@ final class PipelineBenchmark {
           | produce ack → CRASHLOOP on fleet.alerts at %d entries/s for %d s, after %d s of warm-up | %s | | | |""",
           settings.entries(), DEVICES, settings.threads(), settings.effectiveCommitIntervalMs(), topology.perSecond(), raw.perSecond(), ratio(),
           floor.perSecond(), topology.cpuMicrosPerEntry(), raw.cpuMicrosPerEntry(), cpuRatio(), floor.cpuMicrosPerEntry(),
-          settings.rate(), settings.seconds(), settings.warmUpSeconds(), latency.describe());
+          settings.rate(), settings.seconds(), settings.warmUpSeconds(), latency.describe())
+          + (journalBytes == 0 ? "" : String.format(Locale.ROOT, "%n| journal store on disk after the run (RocksDB files; the changelog topic "
+              + "besides) | %.1f MiB, %.0f bytes per line kept | | | |", journalBytes / 1048576.0,
+              journalBytes / (double) Math.min(settings.entries(), (long) DEVICES * settings.journalLines())));
     }
 
     String summaryLine() {
