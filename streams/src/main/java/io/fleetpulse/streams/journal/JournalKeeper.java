@@ -1,7 +1,9 @@
 package io.fleetpulse.streams.journal;
 
 import io.fleetpulse.schemas.JournalEntry;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -72,17 +74,17 @@ public final class JournalKeeper implements Processor<String, JournalEntry, Void
     long agedBefore = received - retention.age().toMillis();
     int agedOut = 0;
     while (state.count > retention.lines() || (state.oldest < agedBefore && agedOut < MAX_AGED_OUT_PER_LINE && state.count > 1)) {
-      KeyValue<String, JournalEntry> first = first(device);
-      if (first == null) {
+      List<KeyValue<String, JournalEntry>> oldest = oldestTwo(device);
+      if (oldest.isEmpty()) {
         break;
       }
+      KeyValue<String, JournalEntry> first = oldest.get(0);
       lines.delete(first.key);
       state.count--;
       if (first.value.getReceivedAt().toEpochMilli() < agedBefore) {
         agedOut++;
       }
-      KeyValue<String, JournalEntry> next = first(device);
-      state.oldest = next == null ? received : next.value.getReceivedAt().toEpochMilli();
+      state.oldest = oldest.size() < 2 ? received : oldest.get(1).value.getReceivedAt().toEpochMilli();
     }
     index.put(DeviceJournalStore.linesKey(device), state.count);
     if (state.oldest != oldestBefore) {
@@ -121,9 +123,14 @@ public final class JournalKeeper implements Processor<String, JournalEntry, Void
     return number;
   }
 
-  private KeyValue<String, JournalEntry> first(String device) {
+  /** The device's oldest line and the one after it, in one scan: the line to delete and the oldest left. */
+  private List<KeyValue<String, JournalEntry>> oldestTwo(String device) {
+    List<KeyValue<String, JournalEntry>> oldest = new ArrayList<>(2);
     try (KeyValueIterator<String, JournalEntry> it = lines.prefixScan(DeviceJournalStore.devicePrefix(device), new StringSerializer())) {
-      return it.hasNext() ? it.next() : null;
+      while (it.hasNext() && oldest.size() < 2) {
+        oldest.add(it.next());
+      }
     }
+    return oldest;
   }
 }
