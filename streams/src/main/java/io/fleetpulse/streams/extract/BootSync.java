@@ -2,7 +2,6 @@ package io.fleetpulse.streams.extract;
 
 import io.fleetpulse.schemas.DeviceEvent;
 import io.fleetpulse.schemas.EventKind;
-import io.fleetpulse.schemas.JournalEntry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -11,7 +10,9 @@ import java.util.Map;
  * A Raspberry Pi has no real-time clock: it boots at the last time it saved, and NTP steps its clock
  * forward minutes after boot. That step is healthy and expected, unlike a clock that stays wrong (NTP
  * blocked) or one that steps back. A TIME_JUMP forward within {@code window} of its boot is tagged
- * {@code source=boot-sync} (the detector that saw it kept as {@code detectedBy}) and alerts nobody.
+ * {@code source=boot-sync} (the detector that saw it kept as {@code detectedBy}) and alerts nobody. A step the
+ * journal's clocks show counts from the boot's newest entry before it: with each unit on its own topic, the first
+ * entry to cross the step may be one logged hours later, read before the lines of the minute the clock was set.
  */
 public final class BootSync {
 
@@ -24,10 +25,14 @@ public final class BootSync {
     this.window = window;
   }
 
-  /** {@code event} tagged as a boot sync when it is one; otherwise {@code event} itself. */
-  DeviceEvent tag(JournalEntry entry, DeviceEvent event) {
-    if (event.getKind() != EventKind.TIME_JUMP || entry.getMonotonicUs() == null
-        || entry.getMonotonicUs() > window.toNanos() / 1_000 || !forward(event.getDetails())) {
+  /**
+   * {@code event} tagged as a boot sync when it is one; otherwise {@code event} itself.
+   *
+   * @param monotonicUs the earliest the event's clock step may have happened, after its boot; null when unknown
+   */
+  DeviceEvent tag(Long monotonicUs, DeviceEvent event) {
+    if (event.getKind() != EventKind.TIME_JUMP || monotonicUs == null
+        || monotonicUs > window.toNanos() / 1_000 || !forward(event.getDetails())) {
       return event;
     }
     Map<String, String> details = new HashMap<>(event.getDetails());

@@ -52,16 +52,17 @@ public final class JournalProcessor implements Processor<String, JournalEntry, S
   public void process(Record<String, JournalEntry> record) {
     JournalEntry entry = record.value();
     DeviceClocks.Placement placement = clocks.place(entry);
-    placement.step().ifPresent(step -> forwardEvent(record, clockStepEvent(entry, placement.at(), step)));
+    placement.step().ifPresent(step -> forwardEvent(record, bootSync.tag(placement.stepAfterMonoUs(),
+        clockStepEvent(entry, placement.at(), step))));
     for (DeviceEvent event : extractor.extract(entry, placement.at())) {
-      forwardEvent(record, event);
+      forwardEvent(record, bootSync.tag(entry.getMonotonicUs(), event));
     }
     health.reported(entry.getDeviceUuid(), entry.getFleet(), HealthChecks.fedBy(entry.getUnit()), placement.at())
         .ifPresent(h -> context.forward(record.<Object>withValue(h), healthChild));
   }
 
   private void forwardEvent(Record<String, JournalEntry> record, DeviceEvent event) {
-    context.forward(record.<Object>withValue(bootSync.tag(record.value(), event)), eventsChild);
+    context.forward(record.<Object>withValue(event), eventsChild);
   }
 
   private static DeviceEvent clockStepEvent(JournalEntry entry, Instant at, Duration step) {

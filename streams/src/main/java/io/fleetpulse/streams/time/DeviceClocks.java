@@ -34,8 +34,12 @@ public final class DeviceClocks {
 
   public static final String STORE = "device-clocks";
 
-  /** Where an entry goes in time, and the clock step it revealed, if any. */
-  public record Placement(Instant at, Optional<Duration> step) {}
+  /**
+   * Where an entry goes in time, and the clock step it revealed, if any. The step happened after the boot's newest
+   * entry before this one, at monotonic time {@code stepAfterMonoUs}, and by this entry: with units on topics of their
+   * own, the first entry to show a step may come from much later in the boot than the step itself.
+   */
+  public record Placement(Instant at, Optional<Duration> step, long stepAfterMonoUs) {}
 
   private final KeyValueStore<String, BootClock> store;
   private final Duration stepThreshold;
@@ -61,7 +65,7 @@ public final class DeviceClocks {
     Long monoUs = entry.getMonotonicUs();
     String bootId = entry.getBootId();
     if (monoUs == null || bootId == null) {
-      return new Placement(EventTime.of(entry), Optional.empty());
+      return new Placement(EventTime.of(entry), Optional.empty(), 0);
     }
     long received = entry.getReceivedAt().toEpochMilli();
     Optional<Instant> device = EventTime.plausibleDeviceTime(entry);
@@ -113,6 +117,6 @@ public final class DeviceClocks {
       known.stored = next;
     }
     known.now = next;
-    return new Placement(Instant.ofEpochMilli(next.placeMs(monoUs)), step);
+    return new Placement(Instant.ofEpochMilli(next.placeMs(monoUs)), step, step.isPresent() ? clock.lastMonoUs() : monoUs);
   }
 }
