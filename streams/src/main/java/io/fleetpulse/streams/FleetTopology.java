@@ -106,7 +106,7 @@ public final class FleetTopology {
     }
     topology.addProcessor(JOURNAL_EVENTS, () -> new JournalProcessor(EventExtractor.standard(),
         settings.detection().clockStep(), new BootSync(settings.detection().bootSyncWindow()), DEVICE_ALERTS, HEALTH_SINK), JOURNAL_ONCE);
-    topology.addProcessor(DISK_EVENTS, () -> new DiskSampleProcessor(DEVICE_ALERTS, HEALTH_SINK), DISK);
+    topology.addProcessor(DISK_EVENTS, () -> new DiskSampleProcessor(settings.detection().diskMinFreeFraction(), DEVICE_ALERTS, HEALTH_SINK), DISK);
     topology.addProcessor(CONNECTIONS, ConnectionStatusProcessor::new, STATUS);
     topology.addProcessor(OUTLIER_WARNINGS, OutlierWarningsProcessor::new, OUTLIERS);
     topology.addProcessor(DEVICE_ALERTS, () -> new DeviceAlertsProcessor(settings.detection(), JUDGING_ROUND,

@@ -13,15 +13,21 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
-/** Each df sample becomes a DISK_SAMPLE event (the disk trend's input) and gives check_localdisk data. */
+/**
+ * Each df sample gives check_localdisk data; those the disk trend needs ({@link DiskSampleSpacing}) become DISK_SAMPLE
+ * events, the trend's input.
+ */
 public final class DiskSampleProcessor implements Processor<String, DiskSample, String, Object> {
 
   private final String eventsChild;
   private final String healthChild;
   private ProcessorContext<String, Object> context;
   private HealthBook health;
+  private final DiskSampleSpacing spacing;
 
-  public DiskSampleProcessor(String eventsChild, String healthChild) {
+  /** @param minFreeFraction free space under which every sample is an event (DISK_FILLING fires on it) */
+  public DiskSampleProcessor(double minFreeFraction, String eventsChild, String healthChild) {
+    this.spacing = new DiskSampleSpacing(minFreeFraction);
     this.eventsChild = eventsChild;
     this.healthChild = healthChild;
   }
@@ -37,6 +43,11 @@ public final class DiskSampleProcessor implements Processor<String, DiskSample, 
   public void process(Record<String, DiskSample> record) {
     DiskSample sample = record.value();
     var at = EventTime.plausible(sample.getAt(), sample.getReceivedAt());
+    health.reported(sample.getDeviceUuid(), sample.getFleet(), List.of(HealthChecks.LOCALDISK), at)
+        .ifPresent(h -> context.forward(record.<Object>withValue(h), healthChild));
+    if (!spacing.files(sample, at)) {
+      return;
+    }
     Map<String, String> details = new HashMap<>();
     details.put("mount", sample.getMount());
     details.put("sizeBytes", Long.toString(sample.getSizeBytes()));
@@ -58,7 +69,5 @@ public final class DiskSampleProcessor implements Processor<String, DiskSample, 
         .setReceivedAt(sample.getReceivedAt())
         .build();
     context.forward(record.<Object>withValue(event), eventsChild);
-    health.reported(sample.getDeviceUuid(), sample.getFleet(), List.of(HealthChecks.LOCALDISK), at)
-        .ifPresent(h -> context.forward(record.<Object>withValue(h), healthChild));
   }
 }
