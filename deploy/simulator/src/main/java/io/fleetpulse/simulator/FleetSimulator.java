@@ -1,6 +1,7 @@
 package io.fleetpulse.simulator;
 
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -15,7 +16,8 @@ import java.util.SplittableRandom;
  *
  * <p>Scenarios go to distinct devices outside the first fleet, starting a few seconds apart; the
  * network-wide NTP block hits a third of the first fleet at once, enough devices (at least five, and
- * at least 20 %) for a fleet incident.
+ * at least 20 %) for a fleet incident. They start with the fleet, or with {@link Profile#DAY} in the day's
+ * last quarter of an hour: a replayed day reaches the present then, so they are detected as they happen.
  */
 final class FleetSimulator {
 
@@ -24,12 +26,17 @@ final class FleetSimulator {
 
   private static final String[] FLEET_NAMES = {"harbor", "orchard", "depot", "quarry", "meadow", "summit", "canyon", "delta"};
   private static final int FIRST_SCENARIO_SECOND = 5;
+  private static final Duration SCENARIOS_BEFORE_DAY_END = Duration.ofMinutes(15);
 
   private final List<SimulatedDevice> devices = new ArrayList<>();
   private final Map<SimulatedDevice, Scenario> scenarioOf = new LinkedHashMap<>();
   private final Map<SimulatedDevice, Long> scenarioStart = new LinkedHashMap<>();
-  private final HealthyTraffic traffic;
-  private long second;
+  private final Traffic traffic;
+  /** Seconds between a device's disk samples: each minute under load, each ten minutes (a df timer's) in a day's life. */
+  private final int diskSampleSeconds;
+  /** How long after the first tick the scenarios start. */
+  private final Duration scenariosAfter;
+  private Instant firstTick;
 
   FleetSimulator(SimulatorSettings settings) {
     SplittableRandom seedRandom = new SplittableRandom(settings.seed());
@@ -38,7 +45,16 @@ final class FleetSimulator {
       SplittableRandom random = seedRandom.split();
       devices.add(new SimulatedDevice(SimulatedDevice.hex(random, 32), fleet, i % 2 == 1, random));
     }
-    this.traffic = new HealthyTraffic(settings.entriesPerSecond());
+    if (settings.profile() == Profile.DAY) {
+      this.traffic = new BenignDay(settings.replayed());
+      Duration beforeEnd = settings.replayed().minus(SCENARIOS_BEFORE_DAY_END);
+      this.scenariosAfter = beforeEnd.isNegative() ? Duration.ZERO : beforeEnd;
+      this.diskSampleSeconds = 600;
+    } else {
+      this.diskSampleSeconds = 60;
+      this.traffic = new HealthyTraffic(settings.entriesPerSecond());
+      this.scenariosAfter = Duration.ZERO;
+    }
     assignScenarios(settings.scenarios());
   }
 
@@ -77,6 +93,11 @@ final class FleetSimulator {
 
   /** Advances the fleet by one second of {@code now} and returns what it logged. */
   Tick tick(Instant now) {
+    if (firstTick == null) {
+      firstTick = now;
+    }
+    long elapsed = Duration.between(firstTick, now).toSeconds();
+    long second = elapsed - scenariosAfter.toSeconds();
     Map<SimulatedDevice, List<JsonObject>> diskSamples = new LinkedHashMap<>();
     Scenario.DiskSink disks = (device, mount, used, at) -> diskSamples.computeIfAbsent(device, d -> new ArrayList<>())
         .add(new JsonObject().put("mount", mount).put("sizeBytes", device.diskSizeBytes).put("usedBytes", used)
@@ -85,13 +106,16 @@ final class FleetSimulator {
     for (int index = 0; index < devices.size(); index++) {
       SimulatedDevice device = devices.get(index);
       device.advanceTo(now);
+      if (device.isOff(now)) {
+        continue;
+      }
       traffic.tick(device, now);
       Scenario scenario = scenarioOf.get(device);
       if (scenario != null && second >= scenarioStart.get(device)) {
         scenario.play(device, second - scenarioStart.get(device), now, disks);
       }
-      // Once a minute per device, each device at its own second: a large fleet's samples do not all arrive at once.
-      if ((second + index) % 60 == 0 && !diskSamples.containsKey(device)) {
+      // Each device at its own second: a large fleet's samples do not all arrive at once.
+      if ((elapsed + index) % diskSampleSeconds == 0 && !diskSamples.containsKey(device)) {
         disks.sample(device, "/mnt/data", device.diskUsedBytes, now);
       }
       List<JsonObject> written = device.drain();
@@ -99,7 +123,6 @@ final class FleetSimulator {
         entries.put(device, written);
       }
     }
-    second++;
     return new Tick(entries, diskSamples);
   }
 }

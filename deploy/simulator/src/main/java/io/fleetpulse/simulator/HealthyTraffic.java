@@ -7,7 +7,7 @@ import java.time.Instant;
  * engine and its containers, chrony, NetworkManager, and now and then a clean service exit (which
  * must never count towards a crash loop).
  */
-final class HealthyTraffic {
+final class HealthyTraffic implements Traffic {
 
   private static final String[] APP_LINES = {
       "GET /api/sensors 200 12.401 ms - 231", "sensor temperature=41.2C humidity=38%", "uploaded 12 readings to the cloud",
@@ -19,7 +19,8 @@ final class HealthyTraffic {
     this.entriesPerSecond = entriesPerSecond;
   }
 
-  void tick(SimulatedDevice device, Instant now) {
+  @Override
+  public void tick(SimulatedDevice device, Instant now) {
     int count = (int) entriesPerSecond + (device.random.nextDouble() < entriesPerSecond % 1 ? 1 : 0);
     for (int i = 0; i < count; i++) {
       device.write(now, line(device, now));

@@ -34,6 +34,8 @@ final class SimulatedDevice {
   /** How far the device's wall clock is from the true time (negative: behind, as after a reset to 2017). */
   private Duration clockError = Duration.ZERO;
   private final List<JsonObject> pending = new ArrayList<>();
+  /** Shut down until then (rebooting): it writes nothing, samples nothing. */
+  private Instant offUntil = Instant.MIN;
   long diskUsedBytes;
   final long diskSizeBytes = 29_000_000_000L;
 
@@ -60,6 +62,22 @@ final class SimulatedDevice {
       bootWallUs = nowUs - monotonicUs;
     }
     monotonicUs = Math.max(monotonicUs, nowUs - bootWallUs);
+  }
+
+  /**
+   * Shut down until {@code bootAt} with a new boot ID and its monotonic clock from zero. A device without
+   * a real-time clock boots at the time it last saved: its wall clock is {@code behind} until chrony steps it.
+   */
+  void reboot(Instant bootAt, Duration behind) {
+    offUntil = bootAt;
+    bootId = hex(random, 32);
+    bootWallUs = micros(bootAt);
+    monotonicUs = 0;
+    clockError = behind.negated();
+  }
+
+  boolean isOff(Instant now) {
+    return now.isBefore(offUntil);
   }
 
   /** The wall clock is set wrong (e.g. back to 2017) or corrected by chrony. */

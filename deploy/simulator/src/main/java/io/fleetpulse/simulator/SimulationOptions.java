@@ -1,5 +1,6 @@
 package io.fleetpulse.simulator;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -33,6 +34,21 @@ public final class SimulationOptions {
       completionCandidates = ScenarioNames.class)
   List<String> scenarios;
 
+  @Option(names = "--profile", defaultValue = "steady", description = "What healthy devices log: steady (--rate entries/s each, "
+      + "for load) or day (a healthy fleet's day from real lines: reboots without a real-time clock, release updates, DHCP "
+      + "renewals, link flaps, VPN ping-restarts, single DNS and TLS blips; nothing in it should alert; failure scenarios "
+      + "start in its last 15 minutes) (default: ${DEFAULT-VALUE})")
+  String profile;
+
+  @Option(names = "--hours", defaultValue = "24", description = "Hours of the day (--profile day) and of the replay (--speed) "
+      + "(default: ${DEFAULT-VALUE})")
+  double hours;
+
+  @Option(names = "--speed", defaultValue = "1", description = "Fleet seconds per second: above 1, the first --hours are replayed "
+      + "that much faster, starting far enough in the past to reach the present as they end (as devices uploading what they "
+      + "logged offline; fleetpulse takes it as a backfill); then the fleet lives in the present (default: ${DEFAULT-VALUE})")
+  double speed;
+
   /** Starts the simulated fleet pushing to the collector at {@code collectorUrl}. */
   public SimulationRun start(String collectorUrl) {
     return prepare(collectorUrl).start();
@@ -40,13 +56,25 @@ public final class SimulationOptions {
 
   /** The simulated fleet these options describe, not pushing yet. */
   public SimulationRun prepare(String collectorUrl) {
-    return new SimulationRun(new SimulatorSettings(devices, fleets, rate, seed, scenarioSet()), collectorUrl);
+    if (hours <= 0 || speed < 1) {
+      throw new ParameterException(command.commandLine(), "--hours must be positive and --speed at least 1");
+    }
+    return new SimulationRun(new SimulatorSettings(devices, fleets, rate, seed, scenarioSet(), profile(),
+        Duration.ofSeconds(Math.round(hours * 3600)), speed), collectorUrl);
   }
 
   /** The device → scenario assignments of a run, as lines for people to read. */
   public static List<String> describe(SimulationRun run) {
     return run.expectations().stream().map(expected -> String.format("%s (fleet %s): %s → expect %s", expected.deviceUuid(),
         expected.fleet(), expected.scenario(), expected.expected())).toList();
+  }
+
+  private Profile profile() {
+    try {
+      return Profile.valueOf(profile.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(command.commandLine(), "Unknown profile '" + profile + "'; choose steady or day");
+    }
   }
 
   private EnumSet<Scenario> scenarioSet() {

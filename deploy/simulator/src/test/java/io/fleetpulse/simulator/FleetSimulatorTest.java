@@ -3,10 +3,13 @@ package io.fleetpulse.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -83,6 +86,58 @@ class FleetSimulatorTest {
     Map<String, List<Long>> seqnumsByDevice = all.stream().collect(Collectors.groupingBy(entry -> entry.getString("_MACHINE_ID"),
         Collectors.mapping(entry -> Long.parseLong(entry.getString("__SEQNUM")), Collectors.toList())));
     assertThat(seqnumsByDevice.values()).allSatisfy(seqnums -> assertThat(seqnums).isSorted().doesNotHaveDuplicates());
+  }
+
+  /**
+   * The day profile: each device's day of benign life (issue 30), its journal self-consistent through a reboot without
+   * a real-time clock: one new boot, its wall clock behind until chrony steps it forward 25 s after boot, the only
+   * place the wall clock leaves the monotonic one.
+   */
+  @Test
+  void aBenignDayRebootsEachDeviceOnceAndItsClockStepsOnlyAtBoot() {
+    FleetSimulator fleet = new FleetSimulator(new SimulatorSettings(6, 2, 0, 11, EnumSet.noneOf(Scenario.class), Profile.DAY,
+        Duration.ofHours(24), 1));
+    Map<String, List<JsonObject>> byDevice = new HashMap<>();
+    int diskSamples = 0;
+    for (int second = 0; second < 24 * 3600; second++) {
+      Instant now = START.plusSeconds(second);
+      FleetSimulator.Tick tick = fleet.tick(now);
+      tick.entries().forEach((device, entries) -> byDevice.computeIfAbsent(device.uuid, uuid -> new ArrayList<>()).addAll(entries));
+      diskSamples += tick.diskSamples().values().stream().mapToInt(List::size).sum();
+      for (List<JsonObject> entries : tick.entries().values()) {
+        assertThat(entries).allSatisfy(entry -> assertThat(Long.parseLong(entry.getString("__REALTIME_TIMESTAMP")))
+            .as("never ahead of the true time").isLessThan((now.toEpochMilli() + 1_000) * 1_000));
+      }
+    }
+    assertThat(byDevice).hasSize(6);
+    assertThat(diskSamples).as("a sample each 10 minutes, none while off").isBetween(6 * (24 * 6 - 1), 6 * 24 * 6);
+    byDevice.forEach((uuid, entries) -> {
+      assertThat(entries).as("lines a day").hasSizeBetween(800, 1000);
+      List<String> boots = entries.stream().map(entry -> entry.getString("_BOOT_ID")).distinct().toList();
+      assertThat(boots).as("one reboot").hasSize(2);
+      assertThat(entries.stream().filter(entry -> entry.getString("_BOOT_ID").equals(boots.get(0)))
+          .map(entry -> realtime(entry) - monotonic(entry)).distinct()).as("the first boot's clocks move together").hasSize(1);
+      List<JsonObject> second = entries.stream().filter(entry -> entry.getString("_BOOT_ID").equals(boots.get(1))).toList();
+      List<Long> offsets = second.stream().map(entry -> realtime(entry) - monotonic(entry)).distinct().toList();
+      assertThat(offsets).as("one step forward after boot").hasSize(2);
+      long stepMicros = offsets.get(1) - offsets.get(0);
+      assertThat(stepMicros).isBetween(5 * 60_000_000L, 56 * 60_000_000L);
+      JsonObject stepped = second.stream().filter(entry -> entry.getString("MESSAGE").startsWith("System clock was stepped by")).findFirst().orElseThrow();
+      assertThat(monotonic(stepped)).as("chrony steps it 25 s after boot").isBetween(25_000_000L, 27_000_000L);
+      assertThat(stepped.getString("MESSAGE")).contains(String.format(Locale.ROOT, "%.3f", stepMicros / 1e6).substring(0, 5));
+      assertThat(entries).filteredOn(entry -> entry.getString("MESSAGE").contains("--ping-restart")).hasSize(4);
+      assertThat(entries).filteredOn(entry -> entry.getString("MESSAGE").contains("EAI_AGAIN")).hasSize(1);
+      assertThat(entries).filteredOn(entry -> entry.getString("MESSAGE").contains("Event: Service started")).hasSize(1);
+      assertThat(entries.stream().map(entry -> Long.parseLong(entry.getString("__SEQNUM"))).toList()).isSorted().doesNotHaveDuplicates();
+    });
+  }
+
+  private static long realtime(JsonObject entry) {
+    return Long.parseLong(entry.getString("__REALTIME_TIMESTAMP"));
+  }
+
+  private static long monotonic(JsonObject entry) {
+    return Long.parseLong(entry.getString("__MONOTONIC_TIMESTAMP"));
   }
 
   private static List<String> run(long seed, int seconds) {
