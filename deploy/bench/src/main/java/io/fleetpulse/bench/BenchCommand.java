@@ -9,5 +9,6 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     header = "Run a benchmark next to its baseline and append the result to docs/benchmarks.md.",
     subcommands = {IngestBenchCommand.class, PipelineBenchCommand.class, QueryBenchCommand.class, SshBenchCommand.class,
-        CrashBenchCommand.class, PushMemoryBenchCommand.class, FleetBenchCommand.class, SimulatorBenchCommand.class})
+        CrashBenchCommand.class, PushMemoryBenchCommand.class, FleetBenchCommand.class, SimulatorBenchCommand.class,
+        NoiseBenchCommand.class})
 public final class BenchCommand {}

@@ -1,21 +1,15 @@
 package io.fleetpulse.bench;
 
-import io.fleetpulse.bench.crash.FleetpulseProcess;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -60,29 +54,14 @@ public final class FleetBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dataDir = Files.createTempDirectory("fleetpulse-bench-fleet");
-    int collectorPort = FleetpulseProcess.freePort();
-    int apiPort = FleetpulseProcess.freePort();
-    FleetpulseProcess stack = FleetpulseProcess.allInOne(dataDir, FleetpulseProcess.freePort(), collectorPort, apiPort, List.of())
-        .jvmOptions(javaOptions != null ? javaOptions : asTheLauncherSizesIt());
     FleetBenchmark.Result result;
-    try {
-      stack.start();
-      stack.awaitReady(Duration.ofMinutes(3));
+    try (StackUnderTest stack = StackUnderTest.start(javaOptions != null ? javaOptions : asTheLauncherSizesIt())) {
       result = new FleetBenchmark(new FleetBenchmark.Settings(devices, rate, Duration.ofSeconds(loadSeconds),
-          Duration.ofSeconds(windowSeconds), seed)).run("127.0.0.1", collectorPort, apiPort, stack.pid());
-    } finally {
-      stack.stop();
-      try (Stream<Path> files = Files.walk(dataDir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-      }
+          Duration.ofSeconds(windowSeconds), seed)).run("127.0.0.1", stack.collectorPort, stack.apiPort, stack.pid());
     }
     String row = row(result);
     System.out.println(HEADER + row);
-    if (!Files.exists(results) || !Files.readString(results).contains(HEADER)) {
-      Files.writeString(results, "\n" + HEADER_TITLE + "\n\n" + HEADER, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    }
-    Files.writeString(results, row, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    ResultsFile.appendRow(results, HEADER_TITLE, HEADER, row);
     System.out.printf(Locale.ROOT, "bench fleet: %d devices, %.0f of %.0f entries/s accepted (%.1f %%), health lag max %.1f s, "
             + "%.1f KiB of live heap per device%n", devices, result.acceptedPerSecond(), rate, 100 * result.acceptedPerSecond() / rate,
         result.healthLagMaxSeconds(), result.liveHeapPerDeviceBytes() / 1024);

@@ -1,9 +1,6 @@
 package io.fleetpulse.bench;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
@@ -54,11 +51,7 @@ public final class SimulatorBenchCommand implements Callable<Integer> {
         LocalDateTime.now().truncatedTo(ChronoUnit.MINUTES), devices, rate, result.written() / result.seconds(), result.accepted() / result.seconds(),
         result.requests() / result.seconds(), result.pace(), result.cores(), result.microsPerDeviceSecond(), result.microsPerEntry(),
         result.microsPerRequest(), String.join(", ", result.top(5)));
-    if (!Files.exists(results) || !Files.readString(results).contains(HEADER)) {
-      Files.writeString(results, "\n" + HEADER_TITLE + "\n\n" + HEADER, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
-    }
-    Files.writeString(results, row, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    ResultsFile.appendRow(results, HEADER_TITLE, HEADER, row);
     System.out.print(HEADER + row);
     return result.pace() >= 0.95 ? 0 : 1;
   }

@@ -7,7 +7,6 @@ import io.fleetpulse.api.page.HeadlessChromium;
 import io.fleetpulse.launcher.allinone.AllInOne;
 import io.fleetpulse.launcher.config.ConfigLoader;
 import io.fleetpulse.launcher.deployment.RepositoryFiles;
-import io.fleetpulse.simulator.Expectation;
 import io.fleetpulse.simulator.SimulationRun;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,7 +102,7 @@ class DemoSmokeTest {
           HttpResponse.BodyHandlers.ofString()).body()).getJsonArray("alerts", new JsonArray()));
       List<String> missing = new ArrayList<>();
       fleet.expectations().forEach(expected -> {
-        if (!detected(firing.get(), expected)) {
+        if (firing.get().stream().map(JsonObject.class::cast).noneMatch(expected::detectedBy)) {
           missing.add(expected.deviceUuid().substring(0, 7) + " " + expected.scenario() + " → " + expected.expected());
         }
       });
@@ -112,13 +110,5 @@ class DemoSmokeTest {
           firing.get().stream().map(JsonObject.class::cast).filter(alert -> alert.getString("device") == null).toList()).isEmpty();
     });
     return firing.get();
-  }
-
-  /** The device's own alert of the expected kind and cause, or for the NTP block the fleet's incident. */
-  private static boolean detected(JsonArray firing, Expectation expected) {
-    return firing.stream().map(JsonObject.class::cast).anyMatch(alert -> alert.getString("kind").equals(expected.alertKind())
-        && (expected.fleetLevel() ? alert.getString("device") == null && alert.getString("fleet").equals(expected.fleet())
-            : expected.deviceUuid().equals(alert.getString("device")))
-        && (expected.cause() == null || Objects.equals(expected.cause(), alert.getString("cause"))));
   }
 }
