@@ -296,6 +296,62 @@ class DetectorsTopologyTest {
     assertThat(only(topology.alerts()).getKind()).isEqualTo(AlertKind.TIME_JUMP);
   }
 
+  /** Bad input: without monotonic timestamps a step cannot be placed in its boot, so it warns as any step does. */
+  @Test
+  void aStepOnABootWithoutMonotonicTimestampsAlerts() {
+    topology.pipe(service("chronyd.service", "chronyd", "System clock was stepped by 1800.000000 seconds", T0.minusSeconds(5)));
+    assertThat(topology.events()).filteredOn(e -> e.getKind() == io.fleetpulse.schemas.EventKind.TIME_JUMP).singleElement()
+        .satisfies(e -> assertThat(e.getDetails()).doesNotContainEntry("source", BootSync.SOURCE));
+    assertThat(only(topology.alerts()).getKind()).isEqualTo(AlertKind.TIME_JUMP);
+  }
+
+  /** Bad input: set forward at boot (a sync), then back again a minute later: the step back alerts. */
+  @Test
+  void aClockSetForwardAtBootThenBackAgainAlertsTheStepBack() {
+    String boot = "b00b00b00b00b00b00b00b00b00b0005";
+    Instant booted = T0.minus(Duration.ofMinutes(5));
+    Duration behind = Duration.ofMinutes(30);
+    topology.pipe(onBoot("myapp.service", "started", boot, booted, 10, behind))
+        .pipe(onBoot("chronyd.service", "System clock was stepped by 1800.000000 seconds", boot, booted, 25, Duration.ZERO))
+        .pipe(onBoot("myapp.service", "tick", boot, booted, 60, Duration.ZERO))
+        .pipe(onBoot("myapp.service", "tick", boot, booted, 90, behind));
+
+    var jumps = topology.events().stream().filter(e -> e.getKind() == io.fleetpulse.schemas.EventKind.TIME_JUMP).toList();
+    assertThat(jumps).filteredOn(e -> "-".equals(e.getDetails().get("direction"))).singleElement()
+        .satisfies(e -> assertThat(e.getDetails()).doesNotContainEntry("source", BootSync.SOURCE));
+    assertThat(jumps).filteredOn(e -> !"-".equals(e.getDetails().get("direction")))
+        .isNotEmpty().allSatisfy(e -> assertThat(e.getDetails()).containsEntry("source", BootSync.SOURCE));
+    assertThat(only(topology.alerts()).getSummary()).contains("back");
+  }
+
+  /** Bad input: one upload of three days and three boots, each set forward by chrony after boot: three syncs, no alert. */
+  @Test
+  void anUploadSpanningThreeBootsAndDaysIsThreeBootSyncsAndNoAlert() {
+    List<JournalEntry> upload = new ArrayList<>();
+    for (int day = 3; day >= 1; day--) {
+      String boot = "b00b00b00b00b00b00b00b00b00b001" + day;
+      Instant booted = T0.minus(Duration.ofDays(day));
+      Duration behind = Duration.ofMinutes(10L * day);
+      upload.add(received(onBoot("myapp.service", "started", boot, booted, 5, behind), T0));
+      upload.add(received(onBoot("chronyd.service", "System clock was stepped by " + behind.toSeconds() + ".000000 seconds", boot, booted, 25,
+          Duration.ZERO), T0));
+      upload.add(received(onBoot("myapp.service", "tick", boot, booted, 3_600, Duration.ZERO), T0));
+    }
+    topology.pipe(upload);
+
+    assertThat(topology.events()).filteredOn(e -> e.getKind() == io.fleetpulse.schemas.EventKind.TIME_JUMP).hasSizeGreaterThanOrEqualTo(3)
+        .allSatisfy(e -> assertThat(e.getDetails()).containsEntry("source", BootSync.SOURCE));
+    topology.advanceWallClock(Duration.ofMinutes(2));
+    assertThat(topology.alerts()).isEmpty();
+  }
+
+  /** A line of {@code unit} {@code second}s into boot {@code boot}, its wall clock {@code behind} the true time. */
+  private JournalEntry onBoot(String unit, String message, String boot, Instant booted, long second, Duration behind) {
+    Instant at = booted.plusSeconds(second);
+    return JournalEntry.newBuilder(service(unit, unit.replace(".service", ""), message, at.minus(behind))).setBootId(boot)
+        .setMonotonicUs(second * 1_000_000L).setReceivedAt(at.plusSeconds(1)).build();
+  }
+
   /** chrony's own line for a step of {@code seconds}, {@code monotonicUs} into boot {@code boot}. */
   private JournalEntry chronyStepped(String seconds, String boot, long monotonicUs) {
     return JournalEntry.newBuilder(service("chronyd.service", "chronyd", "System clock was stepped by " + seconds + " seconds",
