@@ -75,6 +75,10 @@ public final class NoiseBenchCommand implements Callable<Integer> {
     if (!result.missed().isEmpty()) {
       System.out.println("Missed: " + String.join(", ", result.missed()));
     }
+    for (var alert : result.noise()) {
+      System.out.printf("Noise: %s %s (fleet %s, device %s): %s%n", alert.getString("kind"), alert.getString("state"), alert.getString("fleet"),
+          alert.getString("device"), alert.getString("summary"));
+    }
     long unhealthy = result.devicesByStatus().getLong("WARN", 0L) + result.devicesByStatus().getLong("FAIL", 0L);
     // With scenarios, their devices are unhealthy and alert as they should; without, any unhealthy device is noise.
     boolean quiet = result.noise().isEmpty() && result.missed().isEmpty() && (scenarios || unhealthy == 0);
