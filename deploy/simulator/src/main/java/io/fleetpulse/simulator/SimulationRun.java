@@ -117,8 +117,9 @@ public final class SimulationRun implements AutoCloseable {
     if (Instant.now().isAfter(lastProgress.plus(PROGRESS_EVERY))) {
       lastProgress = Instant.now();
       CollectorClient.Stats stats = collector.stats();
-      log.info("Simulator: {}{} entries accepted, {} held back for retry, {} refused", caughtUp() ? ""
-          : "replaying, fleet time " + next + ", ", stats.accepted(), stats.retried(), stats.refused());
+      log.info("Simulator: {}{} entries accepted, {} held back for retry, {} refused", caughtUp() ? "" : clock.speed() > 1
+          ? "replaying, fleet time " + next + ", " : Duration.between(next, Instant.now()).toSeconds() + " s behind the clock, ",
+          stats.accepted(), stats.retried(), stats.refused());
     }
   }
 
