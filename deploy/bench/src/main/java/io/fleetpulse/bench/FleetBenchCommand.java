@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,13 +50,17 @@ public final class FleetBenchCommand implements Callable<Integer> {
       + "-XX:MaxRAMPercentage=25, serial GC below 8 GiB of RAM, G1 above)")
   List<String> javaOptions;
 
+  @Option(names = "--set", paramLabel = "PATH=VALUE", description = "a setting of the stack, as ./fleetpulse run --set takes it "
+      + "(repeatable), e.g. --set streams.commitIntervalMs=1000")
+  List<String> settings = new ArrayList<>();
+
   @Option(names = "--results", paramLabel = "FILE", description = "where the table row is appended (default ${DEFAULT-VALUE})")
   Path results = Path.of("docs/benchmarks.md");
 
   @Override
   public Integer call() throws Exception {
     FleetBenchmark.Result result;
-    try (StackUnderTest stack = StackUnderTest.start(javaOptions != null ? javaOptions : asTheLauncherSizesIt())) {
+    try (StackUnderTest stack = StackUnderTest.start(javaOptions != null ? javaOptions : asTheLauncherSizesIt(), settings)) {
       result = new FleetBenchmark(new FleetBenchmark.Settings(devices, rate, Duration.ofSeconds(loadSeconds),
           Duration.ofSeconds(windowSeconds), seed)).run("127.0.0.1", stack.collectorPort, stack.apiPort, stack.pid());
     }
@@ -87,7 +92,8 @@ public final class FleetBenchCommand implements Callable<Integer> {
         latency(reads.get(2)), latency(reads.get(3)), latency(reads.get(4)), latency(reads.get(5)),
         1000 * result.gcPauseMaxSeconds(), result.cpu().cores(), result.cpu().microsPerPushRequest(), result.cpu().microsPerEntry(),
         result.connections().microsPerConnection(), result.connections().microsPerRequest(), String.join(", ", result.cpu().top(5)),
-        String.join(" ", javaOptions != null ? javaOptions : asTheLauncherSizesIt()));
+        String.join(" ", javaOptions != null ? javaOptions : asTheLauncherSizesIt()) + settings.stream().map(set -> " --set " + set)
+            .collect(Collectors.joining()));
   }
 
   private static String refusals(Map<String, Long> byReason) {

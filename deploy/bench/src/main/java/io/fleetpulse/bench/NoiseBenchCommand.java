@@ -59,7 +59,7 @@ public final class NoiseBenchCommand implements Callable<Integer> {
     NoiseBenchmark.Settings settings = new NoiseBenchmark.Settings(devices, Duration.ofHours(hours), Duration.ofMinutes(minutes), seed,
         scenarios);
     NoiseBenchmark.Result result;
-    try (StackUnderTest stack = StackUnderTest.start(javaOptions != null ? javaOptions : FleetBenchCommand.asTheLauncherSizesIt())) {
+    try (StackUnderTest stack = StackUnderTest.start(javaOptions != null ? javaOptions : FleetBenchCommand.asTheLauncherSizesIt(), List.of())) {
       result = new NoiseBenchmark(settings).run(stack);
     }
     double deviceDays = devices * hours / 24.0;

@@ -17,14 +17,14 @@ final class StackUnderTest implements AutoCloseable {
   final int collectorPort = FleetpulseProcess.freePort();
   final int apiPort = FleetpulseProcess.freePort();
 
-  private StackUnderTest(List<String> jvmOptions) throws IOException {
+  private StackUnderTest(List<String> jvmOptions, List<String> settings) throws IOException {
     this.dataDir = Files.createTempDirectory("fleetpulse-bench");
-    this.stack = FleetpulseProcess.allInOne(dataDir, FleetpulseProcess.freePort(), collectorPort, apiPort, List.of()).jvmOptions(jvmOptions);
+    this.stack = FleetpulseProcess.allInOne(dataDir, FleetpulseProcess.freePort(), collectorPort, apiPort, settings).jvmOptions(jvmOptions);
   }
 
-  /** Started and ready (its /readyz says so), or an exception saying why not. */
-  static StackUnderTest start(List<String> jvmOptions) throws IOException, InterruptedException {
-    StackUnderTest started = new StackUnderTest(jvmOptions);
+  /** Started with {@code settings} ({@code path=value}, as --set takes them) and ready, or an exception saying why not. */
+  static StackUnderTest start(List<String> jvmOptions, List<String> settings) throws IOException, InterruptedException {
+    StackUnderTest started = new StackUnderTest(jvmOptions, settings);
     try {
       started.stack.start();
       started.stack.awaitReady(Duration.ofMinutes(3));

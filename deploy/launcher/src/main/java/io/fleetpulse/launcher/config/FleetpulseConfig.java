@@ -1,6 +1,7 @@
 package io.fleetpulse.launcher.config;
 
 import io.fleetpulse.api.notify.RetryPolicy;
+import io.fleetpulse.streams.FleetStreams;
 import io.fleetpulse.streams.detect.DetectionSettings;
 import io.fleetpulse.streams.journal.JournalRetention;
 import java.time.Duration;
@@ -93,11 +94,16 @@ public record FleetpulseConfig(
    * each state store on other api instances, so a failover does not wait for a restore. {@code instanceId} is this
    * instance's static membership in the streams' consumer group (empty: generated once and kept in
    * {@code <dataDir>/streams-instance-id}), so a restarted instance takes its partitions back at once. Each device's
-   * last {@code journalLines} journal lines (0: none), no older than {@code journalHours}, stay readable.
+   * last {@code journalLines} journal lines (0: none), no older than {@code journalHours}, stay readable. Every
+   * {@code commitIntervalMs} the streams commit what they processed in one transaction: events reach REST that much
+   * later at most, and a larger fleet spends less of its time waiting for commits with a longer interval.
    */
   public record Streams(String applicationId, String instanceId, int eventRetentionDays, int healthHistoryDays, int standbyReplicas,
-                        int journalLines, int journalHours, Detection detection) {
+                        int journalLines, int journalHours, int commitIntervalMs, Detection detection) {
     public Streams {
+      if (commitIntervalMs < 10 || commitIntervalMs > 60_000) {
+        throw new IllegalArgumentException("streams.commitIntervalMs must be between 10 and 60000, got " + commitIntervalMs);
+      }
       if (journalLines < 0) {
         throw new IllegalArgumentException("streams.journalLines must be 0 (keep no journal lines) or more, got " + journalLines);
       }
@@ -246,7 +252,7 @@ public record FleetpulseConfig(
             new Ssh("", "", "strict", "journalctl", "now", "/mnt/data,/mnt/state", "fleetpulse-ssh-collector")),
         new Api("127.0.0.1", 8080, "", java.util.List.of(), "", 1000, "viewer"),
         new Streams("fleetpulse", "", 14, 14, 0, JournalRetention.DEFAULT.lines(), (int) JournalRetention.DEFAULT.age().toHours(),
-            Detection.of(DetectionSettings.defaults())),
+            FleetStreams.COMMIT_INTERVAL_MS, Detection.of(DetectionSettings.defaults())),
         new Pipeline(true, 0, 5, 120),
         new Notifications("", java.util.List.of(), 5, 60, 60, 24, 15));
   }

@@ -87,6 +87,7 @@ public final class ApiRole implements AutoCloseable {
         new JournalRetention(config.streams().journalLines(), Duration.ofHours(config.streams().journalHours())),
         Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG, apiSettings.advertised().host() + ":" + apiSettings.advertised().port(),
             StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.streams().standbyReplicas(),
+            StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.streams().commitIntervalMs(),
             // Static membership: a restarted instance rejoins as itself and gets its tasks back at once; without it
             // the group first waits out the dead member's session (45 s by default) after every kill -9.
             StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), "fleetpulse-api-" + instanceId,

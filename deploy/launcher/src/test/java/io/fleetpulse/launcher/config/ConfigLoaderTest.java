@@ -172,6 +172,10 @@ class ConfigLoaderTest {
     FleetpulseConfig defaults = loader.load(null, Map.of(), List.of());
     assertThat(defaults.collector().limits().maxConnections()).as("0: derived from the descriptor limit").isZero();
     assertThat(defaults.pipeline().maxProcessingDelaySeconds()).isEqualTo(120);
+    assertThat(defaults.streams().commitIntervalMs()).isEqualTo(200);
+    assertThat(loader.load(null, Map.of(), List.of("streams.commitIntervalMs=1000")).streams().commitIntervalMs()).isEqualTo(1000);
+    assertThatThrownBy(() -> loader.load(null, Map.of(), List.of("streams.commitIntervalMs=0")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("streams.commitIntervalMs must be between 10 and 60000");
   }
 
   @Test
