@@ -13,6 +13,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +65,7 @@ final class NoiseBenchmark {
       awaitOrFail("the streams processed every entry", () -> unprocessed(stack) == 0, Duration.ofMinutes(10));
       log.info("Day replayed and processed in {} s; letting the streams judge for {} s", Duration.between(started, Instant.now())
           .toSeconds(), SETTLE.toSeconds());
-      Thread.sleep(SETTLE.toMillis());
+      CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(SETTLE.toMillis(), TimeUnit.MILLISECONDS)).join();
       List<JsonObject> alerts = new ArrayList<>(alerts(stack, "firing"));
       alerts.addAll(alerts(stack, "resolved"));
       List<String> missed = new ArrayList<>();
@@ -119,19 +126,30 @@ final class NoiseBenchmark {
     return new JsonObject(response.body());
   }
 
+  /** Looks at {@code done} twice a second on a timer until it holds, or fails saying what it waited for. */
   private static void awaitOrFail(String what, BooleanSupplier done, Duration limit) throws InterruptedException {
-    Instant deadline = Instant.now().plus(limit);
-    Instant nextLog = Instant.now().plusSeconds(30);
-    while (!done.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException("Gave up waiting after " + limit.toMinutes() + " min until " + what
-            + "; the stack's log says why (a slower machine needs a longer --minutes)");
+    CompletableFuture<Void> reached = new CompletableFuture<>();
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    Instant started = Instant.now();
+    AtomicLong lastLog = new AtomicLong(System.nanoTime());
+    timer.scheduleWithFixedDelay(() -> {
+      if (done.getAsBoolean()) {
+        reached.complete(null);
+      } else if (System.nanoTime() - lastLog.get() > Duration.ofSeconds(30).toNanos()) {
+        log.info("Waiting until {} ({} s so far)", what, Duration.between(started, Instant.now()).toSeconds());
+        lastLog.set(System.nanoTime());
       }
-      if (Instant.now().isAfter(nextLog)) {
-        log.info("Waiting until {}", what);
-        nextLog = Instant.now().plusSeconds(30);
-      }
-      Thread.sleep(500);
+    }, 0, 500, TimeUnit.MILLISECONDS);
+    try {
+      reached.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("Gave up waiting after " + limit.toMinutes() + " min until " + what
+          + "; the stack's log says why (a slower machine needs a longer --minutes)", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("Checking whether " + what + " failed", e.getCause());
+    } finally {
+      timer.shutdownNow();
     }
   }
+
 }
