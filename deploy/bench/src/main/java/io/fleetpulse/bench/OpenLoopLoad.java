@@ -80,7 +80,8 @@ final class OpenLoopLoad {
     return new Result(name, total, seconds, millis(sorted, 0.50), millis(sorted, 0.99), sorted[sorted.length - 1] / 1e6, failures.get());
   }
 
-  private static double millis(long[] sorted, double quantile) {
+  /** The {@code quantile} of sorted nanoseconds, in milliseconds. */
+  static double millis(long[] sorted, double quantile) {
     return sorted[Math.min(sorted.length - 1, (int) Math.ceil(quantile * sorted.length) - 1)] / 1e6;
   }
 }

@@ -81,7 +81,7 @@ final class QueryBenchmark {
     CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).join();
   }
 
-  private static void awaitHealth(String api, List<String> devices) throws Exception {
+  static void awaitHealth(String api, List<String> devices) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
     while (Instant.now().isBefore(deadline)) {
