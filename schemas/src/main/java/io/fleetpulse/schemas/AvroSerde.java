@@ -2,8 +2,10 @@ package io.fleetpulse.schemas;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.data.TimeConversions;
@@ -43,7 +45,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             .add(JournalEntry.class).add(DeviceEvent.class).add(EventKind.class)
             .add(Alert.class).add(AlertKind.class).add(Severity.class).add(AlertState.class)
             .add(DeviceHealth.class).add(HealthCheck.class).add(Status.class).add(DiskSample.class)
-            .add(DeviceStatus.class).add(ConnectionState.class).add(RestartOutlier.class)
+            .add(DeviceStatus.class).add(ConnectionState.class).add(RestartOutlier.class).add(RuleRef.class)
             .build()));
     // Nullable timestamps (["null", timestamp-millis]) hold Instants; the generic model compares and
     // resolves union branches of decoded arrays, so it must know them too.
@@ -58,6 +60,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   private final FleetSchemaStore store;
   private final byte[] header;
   private final DatumWriter<T> writer;
+  /** The schema before the current one, written while a record needs nothing the current one added (two-release rule). */
+  private final Previous<T> previous;
   private final Map<Long, DatumReader<T>> readersByWriterFingerprint = new ConcurrentHashMap<>();
 
   /** One thread's output buffer and encoder, reused record after record. */
@@ -66,13 +70,43 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     BinaryEncoder encoder;
   }
 
-  @SuppressWarnings("unchecked")
+  /**
+   * Writing with the previous schema: it must be the current one without fields added at its end, so each old
+   * field keeps its position.
+   */
+  private record Previous<T>(byte[] header, DatumWriter<T> writer, Predicate<T> enough) {}
+
   public AvroSerde(Class<T> type, FleetSchemaStore store) {
+    this(type, store, null, null);
+  }
+
+  @SuppressWarnings("unchecked")
+  private AvroSerde(Class<T> type, FleetSchemaStore store, Schema previousSchema, Predicate<T> previousEnough) {
     this.model = SpecificData.getForClass(type);
     this.schema = model.getSchema(type);
     this.store = store;
     this.header = SingleObjectHeader.of(schema);
     this.writer = (DatumWriter<T>) model.createDatumWriter(schema);
+    this.previous = previousSchema == null ? null : new Previous<>(SingleObjectHeader.of(previousSchema),
+        (DatumWriter<T>) model.createDatumWriter(previousSchema), previousEnough);
+  }
+
+  /**
+   * A serde that writes {@code previousSchema} for every record {@code enough} accepts (its new fields at their
+   * defaults), so instances of the previous release, which know only that schema, still read them during a rolling
+   * upgrade; only records that use what is new get the current schema.
+   */
+  public static <T extends SpecificRecord> AvroSerde<T> writingPrevious(Class<T> type, FleetSchemaStore store, Schema previousSchema,
+                                                                        Predicate<T> enough) {
+    Schema current = SpecificData.getForClass(type).getSchema(type);
+    List<Schema.Field> old = previousSchema.getFields();
+    for (int i = 0; i < old.size(); i++) {
+      if (!old.get(i).name().equals(current.getFields().get(i).name())) {
+        throw new IllegalArgumentException("the previous " + current.getName() + " schema must be the current one without its last "
+            + "fields; field " + i + " is " + old.get(i).name() + ", now " + current.getFields().get(i).name());
+      }
+    }
+    return new AvroSerde<>(type, store, previousSchema, enough);
   }
 
   public Schema schema() {
@@ -82,10 +116,11 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   public byte[] toBytes(T record) {
     Encoding encoding = ENCODING.get();
     encoding.out.reset();
+    boolean old = previous != null && previous.enough().test(record);
     try {
-      encoding.out.write(header);
+      encoding.out.write(old ? previous.header() : header);
       encoding.encoder = EncoderFactory.get().binaryEncoder(encoding.out, encoding.encoder);
-      writer.write(record, encoding.encoder);
+      (old ? previous.writer() : writer).write(record, encoding.encoder);
       encoding.encoder.flush();
       return encoding.out.toByteArray();
     } catch (IOException | AvroRuntimeException e) {

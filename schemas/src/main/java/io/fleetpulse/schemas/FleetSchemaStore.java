@@ -1,5 +1,8 @@
 package io.fleetpulse.schemas;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -15,6 +18,9 @@ import org.apache.avro.message.SchemaStore;
  */
 public final class FleetSchemaStore implements SchemaStore {
 
+  /** Alert before its {@code rule} field: what the previous release reads, and writes. */
+  public static final Schema ALERT_1 = history("Alert-1.avsc");
+
   private final SchemaStore.Cache cache = new SchemaStore.Cache();
 
   private FleetSchemaStore() {}
@@ -28,7 +34,7 @@ public final class FleetSchemaStore implements SchemaStore {
         RestartOutlier.getClassSchema())) {
       store.add(schema);
     }
-    return store;
+    return store.add(ALERT_1);
   }
 
   /** Also accept records written with {@code schema} (an older or newer version of one of ours). */
@@ -40,6 +46,17 @@ public final class FleetSchemaStore implements SchemaStore {
   @Override
   public Schema findByFingerprint(long fingerprint) {
     return cache.findByFingerprint(fingerprint);
+  }
+
+  private static Schema history(String file) {
+    try (InputStream in = FleetSchemaStore.class.getResourceAsStream("history/" + file)) {
+      if (in == null) {
+        throw new IllegalStateException("schema history/" + file + " is missing from the schemas jar");
+      }
+      return new Schema.Parser().parse(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read schema history/" + file, e);
+    }
   }
 
   /** The fingerprint single-object encoding writes for {@code schema}. */

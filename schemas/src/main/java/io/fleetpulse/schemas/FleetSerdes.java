@@ -15,8 +15,9 @@ public final class FleetSerdes {
     return new AvroSerde<>(DeviceEvent.class, STORE);
   }
 
+  /** Alerts without a rule are written with the schema before {@code rule}, which the previous release reads. */
   public static AvroSerde<Alert> alert() {
-    return new AvroSerde<>(Alert.class, STORE);
+    return AvroSerde.writingPrevious(Alert.class, STORE, FleetSchemaStore.ALERT_1, alert -> alert.getRule() == null);
   }
 
   public static AvroSerde<DeviceHealth> deviceHealth() {

@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.common.errors.SerializationException;
@@ -146,6 +148,35 @@ class AvroSerdeTest {
     assertThat(FleetSerdes.deviceEvent().fromBytes(FleetSerdes.deviceEvent().toBytes(event))).isEqualTo(event);
     assertThat(FleetSerdes.alert().fromBytes(FleetSerdes.alert().toBytes(alert))).isEqualTo(alert);
     assertThat(FleetSerdes.deviceHealth().fromBytes(FleetSerdes.deviceHealth().toBytes(health))).isEqualTo(health);
+  }
+
+  @Test
+  void anAlertWithoutARuleIsWrittenWithTheSchemaThePreviousReleaseReads() throws IOException {
+    Instant now = Instant.parse("2026-12-07T10:00:00Z");
+    Alert plain = Alert.newBuilder().setId("a1").setDeviceUuid("d1").setKind(AlertKind.CRASHLOOP).setSeverity(Severity.critical)
+        .setState(AlertState.FIRING).setSubject("balena.service").setSummary("crashloop").setStartedAt(now)
+        .setEvidence(List.of("line 1")).build();
+    Alert fromRule = Alert.newBuilder(plain).setKind(AlertKind.OTHER).setSubject("1")
+        .setRule(new RuleRef("i2c_timeout", "3f2a1c0e9d8b", "I2C_TIMEOUT", "check_custom_i2c")).build();
+
+    byte[] plainBytes = FleetSerdes.alert().toBytes(plain);
+    byte[] ruleBytes = FleetSerdes.alert().toBytes(fromRule);
+
+    assertThat(SingleObjectHeader.writerFingerprint(plainBytes)).isEqualTo(FleetSchemaStore.fingerprint(FleetSchemaStore.ALERT_1));
+    assertThat(SingleObjectHeader.writerFingerprint(ruleBytes)).isEqualTo(FleetSchemaStore.fingerprint(Alert.getClassSchema()));
+    assertThat(FleetSerdes.alert().fromBytes(plainBytes)).isEqualTo(plain);
+    assertThat(FleetSerdes.alert().fromBytes(ruleBytes)).isEqualTo(fromRule);
+    // What the previous release decodes: the old schema, field for field.
+    GenericRecord asBefore = new GenericDatumReader<GenericRecord>(FleetSchemaStore.ALERT_1).read(null, DecoderFactory.get()
+        .binaryDecoder(plainBytes, SingleObjectHeader.LENGTH, plainBytes.length - SingleObjectHeader.LENGTH, null));
+    assertThat(asBefore.get("subject").toString()).isEqualTo("balena.service");
+    assertThat(asBefore.get("evidence").toString()).isEqualTo("[line 1]");
+  }
+
+  @Test
+  void aPreviousSchemaThatIsNotACurrentPrefixIsRefused() {
+    assertThatThrownBy(() -> AvroSerde.writingPrevious(Alert.class, FleetSchemaStore.current(), DeviceEvent.getClassSchema(), a -> true))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without its last fields");
   }
 
   private static byte[] encode(Schema schema, GenericRecord record) {

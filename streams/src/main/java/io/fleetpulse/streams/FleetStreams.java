@@ -1,5 +1,6 @@
 package io.fleetpulse.streams;
 
+import io.fleetpulse.streams.rules.RulesInForce;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
@@ -26,8 +27,13 @@ public final class FleetStreams implements AutoCloseable {
 
   /** @param metrics where the topology's own meters go ({@code fleetpulse_events_total}) */
   public FleetStreams(StreamsSettings settings, MeterRegistry metrics) {
+    this(settings, metrics, RulesInForce.none());
+  }
+
+  /** @param rules the users' rules, replaced as their file changes ({@code RulesFileWatcher}) */
+  public FleetStreams(StreamsSettings settings, MeterRegistry metrics, RulesInForce rules) {
     Properties config = properties(settings);
-    this.streams = new KafkaStreams(FleetTopology.build(settings, config, metrics), config);
+    this.streams = new KafkaStreams(FleetTopology.build(settings, config, metrics, rules), config);
     streams.setStateListener((now, before) -> log.info("Streams {} -> {}", before, now));
     streams.setGlobalStateRestoreListener(new RestoreProgress(metrics));
     streams.setUncaughtExceptionHandler(error -> {

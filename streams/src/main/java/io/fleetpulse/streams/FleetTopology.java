@@ -19,6 +19,7 @@ import io.fleetpulse.streams.extract.BootSync;
 import io.fleetpulse.streams.extract.JournalProcessor;
 import io.fleetpulse.streams.extract.JournalSourceDeserializer;
 import io.fleetpulse.streams.extract.ResentEntryFilter;
+import io.fleetpulse.streams.rules.RulesInForce;
 import io.fleetpulse.streams.journal.AlertJournal;
 import io.fleetpulse.streams.journal.DeviceJournalStore;
 import io.fleetpulse.streams.journal.JournalKeeper;
@@ -88,12 +89,17 @@ public final class FleetTopology {
    *     stores among them) are read from the topology's own config, not from the one KafkaStreams gets
    */
   public static Topology build(StreamsSettings settings, Properties config, MeterRegistry metrics) {
+    return build(settings, config, metrics, RulesInForce.none());
+  }
+
+  /** @param rules the users' rules, matched on every line and judged with every device's events; replaced as they change */
+  public static Topology build(StreamsSettings settings, Properties config, MeterRegistry metrics, RulesInForce rules) {
     StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(config)));
     FleetView.addTo(builder, settings.detection(), JUDGING_ROUND);
     Topology topology = builder.build();
     Serializer<String> keys = Serdes.String().serializer();
 
-    topology.addSource(JOURNAL, Serdes.String().deserializer(), new JournalSourceDeserializer(),
+    topology.addSource(JOURNAL, Serdes.String().deserializer(), new JournalSourceDeserializer(rules::readsOtherFields),
         Topics.journalTopics().toArray(String[]::new));
     topology.addSource(DISK, Serdes.String().deserializer(), FleetSerdes.diskSample().deserializer(), Topics.METRICS_DISK);
     topology.addSource(STATUS, Serdes.String().deserializer(), FleetSerdes.deviceStatus().deserializer(), Topics.COLLECTOR_STATUS);
@@ -104,12 +110,12 @@ public final class FleetTopology {
     if (settings.journal().enabled()) {
       topology.addProcessor(JOURNAL_KEEPER, () -> new JournalKeeper(settings.journal()), JOURNAL_ONCE);
     }
-    topology.addProcessor(JOURNAL_EVENTS, () -> new JournalProcessor(EventExtractor.standard(),
+    topology.addProcessor(JOURNAL_EVENTS, () -> new JournalProcessor(EventExtractor.standard(), rules,
         settings.detection().clockStep(), new BootSync(settings.detection().bootSyncWindow()), DEVICE_ALERTS, HEALTH_SINK), JOURNAL_ONCE);
     topology.addProcessor(DISK_EVENTS, () -> new DiskSampleProcessor(settings.detection().diskMinFreeFraction(), DEVICE_ALERTS, HEALTH_SINK), DISK);
     topology.addProcessor(CONNECTIONS, ConnectionStatusProcessor::new, STATUS);
     topology.addProcessor(OUTLIER_WARNINGS, OutlierWarningsProcessor::new, OUTLIERS);
-    topology.addProcessor(DEVICE_ALERTS, () -> new DeviceAlertsProcessor(settings.detection(), JUDGING_ROUND,
+    topology.addProcessor(DEVICE_ALERTS, () -> new DeviceAlertsProcessor(settings.detection(), rules, JUDGING_ROUND,
         settings.journal().enabled(), COUNT_EVENTS, ALERTS_SINK, HEALTH_SINK), JOURNAL_EVENTS, DISK_EVENTS);
 
     topology.addProcessor(COUNT_EVENTS, () -> new EventCounter(metrics), DEVICE_ALERTS);

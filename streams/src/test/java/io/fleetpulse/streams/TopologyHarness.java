@@ -9,6 +9,7 @@ import io.fleetpulse.schemas.FleetSerdes;
 import io.fleetpulse.schemas.JournalEntry;
 import io.fleetpulse.schemas.RestartOutlier;
 import io.fleetpulse.schemas.Topics;
+import io.fleetpulse.streams.rules.RulesInForce;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +39,12 @@ public final class TopologyHarness implements AutoCloseable {
   }
 
   public TopologyHarness(StreamsSettings settings) {
-    driver = new TopologyTestDriver(FleetTopology.build(settings, FleetStreams.properties(settings), new SimpleMeterRegistry()), FleetStreams.properties(settings), Instant.parse("2026-11-27T10:00:00Z"));
+    this(settings, RulesInForce.none());
+  }
+
+  public TopologyHarness(StreamsSettings settings, RulesInForce rules) {
+    driver = new TopologyTestDriver(FleetTopology.build(settings, FleetStreams.properties(settings), new SimpleMeterRegistry(), rules),
+        FleetStreams.properties(settings), Instant.parse("2026-11-27T10:00:00Z"));
     disk = driver.createInputTopic(Topics.METRICS_DISK, Serdes.String().serializer(), FleetSerdes.diskSample().serializer());
     status = driver.createInputTopic(Topics.COLLECTOR_STATUS, Serdes.String().serializer(), FleetSerdes.deviceStatus().serializer());
     events = driver.createOutputTopic(Topics.EVENTS, Serdes.String().deserializer(), FleetSerdes.deviceEvent().deserializer());

@@ -16,7 +16,7 @@ public final class AlertJson {
         .put("id", alert.getId())
         .put("device", alert.getDeviceUuid())
         .put("fleet", alert.getFleet())
-        .put("kind", alert.getKind().name())
+        .put("kind", kindOf(alert))
         .put("severity", alert.getSeverity().name())
         .put("state", alert.getState().name().toLowerCase(java.util.Locale.ROOT))
         .put("subject", alert.getSubject())
@@ -28,6 +28,13 @@ public final class AlertJson {
         .put("evidence", new JsonArray(alert.getEvidence()))
         // The device's journal around the alert's first evidence line (a fleet incident has none of its own).
         .put("journal", alert.getDeviceUuid() == null ? null
-            : "/api/v1/devices/" + alert.getDeviceUuid() + "/journal?alert=" + URLEncoder.encode(alert.getId(), StandardCharsets.UTF_8));
+            : "/api/v1/devices/" + alert.getDeviceUuid() + "/journal?alert=" + URLEncoder.encode(alert.getId(), StandardCharsets.UTF_8))
+        .put("rule", alert.getRule() == null ? null
+            : new JsonObject().put("name", alert.getRule().getName()).put("version", alert.getRule().getVersion()));
+  }
+
+  /** The kind clients see: a user rule's own (MODEM_LOST), else fleetpulse's. */
+  public static String kindOf(Alert alert) {
+    return alert.getRule() != null ? alert.getRule().getEvent() : alert.getKind().name();
   }
 }

@@ -1,5 +1,6 @@
 package io.fleetpulse.api.devices;
 
+import io.fleetpulse.streams.rules.RuleEvents;
 import io.fleetpulse.api.ApiResponses;
 import io.fleetpulse.api.routing.OwnerRouting;
 import io.fleetpulse.schemas.DeviceEvent;
@@ -167,12 +168,14 @@ public final class DeviceRoutes {
     for (DeviceEvent event : events) {
       JsonObject details = new JsonObject();
       event.getDetails().forEach(details::put);
+      String rule = event.getDetails().get(RuleEvents.RULE);
       array.add(new JsonObject()
-          .put("kind", event.getKind().name())
+          .put("kind", RuleEvents.kindOf(event))
           .put("at", event.getAt().toString())
           .put("unit", event.getUnit())
           .put("summary", event.getSummary())
-          .put("details", details));
+          .put("details", details)
+          .put("rule", rule == null ? null : new JsonObject().put("name", rule).put("version", event.getDetails().get(RuleEvents.VERSION))));
     }
     return array;
   }

@@ -1,5 +1,6 @@
 package io.fleetpulse.api.notify;
 
+import io.fleetpulse.api.alerts.AlertJson;
 import io.fleetpulse.schemas.Alert;
 import java.util.Set;
 
@@ -15,7 +16,7 @@ public record AlertMatch(Set<String> kinds, Set<String> severities, Set<String> 
   }
 
   public boolean matches(Alert alert) {
-    return (kinds.isEmpty() || kinds.contains(alert.getKind().name()))
+    return (kinds.isEmpty() || kinds.contains(AlertJson.kindOf(alert)))
         && (severities.isEmpty() || severities.contains(alert.getSeverity().name()))
         && (fleets.isEmpty() || fleets.contains(alert.getFleet()));
   }

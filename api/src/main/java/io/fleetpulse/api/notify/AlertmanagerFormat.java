@@ -1,5 +1,6 @@
 package io.fleetpulse.api.notify;
 
+import io.fleetpulse.api.alerts.AlertJson;
 import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.AlertState;
 import io.vertx.core.json.JsonArray;
@@ -23,8 +24,8 @@ final class AlertmanagerFormat {
     JsonArray array = new JsonArray();
     for (Alert alert : alerts) {
       JsonObject labels = new JsonObject()
-          .put("alertname", "Fleetpulse" + camel(alert.getKind().name()))
-          .put("kind", alert.getKind().name())
+          .put("alertname", "Fleetpulse" + camel(AlertJson.kindOf(alert)))
+          .put("kind", AlertJson.kindOf(alert))
           .put("severity", alert.getSeverity().name())
           .put("fleet", alert.getFleet())
           .put("alert_id", alert.getId());

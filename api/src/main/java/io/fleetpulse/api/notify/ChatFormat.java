@@ -1,5 +1,6 @@
 package io.fleetpulse.api.notify;
 
+import io.fleetpulse.api.alerts.AlertJson;
 import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.AlertState;
 import io.vertx.core.json.JsonObject;
@@ -39,7 +40,7 @@ interface ChatFormat {
       boolean resolved = alert.getState() == AlertState.RESOLVED;
       String where = alert.getDeviceUuid() == null ? "fleet " + alert.getFleet() : "device " + alert.getDeviceUuid().substring(0, 7)
           + " (fleet " + alert.getFleet() + ")";
-      String title = (resolved ? "Resolved: " : severityMark(alert) + " ") + alert.getKind().name()
+      String title = (resolved ? "Resolved: " : severityMark(alert) + " ") + AlertJson.kindOf(alert)
           + (alert.getSubject() == null ? "" : " " + alert.getSubject()) + " on " + where;
       StringBuilder body = new StringBuilder(alert.getSummary());
       if (alert.getCause() != null) {

@@ -31,9 +31,12 @@ public final class TopicReader<V> implements AutoCloseable {
     consumer.subscribe(topics);
   }
 
-  /** Polls until the records seen so far satisfy {@code condition}; returns them all. */
+  /**
+   * Polls until the records seen so far satisfy {@code condition}; returns them all. A minute: on two shared cores
+   * a real sshd, a collector process and the broker under another module's build took longer than 30 s.
+   */
   public List<ConsumerRecord<String, V>> until(Predicate<List<ConsumerRecord<String, V>>> condition) {
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).until(() -> {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> {
       consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
       return condition.test(seen);
     });

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {DemoCommand.class, RunCommand.class, RoleCommand.Collector.class, RoleCommand.Api.class, BrokerCommand.class,
         ClusterCommand.class,
         SimulateCommand.class, BenchCommand.class,
-        TokenCommand.class, DoctorCommand.class, NotifyCommand.class, SshCommand.class, JournalCommand.class, CommandLine.HelpCommand.class})
+        TokenCommand.class, DoctorCommand.class, NotifyCommand.class, SshCommand.class, JournalCommand.class, RulesCommand.class, CommandLine.HelpCommand.class})
 public final class FleetpulseCli {
 
   public static void main(String[] args) {

@@ -150,6 +150,7 @@ public final class AlertLifecycle {
         .setStartedAt(finding.since())
         .setResolvedAt(null)
         .setEvidence(new ArrayList<>(finding.evidence()))
+        .setRule(finding.rule())
         .build();
   }
 }

@@ -14,6 +14,8 @@ import io.fleetpulse.streams.events.DeviceEventsStore;
 import io.fleetpulse.streams.health.DeviceOutliersStore;
 import io.fleetpulse.streams.health.HealthBook;
 import io.fleetpulse.streams.journal.AlertJournal;
+import io.fleetpulse.streams.rules.RuleDetector;
+import io.fleetpulse.streams.rules.RulesInForce;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,8 +43,9 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  */
 public final class DeviceAlertsProcessor implements Processor<String, DeviceEvent, String, Object> {
 
+  /** What a device's events raise: the built-in kinds, and the users' rules (OTHER, told apart by their rule). */
   private static final Set<AlertKind> EVENT_KINDS = EnumSet.complementOf(EnumSet.of(AlertKind.DEVICE_UNREACHABLE,
-      AlertKind.FLEET_INCIDENT, AlertKind.OTHER));
+      AlertKind.FLEET_INCIDENT));
   private static final Set<AlertKind> CONNECTION_KINDS = EnumSet.of(AlertKind.DEVICE_UNREACHABLE);
   /** How late data may arrive and still be judged as live: beyond it, what it opens is held until the data catches up. */
   public static final Duration BACKFILL = Duration.ofMinutes(30);
@@ -52,6 +55,8 @@ public final class DeviceAlertsProcessor implements Processor<String, DeviceEven
   private final DetectionSettings settings;
   private final Duration round;
   private final Detectors detectors;
+  private final RulesInForce rules;
+  private final RuleDetector ruleDetector = new RuleDetector();
   private final UnreachableDetector unreachable;
   private final String eventsChild;
   private final String alertsChild;
@@ -67,8 +72,9 @@ public final class DeviceAlertsProcessor implements Processor<String, DeviceEven
   private AlertJournal journal;
 
   /** @param keepJournals keep the journal lines around each alert told ({@link AlertJournal}); off with the journal store */
-  public DeviceAlertsProcessor(DetectionSettings settings, Duration round, boolean keepJournals, String eventsChild, String alertsChild,
-                               String healthChild) {
+  public DeviceAlertsProcessor(DetectionSettings settings, RulesInForce rules, Duration round, boolean keepJournals, String eventsChild,
+                               String alertsChild, String healthChild) {
+    this.rules = rules;
     this.settings = settings;
     this.keepJournals = keepJournals;
     this.round = round;
@@ -113,6 +119,11 @@ public final class DeviceAlertsProcessor implements Processor<String, DeviceEven
     }
     Instant now = recent.isEmpty() || recent.get(recent.size() - 1).getAt().isBefore(at) ? at : recent.get(recent.size() - 1).getAt();
     List<Finding> findings = detectors.evaluate(recent, now);
+    List<Finding> ruleFindings = ruleDetector.evaluate(rules.current(), recent, now);
+    if (!ruleFindings.isEmpty()) {
+      findings = new ArrayList<>(findings);
+      findings.addAll(ruleFindings);
+    }
     emit(device, fleet, lifecycle.reconcile(device, fleet, EVENT_KINDS, findings, now), now, timestamp, backfill);
   }
 

@@ -2,6 +2,7 @@ package io.fleetpulse.streams.events;
 
 import io.fleetpulse.schemas.DeviceEvent;
 import io.fleetpulse.schemas.EventKind;
+import io.fleetpulse.streams.rules.RuleEvents;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -13,8 +14,9 @@ import org.apache.kafka.streams.state.WindowStore;
  * as the fleet's events over time, read as a few counters per hour instead of every device's events. Kept by
  * {@link EventCounter} as events pass; {@code DISK_SAMPLE}s, a clock rather than news, are not counted.
  *
- * <p>Window store, one-hour windows kept {@link #RETENTION}; key {@code <fleet>|<KIND>}, value the count. Cached, so a
- * busy hour costs a store write per commit, not per event.
+ * <p>Window store, one-hour windows kept {@link #RETENTION}; key {@code <fleet>|<KIND>}, value the count, a user rule's
+ * events under the rule's own kind ({@code harbor|MODEM_LOST}). Cached, so a busy hour costs a store write per commit,
+ * not per event.
  */
 public final class FleetEventCounts {
 
@@ -43,7 +45,7 @@ public final class FleetEventCounts {
       return;
     }
     long hour = event.getAt().toEpochMilli() - Math.floorMod(event.getAt().toEpochMilli(), HOUR.toMillis());
-    String key = key(event.getFleet(), event.getKind().name());
+    String key = key(event.getFleet(), RuleEvents.kindOf(event));
     Long sofar = counts.fetch(key, hour);
     counts.put(key, (sofar == null ? 0 : sofar) + 1, hour);
   }

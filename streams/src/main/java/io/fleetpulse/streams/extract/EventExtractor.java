@@ -89,7 +89,8 @@ public final class EventExtractor {
         .build();
   }
 
-  private static String line(String message) {
+  /** A log line as an event's {@link #LINE} detail: cut at {@value #MAX_LINE} characters. */
+  public static String line(String message) {
     return message.length() > MAX_LINE ? message.substring(0, MAX_LINE) + "…" : message;
   }
 }

@@ -6,6 +6,10 @@ import io.fleetpulse.schemas.EventKind;
 import io.fleetpulse.schemas.JournalEntry;
 import io.fleetpulse.streams.health.HealthBook;
 import io.fleetpulse.streams.health.HealthChecks;
+import io.fleetpulse.streams.rules.Rule;
+import io.fleetpulse.streams.rules.RuleEvents;
+import io.fleetpulse.streams.rules.RuleSet;
+import io.fleetpulse.streams.rules.RulesInForce;
 import io.fleetpulse.streams.time.DeviceClocks;
 import io.fleetpulse.streams.time.SpokenDuration;
 import java.time.Duration;
@@ -18,12 +22,13 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * The head of the pipeline, once per journal entry: place it in time ({@link DeviceClocks}), turn it
- * into events ({@link EventExtractor}) plus a journal-clock TIME_JUMP when the entry reveals a step,
- * and note that the device is reporting on the checks its unit feeds.
+ * into events ({@link EventExtractor}, and the users' rules in force) plus a journal-clock TIME_JUMP when the
+ * entry reveals a step, and note that the device is reporting on the checks its unit feeds.
  */
 public final class JournalProcessor implements Processor<String, JournalEntry, String, Object> {
 
   private final EventExtractor extractor;
+  private final RulesInForce rules;
   private final Duration clockStep;
   private final BootSync bootSync;
   private final String eventsChild;
@@ -32,8 +37,10 @@ public final class JournalProcessor implements Processor<String, JournalEntry, S
   private DeviceClocks clocks;
   private HealthBook health;
 
-  public JournalProcessor(EventExtractor extractor, Duration clockStep, BootSync bootSync, String eventsChild, String healthChild) {
+  public JournalProcessor(EventExtractor extractor, RulesInForce rules, Duration clockStep, BootSync bootSync, String eventsChild,
+                          String healthChild) {
     this.extractor = extractor;
+    this.rules = rules;
     this.clockStep = clockStep;
     this.bootSync = bootSync;
     this.eventsChild = eventsChild;
@@ -56,6 +63,10 @@ public final class JournalProcessor implements Processor<String, JournalEntry, S
         clockStepEvent(entry, placement.at(), step))));
     for (DeviceEvent event : extractor.extract(entry, placement.at())) {
       forwardEvent(record, bootSync.tag(entry.getMonotonicUs(), event));
+    }
+    RuleSet inForce = rules.current();
+    for (Rule.Hit hit : inForce.match(entry)) {
+      forwardEvent(record, RuleEvents.of(entry, placement.at(), hit, inForce.version()));
     }
     health.reported(entry.getDeviceUuid(), entry.getFleet(), HealthChecks.fedBy(entry.getUnit()), placement.at())
         .ifPresent(h -> context.forward(record.<Object>withValue(h), healthChild));

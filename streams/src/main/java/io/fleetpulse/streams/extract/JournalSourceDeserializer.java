@@ -9,7 +9,9 @@ import io.fleetpulse.schemas.SingleObjectHeader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
@@ -19,7 +21,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 /**
  * Reads the journal topics for the topology: every field of a {@link JournalEntry} except its
  * {@code fields} and {@code binaryFields} maps, which no detector reads and which are most of each
- * record's bytes (decoding them was most of the stream threads' Avro time). The maps come back empty.
+ * record's bytes (decoding them was most of the stream threads' Avro time). The maps come back empty, unless a user's
+ * rule in force compares one of those fields ({@code fields:}): then the text fields are read too.
  *
  * <p>Only records written with the current JournalEntry schema are read here, field by field in the
  * order {@link JournalEntryLayout} checks when this is made; a record from another schema version goes
@@ -30,8 +33,16 @@ public final class JournalSourceDeserializer implements Deserializer<JournalEntr
   private final AvroSerde<JournalEntry> resolving = FleetSerdes.journalEntry();
   private final long currentFingerprint = FleetSchemaStore.fingerprint(JournalEntry.getClassSchema());
 
+  private final BooleanSupplier readFields;
+
   public JournalSourceDeserializer() {
+    this(() -> false);
+  }
+
+  /** @param readFields whether the text {@code fields} are wanted now (asked once per record) */
+  public JournalSourceDeserializer(BooleanSupplier readFields) {
     JournalEntryLayout.requireCurrent("JournalSourceDeserializer");
+    this.readFields = readFields;
   }
 
   @Override
@@ -48,7 +59,7 @@ public final class JournalSourceDeserializer implements Deserializer<JournalEntr
       JournalEntry entry = new JournalEntry(in.readString(), in.readString(), in.readString(), optionalString(in),
           optionalInt(in), optionalInt(in), optionalString(in), optionalString(in), optionalLong(in), optionalLong(in),
           optionalString(in), optionalLong(in), optionalString(in), optionalString(in), optionalString(in),
-          optionalBytes(in), skipMap(in, false), skipMap(in, true), Instant.ofEpochMilli(in.readLong()), in.readString());
+          optionalBytes(in), readFields.getAsBoolean() ? textMap(in) : skipMap(in, false), skipMap(in, true), Instant.ofEpochMilli(in.readLong()), in.readString());
       if (!in.isEnd()) {
         throw new SerializationException("Corrupt JournalEntry record: bytes left after the last field");
       }
@@ -81,6 +92,16 @@ public final class JournalSourceDeserializer implements Deserializer<JournalEntr
       throw new SerializationException("Corrupt JournalEntry record: union branch " + branch);
     }
     return branch == 1;
+  }
+
+  private static Map<String, String> textMap(BinaryDecoder in) throws IOException {
+    Map<String, String> map = new HashMap<>();
+    for (long block = in.readMapStart(); block != 0; block = in.mapNext()) {
+      for (long i = 0; i < block; i++) {
+        map.put(in.readString(), in.readString());
+      }
+    }
+    return map;
   }
 
   private static <V> Map<String, V> skipMap(BinaryDecoder in, boolean bytesValues) throws IOException {

@@ -85,8 +85,10 @@ public final class HealthBook {
       return bits;
     }
 
+    /** A custom check (a rule's) has no bit: no unit feeds it. */
     private static long bit(String check) {
-      return 1L << HealthChecks.ALL.indexOf(check);
+      int place = HealthChecks.ALL.indexOf(check);
+      return place < 0 ? 0 : 1L << place;
     }
 
     void saw(Instant seen) {
@@ -203,6 +205,12 @@ public final class HealthBook {
       Instant since = status == check.getStatus() ? check.getSince() : at;
       updated.add(new HealthCheck(check.getName(), status, message, since));
     }
+    // A rule's own check appears with its first alert, and stays (OK once it stops firing).
+    worstByCheck.forEach((check, alert) -> {
+      if (updated.stream().noneMatch(known -> known.getName().equals(check))) {
+        updated.add(new HealthCheck(check, statusOf(alert.getSeverity()), alert.getSummary(), at));
+      }
+    });
     health.setChecks(updated);
     return save(before, health, at);
   }

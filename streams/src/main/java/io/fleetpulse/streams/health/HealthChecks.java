@@ -23,6 +23,8 @@ public final class HealthChecks {
   public static final String USER_SERVICES = "check_user_services";
   public static final String MEMORY = "check_memory";
   public static final String STORAGE_MEDIA = "check_storage_media";
+  /** The checks users' rules drive (CONTRACT.md, "Rules users write"), next to the built-in ones. */
+  public static final String CUSTOM_PREFIX = "check_custom_";
 
   public static final List<String> ALL = List.of(CONTAINER_ENGINE, SUPERVISOR, TIMESYNC, NETWORKING, LOCALDISK,
       UNDER_VOLTAGE, TEMPERATURE, USER_SERVICES, MEMORY, STORAGE_MEDIA);
@@ -41,12 +43,20 @@ public final class HealthChecks {
 
   private HealthChecks() {}
 
+  /** A custom check is a rule's ({@code check_custom_<name>}): OK while none of its alerts fire. */
   public static String okMessage(String check) {
-    return OK_MESSAGES.get(check);
+    return OK_MESSAGES.getOrDefault(check, isCustom(check) ? "No alert from the rules driving this check" : null);
   }
 
-  /** The check an alert drives; none for device- and fleet-level alerts. */
+  public static boolean isCustom(String check) {
+    return check.startsWith(CUSTOM_PREFIX);
+  }
+
+  /** The check an alert drives: a rule's own (built-in or custom), or its kind's; none for device- and fleet-level alerts. */
   public static Optional<String> checkOf(Alert alert) {
+    if (alert.getRule() != null) {
+      return Optional.ofNullable(alert.getRule().getCheck());
+    }
     return Optional.ofNullable(switch (alert.getKind()) {
       case CRASHLOOP -> restartCheckOf(alert.getSubject());
       case SUPERVISOR_UNHEALTHY -> SUPERVISOR;

@@ -50,7 +50,7 @@ public final class RulesFile {
   private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z0-9_]+");
   private static final java.util.regex.Pattern EVENT = java.util.regex.Pattern.compile("[A-Z][A-Z0-9_]*");
   private static final java.util.regex.Pattern FIELD = java.util.regex.Pattern.compile("_{0,2}[A-Z0-9][A-Z0-9_]*");
-  private static final java.util.regex.Pattern CUSTOM_CHECK = java.util.regex.Pattern.compile("check_custom_[a-z0-9_]+");
+  private static final java.util.regex.Pattern CUSTOM_CHECK = java.util.regex.Pattern.compile(HealthChecks.CUSTOM_PREFIX + "[a-z0-9_]+");
   private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("([0-9]{1,7})(ms|s|m|h|d)");
   /** Kinds fleetpulse raises itself, now or as the contract plans them. */
   private static final Set<String> BUILT_IN_KINDS = builtInKinds();

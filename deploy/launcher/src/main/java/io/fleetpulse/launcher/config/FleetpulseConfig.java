@@ -96,10 +96,11 @@ public record FleetpulseConfig(
    * {@code <dataDir>/streams-instance-id}), so a restarted instance takes its partitions back at once. Each device's
    * last {@code journalLines} journal lines (0: none), no older than {@code journalHours}, stay readable. Every
    * {@code commitIntervalMs} the streams commit what they processed in one transaction: events reach REST that much
-   * later at most, and a larger fleet spends less of its time waiting for commits with a longer interval.
+   * later at most, and a larger fleet spends less of its time waiting for commits with a longer interval. {@code rules}
+   * is the users' rules file (CONTRACT.md, "Rules users write"; empty: none), re-read when it changes.
    */
   public record Streams(String applicationId, String instanceId, int eventRetentionDays, int healthHistoryDays, int standbyReplicas,
-                        int journalLines, int journalHours, int commitIntervalMs, Detection detection) {
+                        int journalLines, int journalHours, int commitIntervalMs, String rules, Detection detection) {
     public Streams {
       if (commitIntervalMs < 10 || commitIntervalMs > 60_000) {
         throw new IllegalArgumentException("streams.commitIntervalMs must be between 10 and 60000, got " + commitIntervalMs);
@@ -252,7 +253,7 @@ public record FleetpulseConfig(
             new Ssh("", "", "strict", "journalctl", "now", "/mnt/data,/mnt/state", "fleetpulse-ssh-collector")),
         new Api("127.0.0.1", 8080, "", java.util.List.of(), "", 1000, "viewer"),
         new Streams("fleetpulse", "", 14, 14, 0, JournalRetention.DEFAULT.lines(), (int) JournalRetention.DEFAULT.age().toHours(),
-            FleetStreams.COMMIT_INTERVAL_MS, Detection.of(DetectionSettings.defaults())),
+            FleetStreams.COMMIT_INTERVAL_MS, "", Detection.of(DetectionSettings.defaults())),
         new Pipeline(true, 0, 5, 120),
         new Notifications("", java.util.List.of(), 5, 60, 60, 24, 15));
   }

@@ -5,21 +5,27 @@ import io.fleetpulse.api.ApiSettings;
 import io.fleetpulse.api.health.Readiness;
 import io.fleetpulse.api.metrics.MetricsRegistry;
 import io.fleetpulse.api.notify.Notifiers;
-import io.fleetpulse.api.silence.SilenceBook;
 import io.fleetpulse.api.notify.NotifyRoute;
 import io.fleetpulse.api.notify.NotifySettings;
 import io.fleetpulse.api.pipeline.PipelineAlerts;
 import io.fleetpulse.api.pipeline.PipelineWatchdog;
+import io.fleetpulse.api.silence.SilenceBook;
 import io.fleetpulse.launcher.config.ApiSection;
 import io.fleetpulse.launcher.config.BindPolicy;
+import io.fleetpulse.launcher.config.ConfigException;
 import io.fleetpulse.launcher.config.FleetpulseConfig;
 import io.fleetpulse.launcher.config.InstanceId;
 import io.fleetpulse.launcher.config.NotifyRoutes;
-import io.fleetpulse.streams.FleetStreams;
 import io.fleetpulse.schemas.Topics;
+import io.fleetpulse.streams.FleetStreams;
 import io.fleetpulse.streams.StreamsSettings;
 import io.fleetpulse.streams.journal.JournalRetention;
+import io.fleetpulse.streams.rules.RuleError;
+import io.fleetpulse.streams.rules.RulesFileWatcher;
+import io.fleetpulse.streams.rules.RulesInForce;
+import io.fleetpulse.streams.rules.RulesRefusedException;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,6 +61,9 @@ public final class ApiRole implements AutoCloseable {
   private static final Duration SILENCES_LOADED = Duration.ofSeconds(30);
   private PipelineWatchdog watchdog;
   private PipelineAlerts pipelineAlerts;
+  private final RulesInForce rules = RulesInForce.none();
+  /** Null when no rules file is configured. */
+  private final RulesFileWatcher rulesFile;
 
   /**
    * Checks the API's configuration (bind policy, tokens, notifier routes); nothing is started yet.
@@ -68,6 +77,7 @@ public final class ApiRole implements AutoCloseable {
         apiSettings.tokens().isEmpty() ? null : "bearer tokens", "configure api.tokens (./fleetpulse token makes one)");
     this.routes = NotifyRoutes.of(config.notifications().routes(), env);
     this.config = config;
+    this.rulesFile = config.streams().rules().isEmpty() ? null : rulesFile(Path.of(config.streams().rules()), rules);
   }
 
   /**
@@ -81,6 +91,9 @@ public final class ApiRole implements AutoCloseable {
     String instanceId = InstanceId.resolve(config.streams().instanceId(), "streams.instanceId",
         Path.of(config.dataDir()).resolve("streams-instance-id"));
     log.info("Starting streams (state in {})", stateDir.toAbsolutePath());
+    if (rulesFile != null) {
+      rulesFile.start(context.metrics());
+    }
     streams = new FleetStreams(new StreamsSettings(context.bootstrap(), config.streams().applicationId(), stateDir,
         config.kafka().replication(), Duration.ofDays(config.streams().eventRetentionDays()),
         Duration.ofDays(config.streams().healthHistoryDays()), config.streams().detection().settings(),
@@ -96,7 +109,7 @@ public final class ApiRole implements AutoCloseable {
             // times in it, so only a stall of the whole JVM that long loses the session. Measured after kill -9 of
             // one of two instances on three brokers, the dead one's devices were detected again 15.9 s after with 15 s, 8.0-9.0 s after with 6 s.
             StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), SESSION_TIMEOUT_MS,
-            StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), SESSION_TIMEOUT_MS / 3)), context.metrics());
+            StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), SESSION_TIMEOUT_MS / 3)), context.metrics(), rules);
     streamsMetrics = MetricsRegistry.bindStreams(context.metrics(), streams.kafkaStreams());
     streams.start();
 
@@ -128,6 +141,19 @@ public final class ApiRole implements AutoCloseable {
 
   public int port() {
     return apiServer.port();
+  }
+
+  /** The rules file read before anything starts: a file with errors refuses the start, naming each. */
+  private static RulesFileWatcher rulesFile(Path file, RulesInForce rules) {
+    try {
+      return new RulesFileWatcher(file, rules);
+    } catch (RulesRefusedException e) {
+      throw new ConfigException("streams.rules: " + file + " is refused:\n  " + String.join("\n  ",
+          e.errors().stream().map(RuleError::toString).toList()) + "\nFix it (./fleetpulse rules check " + file + ") and start again.");
+    } catch (IOException e) {
+      throw new ConfigException("streams.rules: cannot read " + file + " (" + e + "). Give the path of a rules file, or leave it empty "
+          + "for none.", e);
+    }
   }
 
   /** Notifiers that started before the silences were read would send what an operator silenced. */
@@ -187,6 +213,9 @@ public final class ApiRole implements AutoCloseable {
     }
     if (streams != null) {
       streams.close();
+    }
+    if (rulesFile != null) {
+      rulesFile.close();
     }
   }
 }
