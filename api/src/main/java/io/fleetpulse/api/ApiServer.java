@@ -9,6 +9,11 @@ import io.fleetpulse.api.auth.Role;
 import io.fleetpulse.api.pipeline.PipelineRoutes;
 import io.fleetpulse.api.pipeline.PipelineWatchdog;
 import io.fleetpulse.api.fleet.FleetRoutes;
+import io.fleetpulse.api.fleet.FleetWideAnswer;
+import io.fleetpulse.api.rules.RulesRoutes;
+import io.fleetpulse.streams.rules.RuleSet;
+import io.fleetpulse.streams.rules.RulesFileWatcher;
+import java.util.function.Supplier;
 import io.fleetpulse.api.fleet.LocalFleetState;
 import io.fleetpulse.api.health.Readiness;
 import io.fleetpulse.api.metrics.FleetGauges;
@@ -42,6 +47,7 @@ public final class ApiServer extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
   private static final Duration GAUGE_REFRESH = Duration.ofSeconds(5);
 
+  private final Supplier<RulesFileWatcher.Status> rules;
   private final ApiSettings settings;
   private final KafkaStreams streams;
   private final Readiness readiness;
@@ -59,6 +65,13 @@ public final class ApiServer extends VerticleBase {
    */
   public ApiServer(ApiSettings settings, KafkaStreams streams, Readiness readiness, PipelineWatchdog watchdog, SilenceBook silences,
       PrometheusMeterRegistry metrics) {
+    this(settings, streams, readiness, watchdog, silences, metrics, () -> new RulesFileWatcher.Status(RuleSet.NONE, null));
+  }
+
+  /** @param rules the users' rules in force and why their file was last refused ({@code GET /api/v1/rules}) */
+  public ApiServer(ApiSettings settings, KafkaStreams streams, Readiness readiness, PipelineWatchdog watchdog, SilenceBook silences,
+      PrometheusMeterRegistry metrics, Supplier<RulesFileWatcher.Status> rules) {
+    this.rules = rules;
     this.settings = settings;
     this.silences = silences;
     this.streams = streams;
@@ -95,7 +108,9 @@ public final class ApiServer extends VerticleBase {
     new JournalRoutes(vertx, streams, owners, auth, settings.journalReaders()).mount(router);
     LocalFleetState fleetState = new LocalFleetState(streams);
     ScatterGather instances = new ScatterGather(vertx, streams, settings.advertised());
-    new FleetRoutes(vertx, fleetState, instances, silences).mount(router);
+    FleetWideAnswer fleetWide = new FleetWideAnswer(vertx, instances);
+    new FleetRoutes(fleetState, fleetWide, silences).mount(router);
+    new RulesRoutes(fleetState, fleetWide, rules).mount(router);
     new SilenceRoutes(vertx, silences, auth).mount(router);
     new PipelineRoutes(watchdog, auth).mount(router);
     gauges = new FleetGauges(vertx, fleetState, instances.ownedHere(), metrics, settings.perDeviceSeriesCap()).start(GAUGE_REFRESH);

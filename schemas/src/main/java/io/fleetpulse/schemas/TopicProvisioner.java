@@ -49,6 +49,7 @@ public final class TopicProvisioner {
     wanted.add(newTopic(Topics.ALERTS_DEAD_LETTER));
     wanted.add(newTopic(Topics.COLLECTOR_PUSH_MARKS));
     wanted.add(newTopic(Topics.SILENCES));
+    wanted.add(newTopic(Topics.RULES));
     Set<String> existing = get(admin.listTopics().names());
     List<NewTopic> missing = wanted.stream().filter(topic -> !existing.contains(topic.name())).toList();
     if (!missing.isEmpty()) {
@@ -78,7 +79,8 @@ public final class TopicProvisioner {
       // cluster crash runs prove, set here rather than left to the brokers' default (1).
       configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2");
     }
-    return new NewTopic(name, partitions, replication).configs(configs);
+    // One record for all: the rules file has one partition, so its newest version is the last record.
+    return new NewTopic(name, name.equals(Topics.RULES) ? 1 : partitions, replication).configs(configs);
   }
 
   private void checkCoPartitioned(Admin admin) throws InterruptedException {

@@ -31,6 +31,11 @@ public final class Topics {
   /** Silences and acknowledgements operators set through the API (JSON, compacted): what notifiers must not send. */
   public static final String SILENCES = "fleet.silences";
   /**
+   * The users' rules file as last changed on any instance (text, compacted, one partition, one key): every api
+   * instance follows it, so all run the same version.
+   */
+  public static final String RULES = "fleet.rules";
+  /**
    * RestartOutlier verdicts of the fleet view, keyed by device uuid: how the fleet-wide restart-rate
    * comparison reaches the device-keyed health. Internal to the streams.
    */
@@ -96,7 +101,7 @@ public final class Topics {
 
   /** Topics that hold the latest value per key and are compacted. */
   public static List<String> compactedTopics() {
-    return List.of(COLLECTOR_CURSORS, COLLECTOR_PUSH_MARKS, HEALTH, SILENCES);
+    return List.of(COLLECTOR_CURSORS, COLLECTOR_PUSH_MARKS, HEALTH, SILENCES, RULES);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.fleetpulse.api.alerts;
 
 import io.fleetpulse.schemas.Alert;
+import io.fleetpulse.streams.rules.RuleEvents;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
@@ -35,6 +36,6 @@ public final class AlertJson {
 
   /** The kind clients see: a user rule's own (MODEM_LOST), else fleetpulse's. */
   public static String kindOf(Alert alert) {
-    return alert.getRule() != null ? alert.getRule().getEvent() : alert.getKind().name();
+    return RuleEvents.kindOf(alert);
   }
 }

@@ -1,13 +1,10 @@
 package io.fleetpulse.api.fleet;
 
-import io.fleetpulse.api.ApiResponses;
 import io.fleetpulse.api.alerts.AlertJson;
 import io.fleetpulse.api.devices.CollectorStateJson;
 import io.fleetpulse.api.devices.HealthJson;
 import io.fleetpulse.api.devices.QueryParameters;
-import io.fleetpulse.api.routing.ScatterGather;
 import io.fleetpulse.api.silence.SilenceBook;
-import io.fleetpulse.api.routing.StandbyRead;
 import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.AlertKind;
 import io.fleetpulse.schemas.AlertState;
@@ -24,8 +21,6 @@ import io.fleetpulse.streams.fleet.FleetStores;
 import io.fleetpulse.streams.health.DeviceHealthStores;
 import io.fleetpulse.streams.health.DeviceStatusIndex;
 import io.fleetpulse.streams.health.HealthCounts;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -37,32 +32,28 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 /**
  * Fleet-wide views: the device list, alerts, and the fleet summary. Each instance answers for its
- * own partitions; the instance a client asked combines every instance's part ({@link ScatterGather}).
+ * own partitions; the instance a client asked combines every instance's part ({@link FleetWideAnswer}).
  */
 public final class FleetRoutes {
 
   private static final int DEFAULT_LIMIT = 100;
   private static final int MAX_LIMIT = 1000;
 
-  private final Vertx vertx;
   private final LocalFleetState local;
-  private final ScatterGather others;
+  private final FleetWideAnswer answers;
   private final SilenceBook silences;
 
   /** @param silences what alerts are shown with: who acknowledged them, the silence they fall under */
-  public FleetRoutes(Vertx vertx, LocalFleetState local, ScatterGather others, SilenceBook silences) {
+  public FleetRoutes(LocalFleetState local, FleetWideAnswer answers, SilenceBook silences) {
     this.silences = silences;
-    this.vertx = vertx;
     this.local = local;
-    this.others = others;
+    this.answers = answers;
   }
 
   public void mount(Router router) {
@@ -93,7 +84,7 @@ public final class FleetRoutes {
     Comparator<JsonObject> order = problemsFirst
         ? Comparator.comparing((JsonObject row) -> StatusCursor.rank(Status.valueOf(row.getString("status")))).thenComparing(row -> row.getString("uuid"))
         : Comparator.comparing(row -> row.getString("uuid"));
-    combine(ctx, List.of(DeviceHealthStores.CURRENT, DeviceStatusIndex.STORE), scope -> {
+    answers.answer(ctx, List.of(DeviceHealthStores.CURRENT, DeviceStatusIndex.STORE), scope -> {
       // One more than a page tells the combining instance whether there is a next page.
       Predicate<DeviceHealth> inFleet = health -> fleet == null || fleet.equals(health.getFleet());
       List<DeviceHealth> page = problemsFirst ? local.devicesByStatus(scope, cursor, inFleet, limit + 1)
@@ -122,7 +113,7 @@ public final class FleetRoutes {
       return;
     }
     Comparator<JsonObject> byUuid = Comparator.comparing(row -> row.getString("uuid"));
-    combine(ctx, List.of(DeviceConnectionsStore.NAME, DeviceHealthStores.CURRENT), scope -> {
+    answers.answer(ctx, List.of(DeviceConnectionsStore.NAME, DeviceHealthStores.CURRENT), scope -> {
       Predicate<DeviceStatus> wanted = status -> (state == null || status.getState() == state) && (fleet == null || fleet.equals(status.getFleet()));
       List<JsonObject> rows = local.collectorDevices(scope, cursor, wanted, limit + 1).stream()
           .map(device -> CollectorStateJson.row(device.status(), device.lastEntryAt())).toList();
@@ -149,7 +140,7 @@ public final class FleetRoutes {
       return;
     }
     Comparator<JsonObject> newestFirst = Comparator.comparing((JsonObject alert) -> alert.getString("startedAt")).reversed();
-    combine(ctx, List.of(state == AlertState.FIRING ? FiringAlertsStore.NAME : AlertsStore.NAME, FleetStores.INCIDENTS), scope -> {
+    answers.answer(ctx, List.of(state == AlertState.FIRING ? FiringAlertsStore.NAME : AlertsStore.NAME, FleetStores.INCIDENTS), scope -> {
       Predicate<Alert> wanted = alert -> (state == null || alert.getState() == state) && (kind == null || alert.getKind() == kind)
           && (device == null || device.equals(alert.getDeviceUuid())) && (fleet == null || fleet.equals(alert.getFleet()));
       // Firing alerts have an index of their own, newest first: support's everyday question costs a page, not what fires.
@@ -189,13 +180,13 @@ public final class FleetRoutes {
     long now = System.currentTimeMillis();
     Instant last = Instant.ofEpochMilli(now - Math.floorMod(now, FleetEventCounts.HOUR.toMillis()));
     Instant first = last.minus(FleetEventCounts.HOUR.multipliedBy(hours - 1L));
-    combine(ctx, List.of(FleetEventCounts.NAME), scope -> {
+    answers.answer(ctx, List.of(FleetEventCounts.NAME), scope -> {
       JsonObject kinds = new JsonObject();
       local.eventCounts(scope, first, last).forEach((key, perHour) -> {
         String kind = key.substring(key.lastIndexOf('|') + 1);
         if (fleet == null || key.equals(FleetEventCounts.key(fleet, kind))) {
           JsonObject counts = kinds.getJsonObject(kind, new JsonObject());
-          perHour.forEach((hour, count) -> increment(counts, hour.toString(), count.intValue()));
+          perHour.forEach((hour, count) -> FleetWideAnswer.add(counts, hour.toString(), count.intValue()));
           kinds.put(kind, counts);
         }
       });
@@ -217,7 +208,7 @@ public final class FleetRoutes {
   }
 
   private void summary(RoutingContext ctx) {
-    combine(ctx, List.of(HealthCounts.STORE, FiringAlertCounts.NAME, FleetStores.INCIDENTS), scope -> {
+    answers.answer(ctx, List.of(HealthCounts.STORE, FiringAlertCounts.NAME, FleetStores.INCIDENTS), scope -> {
       JsonObject devices = new JsonObject().put("total", 0);
       for (Status status : List.of(Status.OK, Status.WARN, Status.FAIL, Status.UNKNOWN)) {
         devices.put(status.name(), 0);
@@ -226,60 +217,26 @@ public final class FleetRoutes {
       // Counters kept by the topology as health changes: a handful of reads, not one per device.
       local.healthCounts(scope).forEach((key, count) -> {
         if (key.equals(HealthCounts.TOTAL)) {
-          increment(devices, "total", count.intValue());
+          FleetWideAnswer.add(devices, "total", count.intValue());
         } else if (key.startsWith(HealthCounts.STATUS)) {
-          increment(devices, key.substring(HealthCounts.STATUS.length()), count.intValue());
+          FleetWideAnswer.add(devices, key.substring(HealthCounts.STATUS.length()), count.intValue());
         } else if (key.startsWith(HealthCounts.FAILING)) {
-          increment(failingChecks, key.substring(HealthCounts.FAILING.length()), count.intValue());
+          FleetWideAnswer.add(failingChecks, key.substring(HealthCounts.FAILING.length()), count.intValue());
         }
       });
       JsonObject firingAlerts = new JsonObject();
-      local.firingAlertCounts(scope).forEach((key, count) -> increment(firingAlerts, FiringAlertCounts.kind(key), count.intValue()));
+      local.firingAlertCounts(scope).forEach((key, count) -> FleetWideAnswer.add(firingAlerts, FiringAlertCounts.kind(key), count.intValue()));
       return new JsonObject().put("devices", devices).put("failingChecks", failingChecks).put("firingAlerts", firingAlerts);
     }, parts -> {
       JsonObject total = new JsonObject().put("devices", new JsonObject()).put("failingChecks", new JsonObject())
           .put("firingAlerts", new JsonObject());
       for (JsonObject part : parts) {
         for (String section : List.of("devices", "failingChecks", "firingAlerts")) {
-          part.getJsonObject(section).forEach(count -> increment(total.getJsonObject(section), count.getKey(), ((Number) count.getValue()).intValue()));
+          part.getJsonObject(section).forEach(count -> FleetWideAnswer.add(total.getJsonObject(section), count.getKey(), ((Number) count.getValue()).intValue()));
         }
       }
       return total;
     });
-  }
-
-  /**
-   * Answers with the part another instance asked this one for ({@link ScatterGather#askedScope}), else with every
-   * instance's parts combined; an instance that did not answer is stood in for by standby copies, and the answer says
-   * so ({@code "partial"}, headers {@code X-Fleetpulse-Stale} / {@code X-Fleetpulse-Partial}). 503 while this
-   * instance's own part is not queryable.
-   *
-   * @param stores the stores {@code localPart} reads: a standby stands in for a silent instance only if it holds them all
-   */
-  private void combine(RoutingContext ctx, List<String> stores, Function<PartitionScope, JsonObject> localPart,
-                       Function<List<JsonObject>, JsonObject> merge) {
-    Function<PartitionScope, Future<JsonObject>> local = scope -> vertx.executeBlocking(() -> localPart.apply(scope), false);
-    Optional<PartitionScope> asked = others.askedScope(ctx);
-    Future<JsonObject> answer = asked.isPresent() ? local.apply(asked.get())
-        : others.gather(ctx, stores, local).map(gathered -> {
-          JsonObject combined = merge.apply(gathered.parts());
-          gathered.partial().ifPresent(partial -> combined.put("partial", partial));
-          if (!gathered.stale().isEmpty()) {
-            ctx.response().putHeader(StandbyRead.STALE, "standby: " + String.join("; ", gathered.stale()));
-          }
-          if (!gathered.missing().isEmpty()) {
-            ctx.response().putHeader(ScatterGather.PARTIAL, String.join("; ", gathered.missing()));
-          }
-          return combined;
-        });
-    answer.onSuccess(json -> ApiResponses.json(ctx, 200, json))
-        .onFailure(error -> {
-          if (error instanceof InvalidStateStoreException) {
-            ApiResponses.unavailable(ctx, "fleet state is not queryable yet (starting or rebalancing)");
-          } else {
-            ApiResponses.unavailable(ctx, "not every instance could answer: " + error.getMessage());
-          }
-        });
   }
 
   /** The first {@code limit} rows in {@code order}, and the cursor of the next page (null on the last). */
@@ -301,7 +258,4 @@ public final class FleetRoutes {
     return rows.stream().sorted(order).limit(n).toList();
   }
 
-  private static void increment(JsonObject counts, String key, int by) {
-    counts.put(key, counts.getInteger(key, 0) + by);
-  }
 }

@@ -1,6 +1,7 @@
 package io.fleetpulse.bench;
 
 import io.fleetpulse.simulator.DeviceJournal;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -17,6 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -27,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * a followed journal's latency, while the collector takes a steady ingest, beside {@code /healthz} at the same rate
  * in the same run.
  *
- * <p>Every device's journal is loaded first ({@code linesPerDevice} lines over the last hour); every
+ * <p>Every device's journal is loaded first ({@code linesPerDevice} lines within the last 20 minutes); every
  * {@code alertEvery}-th device keeps the whole default retention (2,000 lines) with the masterclass's crash loop in
  * the middle, so each alert read is on a full journal. A followed line's latency is from the push that carries it
  * (its send time in its message) to its arrival as a server-sent event.
@@ -94,7 +97,7 @@ final class JournalQueryBenchmark {
     }
   }
 
-  /** Each device's journal: ordinary engine lines over the last hour, a full one with a crash loop on alerted devices. */
+  /** Each device's journal: ordinary engine lines of a quarter of an hour, a full one with a crash loop on alerted devices. */
   private void load(Vertx vertx, String collectorUrl) throws InterruptedException {
     int alerted = (settings.devices() + settings.alertEvery() - 1) / settings.alertEvery();
     long lines = (long) (settings.devices() - alerted) * settings.linesPerDevice() + (long) alerted * FULL_JOURNAL;
@@ -102,13 +105,16 @@ final class JournalQueryBenchmark {
         settings.devices(), alerted, FULL_JOURNAL);
     CollectorPushes pushes = new CollectorPushes(vertx, collectorUrl, FLEET, 64);
     Semaphore room = new Semaphore(64);
-    Instant start = Instant.now().minus(Duration.ofHours(1));
+    // The last 20 minutes: older data than 30 minutes arrives as a backfill, whose alerts the streams hold until the
+    // data reaches the present; live data fires at once.
+    Instant start = Instant.now().minus(Duration.ofMinutes(20));
     try {
       for (int d = 0; d < devices.size(); d++) {
         boolean alert = d % settings.alertEvery() == 0;
         int count = alert ? FULL_JOURNAL : settings.linesPerDevice();
-        long stepMs = Duration.ofMinutes(50).toMillis() / count;
+        long stepMs = Duration.ofMinutes(15).toMillis() / count;
         DeviceJournal journal = journals.get(d);
+        List<List<String>> chunks = new ArrayList<>();
         for (int line = 0; line < count; line++) {
           Instant at = start.plusMillis(line * stepMs);
           if (alert && line == count / 2) {
@@ -117,10 +123,18 @@ final class JournalQueryBenchmark {
           journal.engineLine(at, "time=\"" + at + "\" level=info msg=\"ignoring event\" module=libcontainerd namespace=moby "
               + "topic=/tasks/delete type=\"*events.TaskDelete\" line=" + line);
           if ((line + 1) % LINES_PER_PUSH == 0 || line == count - 1) {
-            room.acquire();
-            pushes.push(devices.get(d), journal.drain()).onComplete(done -> room.release());
+            chunks.add(journal.drain());
           }
         }
+        // A device's pushes one after the other, as a device sends them: the collector takes a device's sequence
+        // numbers in order, and drops what is below the newest it committed as re-sent.
+        room.acquire();
+        String device = devices.get(d);
+        Future<Integer> sent = Future.succeededFuture(202);
+        for (List<String> chunk : chunks) {
+          sent = sent.compose(status -> pushes.push(device, chunk));
+        }
+        sent.onComplete(done -> room.release());
         if ((d + 1) % 1_000 == 0) {
           log.info("Loaded {} of {} devices' journals", d + 1, devices.size());
         }
@@ -177,6 +191,7 @@ final class JournalQueryBenchmark {
     private final CollectorPushes marks;
     private final long timer;
     private volatile List<Integer> followed = List.of();
+    private final Set<Integer> marking = ConcurrentHashMap.newKeySet();
     private int next;
     private long ticks;
     long offered;
@@ -225,9 +240,12 @@ final class JournalQueryBenchmark {
       }
       if (ticks++ % 50 == 0) {
         for (int device : followed) {
-          DeviceJournal journal = journals.get(device);
-          journal.engineLine(now, MARK + System.nanoTime());
-          marks.push(devices.get(device), journal.drain());
+          // One mark in flight per device: a later push overtaking an earlier one would be taken for a re-send.
+          if (marking.add(device)) {
+            DeviceJournal journal = journals.get(device);
+            journal.engineLine(now, MARK + System.nanoTime());
+            marks.push(devices.get(device), journal.drain()).onComplete(done -> marking.remove(device));
+          }
         }
       }
     }
@@ -259,7 +277,12 @@ final class JournalQueryBenchmark {
         devicesFollowed.add(device);
         http.request(HttpMethod.GET, "/api/v1/devices/" + devices.get(device) + "/journal?follow=true&limit=1")
             .compose(request -> request.send())
-            .onSuccess(this::read)
+            .onSuccess(response -> {
+              if (response.statusCode() != 200) {
+                log.warn("a follow was answered {}", response.statusCode());
+              }
+              read(response);
+            })
             .onFailure(error -> log.warn("a follow failed to open: {}", error.toString()));
       }
       load.follow(List.copyOf(devicesFollowed));
@@ -288,11 +311,12 @@ final class JournalQueryBenchmark {
       synchronized (latencies) {
         sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
       }
+      String name = "followed line: push sent → server-sent event (" + devicesFollowed.size() + " clients)";
       if (sorted.length == 0) {
-        throw new IllegalStateException("no followed line arrived: see the stack's log");
+        log.warn("No followed line arrived within the run: see the stack's log");
+        return new OpenLoopLoad.Result(name + ": none arrived", 0, settings.duration().toSeconds(), Double.NaN, Double.NaN, Double.NaN, 0);
       }
-      return new OpenLoopLoad.Result("followed line: push sent → server-sent event (" + devicesFollowed.size() + " clients)",
-          sorted.length, settings.duration().toSeconds(), OpenLoopLoad.millis(sorted, 0.5), OpenLoopLoad.millis(sorted, 0.99),
+      return new OpenLoopLoad.Result(name, sorted.length, settings.duration().toSeconds(), OpenLoopLoad.millis(sorted, 0.5), OpenLoopLoad.millis(sorted, 0.99),
           sorted[sorted.length - 1] / 1e6, 0);
     }
   }

@@ -58,13 +58,17 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       + "(default ${DEFAULT-VALUE}, streams.journalLines)")
   int journalLines = JournalRetention.DEFAULT.lines();
 
+  @Option(names = "--rules", paramLabel = "N", description = "also run the topology with N user rules in force (half regex; "
+      + "streams.rules) and compare it with the run without, in the same run (default ${DEFAULT-VALUE}: not run)")
+  int rules;
+
   @Option(names = "--results", paramLabel = "FILE", description = "where the dated row is appended (default ${DEFAULT-VALUE})")
   Path results = Path.of("docs/benchmarks.md");
 
   @Override
   public Integer call() throws Exception {
     PipelineBenchmark.Result result = new PipelineBenchmark(
-        new PipelineBenchmark.Settings(entries, rate, warmUpSeconds, seconds, commitIntervalMs, threads, streamsConfig, brokers, journalLines), System.out).run();
+        new PipelineBenchmark.Settings(entries, rate, warmUpSeconds, seconds, commitIntervalMs, threads, streamsConfig, brokers, journalLines, rules), System.out).run();
     System.out.println();
     System.out.println(result.table());
     result.appendTo(results);

@@ -11,6 +11,7 @@ import io.fleetpulse.streams.FleetStreams;
 import io.fleetpulse.streams.StreamsSettings;
 import io.fleetpulse.streams.journal.DeviceJournalStore;
 import io.fleetpulse.streams.journal.JournalRetention;
+import io.fleetpulse.streams.rules.RulesInForce;
 import io.fleetpulse.streams.extract.JournalSourceDeserializer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -78,7 +79,7 @@ final class PipelineBenchmark {
    * overrides any other Kafka Streams setting for both runs (to compare configurations in one harness).
    */
   record Settings(int entries, int rate, int warmUpSeconds, int seconds, Integer commitIntervalMs, int threads,
-      Map<String, String> streamsConfig, int brokers, int journalLines) {
+      Map<String, String> streamsConfig, int brokers, int journalLines, int rules) {
     Settings {
       streamsConfig = Map.copyOf(streamsConfig);
       if (entries < DEVICES || rate <= 0 || warmUpSeconds < 0 || seconds <= 0 || threads <= 0
@@ -122,10 +123,12 @@ final class PipelineBenchmark {
       preload(kafka, admin);
       Side raw = rawRead(kafka);
       Side floor = streamsFloor(kafka, admin, dir.resolve("streams-floor"));
-      Side topology = pipeline(kafka, admin, dir.resolve("streams-throughput"));
+      Side topology = pipeline(kafka, admin, dir.resolve("streams-throughput"), "bench-pipeline", RulesInForce.none());
       long journalBytes = bytesUnder(dir.resolve("streams-throughput"), DeviceJournalStore.LINES);
+      Side withRules = settings.rules() == 0 ? null
+          : pipeline(kafka, admin, dir.resolve("streams-rules"), "bench-pipeline-rules", new RulesInForce(BenchRules.of(settings.rules())));
       Latency latency = latency(kafka, dir.resolve("streams-latency"));
-      return new Result(settings, raw, floor, topology, latency, journalBytes);
+      return new Result(settings, raw, floor, topology, withRules, latency, journalBytes);
     } finally {
       try (Stream<Path> paths = Files.walk(dir)) {
         paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -191,11 +194,11 @@ final class PipelineBenchmark {
     }
   }
 
-  /** The topology from RUNNING until its committed offsets reach the end of every journal partition. */
-  private Side pipeline(String kafka, Admin admin, Path stateDir) throws Exception {
-    String applicationId = "bench-pipeline";
-    try (FleetStreams streams = new FleetStreams(streamsSettings(kafka, applicationId, stateDir), new SimpleMeterRegistry())) {
-      return untilCommitted("fleetpulse topology", applicationId, streams.kafkaStreams(), admin);
+  /** The topology, with {@code rules}, from RUNNING until its committed offsets reach the end of every journal partition. */
+  private Side pipeline(String kafka, Admin admin, Path stateDir, String applicationId, RulesInForce rules) throws Exception {
+    String label = rules.current().rules().isEmpty() ? "fleetpulse topology" : "fleetpulse topology with " + rules.current().rules().size() + " rules";
+    try (FleetStreams streams = new FleetStreams(streamsSettings(kafka, applicationId, stateDir), new SimpleMeterRegistry(), rules)) {
+      return untilCommitted(label, applicationId, streams.kafkaStreams(), admin);
     }
   }
 
@@ -461,7 +464,8 @@ final class PipelineBenchmark {
   }
 
   /** @param journalBytes the journal store's RocksDB files after the throughput run (0 with the store off) */
-  record Result(Settings settings, Side raw, Side floor, Side topology, Latency latency, long journalBytes) {
+  /** @param withRules the topology again with {@code --rules} rules in force (null without) */
+  record Result(Settings settings, Side raw, Side floor, Side topology, Side withRules, Latency latency, long journalBytes) {
 
     double ratio() {
       return topology.perSecond() / raw.perSecond();
@@ -483,13 +487,18 @@ final class PipelineBenchmark {
           settings.rate(), settings.seconds(), settings.warmUpSeconds(), latency.describe())
           + (journalBytes == 0 ? "" : String.format(Locale.ROOT, "%n| journal store on disk after the run (RocksDB files; the changelog topic "
               + "besides) | %.1f MiB, %.0f bytes per line kept | | | |", journalBytes / 1048576.0,
-              journalBytes / (double) Math.min(settings.entries(), (long) DEVICES * settings.journalLines())));
+              journalBytes / (double) Math.min(settings.entries(), (long) DEVICES * settings.journalLines())))
+          + (withRules == null ? "" : String.format(Locale.ROOT, "%n| with %d user rules (half regex), entries/s; CPU µs per entry | %.0f; %.1f "
+              + "| the topology without rules, same run: %.0f; %.1f | %.2f | |", settings.rules(), withRules.perSecond(),
+              withRules.cpuMicrosPerEntry(), topology.perSecond(), topology.cpuMicrosPerEntry(), withRules.perSecond() / topology.perSecond()));
     }
 
     String summaryLine() {
       return String.format(Locale.ROOT, "bench pipeline%s: %.0f entries/s vs plain KafkaConsumer %.0f entries/s, ratio %.2f "
           + "(Kafka Streams with a no-op processor: %.0f entries/s)", settings.brokers() == 1 ? "" : " on " + settings.brokers() + " brokers",
-          topology.perSecond(), raw.perSecond(), ratio(), floor.perSecond());
+          topology.perSecond(), raw.perSecond(), ratio(), floor.perSecond())
+          + (withRules == null ? "" : String.format(Locale.ROOT, "; with %d rules: %.0f entries/s, %.2f of the same without", settings.rules(),
+              withRules.perSecond(), withRules.perSecond() / topology.perSecond()));
     }
 
     /** A dated section with the table, appended to docs/benchmarks.md (self-contained wherever it lands). */

@@ -21,19 +21,21 @@ class PipelineBenchmarkTest {
   @Test
   void aTinyRunMeasuresTheTopologyNextToThePlainConsumerAndAppendsARow(@TempDir Path dir) throws Exception {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
-    PipelineBenchmark.Result result = new PipelineBenchmark(new PipelineBenchmark.Settings(2_000, 500, 1, 3, null, 1, Map.of(), 1, 2_000),
+    PipelineBenchmark.Result result = new PipelineBenchmark(new PipelineBenchmark.Settings(2_000, 500, 1, 3, null, 1, Map.of(), 1, 2_000, 20),
         new PrintStream(console, true, StandardCharsets.UTF_8)).run();
 
     assertThat(result.raw().perSecond()).isPositive();
     assertThat(result.topology().perSecond()).isPositive();
     assertThat(result.floor().perSecond()).isPositive();
     assertThat(result.topology().cpuMicrosPerEntry()).isPositive();
+    assertThat(result.withRules().perSecond()).as("the topology again with 20 rules").isPositive();
     assertThat(result.latency().millis()).as("CRASHLOOP alerts for the killed engines").isNotEmpty();
     assertThat(console.toString(StandardCharsets.UTF_8)).contains("pre-loaded 2,000 entries", "plain KafkaConsumer:", "fleetpulse topology",
         "Kafka Streams, no-op processor", "latency run:");
     assertThat(result.table()).contains("| journal entries/s, 2000 entries, 1000 devices, 1 threads, commit 200 ms |");
     assertThat(result.summaryLine()).matches("bench pipeline: \\d+ entries/s vs plain KafkaConsumer \\d+ entries/s, ratio \\d+\\.\\d\\d "
-        + "\\(Kafka Streams with a no-op processor: \\d+ entries/s\\)");
+        + "\\(Kafka Streams with a no-op processor: \\d+ entries/s\\); with 20 rules: \\d+ entries/s, \\d+\\.\\d\\d of the same without");
+    assertThat(result.table()).contains("| with 20 user rules (half regex), entries/s; CPU µs per entry |");
 
     Path results = dir.resolve("benchmarks.md");
     Files.writeString(results, "# Benchmarks\n");
@@ -52,9 +54,9 @@ class PipelineBenchmarkTest {
 
   @Test
   void badSettingsAreRefusedWithAReason() {
-    assertThatThrownBy(() -> new PipelineBenchmark.Settings(10, 500, 1, 3, null, 1, Map.of(), 1, 2_000))
+    assertThatThrownBy(() -> new PipelineBenchmark.Settings(10, 500, 1, 3, null, 1, Map.of(), 1, 2_000, 0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--entries >= 1000");
-    assertThatThrownBy(() -> new PipelineBenchmark.Settings(2_000, 500, 1, 3, 0, 1, Map.of(), 1, 2_000))
+    assertThatThrownBy(() -> new PipelineBenchmark.Settings(2_000, 500, 1, 3, 0, 1, Map.of(), 1, 2_000, 0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--commit-interval");
   }
 }

@@ -63,7 +63,7 @@ final class DoctorCommand implements Callable<Integer> {
       flags.add("kafka.bootstrap=" + bootstrapServers);
     }
     FleetpulseConfig config = options.load(flags);
-    String bootstrap = config.kafka().bootstrap().isBlank() ? "127.0.0.1:" + config.embedded().port() : config.kafka().bootstrap();
+    String bootstrap = config.toolsBootstrap();
     String applicationId = config.streams().applicationId();
     Duration hangingAfter = hangingAfterSeconds != null ? Duration.ofSeconds(hangingAfterSeconds) : config.pipeline().stallAfter(config.kafka());
     PrintWriter out = spec.commandLine().getOut();

@@ -79,7 +79,7 @@ final class NotifyCommand {
       } catch (DateTimeParseException e) {
         throw new ParameterException(spec.commandLine(), "--since must be an RFC 3339 UTC time such as 2026-12-07T01:00:00Z, not '" + since + "'");
       }
-      String bootstrap = config.kafka().bootstrap().isBlank() ? "127.0.0.1:" + config.embedded().port() : config.kafka().bootstrap();
+      String bootstrap = config.toolsBootstrap();
       FleetpulseConfig.Notifications notify = config.notifications();
       String publicUrl = notify.publicUrl().isEmpty() ? "http://" + config.api().host() + ":" + config.api().port() : notify.publicUrl();
       NotifySettings settings = new NotifySettings(bootstrap, publicUrl, routes, notify.retry(),

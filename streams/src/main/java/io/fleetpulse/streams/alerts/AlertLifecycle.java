@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
@@ -70,6 +71,12 @@ public final class AlertLifecycle {
    * @return the transitions, in order
    */
   public List<Alert> reconcile(String device, String fleet, Set<AlertKind> kinds, List<Finding> findings, Instant now) {
+    return reconcile(device, fleet, kinds, findings, now, UnaryOperator.identity());
+  }
+
+  /** @param explain what a resolution says beyond its finding being gone (a user rule removed, say) */
+  public List<Alert> reconcile(String device, String fleet, Set<AlertKind> kinds, List<Finding> findings, Instant now,
+                               UnaryOperator<Alert> explain) {
     List<Alert> transitions = new ArrayList<>();
     Set<String> held = new HashSet<>();
     for (Finding finding : findings) {
@@ -91,7 +98,7 @@ public final class AlertLifecycle {
     for (KeyValue<String, Alert> live : firing(device)) {
       Alert alert = live.value;
       if (kinds.contains(alert.getKind()) && !held.contains(live.key) && !now.isBefore(alert.getStartedAt())) {
-        Alert resolved = Alert.newBuilder(alert).setState(AlertState.RESOLVED).setResolvedAt(now).build();
+        Alert resolved = explain.apply(Alert.newBuilder(alert).setState(AlertState.RESOLVED).setResolvedAt(now).build());
         store.put(live.key, resolved);
         firing.delete(FiringAlertsStore.key(alert, live.key));
         counts.resolved(alert);

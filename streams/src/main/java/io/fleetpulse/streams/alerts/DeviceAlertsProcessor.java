@@ -15,6 +15,7 @@ import io.fleetpulse.streams.health.DeviceOutliersStore;
 import io.fleetpulse.streams.health.HealthBook;
 import io.fleetpulse.streams.journal.AlertJournal;
 import io.fleetpulse.streams.rules.RuleDetector;
+import io.fleetpulse.streams.rules.RuleSet;
 import io.fleetpulse.streams.rules.RulesInForce;
 import java.time.Duration;
 import java.time.Instant;
@@ -124,7 +125,18 @@ public final class DeviceAlertsProcessor implements Processor<String, DeviceEven
       findings = new ArrayList<>(findings);
       findings.addAll(ruleFindings);
     }
-    emit(device, fleet, lifecycle.reconcile(device, fleet, EVENT_KINDS, findings, now), now, timestamp, backfill);
+    RuleSet inForce = rules.current();
+    emit(device, fleet, lifecycle.reconcile(device, fleet, EVENT_KINDS, findings, now, resolved -> ruleRemoved(resolved, inForce)), now,
+        timestamp, backfill);
+  }
+
+  /** A user rule's alert resolved because its rule is no longer in force says so. */
+  private static Alert ruleRemoved(Alert resolved, RuleSet inForce) {
+    if (resolved.getRule() == null || inForce.rule(resolved.getRule().getName()).isPresent()) {
+      return resolved;
+    }
+    return Alert.newBuilder(resolved).setSummary("Rule " + resolved.getRule().getName() + " removed (rules version " + inForce.version()
+        + "): " + resolved.getSummary()).build();
   }
 
   private void judgeAll(Instant now) {

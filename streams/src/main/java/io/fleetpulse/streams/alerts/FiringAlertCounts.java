@@ -1,6 +1,7 @@
 package io.fleetpulse.streams.alerts;
 
 import io.fleetpulse.schemas.Alert;
+import io.fleetpulse.streams.rules.RuleEvents;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -31,9 +32,9 @@ public final class FiringAlertCounts {
     return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NAME), Serdes.String(), Serdes.Long());
   }
 
-  /** The key of an alert's counter. */
+  /** The key of an alert's counter: a user rule's alerts under the rule's own kind. */
   public static String key(Alert alert) {
-    return alert.getFleet() + "|" + alert.getKind().name() + "|" + alert.getSeverity().name();
+    return alert.getFleet() + "|" + RuleEvents.kindOf(alert) + "|" + alert.getSeverity().name();
   }
 
   /** The fleet of a counter's key (read from the end: kind and severity never hold a '|'). */

@@ -26,7 +26,13 @@ public record Rule(String name, Match match, String fleet, String event, Alertin
 
   public record Contains(String text) implements MessageMatch {}
 
-  public record Regex(Pattern pattern) implements MessageMatch {}
+  /** {@code required}: text every match contains ({@link RequiredLiteral}), looked for before the regex runs; null if none. */
+  public record Regex(Pattern pattern, String required) implements MessageMatch {
+
+    public Regex(Pattern pattern) {
+      this(pattern, RequiredLiteral.of(pattern.pattern()));
+    }
+  }
 
   /** {@code count} matches within {@code within} fire; quiet for {@code resolveAfter} resolves. */
   public record Alerting(int count, Duration within, Severity severity, String check, Duration resolveAfter, String hint, String subject) {}
@@ -63,7 +69,11 @@ public record Rule(String name, Match match, String fleet, String event, Alertin
     if (match.message() instanceof Contains contains) {
       return message.contains(contains.text()) ? Optional.of(new Hit(this, null)) : Optional.empty();
     }
-    Matcher matcher = ((Regex) match.message()).pattern().matcher(message);
+    Regex regex = (Regex) match.message();
+    if (regex.required() != null && !message.contains(regex.required())) {
+      return Optional.empty();
+    }
+    Matcher matcher = regex.pattern().matcher(message);
     if (!matcher.find()) {
       return Optional.empty();
     }

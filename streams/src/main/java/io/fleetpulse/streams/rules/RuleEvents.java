@@ -1,5 +1,6 @@
 package io.fleetpulse.streams.rules;
 
+import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.DeviceEvent;
 import io.fleetpulse.schemas.EventKind;
 import io.fleetpulse.schemas.JournalEntry;
@@ -9,7 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A rule's match as a device event: of kind OTHER in the record (the schema's kinds are fleetpulse's own), its own
+ * A rule's match as a device event (and its kind, and its alerts' kind, as clients see them): of kind OTHER in the record (the schema's kinds are fleetpulse's own), its own
  * kind, rule and rules version in the details, so the events topic, the alert judging and the API all tell it apart.
  */
 public final class RuleEvents {
@@ -51,6 +52,11 @@ public final class RuleEvents {
   /** The kind clients see: a rule's own (MODEM_LOST) for a rule's event, else fleetpulse's. */
   public static String kindOf(DeviceEvent event) {
     return event.getKind() == EventKind.OTHER ? event.getDetails().getOrDefault(KIND, EventKind.OTHER.name()) : event.getKind().name();
+  }
+
+  /** The kind clients see: a rule's own (MODEM_LOST) for a rule's alert, else fleetpulse's. */
+  public static String kindOf(Alert alert) {
+    return alert.getRule() != null ? alert.getRule().getEvent() : alert.getKind().name();
   }
 
   /** Whether {@code event} came from the rule named {@code rule}. */

@@ -70,12 +70,17 @@ public final class RulesFile {
 
   /** The rules in {@code file}; an unreadable, oversized or invalid file is refused with its reasons. */
   public static RuleSet read(Path file) throws IOException, RulesRefusedException {
+    return parse(text(file));
+  }
+
+  /** The file's text, refused unread when it is larger than {@link #MAX_FILE_BYTES}. */
+  public static String text(Path file) throws IOException, RulesRefusedException {
     long size = Files.size(file);
     if (size > MAX_FILE_BYTES) {
       throw new RulesRefusedException(List.of(new RuleError(null, null, "the file has " + size + " bytes, more than the "
           + MAX_FILE_BYTES + " allowed")));
     }
-    return parse(Files.readString(file, StandardCharsets.UTF_8));
+    return Files.readString(file, StandardCharsets.UTF_8);
   }
 
   /** The rules in a file's text, as one version; refused as a whole with every error when any part is wrong. */

@@ -8,17 +8,20 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The rules file ({@code streams.rules}), read at start and again whenever it changes (looked at every
- * {@link #EVERY}): a valid new version is in force for the next line; a refused file, or one that vanished, leaves
+ * {@link #EVERY}): a valid new version goes to {@link #onChange} (by default straight into force; with several
+ * instances, to {@link RulesTopic}, which puts it in force everywhere); a refused file, or one that vanished, leaves
  * the rules in force as they are, and says why in the log, in {@link #status()} (GET /api/v1/rules) and in the
  * metrics ({@code fleetpulse_rules_refused} 1).
  */
@@ -30,28 +33,45 @@ public final class RulesFileWatcher implements AutoCloseable {
   /** The rules in force and why the last read of the file was refused (null: it was not). */
   public record Status(RuleSet inForce, String error) {}
 
+  /** A version of the file that passed: its rules, its text and when it was written. */
+  public record Accepted(RuleSet rules, String text, Instant modified) {}
+
   private final Path file;
   private final RulesInForce rules;
   private final ScheduledExecutorService timer;
+  private final Accepted first;
   private volatile String error;
+  private volatile Consumer<Accepted> onChange;
   private Object seen;
 
   /**
-   * Reads the file; a file that cannot be read or is invalid refuses the start, naming every error: there are no
-   * rules in force yet to keep.
+   * Reads the file and puts it in force; a file that cannot be read or is invalid refuses the start, naming every
+   * error: there are no rules in force yet to keep.
    */
   public RulesFileWatcher(Path file, RulesInForce rules) throws IOException, RulesRefusedException {
     this.file = file;
     this.rules = rules;
+    this.onChange = accepted -> rules.replace(accepted.rules());
     this.seen = stamp();
-    RuleSet first = RulesFile.read(file);
-    rules.replace(first);
-    log.info("Rules {} in force: {} rules from {}", first.version(), first.rules().size(), file);
+    this.first = read();
+    rules.replace(first.rules());
+    log.info("Rules {} in force: {} rules from {}", first.rules().version(), first.rules().rules().size(), file);
     this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "fleetpulse-rules-watch");
       thread.setDaemon(true);
       return thread;
     });
+  }
+
+  /** The file as read at start. */
+  public Accepted first() {
+    return first;
+  }
+
+  /** Where a valid changed version goes from now on, instead of straight into force. */
+  public RulesFileWatcher onChange(Consumer<Accepted> handler) {
+    this.onChange = handler;
+    return this;
   }
 
   /** Looks at the file every {@link #EVERY} from now on. */
@@ -87,11 +107,11 @@ public final class RulesFileWatcher implements AutoCloseable {
     }
     seen = now;
     try {
-      RuleSet next = RulesFile.read(file);
+      Accepted next = read();
       error = null;
-      if (!next.version().equals(rules.current().version())) {
-        rules.replace(next);
-        log.info("Rules {} in force: {} rules from {}", next.version(), next.rules().size(), file);
+      if (!next.rules().version().equals(rules.current().version())) {
+        log.info("Rules file {} changed: version {}, {} rules", file, next.rules().version(), next.rules().rules().size());
+        onChange.accept(next);
       }
     } catch (RulesRefusedException e) {
       refused(e.getMessage() + "; the rules in force (" + rules.current().version() + ") stay");
@@ -99,6 +119,12 @@ public final class RulesFileWatcher implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       refused("the rules file " + file + " cannot be read (" + e + "); the rules in force stay");
     }
+  }
+
+  private Accepted read() throws IOException, RulesRefusedException {
+    Instant modified = Files.getLastModifiedTime(file).toInstant();
+    String text = RulesFile.text(file);
+    return new Accepted(RulesFile.parse(text), text, modified);
   }
 
   private void refused(String why) {

@@ -172,8 +172,10 @@ class RulesTopologyTest {
     topology.pipe(JournalEntries.kernel(DEVICE, "i2c bus stuck on bus 2", T0.plusSeconds(30)).build());
 
     List<Alert> alerts = topology.alerts();
-    assertThat(alerts).filteredOn(alert -> alert.getRule().getName().equals("i2c_timeout")).singleElement()
-        .satisfies(alert -> assertThat(alert.getState()).isEqualTo(AlertState.RESOLVED));
+    assertThat(alerts).filteredOn(alert -> alert.getRule().getName().equals("i2c_timeout")).singleElement().satisfies(alert -> {
+      assertThat(alert.getState()).isEqualTo(AlertState.RESOLVED);
+      assertThat(alert.getSummary()).startsWith("Rule i2c_timeout removed (rules version " + next.version() + "): I2C_TIMEOUT on 1: ");
+    });
     assertThat(alerts).filteredOn(alert -> alert.getRule().getName().equals("i2c_stuck")).singleElement()
         .satisfies(alert -> assertThat(alert.getRule().getVersion()).isEqualTo(next.version()).isNotEqualTo(ruleSet.version()));
     assertThat(topology.events()).filteredOn(event -> "I2C_TIMEOUT".equals(event.getDetails().get(RuleEvents.KIND)))

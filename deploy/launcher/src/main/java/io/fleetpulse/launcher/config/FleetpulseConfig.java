@@ -241,6 +241,11 @@ public record FleetpulseConfig(
                       java.util.List<String> kinds, java.util.List<String> severities, java.util.List<String> fleets,
                       String token, String channel) {}
 
+  /** The Kafka the command-line tools talk to: kafka.bootstrap, else the embedded broker of a running ./fleetpulse run. */
+  public String toolsBootstrap() {
+    return kafka().bootstrap().isBlank() ? "127.0.0.1:" + embedded().port() : kafka().bootstrap();
+  }
+
   public static FleetpulseConfig defaults() {
     return new FleetpulseConfig(
         "./data",

@@ -24,6 +24,7 @@ import io.fleetpulse.streams.rules.RuleError;
 import io.fleetpulse.streams.rules.RulesFileWatcher;
 import io.fleetpulse.streams.rules.RulesInForce;
 import io.fleetpulse.streams.rules.RulesRefusedException;
+import io.fleetpulse.streams.rules.RulesTopic;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -64,6 +65,7 @@ public final class ApiRole implements AutoCloseable {
   private final RulesInForce rules = RulesInForce.none();
   /** Null when no rules file is configured. */
   private final RulesFileWatcher rulesFile;
+  private RulesTopic rulesTopic;
 
   /**
    * Checks the API's configuration (bind policy, tokens, notifier routes); nothing is started yet.
@@ -91,8 +93,10 @@ public final class ApiRole implements AutoCloseable {
     String instanceId = InstanceId.resolve(config.streams().instanceId(), "streams.instanceId",
         Path.of(config.dataDir()).resolve("streams-instance-id"));
     log.info("Starting streams (state in {})", stateDir.toAbsolutePath());
+    // Every instance follows the rules topic, so all run the version last changed on any of them.
+    rulesTopic = new RulesTopic(context.bootstrap(), "fleetpulse-api-" + instanceId, rules).start(rulesFile == null ? null : rulesFile.first());
     if (rulesFile != null) {
-      rulesFile.start(context.metrics());
+      rulesFile.onChange(rulesTopic::publish).start(context.metrics());
     }
     streams = new FleetStreams(new StreamsSettings(context.bootstrap(), config.streams().applicationId(), stateDir,
         config.kafka().replication(), Duration.ofDays(config.streams().eventRetentionDays()),
@@ -125,7 +129,8 @@ public final class ApiRole implements AutoCloseable {
     silences = new SilenceBook(context.bootstrap(), Clock.systemUTC()).start();
     log.info("Starting API on {}:{}", config.api().host(), apiSettings.port());
     apiServer = new ApiServer(apiSettings, streams.kafkaStreams(),
-        readiness.require("streams", streams::isRunning).degradedWhen("pipeline", watchdog::problems), watchdog, silences, context.metrics());
+        readiness.require("streams", streams::isRunning).degradedWhen("pipeline", watchdog::problems), watchdog, silences, context.metrics(),
+        () -> rulesFile == null ? new RulesFileWatcher.Status(rules.current(), null) : rulesFile.status());
     deploymentId = context.vertx().deployVerticle(apiServer).await();
 
     FleetpulseConfig.Notifications notify = config.notifications();
@@ -216,6 +221,9 @@ public final class ApiRole implements AutoCloseable {
     }
     if (rulesFile != null) {
       rulesFile.close();
+    }
+    if (rulesTopic != null) {
+      rulesTopic.close();
     }
   }
 }

@@ -1,0 +1,157 @@
+package io.fleetpulse.streams.rules;
+
+import io.fleetpulse.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One rules version on every instance. A rules file that changes on any instance is published to
+ * {@value Topics#RULES} (compacted, one partition, one key), and every instance follows that topic and puts its
+ * newest version in force, within a poll (half a second) of the write. At start the newer of the two wins: the
+ * topic's version when it was published after this instance's file was last written (an instance restarting with a
+ * stale copy does not undo a newer file), else the file's, which is published.
+ */
+public final class RulesTopic implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(RulesTopic.class);
+  private static final String KEY = "rules";
+  private static final String FROM = "from";
+  private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final String bootstrap;
+  private final String instance;
+  private final RulesInForce rules;
+  private final CountDownLatch stopping = new CountDownLatch(1);
+  private KafkaProducer<String, String> producer;
+  private KafkaConsumer<String, String> consumer;
+  private Thread follower;
+
+  /** @param instance this instance's name in the records it publishes (for the log of the others) */
+  public RulesTopic(String bootstrap, String instance, RulesInForce rules) {
+    this.bootstrap = bootstrap;
+    this.instance = instance;
+    this.rules = rules;
+  }
+
+  /**
+   * Reads the topic to its end, settles which version is in force (the topic's or {@code file}'s), then follows.
+   *
+   * @param file the rules file as read at start; null on an instance without one, which runs what the others publish
+   */
+  public RulesTopic start(RulesFileWatcher.Accepted file) {
+    producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.CLIENT_ID_CONFIG, "fleetpulse-rules-" + instance), new StringSerializer(), new StringSerializer());
+    consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.CLIENT_ID_CONFIG, "fleetpulse-rules-" + instance + "-" + UUID.randomUUID(),
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new StringDeserializer());
+    TopicPartition partition = new TopicPartition(Topics.RULES, 0);
+    consumer.assign(List.of(partition));
+    consumer.seekToBeginning(List.of(partition));
+    long end = consumer.endOffsets(List.of(partition), Duration.ofMinutes(1)).get(partition);
+    ConsumerRecord<String, String> newest = null;
+    while (consumer.position(partition, Duration.ofMinutes(1)) < end) {
+      for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+        newest = KEY.equals(record.key()) && record.value() != null ? record : newest;
+      }
+    }
+    if (newest != null && (file == null || Instant.ofEpochMilli(newest.timestamp()).isAfter(file.modified()))) {
+      apply(newest, "published by " + from(newest) + (file == null ? "" : " after this instance's file was written"));
+    } else if (file != null) {
+      publish(file);
+    }
+    follower = new Thread(this::follow, "fleetpulse-rules-topic");
+    follower.setDaemon(true);
+    follower.start();
+    return this;
+  }
+
+  /** Puts a new file version in force here and publishes it for the other instances. */
+  public void publish(RulesFileWatcher.Accepted file) {
+    rules.replace(file.rules());
+    ProducerRecord<String, String> record = new ProducerRecord<>(Topics.RULES, KEY, file.text());
+    record.headers().add(FROM, instance.getBytes(StandardCharsets.UTF_8));
+    try {
+      producer.send(record).get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      log.info("Rules {} published to {} for every instance", file.rules().version(), Topics.RULES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("Rules {} are in force here but could not be published to {} ({}): other instances keep theirs until the file "
+          + "changes again or they restart", file.rules().version(), Topics.RULES, e.toString());
+    }
+  }
+
+  private void follow() {
+    try {
+      while (stopping.getCount() > 0) {
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+          if (KEY.equals(record.key()) && record.value() != null) {
+            apply(record, "published by " + from(record));
+          }
+        }
+      }
+    } catch (org.apache.kafka.common.errors.WakeupException e) {
+      // closing
+    } catch (RuntimeException e) {
+      log.error("Stopped following {}: rules changed on other instances are not seen here; restart this instance", Topics.RULES, e);
+    } finally {
+      consumer.close();
+    }
+  }
+
+  private void apply(ConsumerRecord<String, String> record, String source) {
+    try {
+      RuleSet next = RulesFile.parse(record.value());
+      if (!next.version().equals(rules.current().version())) {
+        rules.replace(next);
+        log.info("Rules {} in force: {} rules, {}", next.version(), next.rules().size(), source);
+      }
+    } catch (RulesRefusedException e) {
+      // Another release may accept what this one does not: keep what is in force, say so.
+      log.warn("Rules {} refused here: {}; the rules in force ({}) stay", source, e.getMessage(), rules.current().version());
+    }
+  }
+
+  private static String from(ConsumerRecord<String, String> record) {
+    Header header = record.headers().lastHeader(FROM);
+    return header == null ? "another instance" : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    stopping.countDown();
+    if (consumer != null) {
+      consumer.wakeup();
+    }
+    if (follower != null) {
+      try {
+        follower.join(TimeUnit.SECONDS.toMillis(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(5));
+    }
+  }
+}
