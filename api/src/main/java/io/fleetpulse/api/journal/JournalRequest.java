@@ -31,6 +31,11 @@ public record JournalRequest(Instant around, String alert, Instant from, Instant
     return around != null || alert != null;
   }
 
+  /** Whether any of journalctl's filters is given (unit, identifier, priority, boot, grep). */
+  boolean filtered() {
+    return unit != null || identifier != null || priority != null || boot != null || grep != null;
+  }
+
   static JournalRequest parse(QueryParameters params) {
     Instant around = params.instant("around", null);
     String alert = params.text("alert");

@@ -20,6 +20,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -150,7 +151,7 @@ public final class JournalRoutes {
   private record Result(JournalSelection.Page page, String notFound) {}
 
   private Result select(String uuid, JournalRequest request, boolean fromStandby) {
-    List<StoredJournal.Line> lines = StoredJournal.lines(store(DeviceJournalStore.LINES, fromStandby), uuid);
+    List<StoredJournal.Line> lines;
     JournalAnchor anchor = null;
     if (request.alert() != null) {
       Optional<KeyValue<String, Alert>> alert = alert(uuid, request.alert(), fromStandby);
@@ -158,19 +159,58 @@ public final class JournalRoutes {
         return new Result(null, "device " + uuid + " has no alert " + request.alert());
       }
       anchor = JournalAnchor.of(alert.get().value);
+      List<StoredJournal.Line> kept = AlertJournal.of(store(AlertJournal.STORE, fromStandby), alert.get().key);
+      Optional<JournalSelection.Page> quick = request.filtered() ? Optional.empty() : aroundAlert(uuid, request, kept, anchor, fromStandby);
+      if (quick.isPresent()) {
+        return new Result(quick.get(), null);
+      }
       // The lines kept with the alert, beyond the journal's retention, with those still in it.
       TreeMap<String, StoredJournal.Line> both = new TreeMap<>();
-      AlertJournal.of(store(AlertJournal.STORE, fromStandby), alert.get().key).forEach(line -> both.put(line.key(), line));
-      lines.forEach(line -> both.put(line.key(), line));
+      kept.forEach(line -> both.put(line.key(), line));
+      StoredJournal.lines(store(DeviceJournalStore.LINES, fromStandby), uuid).forEach(line -> both.put(line.key(), line));
       lines = List.copyOf(both.values());
-    } else if (request.around() != null) {
-      anchor = new JournalAnchor(request.around(), Optional.empty());
+    } else {
+      lines = StoredJournal.lines(store(DeviceJournalStore.LINES, fromStandby), uuid);
+      if (request.around() != null) {
+        anchor = new JournalAnchor(request.around(), Optional.empty());
+      }
     }
     if (lines.isEmpty()) {
       return new Result(null, "device " + uuid + " has no journal lines kept");
     }
     Map<Long, String> boots = StoredJournal.boots(store(DeviceJournalStore.INDEX, fromStandby), uuid);
     return new Result(JournalSelection.select(request, lines, boots, anchor), null);
+  }
+
+  /**
+   * An alert's window without filters, read from the lines kept with the alert (those before its first evidence
+   * line and since), the device's lines between them (lines of other units may have been filed after the alert
+   * fired) and the device's lines after them, at most as many as the window needs: a few hundred lines at most, not
+   * the device's journal. Empty when the window reaches further back than the lines kept with the alert and the
+   * device's journal holds older ones.
+   */
+  private Optional<JournalSelection.Page> aroundAlert(String uuid, JournalRequest request, List<StoredJournal.Line> kept,
+                                                       JournalAnchor anchor, boolean fromStandby) {
+    if (kept.isEmpty()) {
+      return Optional.empty();
+    }
+    ReadOnlyKeyValueStore<String, JournalEntry> deviceLines = store(DeviceJournalStore.LINES, fromStandby);
+    String first = kept.get(0).key();
+    String last = kept.get(kept.size() - 1).key();
+    TreeMap<String, StoredJournal.Line> both = new TreeMap<>();
+    kept.forEach(line -> both.put(line.key(), line));
+    StoredJournal.linesBetween(deviceLines, first, last).forEach(line -> both.put(line.key(), line));
+    List<StoredJournal.Line> lines = new ArrayList<>(both.values());
+    int at = anchor.indexIn(lines);
+    if (request.before() > at && StoredJournal.hasLineBefore(deviceLines, uuid, first)) {
+      return Optional.empty();
+    }
+    // Lines after the kept ones sort after them all: one more than the window needs says whether more follow.
+    lines.addAll(StoredJournal.linesAfter(deviceLines, uuid, last, Math.max(0, at + request.after() - lines.size()) + 1));
+    int start = Math.max(0, at - request.before());
+    int end = Math.min(lines.size(), at + request.after());
+    boolean moreBefore = start > 0 || StoredJournal.hasLineBefore(deviceLines, uuid, first);
+    return Optional.of(new JournalSelection.Page(lines.subList(start, end), moreBefore, end < lines.size()));
   }
 
   /** The device's alert with this id, and its key in {@link AlertsStore}. */

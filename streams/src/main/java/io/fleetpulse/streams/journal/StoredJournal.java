@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -29,12 +30,36 @@ public final class StoredJournal {
 
   /** The kept lines of {@code device} that sort after {@code key} (a line's {@link Line#key}): what came since. */
   public static List<Line> linesAfter(ReadOnlyKeyValueStore<String, JournalEntry> lines, String device, String key) {
+    return linesAfter(lines, device, key, Integer.MAX_VALUE);
+  }
+
+  /** The first {@code limit} of the kept lines of {@code device} that sort after {@code key}. */
+  public static List<Line> linesAfter(ReadOnlyKeyValueStore<String, JournalEntry> lines, String device, String key, int limit) {
     List<Line> out = new ArrayList<>();
     // "\0" makes the least key after this one; '~' sorts after every digit of a line's key.
     try (KeyValueIterator<String, JournalEntry> it = lines.range(key + "\0", DeviceJournalStore.devicePrefix(device) + "~")) {
+      while (out.size() < limit && it.hasNext()) {
+        KeyValue<String, JournalEntry> kv = it.next();
+        out.add(new Line(DeviceJournalStore.bootOf(kv.key), kv.value, kv.key));
+      }
+    }
+    return out;
+  }
+
+  /** The kept lines of one device from the line keyed {@code first} to the one keyed {@code last}, both included. */
+  public static List<Line> linesBetween(ReadOnlyKeyValueStore<String, JournalEntry> lines, String first, String last) {
+    List<Line> out = new ArrayList<>();
+    try (KeyValueIterator<String, JournalEntry> it = lines.range(first, last)) {
       it.forEachRemaining(kv -> out.add(new Line(DeviceJournalStore.bootOf(kv.key), kv.value, kv.key)));
     }
     return out;
+  }
+
+  /** Whether {@code device} has a kept line that sorts before {@code key}. */
+  public static boolean hasLineBefore(ReadOnlyKeyValueStore<String, JournalEntry> lines, String device, String key) {
+    try (KeyValueIterator<String, JournalEntry> it = lines.range(DeviceJournalStore.devicePrefix(device), key)) {
+      return it.hasNext() && !it.peekNextKey().equals(key);
+    }
   }
 
   /** The device's boot ids by number, in the order fleetpulse first saw them. */
