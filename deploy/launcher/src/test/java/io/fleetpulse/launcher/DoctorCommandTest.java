@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.kafka.SharedKafkaBroker;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +20,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import picocli.CommandLine;
 
 /** {@code ./fleetpulse doctor} finds a partition held up by a dead producer's transaction and, when asked, frees it. */
 @ExtendWith(SharedKafkaBroker.class)
@@ -43,13 +40,13 @@ class DoctorCommandTest {
       killed.send(new ProducerRecord<>(partition.topic(), 0, "device", "entry")).get();
       killed.close(Duration.ZERO);
 
-      Run report = doctor(kafka, "--hanging-after", "0");
-      assertThat(report.exitCode()).as(report.out() + report.err()).isEqualTo(1);
+      CliRun report = doctor(kafka, "--hanging-after", "0");
+      assertThat(report.exit()).as(report.out() + report.err()).isEqualTo(1);
       assertThat(report.out()).contains(partition + ": last stable offset 0, high watermark 1 (1 records not readable by the streams)",
           "open since offset 0", ": HANGING", "--abort-hanging", "fleetpulse-push-collector-doctor-test-0: producer");
 
-      Run healed = doctor(kafka, "--hanging-after", "0", "--abort-hanging");
-      assertThat(healed.exitCode()).as(healed.out()).isZero();
+      CliRun healed = doctor(kafka, "--hanging-after", "0", "--abort-hanging");
+      assertThat(healed.exit()).as(healed.out()).isZero();
       assertThat(healed.out()).contains("Ending the transaction of producer", "on " + partition + " open since offset 0", "aborted");
       long lastStable = admin.listOffsets(Map.of(partition, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
           .partitionResult(partition).get().offset();
@@ -60,29 +57,21 @@ class DoctorCommandTest {
 
   @Test
   void saysWhatToDoWhenKafkaIsNotThere() {
-    Run run = doctor("127.0.0.1:1", "--set", "kafka.deliveryTimeoutSeconds=2");
-    assertThat(run.exitCode()).isEqualTo(3);
+    CliRun run = doctor("127.0.0.1:1", "--set", "kafka.deliveryTimeoutSeconds=2");
+    assertThat(run.exit()).isEqualTo(3);
     assertThat(run.err()).contains("cannot ask Kafka at 127.0.0.1:1", "Is ./fleetpulse run running");
   }
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run doctor(EmbeddedKafkaBroker kafka, String... args) {
+  private static CliRun doctor(EmbeddedKafkaBroker kafka, String... args) {
     return doctor(kafka.bootstrapServers(), args);
   }
 
-  private static Run doctor(String bootstrap, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new FleetpulseCli());
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
+  private static CliRun doctor(String bootstrap, String... args) {
     String[] all = new String[args.length + 3];
     all[0] = "doctor";
     all[1] = "--bootstrap-servers";
     all[2] = bootstrap;
     System.arraycopy(args, 0, all, 3, args.length);
-    int exit = cli.execute(all);
-    return new Run(exit, out.toString(), err.toString());
+    return CliRun.of(all);
   }
 }

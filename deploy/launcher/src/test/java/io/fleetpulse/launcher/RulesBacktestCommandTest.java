@@ -9,8 +9,6 @@ import io.fleetpulse.schemas.JournalEntry;
 import io.fleetpulse.schemas.TopicProvisioner;
 import io.fleetpulse.schemas.Topics;
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -23,7 +21,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code ./fleetpulse rules backtest} against what a broker's journal topics hold. */
 @ExtendWith(SharedKafkaBroker.class)
@@ -61,11 +58,11 @@ class RulesBacktestCommandTest {
             event: MODEM_STATE
         """);
 
-    Run run = cli("rules", "backtest", rules.toString(), "--since", "1h", "--fleet", fleet, "--json",
+    CliRun run = CliRun.of("rules", "backtest", rules.toString(), "--since", "1h", "--fleet", fleet, "--json",
         "--bootstrap-servers", kafka.bootstrapServers());
 
-    assertThat(run.exit).as(run.err).isZero();
-    JsonObject report = new JsonObject(run.out);
+    assertThat(run.exit()).as(run.err()).isZero();
+    JsonObject report = new JsonObject(run.out());
     JsonObject lost = report.getJsonArray("rules").getJsonObject(0);
     assertThat(lost.getString("name")).isEqualTo("modem_lost");
     assertThat(lost.getLong("matches")).isEqualTo(3);
@@ -78,10 +75,10 @@ class RulesBacktestCommandTest {
     assertThat(state.getInteger("devices")).isEqualTo(2);
     assertThat(state.getJsonArray("samples")).hasSize(3);
 
-    Run text = cli("rules", "backtest", rules.toString(), "--since", "1h", "--fleet", fleet, "--bootstrap-servers", kafka.bootstrapServers());
-    assertThat(text.out).contains("modem_lost -> MODEM_LOST: 3 matching lines on 1 devices, 1 alerts")
+    CliRun text = CliRun.of("rules", "backtest", rules.toString(), "--since", "1h", "--fleet", fleet, "--bootstrap-servers", kafka.bootstrapServers());
+    assertThat(text.out()).contains("modem_lost -> MODEM_LOST: 3 matching lines on 1 devices, 1 alerts")
         .contains("modem_state -> MODEM_STATE: 6 matching lines on 2 devices");
-    assertThat(cli("rules", "backtest", rules.toString(), "--since", "yesterday").exit).isEqualTo(1);
+    assertThat(CliRun.of("rules", "backtest", rules.toString(), "--since", "yesterday").exit()).isEqualTo(1);
   }
 
   /** A ModemManager line as the collector files it, its device clock in step. */
@@ -91,17 +88,5 @@ class RulesBacktestCommandTest {
         .setSyslogIdentifier("ModemManager").setPid(700).setPriority(4).setTransport("syslog")
         .setBootId("6ce386d4e891e05cda4946fa3e7b2438").setRealtimeUs(realtimeUs).setMonotonicUs(realtimeUs - 1_700_000_000_000_000L)
         .setMessage(message).setReceivedAt(Instant.now()).build();
-  }
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new FleetpulseCli());
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
   }
 }

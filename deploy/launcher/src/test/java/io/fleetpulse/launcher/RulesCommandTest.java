@@ -2,13 +2,10 @@ package io.fleetpulse.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class RulesCommandTest {
 
@@ -31,10 +28,10 @@ class RulesCommandTest {
             event: NEVER
         """);
 
-    Run run = rules("check", file.toString());
+    CliRun run = CliRun.of("rules", "check", file.toString());
 
-    assertThat(run.exit).as(run.err).isZero();
-    assertThat(run.out).contains(file + ": valid, 2 rules, version ")
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.out()).contains(file + ": valid, 2 rules, version ")
         .contains("  engine_killed -> ENGINE_KILLED (alerts): matches ")
         .contains("00-s2_1-L174.ndjson:")
         .contains("balena.service: Main process exited, code=killed, status=9/KILL")
@@ -50,25 +47,10 @@ class RulesCommandTest {
             event: CRASHLOOP
         """);
 
-    Run run = rules("check", file.toString());
+    CliRun run = CliRun.of("rules", "check", file.toString());
 
-    assertThat(run.exit).isEqualTo(1);
-    assertThat(run.err.lines()).hasSize(3).allMatch(line -> line.startsWith(file + ": rule #1, "));
-    assertThat(rules("check", dir.resolve("missing.yaml").toString()).exit).isEqualTo(1);
-  }
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run rules(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new FleetpulseCli());
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    String[] all = new String[args.length + 1];
-    all[0] = "rules";
-    System.arraycopy(args, 0, all, 1, args.length);
-    int exit = cli.execute(all);
-    return new Run(exit, out.toString(), err.toString());
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err().lines()).hasSize(3).allMatch(line -> line.startsWith(file + ": rule #1, "));
+    assertThat(CliRun.of("rules", "check", dir.resolve("missing.yaml").toString()).exit()).isEqualTo(1);
   }
 }
