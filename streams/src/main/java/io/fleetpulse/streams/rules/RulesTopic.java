@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -42,6 +43,11 @@ public final class RulesTopic implements AutoCloseable {
   private final String instance;
   private final RulesInForce rules;
   private final CountDownLatch stopping = new CountDownLatch(1);
+  /**
+   * The offset of the newest record whose version is in force here: the follower, which may still be behind this
+   * instance's own publication, never goes back to an older record.
+   */
+  private final AtomicLong newestApplied = new AtomicLong(-1);
   private KafkaProducer<String, String> producer;
   private KafkaConsumer<String, String> consumer;
   private Thread follower;
@@ -85,17 +91,20 @@ public final class RulesTopic implements AutoCloseable {
     return this;
   }
 
-  /** Puts a new file version in force here and publishes it for the other instances. */
+  /** Publishes a new file version for the other instances and puts it in force here. */
   public void publish(RulesFileWatcher.Accepted file) {
-    rules.replace(file.rules());
     ProducerRecord<String, String> record = new ProducerRecord<>(Topics.RULES, KEY, file.text());
     record.headers().add(FROM, instance.getBytes(StandardCharsets.UTF_8));
     try {
-      producer.send(record).get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      long offset = producer.send(record).get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).offset();
+      newestApplied.accumulateAndGet(offset, Math::max);
+      rules.replace(file.rules());
       log.info("Rules {} published to {} for every instance", file.rules().version(), Topics.RULES);
     } catch (InterruptedException e) {
+      rules.replace(file.rules());
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
+      rules.replace(file.rules());
       log.warn("Rules {} are in force here but could not be published to {} ({}): other instances keep theirs until the file "
           + "changes again or they restart", file.rules().version(), Topics.RULES, e.toString());
     }
@@ -120,6 +129,10 @@ public final class RulesTopic implements AutoCloseable {
   }
 
   private void apply(ConsumerRecord<String, String> record, String source) {
+    if (record.offset() < newestApplied.get()) {
+      return; // older than what is in force here already
+    }
+    newestApplied.accumulateAndGet(record.offset(), Math::max);
     try {
       RuleSet next = RulesFile.parse(record.value());
       if (!next.version().equals(rules.current().version())) {
