@@ -3,7 +3,6 @@ package io.fleetpulse.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
-import io.fleetpulse.kafka.SharedKafkaBroker;
 import io.fleetpulse.schemas.FleetSerdes;
 import io.fleetpulse.schemas.JournalEntry;
 import io.fleetpulse.schemas.TopicProvisioner;
@@ -19,18 +18,25 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ./fleetpulse rules backtest} against what a broker's journal topics hold. */
-@ExtendWith(SharedKafkaBroker.class)
+/**
+ * {@code ./fleetpulse rules backtest} against what a broker's journal topics hold. A broker of its own: it provisions
+ * the topics, and the tests sharing the JVM's broker provision them with other partition counts.
+ */
 class RulesBacktestCommandTest {
 
   @TempDir
   Path dir;
 
   @Test
-  void replaysTheJournalTopicsThroughTheRulesAndReportsWhatEachWouldHaveDone(EmbeddedKafkaBroker kafka) throws Exception {
+  void replaysTheJournalTopicsThroughTheRulesAndReportsWhatEachWouldHaveDone() throws Exception {
+    try (EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker(EmbeddedKafkaBroker.Settings.of(dir.resolve("kafka"))).start()) {
+      replays(kafka);
+    }
+  }
+
+  private void replays(EmbeddedKafkaBroker kafka) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
       new TopicProvisioner(6, (short) 1).provision(admin);
     }
