@@ -7,11 +7,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -43,8 +45,19 @@ public final class TopicReader<V> implements AutoCloseable {
     return List.copyOf(seen);
   }
 
-  /** Polls for a while and returns everything seen: for asserting that nothing (more) arrives. */
+  /**
+   * Reads everything committed so far, then polls for {@code quiet} more and returns everything seen: for asserting
+   * what has arrived and that nothing more does. The first part matters on a loaded machine: a reader joining its group
+   * took more than 3 s there to fetch from every topic, and a fixed wait alone missed a topic's records.
+   */
   public List<ConsumerRecord<String, V>> drain(Duration quiet) {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> {
+      consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
+      Set<TopicPartition> assigned = consumer.assignment();
+      // read_committed: the end offsets are the last stable ones, so an open transaction does not hold this up.
+      return !assigned.isEmpty() && consumer.endOffsets(assigned).entrySet().stream()
+          .allMatch(end -> consumer.position(end.getKey()) >= end.getValue());
+    });
     long deadline = System.nanoTime() + quiet.toNanos();
     while (System.nanoTime() < deadline) {
       consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
