@@ -21,6 +21,9 @@ public final class FleetSchemaStore implements SchemaStore {
   /** Alert before its {@code rule} field: what the previous release reads, and writes. */
   public static final Schema ALERT_1 = history("Alert-1.avsc");
 
+  /** DeviceEvent before DEVICE_REBOOT: what the previous release reads, and writes. */
+  public static final Schema DEVICE_EVENT_1 = history("DeviceEvent-1.avsc");
+
   private final SchemaStore.Cache cache = new SchemaStore.Cache();
 
   private FleetSchemaStore() {}
@@ -34,7 +37,7 @@ public final class FleetSchemaStore implements SchemaStore {
         RestartOutlier.getClassSchema())) {
       store.add(schema);
     }
-    return store.add(ALERT_1);
+    return store.add(ALERT_1).add(DEVICE_EVENT_1);
   }
 
   /** Also accept records written with {@code schema} (an older or newer version of one of ours). */

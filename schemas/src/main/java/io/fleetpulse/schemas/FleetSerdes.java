@@ -11,8 +11,10 @@ public final class FleetSerdes {
     return new AvroSerde<>(JournalEntry.class, STORE);
   }
 
+  /** Events of the kinds the previous release knows are written with its schema: it reads them during a rolling upgrade. */
   public static AvroSerde<DeviceEvent> deviceEvent() {
-    return new AvroSerde<>(DeviceEvent.class, STORE);
+    return AvroSerde.writingPrevious(DeviceEvent.class, STORE, FleetSchemaStore.DEVICE_EVENT_1,
+        event -> event.getKind() != EventKind.DEVICE_REBOOT);
   }
 
   /** Alerts without a rule are written with the schema before {@code rule}, which the previous release reads. */

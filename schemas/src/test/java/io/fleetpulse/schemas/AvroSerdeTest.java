@@ -115,7 +115,7 @@ class AvroSerdeTest {
         .setBootId("b").setSeqnum(7L).setReceivedAt(Instant.EPOCH).build();
     byte[] avros = new BinaryMessageEncoder<DeviceEvent>(SpecificData.getForClass(DeviceEvent.class),
         DeviceEvent.getClassSchema()).encode(event).array();
-    assertThat(FleetSerdes.deviceEvent().toBytes(event)).isEqualTo(avros);
+    assertThat(new AvroSerde<>(DeviceEvent.class, FleetSchemaStore.current()).toBytes(event)).isEqualTo(avros);
   }
 
   @Test
@@ -171,6 +171,32 @@ class AvroSerdeTest {
         .binaryDecoder(plainBytes, SingleObjectHeader.LENGTH, plainBytes.length - SingleObjectHeader.LENGTH, null));
     assertThat(asBefore.get("subject").toString()).isEqualTo("balena.service");
     assertThat(asBefore.get("evidence").toString()).isEqualTo("[line 1]");
+  }
+
+  @Test
+  void anEventOfAKindThePreviousReleaseKnowsIsWrittenWithItsSchemaAndEveryOldKindKeepsItsSymbol() throws IOException {
+    Instant now = Instant.parse("2026-12-07T10:00:00Z");
+    DeviceEvent known = DeviceEvent.newBuilder().setDeviceUuid("d1").setKind(EventKind.OTHER).setAt(now).setSummary("rule matched")
+        .setReceivedAt(now).build();
+    DeviceEvent reboot = DeviceEvent.newBuilder(known).setKind(EventKind.DEVICE_REBOOT).setSummary("rebooted").build();
+
+    byte[] knownBytes = FleetSerdes.deviceEvent().toBytes(known);
+    byte[] rebootBytes = FleetSerdes.deviceEvent().toBytes(reboot);
+
+    assertThat(SingleObjectHeader.writerFingerprint(knownBytes)).isEqualTo(FleetSchemaStore.fingerprint(FleetSchemaStore.DEVICE_EVENT_1));
+    assertThat(SingleObjectHeader.writerFingerprint(rebootBytes)).isEqualTo(FleetSchemaStore.fingerprint(DeviceEvent.getClassSchema()));
+    assertThat(FleetSerdes.deviceEvent().fromBytes(knownBytes)).isEqualTo(known);
+    assertThat(FleetSerdes.deviceEvent().fromBytes(rebootBytes)).isEqualTo(reboot);
+    // The previous release decodes every kind it knows under its own symbol.
+    for (EventKind kind : EventKind.values()) {
+      if (kind == EventKind.DEVICE_REBOOT) {
+        continue;
+      }
+      byte[] bytes = FleetSerdes.deviceEvent().toBytes(DeviceEvent.newBuilder(known).setKind(kind).build());
+      GenericRecord asBefore = new GenericDatumReader<GenericRecord>(FleetSchemaStore.DEVICE_EVENT_1).read(null, DecoderFactory.get()
+          .binaryDecoder(bytes, SingleObjectHeader.LENGTH, bytes.length - SingleObjectHeader.LENGTH, null));
+      assertThat(asBefore.get("kind").toString()).isEqualTo(kind.name());
+    }
   }
 
   @Test

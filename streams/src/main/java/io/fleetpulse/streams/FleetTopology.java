@@ -10,6 +10,7 @@ import io.fleetpulse.streams.alerts.ConnectionStatusProcessor;
 import io.fleetpulse.streams.alerts.DeviceAlertsProcessor;
 import io.fleetpulse.streams.alerts.DeviceConnectionsStore;
 import io.fleetpulse.streams.alerts.OutlierWarningsProcessor;
+import io.fleetpulse.streams.boots.BootWatch;
 import io.fleetpulse.streams.events.DeviceEventsStore;
 import io.fleetpulse.streams.events.EventCounter;
 import io.fleetpulse.streams.events.FleetEventCounts;
@@ -45,7 +46,7 @@ import org.apache.kafka.streams.state.Stores;
  * The fleetpulse pipeline, read top-down:
  *
  * <pre>
- *   fleet.journal.* ─► once ─┬► time, events ──┐
+ *   fleet.journal.* ─► once ─┬► time, events ──┐  (reboots among them, once the new boot has settled)
  *                            └► device journal │  (recent lines; and those around each alert, kept with it)
  *   fleet.metrics.disk ──disk──► DISK_SAMPLE ───┴─► device-alerts: event log, detectors, alert lifecycle
  *   fleet.collector.status ──► device-connections        │        └─► fleet.events, fleet.alerts
@@ -133,6 +134,7 @@ public final class FleetTopology {
     // Read and written for every entry: the cache keeps that in memory between commits.
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DeviceClocks.STORE),
         Serdes.String(), BootClock.serde()).withCachingEnabled(), JOURNAL_EVENTS);
+    topology.addStateStore(BootWatch.builder(), JOURNAL_EVENTS);
     topology.addStateStore(DeviceHealthStores.current(), JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS, OUTLIER_WARNINGS);
     topology.addStateStore(DeviceHealthStores.history(settings.healthHistory()), JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS, OUTLIER_WARNINGS);
     topology.addStateStore(HealthCounts.builder(), JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS, OUTLIER_WARNINGS);

@@ -4,6 +4,7 @@ import io.fleetpulse.schemas.DeviceEvent;
 import io.fleetpulse.schemas.DeviceHealth;
 import io.fleetpulse.schemas.EventKind;
 import io.fleetpulse.schemas.JournalEntry;
+import io.fleetpulse.streams.boots.BootWatch;
 import io.fleetpulse.streams.health.HealthBook;
 import io.fleetpulse.streams.health.HealthChecks;
 import io.fleetpulse.streams.rules.Rule;
@@ -15,7 +16,9 @@ import io.fleetpulse.streams.time.SpokenDuration;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -23,7 +26,8 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * The head of the pipeline, once per journal entry: place it in time ({@link DeviceClocks}), turn it
  * into events ({@link EventExtractor}, and the users' rules in force) plus a journal-clock TIME_JUMP when the
- * entry reveals a step, and note that the device is reporting on the checks its unit feeds.
+ * entry reveals a step, notice new boots and why the device rebooted ({@link BootWatch}), and note that the device is
+ * reporting on the checks its unit feeds.
  */
 public final class JournalProcessor implements Processor<String, JournalEntry, String, Object> {
 
@@ -35,6 +39,7 @@ public final class JournalProcessor implements Processor<String, JournalEntry, S
   private final String healthChild;
   private ProcessorContext<String, Object> context;
   private DeviceClocks clocks;
+  private BootWatch boots;
   private HealthBook health;
 
   public JournalProcessor(EventExtractor extractor, RulesInForce rules, Duration clockStep, BootSync bootSync, String eventsChild,
@@ -51,6 +56,11 @@ public final class JournalProcessor implements Processor<String, JournalEntry, S
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.clocks = new DeviceClocks(context.getStateStore(DeviceClocks.STORE), clockStep);
+    this.boots = new BootWatch(context.getStateStore(BootWatch.STORE));
+    boots.init();
+    // A reboot is judged once its new boot has settled; a device that falls quiet before that is judged by the clock.
+    context.schedule(BootWatch.SETTLE.dividedBy(4), PunctuationType.WALL_CLOCK_TIME,
+        now -> boots.judgeSettled(now).forEach(reboot -> context.forward(new Record<>(reboot.getDeviceUuid(), (Object) reboot, now), eventsChild)));
     this.health = HealthBook.of(context);
     health.refreshLastSeen(context, healthChild);
   }
@@ -61,8 +71,12 @@ public final class JournalProcessor implements Processor<String, JournalEntry, S
     DeviceClocks.Placement placement = clocks.place(entry);
     placement.step().ifPresent(step -> forwardEvent(record, bootSync.tag(placement.stepAfterMonoUs(),
         clockStepEvent(entry, placement.at(), step))));
-    for (DeviceEvent event : extractor.extract(entry, placement.at())) {
+    List<DeviceEvent> events = extractor.extract(entry, placement.at());
+    for (DeviceEvent event : events) {
       forwardEvent(record, bootSync.tag(entry.getMonotonicUs(), event));
+    }
+    for (DeviceEvent reboot : boots.see(entry, placement.at(), events, context.currentSystemTimeMs())) {
+      forwardEvent(record, reboot);
     }
     RuleSet inForce = rules.current();
     for (Rule.Hit hit : inForce.match(entry)) {
