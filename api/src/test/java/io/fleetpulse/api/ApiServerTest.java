@@ -11,6 +11,7 @@ import io.fleetpulse.api.auth.Role;
 import io.fleetpulse.api.health.Readiness;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.kafka.SharedKafkaBroker;
+import io.fleetpulse.schemas.DeviceFacts;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import java.net.URI;
@@ -20,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -376,6 +378,41 @@ class ApiServerTest {
     assertThat(secondPage.getJsonArray("devices").getJsonObject(0).getString("uuid")).isEqualTo(devices.get(1));
     assertThat(secondPage.getString("next")).isNull();
     assertThat(get("/api/v1/devices?cursor=xyz").statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void aDevicesSoftwareShowsInItsHealthAndTheDeviceListFiltersByRelease() throws Exception {
+    String onNew = "ab0000000000000000000000000000f1";
+    String onOld = "ab0000000000000000000000000000f2";
+    String silent = "ab0000000000000000000000000000f3";
+    Instant now = Instant.now();
+    stack.write(ApiStack.chronySelected(onNew, "releases", now), ApiStack.chronySelected(onOld, "releases", now),
+        ApiStack.chronySelected(silent, "releases", now));
+    stack.write(facts(onNew, "3f2a1c0", now), facts(onOld, "9d81e07", now));
+
+    JsonObject health = await().atMost(Duration.ofSeconds(30)).until(() -> new JsonObject(get("/api/v1/devices/" + onNew + "/health").body()),
+        json -> json.getJsonObject("software") != null);
+    assertThat(health.getJsonObject("software").getString("release")).isEqualTo("3f2a1c0");
+    assertThat(health.getJsonObject("software").getString("os")).isEqualTo("balenaOS 2.115.1+rev1");
+    assertThat(health.getJsonObject("software").getString("since")).isEqualTo(now.truncatedTo(ChronoUnit.MILLIS).toString());
+    await().atMost(Duration.ofSeconds(30)).until(() -> new JsonObject(get("/api/v1/devices/" + onOld + "/health").body())
+        .getJsonObject("software") != null);
+
+    assertThat(uuids(get("/api/v1/devices?fleet=releases&release=3f2a1c0"))).containsExactly(onNew);
+    assertThat(uuids(get("/api/v1/devices?fleet=releases&release=9d81e07"))).containsExactly(onOld);
+    assertThat(uuids(get("/api/v1/devices?fleet=releases&release=unknown"))).containsExactly(silent);
+    assertThat(new JsonObject(get("/api/v1/devices?fleet=releases").body()).getJsonArray("devices").getJsonObject(0).getString("release"))
+        .isEqualTo("3f2a1c0");
+    assertThat(get("/api/v1/devices?release=" + "a".repeat(129)).statusCode()).isEqualTo(400);
+  }
+
+  private static DeviceFacts facts(String device, String release, Instant at) {
+    return DeviceFacts.newBuilder().setDeviceUuid(device).setFleet("releases").setOs("balenaOS 2.115.1+rev1").setRelease(release)
+        .setSource("push").setAt(at).build();
+  }
+
+  private static List<String> uuids(HttpResponse<String> devices) {
+    return new JsonObject(devices.body()).getJsonArray("devices").stream().map(row -> ((JsonObject) row).getString("uuid")).toList();
   }
 
   /**

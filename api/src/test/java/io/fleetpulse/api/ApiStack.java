@@ -6,6 +6,9 @@ import io.fleetpulse.api.pipeline.PipelineWatchdog;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.schemas.DiskSample;
 import io.fleetpulse.schemas.FleetSerdes;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serializer;
+import io.fleetpulse.schemas.DeviceFacts;
 import io.fleetpulse.schemas.JournalEntry;
 import io.fleetpulse.schemas.TopicProvisioner;
 import io.fleetpulse.api.silence.SilenceBook;
@@ -150,20 +153,24 @@ public final class ApiStack implements AutoCloseable {
 
   /** Writes entries to their unit topics, keyed by device, as the collector does. */
   public void write(JournalEntry... entries) throws Exception {
-    try (KafkaProducer<String, JournalEntry> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-        new StringSerializer(), FleetSerdes.journalEntry().serializer())) {
-      for (JournalEntry entry : entries) {
-        producer.send(new ProducerRecord<>(Topics.journalTopicFor(entry.getUnit()), entry.getDeviceUuid(), entry)).get();
-      }
-    }
+    send(FleetSerdes.journalEntry().serializer(), List.of(entries), entry -> Topics.journalTopicFor(entry.getUnit()), JournalEntry::getDeviceUuid);
   }
 
   /** Writes df samples to fleet.metrics.disk, keyed by device, as the collector does. */
   public void write(DiskSample... samples) throws Exception {
-    try (KafkaProducer<String, DiskSample> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-        new StringSerializer(), FleetSerdes.diskSample().serializer())) {
-      for (DiskSample sample : samples) {
-        producer.send(new ProducerRecord<>(Topics.METRICS_DISK, sample.getDeviceUuid(), sample)).get();
+    send(FleetSerdes.diskSample().serializer(), List.of(samples), sample -> Topics.METRICS_DISK, DiskSample::getDeviceUuid);
+  }
+
+  /** Writes software facts to fleet.device.facts, keyed by device, as the collector does. */
+  public void write(DeviceFacts... facts) throws Exception {
+    send(FleetSerdes.deviceFacts().serializer(), List.of(facts), fact -> Topics.DEVICE_FACTS, DeviceFacts::getDeviceUuid);
+  }
+
+  private <T> void send(Serializer<T> values, List<T> records, Function<T, String> topic, Function<T, String> device) throws Exception {
+    try (KafkaProducer<String, T> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+        new StringSerializer(), values)) {
+      for (T record : records) {
+        producer.send(new ProducerRecord<>(topic.apply(record), device.apply(record), record)).get();
       }
     }
   }

@@ -44,8 +44,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         ClassSecurityValidator.builder()
             .add(JournalEntry.class).add(DeviceEvent.class).add(EventKind.class)
             .add(Alert.class).add(AlertKind.class).add(Severity.class).add(AlertState.class)
-            .add(DeviceHealth.class).add(HealthCheck.class).add(Status.class).add(DiskSample.class)
-            .add(DeviceStatus.class).add(ConnectionState.class).add(RestartOutlier.class).add(RuleRef.class)
+            .add(DeviceHealth.class).add(HealthCheck.class).add(Software.class).add(Status.class).add(DiskSample.class)
+            .add(DeviceStatus.class).add(DeviceFacts.class).add(ConnectionState.class).add(RestartOutlier.class).add(RuleRef.class)
             .build()));
     // Nullable timestamps (["null", timestamp-millis]) hold Instants; the generic model compares and
     // resolves union branches of decoded arrays, so it must know them too.

@@ -24,6 +24,9 @@ public final class FleetSchemaStore implements SchemaStore {
   /** DeviceEvent before DEVICE_REBOOT: what the previous release reads, and writes. */
   public static final Schema DEVICE_EVENT_1 = history("DeviceEvent-1.avsc");
 
+  /** DeviceHealth before {@code software}: what the previous release reads, and writes. */
+  public static final Schema DEVICE_HEALTH_1 = history("DeviceHealth-1.avsc");
+
   private final SchemaStore.Cache cache = new SchemaStore.Cache();
 
   private FleetSchemaStore() {}
@@ -33,11 +36,11 @@ public final class FleetSchemaStore implements SchemaStore {
     FleetSchemaStore store = new FleetSchemaStore();
     for (Schema schema : List.of(
         JournalEntry.getClassSchema(), DeviceEvent.getClassSchema(), Alert.getClassSchema(),
-        DeviceHealth.getClassSchema(), DiskSample.getClassSchema(), DeviceStatus.getClassSchema(),
+        DeviceHealth.getClassSchema(), DiskSample.getClassSchema(), DeviceStatus.getClassSchema(), DeviceFacts.getClassSchema(),
         RestartOutlier.getClassSchema())) {
       store.add(schema);
     }
-    return store.add(ALERT_1).add(DEVICE_EVENT_1);
+    return store.add(ALERT_1).add(DEVICE_EVENT_1).add(DEVICE_HEALTH_1);
   }
 
   /** Also accept records written with {@code schema} (an older or newer version of one of ours). */

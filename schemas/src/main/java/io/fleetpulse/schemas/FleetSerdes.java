@@ -22,12 +22,17 @@ public final class FleetSerdes {
     return AvroSerde.writingPrevious(Alert.class, STORE, FleetSchemaStore.ALERT_1, alert -> alert.getRule() == null);
   }
 
+  /** Health without software facts is written with the schema before {@code software}, which the previous release reads. */
   public static AvroSerde<DeviceHealth> deviceHealth() {
-    return new AvroSerde<>(DeviceHealth.class, STORE);
+    return AvroSerde.writingPrevious(DeviceHealth.class, STORE, FleetSchemaStore.DEVICE_HEALTH_1, health -> health.getSoftware() == null);
   }
 
   public static AvroSerde<DiskSample> diskSample() {
     return new AvroSerde<>(DiskSample.class, STORE);
+  }
+
+  public static AvroSerde<DeviceFacts> deviceFacts() {
+    return new AvroSerde<>(DeviceFacts.class, STORE);
   }
 
   public static AvroSerde<DeviceStatus> deviceStatus() {

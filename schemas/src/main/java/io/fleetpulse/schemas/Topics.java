@@ -18,6 +18,8 @@ public final class Topics {
   public static final String JOURNAL_PREFIX = "fleet.journal.";
   public static final String JOURNAL_OTHER = JOURNAL_PREFIX + "other";
   public static final String METRICS_DISK = "fleet.metrics.disk";
+  /** DeviceFacts records: what each device runs (OS, supervisor, app release), as it reported it or was read. */
+  public static final String DEVICE_FACTS = "fleet.device.facts";
   public static final String COLLECTOR_CURSORS = "fleet.collector.cursors";
   /** Per device, the highest journal sequence number the push endpoints accepted (drops re-sent entries). */
   public static final String COLLECTOR_PUSH_MARKS = "fleet.collector.push-marks";
@@ -95,7 +97,7 @@ public final class Topics {
   /** Every topic keyed by device uuid; they must share one partition count. */
   public static List<String> deviceTopics() {
     List<String> topics = new ArrayList<>(journalTopics());
-    topics.addAll(List.of(METRICS_DISK, COLLECTOR_STATUS, EVENTS, ALERTS, HEALTH, OUTLIERS));
+    topics.addAll(List.of(METRICS_DISK, DEVICE_FACTS, COLLECTOR_STATUS, EVENTS, ALERTS, HEALTH, OUTLIERS));
     return Collections.unmodifiableList(topics);
   }
 

@@ -200,6 +200,27 @@ class AvroSerdeTest {
   }
 
   @Test
+  void healthWithoutSoftwareIsWrittenWithTheSchemaThePreviousReleaseReads() throws IOException {
+    Instant now = Instant.parse("2026-12-07T10:00:00Z");
+    DeviceHealth plain = DeviceHealth.newBuilder().setDeviceUuid("d1").setFleet("harbor").setStatus(Status.WARN).setLastSeen(now)
+        .setChecks(List.of(new HealthCheck("check_timesync", Status.WARN, "clock stepped", now))).build();
+    DeviceHealth withSoftware = DeviceHealth.newBuilder(plain)
+        .setSoftware(new Software("balenaOS 2.115.1", "14.11.2", "3f2a1c0", "raspberrypi4-64", now)).build();
+
+    byte[] plainBytes = FleetSerdes.deviceHealth().toBytes(plain);
+    byte[] softwareBytes = FleetSerdes.deviceHealth().toBytes(withSoftware);
+
+    assertThat(SingleObjectHeader.writerFingerprint(plainBytes)).isEqualTo(FleetSchemaStore.fingerprint(FleetSchemaStore.DEVICE_HEALTH_1));
+    assertThat(SingleObjectHeader.writerFingerprint(softwareBytes)).isEqualTo(FleetSchemaStore.fingerprint(DeviceHealth.getClassSchema()));
+    assertThat(FleetSerdes.deviceHealth().fromBytes(plainBytes)).isEqualTo(plain);
+    assertThat(FleetSerdes.deviceHealth().fromBytes(softwareBytes)).isEqualTo(withSoftware);
+    GenericRecord asBefore = new GenericDatumReader<GenericRecord>(FleetSchemaStore.DEVICE_HEALTH_1).read(null, DecoderFactory.get()
+        .binaryDecoder(plainBytes, SingleObjectHeader.LENGTH, plainBytes.length - SingleObjectHeader.LENGTH, null));
+    assertThat(asBefore.get("status").toString()).isEqualTo("WARN");
+    assertThat(asBefore.get("checks").toString()).contains("clock stepped");
+  }
+
+  @Test
   void aPreviousSchemaThatIsNotACurrentPrefixIsRefused() {
     assertThatThrownBy(() -> AvroSerde.writingPrevious(Alert.class, FleetSchemaStore.current(), DeviceEvent.getClassSchema(), a -> true))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without its last fields");

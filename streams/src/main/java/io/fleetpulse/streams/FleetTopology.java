@@ -21,6 +21,8 @@ import io.fleetpulse.streams.extract.JournalProcessor;
 import io.fleetpulse.streams.extract.JournalSourceDeserializer;
 import io.fleetpulse.streams.extract.ResentEntryFilter;
 import io.fleetpulse.streams.rules.RulesInForce;
+import io.fleetpulse.streams.software.DeviceSoftwareProcessor;
+import io.fleetpulse.streams.software.SupervisorStartLine;
 import io.fleetpulse.streams.journal.AlertJournal;
 import io.fleetpulse.streams.journal.DeviceJournalStore;
 import io.fleetpulse.streams.journal.JournalKeeper;
@@ -52,6 +54,7 @@ import org.apache.kafka.streams.state.Stores;
  *   fleet.collector.status ──► device-connections        │        └─► fleet.events, fleet.alerts
  *                                                        └─► device health (current + history) ─► fleet.health
  *   fleet.outliers ──outlier-warnings──► device-outliers ──┘
+ *   fleet.device.facts + supervisor start lines ──► device software ──┘  (in the health, every change in its history)
  *
  *   fleet.alerts + fleet.health ──by fleet──┬─► fleet incidents ─► fleet.alerts
  *   + unclean restarts on fleet.events      └─► restart-rate outliers (median/MAD) ─► fleet.outliers, by device
@@ -70,6 +73,9 @@ public final class FleetTopology {
   private static final String JOURNAL = "journal";
   private static final String DISK = "disk";
   private static final String STATUS = "collector-status";
+  private static final String FACTS = "device-facts";
+  private static final String SUPERVISOR_STARTS = "supervisor-starts";
+  private static final String DEVICE_SOFTWARE = "device-software";
   private static final String JOURNAL_ONCE = "journal-once";
   private static final String JOURNAL_EVENTS = "journal-events";
   private static final String JOURNAL_KEEPER = "journal-keeper";
@@ -104,6 +110,7 @@ public final class FleetTopology {
         Topics.journalTopics().toArray(String[]::new));
     topology.addSource(DISK, Serdes.String().deserializer(), FleetSerdes.diskSample().deserializer(), Topics.METRICS_DISK);
     topology.addSource(STATUS, Serdes.String().deserializer(), FleetSerdes.deviceStatus().deserializer(), Topics.COLLECTOR_STATUS);
+    topology.addSource(FACTS, Serdes.String().deserializer(), FleetSerdes.deviceFacts().deserializer(), Topics.DEVICE_FACTS);
     topology.addSource(OUTLIERS, Serdes.String().deserializer(), FleetSerdes.restartOutlier().deserializer(), Topics.OUTLIERS);
 
     topology.addProcessor(JOURNAL_ONCE, () -> new ResentEntryFilter(metrics), JOURNAL);
@@ -114,6 +121,8 @@ public final class FleetTopology {
     topology.addProcessor(JOURNAL_EVENTS, () -> new JournalProcessor(EventExtractor.standard(), rules,
         settings.detection().clockStep(), new BootSync(settings.detection().bootSyncWindow()), DEVICE_ALERTS, HEALTH_SINK), JOURNAL_ONCE);
     topology.addProcessor(DISK_EVENTS, () -> new DiskSampleProcessor(settings.detection().diskMinFreeFraction(), DEVICE_ALERTS, HEALTH_SINK), DISK);
+    topology.addProcessor(SUPERVISOR_STARTS, SupervisorStartLine::new, JOURNAL_ONCE);
+    topology.addProcessor(DEVICE_SOFTWARE, DeviceSoftwareProcessor::new, FACTS, SUPERVISOR_STARTS);
     topology.addProcessor(CONNECTIONS, ConnectionStatusProcessor::new, STATUS);
     topology.addProcessor(OUTLIER_WARNINGS, OutlierWarningsProcessor::new, OUTLIERS);
     topology.addProcessor(DEVICE_ALERTS, () -> new DeviceAlertsProcessor(settings.detection(), rules, JUDGING_ROUND,
@@ -123,7 +132,7 @@ public final class FleetTopology {
     topology.addSink(EVENTS_SINK, Topics.EVENTS, keys, FleetSerdes.deviceEvent().serializer(), COUNT_EVENTS);
     topology.addSink(ALERTS_SINK, Topics.ALERTS, keys, FleetSerdes.alert().serializer(), DEVICE_ALERTS);
     topology.addSink(HEALTH_SINK, Topics.HEALTH, keys, FleetSerdes.deviceHealth().serializer(),
-        JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS, OUTLIER_WARNINGS);
+        JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS, OUTLIER_WARNINGS, DEVICE_SOFTWARE);
 
     topology.addStateStore(ResentEntryFilter.store(), JOURNAL_ONCE);
     if (settings.journal().enabled()) {
@@ -135,10 +144,10 @@ public final class FleetTopology {
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DeviceClocks.STORE),
         Serdes.String(), BootClock.serde()).withCachingEnabled(), JOURNAL_EVENTS);
     topology.addStateStore(BootWatch.builder(), JOURNAL_EVENTS);
-    topology.addStateStore(DeviceHealthStores.current(), JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS, OUTLIER_WARNINGS);
-    topology.addStateStore(DeviceHealthStores.history(settings.healthHistory()), JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS, OUTLIER_WARNINGS);
-    topology.addStateStore(HealthCounts.builder(), JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS, OUTLIER_WARNINGS);
-    topology.addStateStore(DeviceStatusIndex.builder(), JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS, OUTLIER_WARNINGS);
+    topology.addStateStore(DeviceHealthStores.current(), JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS, OUTLIER_WARNINGS, DEVICE_SOFTWARE);
+    topology.addStateStore(DeviceHealthStores.history(settings.healthHistory()), JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS, OUTLIER_WARNINGS, DEVICE_SOFTWARE);
+    topology.addStateStore(HealthCounts.builder(), JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS, OUTLIER_WARNINGS, DEVICE_SOFTWARE);
+    topology.addStateStore(DeviceStatusIndex.builder(), JOURNAL_EVENTS, DISK_EVENTS, DEVICE_ALERTS, OUTLIER_WARNINGS, DEVICE_SOFTWARE);
     topology.addStateStore(DeviceEventsStore.builder(settings.eventRetention()), DEVICE_ALERTS);
     topology.addStateStore(AlertsStore.builder(), DEVICE_ALERTS, OUTLIER_WARNINGS);
     topology.addStateStore(FiringAlertsStore.builder(), DEVICE_ALERTS, OUTLIER_WARNINGS);

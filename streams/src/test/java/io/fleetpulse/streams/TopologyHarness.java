@@ -2,6 +2,7 @@ package io.fleetpulse.streams;
 
 import io.fleetpulse.schemas.Alert;
 import io.fleetpulse.schemas.DeviceEvent;
+import io.fleetpulse.schemas.DeviceFacts;
 import io.fleetpulse.schemas.DeviceHealth;
 import io.fleetpulse.schemas.DeviceStatus;
 import io.fleetpulse.schemas.DiskSample;
@@ -29,6 +30,7 @@ public final class TopologyHarness implements AutoCloseable {
   private final Map<String, TestInputTopic<String, JournalEntry>> journal = new HashMap<>();
   private final TestInputTopic<String, DiskSample> disk;
   private final TestInputTopic<String, DeviceStatus> status;
+  private final TestInputTopic<String, DeviceFacts> facts;
   private final TestOutputTopic<String, DeviceEvent> events;
   private final TestOutputTopic<String, Alert> alerts;
   private final TestOutputTopic<String, DeviceHealth> health;
@@ -47,6 +49,7 @@ public final class TopologyHarness implements AutoCloseable {
         FleetStreams.properties(settings), Instant.parse("2026-11-27T10:00:00Z"));
     disk = driver.createInputTopic(Topics.METRICS_DISK, Serdes.String().serializer(), FleetSerdes.diskSample().serializer());
     status = driver.createInputTopic(Topics.COLLECTOR_STATUS, Serdes.String().serializer(), FleetSerdes.deviceStatus().serializer());
+    facts = driver.createInputTopic(Topics.DEVICE_FACTS, Serdes.String().serializer(), FleetSerdes.deviceFacts().serializer());
     events = driver.createOutputTopic(Topics.EVENTS, Serdes.String().deserializer(), FleetSerdes.deviceEvent().deserializer());
     alerts = driver.createOutputTopic(Topics.ALERTS, Serdes.String().deserializer(), FleetSerdes.alert().deserializer());
     health = driver.createOutputTopic(Topics.HEALTH, Serdes.String().deserializer(), FleetSerdes.deviceHealth().deserializer());
@@ -74,6 +77,11 @@ public final class TopologyHarness implements AutoCloseable {
 
   public TopologyHarness pipe(DeviceStatus deviceStatus) {
     status.pipeInput(deviceStatus.getDeviceUuid(), deviceStatus, deviceStatus.getAt());
+    return this;
+  }
+
+  public TopologyHarness pipe(DeviceFacts deviceFacts) {
+    facts.pipeInput(deviceFacts.getDeviceUuid(), deviceFacts, deviceFacts.getAt());
     return this;
   }
 

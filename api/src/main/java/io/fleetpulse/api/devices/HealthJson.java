@@ -2,6 +2,7 @@ package io.fleetpulse.api.devices;
 
 import io.fleetpulse.schemas.DeviceHealth;
 import io.fleetpulse.schemas.HealthCheck;
+import io.fleetpulse.schemas.Software;
 import io.fleetpulse.schemas.Status;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -9,6 +10,9 @@ import java.time.Instant;
 
 /** Device health as CONTRACT.md shows it. */
 public final class HealthJson {
+
+  /** How the device list names the release of devices that never reported one. */
+  public static final String UNKNOWN_RELEASE = "unknown";
 
   private HealthJson() {}
 
@@ -18,7 +22,26 @@ public final class HealthJson {
         .put("fleet", health.getFleet())
         .put("status", health.getStatus().name())
         .put("lastSeen", time(health.getLastSeen()))
+        .put("software", software(health.getSoftware()))
         .put("checks", checks(health));
+  }
+
+  /** What the device runs, or null when it never said (no facts, no supervisor start line seen yet). */
+  static JsonObject software(Software software) {
+    if (software == null) {
+      return null;
+    }
+    return new JsonObject()
+        .put("os", software.getOs())
+        .put("supervisor", software.getSupervisor())
+        .put("release", software.getRelease())
+        .put("deviceType", software.getDeviceType())
+        .put("since", time(software.getSince()));
+  }
+
+  /** The release a device runs, for the device list's filter: {@value #UNKNOWN_RELEASE} when it never said. */
+  public static String releaseOf(DeviceHealth health) {
+    return health.getSoftware() == null || health.getSoftware().getRelease() == null ? UNKNOWN_RELEASE : health.getSoftware().getRelease();
   }
 
   /** A device the collector reaches but that has sent no entry yet: nothing to judge, so UNKNOWN without checks. */
@@ -40,6 +63,7 @@ public final class HealthJson {
         .put("fleet", health.getFleet())
         .put("status", health.getStatus().name())
         .put("lastSeen", time(health.getLastSeen()))
+        .put("release", releaseOf(health))
         .put("failing", failing);
   }
 

@@ -67,6 +67,7 @@ public final class FleetRoutes {
   private void devices(RoutingContext ctx) {
     Status status;
     String fleet;
+    String release;
     boolean problemsFirst;
     StatusCursor cursor;
     int limit;
@@ -74,6 +75,10 @@ public final class FleetRoutes {
       QueryParameters params = new QueryParameters(ctx);
       status = params.enumValue("status", Status.class);
       fleet = params.fleet("fleet");
+      release = params.text("release");
+      if (release != null && (release.isBlank() || release.length() > 128)) {
+        throw new QueryParameters.BadParameter("release", "a release as devices report it (at most 128 characters), or unknown", release);
+      }
       problemsFirst = "status".equals(params.oneOf("sort", List.of("uuid", "status"))) && status == null;
       cursor = problemsFirst ? StatusCursor.parse(params.text("cursor")) : StatusCursor.of(params.cursor());
       limit = params.integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
@@ -86,7 +91,8 @@ public final class FleetRoutes {
         : Comparator.comparing(row -> row.getString("uuid"));
     answers.answer(ctx, List.of(DeviceHealthStores.CURRENT, DeviceStatusIndex.STORE), scope -> {
       // One more than a page tells the combining instance whether there is a next page.
-      Predicate<DeviceHealth> inFleet = health -> fleet == null || fleet.equals(health.getFleet());
+      Predicate<DeviceHealth> inFleet = health -> (fleet == null || fleet.equals(health.getFleet()))
+          && (release == null || release.equals(HealthJson.releaseOf(health)));
       List<DeviceHealth> page = problemsFirst ? local.devicesByStatus(scope, cursor, inFleet, limit + 1)
           : status == null ? local.devicesAfter(scope, cursor.uuid(), inFleet, limit + 1)
           : local.devicesAfter(scope, status, cursor.uuid(), inFleet, limit + 1);

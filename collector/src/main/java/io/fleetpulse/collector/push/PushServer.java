@@ -6,10 +6,11 @@ import io.fleetpulse.collector.journal.DeviceRef;
 import io.fleetpulse.collector.journal.JournalEntryNormalizer;
 import io.fleetpulse.collector.journal.JournalJsonParser;
 import io.fleetpulse.collector.journal.MalformedEntryException;
-import io.fleetpulse.collector.publish.DiskSamplePublisher;
+import io.fleetpulse.collector.publish.ReportPublisher;
 import io.fleetpulse.collector.publish.JournalPublisher;
 import io.fleetpulse.collector.ratelimit.ConnectionRateLimiter;
 import io.fleetpulse.collector.ratelimit.DeviceRateLimiter;
+import io.fleetpulse.schemas.DeviceFacts;
 import io.fleetpulse.schemas.DiskSample;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,13 +54,15 @@ public final class PushServer extends VerticleBase {
   private static final Set<String> JSON_TYPES = Set.of("application/x-ndjson", "application/json", "application/jsonl");
   private static final String EXPORT_TYPE = "application/vnd.fdo.journal";
   private static final int DISK_BODY_LIMIT = 64 * 1024;
+  /** Four short strings: anything bigger is not facts. */
+  private static final int FACTS_BODY_LIMIT = 4 * 1024;
   /** One per core: a push's work is CPU (parsing, normalising, encoding), never blocking. */
   static final int EVENT_LOOPS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
   private final PushSettings settings;
   private final JournalPublisher publisher;
   private final SequenceMarkStore markStore;
-  private final DiskSamplePublisher disks;
+  private final ReportPublisher reports;
   private final MeterRegistry registry;
   private final DeviceRateLimiter rateLimiter;
   private final DeviceLanes lanes = new DeviceLanes();
@@ -74,15 +77,15 @@ public final class PushServer extends VerticleBase {
 
   /**
    * @param markStore where the dedup marks live; they are loaded when the verticle starts, then followed until it stops
-   * @param disks where disk samples go
+   * @param reports where disk samples and software facts go
    * @param registry where the ingest meters are registered
    */
-  public PushServer(PushSettings settings, JournalPublisher publisher, SequenceMarkStore markStore, DiskSamplePublisher disks,
+  public PushServer(PushSettings settings, JournalPublisher publisher, SequenceMarkStore markStore, ReportPublisher reports,
       MeterRegistry registry) {
     this.settings = settings;
     this.publisher = publisher;
     this.markStore = markStore;
-    this.disks = disks;
+    this.reports = reports;
     this.registry = registry;
     this.rateLimiter = new DeviceRateLimiter(settings.rateLimits());
   }
@@ -180,6 +183,8 @@ public final class PushServer extends VerticleBase {
       // Vert.x Web reads bodies before any user handler: a disk push is small (DISK_BODY_LIMIT) anyway.
       router.post(prefix + "/devices/:uuid/metrics").handler(BodyHandler.create().setBodyLimit(DISK_BODY_LIMIT))
           .handler(this::acceptDiskSamples);
+      router.post(prefix + "/devices/:uuid/facts").handler(BodyHandler.create().setBodyLimit(FACTS_BODY_LIMIT))
+          .handler(this::acceptFacts);
       router.post(prefix + "/upload").handler(ctx -> accept(ctx, export, Set.of(EXPORT_TYPE),
           EXPORT_TYPE + " (the Journal Export Format, as systemd-journal-upload sends it)",
           () -> EntryDecoder.journalExport(settings.limits())));
@@ -264,11 +269,38 @@ public final class PushServer extends VerticleBase {
       reply(ctx, e.tooLarge() ? 413 : 400, e.getMessage());
       return;
     }
-    disks.publish(samples)
+    reports.publishDiskSamples(samples)
         .onSuccess(done -> ctx.response().setStatusCode(202).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
             .end(new JsonObject().put("accepted", samples.size()).encode()))
         .onFailure(error -> {
           log.warn("Kafka did not take {} disk samples from device {}: {}", samples.size(), device.uuid(), error.toString());
+          ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
+          reply(ctx, 503, "Kafka is not reachable; nothing was lost, retry later");
+        });
+  }
+
+  /** {@code POST …/facts}: what the device runs (OS, supervisor, app release, device type); 202 once Kafka has it. */
+  private void acceptFacts(RoutingContext ctx) {
+    DeviceRef device = identify(ctx, json.metrics());
+    if (device == null) {
+      return;
+    }
+    if (!"application/json".equals(mediaType(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE)))) {
+      reply(ctx, 415, "Content-Type must be application/json");
+      return;
+    }
+    DeviceFacts facts;
+    try {
+      facts = DeviceFactsParser.parse(ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer(), device, Instant.now());
+    } catch (MalformedEntryException e) {
+      reply(ctx, 400, e.getMessage());
+      return;
+    }
+    reports.publishFacts(facts)
+        .onSuccess(done -> ctx.response().setStatusCode(202).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .end(new JsonObject().put("accepted", 1).encode()))
+        .onFailure(error -> {
+          log.warn("Kafka did not take the facts of device {}: {}", device.uuid(), error.toString());
           ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
           reply(ctx, 503, "Kafka is not reachable; nothing was lost, retry later");
         });

@@ -103,6 +103,12 @@ class DeviceTokenTest {
           .isEqualTo(401);
       assertThat(send(collector, "/devices/" + device + "/metrics", "application/json", disk, bearer("device-secret")).statusCode())
           .isEqualTo(202);
+      byte[] facts = "{\"release\":\"3f2a1c0\"}".getBytes(StandardCharsets.UTF_8);
+      assertThat(send(collector, "/devices/" + device + "/facts", "application/json", facts, null).statusCode()).isEqualTo(401);
+      assertThat(send(collector, "/devices/" + device + "/facts", "application/json", facts, bearer("other-secret")).statusCode())
+          .as("another device's facts").isEqualTo(401);
+      assertThat(send(collector, "/devices/" + device + "/facts", "application/json", facts, bearer("device-secret")).statusCode())
+          .isEqualTo(202);
 
       HttpResponse<String> moved = send(collector, "/fleets/forged/devices/" + device + "/upload", EXPORT, export, bearer("device-secret"));
       assertThat(moved.statusCode()).as("a registered device cannot be moved by a path prefix").isEqualTo(403);

@@ -1,7 +1,7 @@
 package io.fleetpulse.collector.push;
 
 import io.fleetpulse.collector.dedup.SequenceMarkStore;
-import io.fleetpulse.collector.publish.DiskSamplePublisher;
+import io.fleetpulse.collector.publish.ReportPublisher;
 import io.fleetpulse.collector.publish.JournalPublisher;
 import io.fleetpulse.collector.publish.PublisherSettings;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
@@ -24,7 +24,7 @@ final class TestCollector implements AutoCloseable {
   final Vertx vertx = Vertx.vertx();
   final JournalPublisher publisher;
   final SequenceMarkStore marks;
-  final DiskSamplePublisher disks;
+  final ReportPublisher reports;
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   final PushServer server;
 
@@ -41,8 +41,8 @@ final class TestCollector implements AutoCloseable {
     // Collectors of different tests share the broker: each is its own instance.
     publisher = new JournalPublisher(vertx, kafka, java.util.UUID.randomUUID().toString());
     marks = new SequenceMarkStore(new PublisherSettings(marksBootstrap, kafka.deliveryTimeout(), Map.of()));
-    disks = new DiskSamplePublisher(vertx, kafka);
-    server = new PushServer(settings, publisher, marks, disks, meters);
+    reports = new ReportPublisher(vertx, kafka);
+    server = new PushServer(settings, publisher, marks, reports, meters);
     vertx.deployVerticle(server).await();
   }
 
@@ -76,6 +76,6 @@ final class TestCollector implements AutoCloseable {
   public void close() {
     vertx.close().await();
     publisher.close();
-    disks.close();
+    reports.close();
   }
 }

@@ -2,7 +2,7 @@ package io.fleetpulse.bench;
 
 import io.fleetpulse.collector.dedup.SequenceMarkStore;
 import io.fleetpulse.collector.journal.JournalLimits;
-import io.fleetpulse.collector.publish.DiskSamplePublisher;
+import io.fleetpulse.collector.publish.ReportPublisher;
 import io.fleetpulse.collector.publish.JournalPublisher;
 import io.fleetpulse.collector.publish.PublisherSettings;
 import io.fleetpulse.collector.push.ConnectionLimits;
@@ -91,7 +91,7 @@ final class IngestBenchmark {
       Kcat kcat = runKcat(kafka, dir, perDevice);
       Vertx vertx = Vertx.vertx();
       try (JournalPublisher publisher = new JournalPublisher(vertx, PublisherSettings.of(kafka.bootstrapServers()), "bench");
-           DiskSamplePublisher disks = new DiskSamplePublisher(vertx, PublisherSettings.of(kafka.bootstrapServers()))) {
+           ReportPublisher disks = new ReportPublisher(vertx, PublisherSettings.of(kafka.bootstrapServers()))) {
         // Every simulated device pushes from 127.0.0.1, like a site behind one NAT: no per-address caps.
         ConnectionLimits oneAddress = new ConnectionLimits(ConnectionLimits.DEFAULT.idleTimeout(), ConnectionLimits.DEFAULT.bodyIdleTimeout(),
             ConnectionLimits.DEFAULT.requestDeadline(), ConnectionLimits.DEFAULT.maxConnections(), 0, 0);

@@ -1,10 +1,13 @@
 package io.fleetpulse.streams.health;
 
 import io.fleetpulse.schemas.Alert;
+import io.fleetpulse.schemas.DeviceFacts;
 import io.fleetpulse.schemas.DeviceHealth;
 import io.fleetpulse.schemas.HealthCheck;
 import io.fleetpulse.schemas.Severity;
+import io.fleetpulse.schemas.Software;
 import io.fleetpulse.schemas.Status;
+import io.fleetpulse.streams.software.SoftwareFacts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -215,6 +218,18 @@ public final class HealthBook {
     return save(before, health, at);
   }
 
+  /** The device reported what it runs ({@link SoftwareFacts}); the new health if that changed its software. */
+  public Optional<DeviceHealth> softwareReported(DeviceFacts facts) {
+    DeviceHealth before = current.get(facts.getDeviceUuid());
+    Optional<Software> software = SoftwareFacts.merge(before == null ? null : before.getSoftware(), facts);
+    if (software.isEmpty()) {
+      return Optional.empty();
+    }
+    DeviceHealth health = before != null ? DeviceHealth.newBuilder(before).build() : fresh(facts.getDeviceUuid(), facts.getFleet());
+    health.setSoftware(software.get());
+    return save(before, health, facts.getAt());
+  }
+
   private Optional<DeviceHealth> save(DeviceHealth before, DeviceHealth health, Instant at) {
     Status worst = worst(health.getChecks());
     health.setStatus(worst == Status.UNKNOWN && health.getLastSeen() != null ? Status.OK : worst);
@@ -229,8 +244,10 @@ public final class HealthBook {
     }
     reporting.put(health.getDeviceUuid(), stored);
     boolean checksChanged = before == null || !Objects.equals(before.getChecks(), health.getChecks()) || before.getStatus() != health.getStatus();
-    if (checksChanged) {
+    if (checksChanged || !Objects.equals(before.getSoftware(), health.getSoftware())) {
       history.put(health.getDeviceUuid(), health, at.toEpochMilli());
+    }
+    if (checksChanged) {
       counts.changed(before, health);
       statuses.changed(before, health);
     }

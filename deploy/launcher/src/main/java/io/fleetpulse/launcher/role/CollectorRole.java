@@ -3,7 +3,7 @@ package io.fleetpulse.launcher.role;
 import io.fleetpulse.collector.dedup.SequenceMarkStore;
 import io.fleetpulse.collector.inventory.InventoryException;
 import io.fleetpulse.collector.journal.JournalLimits;
-import io.fleetpulse.collector.publish.DiskSamplePublisher;
+import io.fleetpulse.collector.publish.ReportPublisher;
 import io.fleetpulse.collector.publish.JournalPublisher;
 import io.fleetpulse.collector.publish.PublisherSettings;
 import io.fleetpulse.collector.push.ConnectionLimits;
@@ -35,7 +35,7 @@ public final class CollectorRole implements AutoCloseable {
   private final FleetpulseConfig config;
   private RoleContext context;
   private JournalPublisher publisher;
-  private DiskSamplePublisher diskPublisher;
+  private ReportPublisher reportPublisher;
   private SequenceMarkStore markStore;
   private PushServer pushServer;
   private SshTailer sshTailer;
@@ -113,7 +113,7 @@ public final class CollectorRole implements AutoCloseable {
         JournalPublisher.transactionalId(instanceId, 0), JournalPublisher.transactionalId(instanceId, JournalPublisher.WRITERS - 1));
     publisher = new JournalPublisher(context.vertx(), producers, instanceId);
     publisher.bindMetrics(context.metrics());
-    diskPublisher = new DiskSamplePublisher(context.vertx(), producers);
+    reportPublisher = new ReportPublisher(context.vertx(), producers);
     markStore = new SequenceMarkStore(producers);
     FleetpulseConfig.Limits limits = collector.limits();
     FleetpulseConfig.RateLimits rates = collector.rateLimits();
@@ -123,7 +123,7 @@ public final class CollectorRole implements AutoCloseable {
         pushTls(collector.tls()),
         Optional.of(collector.deviceTokensFile()).filter(file -> !file.isEmpty()).map(Path::of), connectionLimits(collector),
         inFlightBytes(limits)),
-        publisher, markStore, diskPublisher, context.metrics());
+        publisher, markStore, reportPublisher, context.metrics());
     deploymentId = context.vertx().deployVerticle(pushServer).await();
   }
 
@@ -166,7 +166,7 @@ public final class CollectorRole implements AutoCloseable {
     if (deploymentId != null) {
       context.vertx().undeploy(deploymentId).await();
     }
-    for (AutoCloseable producer : new AutoCloseable[] {publisher, diskPublisher}) {
+    for (AutoCloseable producer : new AutoCloseable[] {publisher, reportPublisher}) {
       if (producer != null) {
         try {
           producer.close();
