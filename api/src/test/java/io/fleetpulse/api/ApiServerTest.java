@@ -12,6 +12,7 @@ import io.fleetpulse.api.health.Readiness;
 import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.kafka.SharedKafkaBroker;
 import io.fleetpulse.schemas.DeviceFacts;
+import io.fleetpulse.schemas.JournalEntry;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import java.net.URI;
@@ -104,7 +105,8 @@ class ApiServerTest {
     assertThat(new JsonObject(zero.body()).getString("parameter")).isEqualTo("limit");
     assertThat(new JsonObject(zero.body()).getString("allowed")).isEqualTo("a whole number between 1 and 1000");
     assertThat(get("/api/v1/devices/" + DEVICE + "/events?limit=ten").body()).contains("limit must be a whole number");
-    assertThat(get("/api/v1/devices/" + DEVICE + "/events?kind=REBOOT").body()).contains("kind must be one of");
+    assertThat(get("/api/v1/devices/" + DEVICE + "/events?kind=reboot").body()).contains("an event kind such as UNIT_RESTART");
+    assertThat(get("/api/v1/devices/" + DEVICE + "/events?kind=I2C_TIMEOUT").statusCode()).as("a rule's kind").isNotEqualTo(400);
     assertThat(get("/api/v1/devices/" + DEVICE + "/events?to=soon").statusCode()).isEqualTo(400);
     for (String query : List.of("/api/v1/devices?status=BROKEN", "/api/v1/devices?cursor=nope", "/api/v1/devices?fleet=..",
         "/api/v1/devices?fleet=.", "/api/v1/alerts?fleet=..%2F..", "/api/v1/alerts?device=XYZ", "/api/v1/alerts?state=open",
@@ -404,6 +406,53 @@ class ApiServerTest {
     assertThat(new JsonObject(get("/api/v1/devices?fleet=releases").body()).getJsonArray("devices").getJsonObject(0).getString("release"))
         .isEqualTo("3f2a1c0");
     assertThat(get("/api/v1/devices?release=" + "a".repeat(129)).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void aFleetsReleasesAreJudgedInTheTopologyAndTheWorseOneRaisesARegression() throws Exception {
+    Instant now = Instant.now();
+    List<JournalEntry> journal = new ArrayList<>();
+    List<DeviceFacts> facts = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      String device = String.format("ad%030d", i);
+      boolean onNew = i >= 6;
+      facts.add(DeviceFacts.newBuilder().setDeviceUuid(device).setFleet("rollout").setOs("balenaOS 2.115.1+rev1")
+          .setRelease(onNew ? "3f2a1c0" : "9d81e07").setSource("push").setAt(now.minus(Duration.ofHours(onNew ? 25 : 26))).build());
+      for (int hour = 24; hour >= 0; hour--) {
+        Instant at = now.minus(Duration.ofHours(hour));
+        journal.add(ApiStack.chronySelected(device, "rollout", at));
+        if (onNew && hour % 2 == 0) {
+          journal.add(ApiStack.engineKilled(device, "rollout", at.plusSeconds(30)));
+        }
+      }
+    }
+    stack.write(facts.toArray(DeviceFacts[]::new));
+    stack.write(journal.toArray(JournalEntry[]::new));
+
+    JsonObject releases = await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
+        .until(() -> new JsonObject(get("/api/v1/fleets/rollout/releases").body()),
+            json -> json.getJsonArray("releases").size() == 2 && !json.getJsonArray("releases").getJsonObject(1).getJsonArray("regression").isEmpty());
+    JsonObject older = releases.getJsonArray("releases").getJsonObject(0);
+    JsonObject newer = releases.getJsonArray("releases").getJsonObject(1);
+    assertThat(older.getString("release")).isEqualTo("9d81e07");
+    assertThat(newer.getString("release")).isEqualTo("3f2a1c0");
+    assertThat(newer.getString("previous")).isEqualTo("9d81e07");
+    assertThat(newer.getInteger("devices")).isEqualTo(6);
+    assertThat(newer.getString("os")).isEqualTo("balenaOS 2.115.1+rev1");
+    assertThat(newer.getDouble("deviceDays")).isBetween(5.5, 6.5);
+    assertThat(newer.getJsonObject("events").getInteger("UNIT_RESTART")).isEqualTo(78);
+    assertThat(newer.getJsonObject("vsPrevious").getJsonObject("UNIT_RESTART").getValue("ratio")).as("none on the old release").isNull();
+    assertThat(newer.getJsonArray("regression").getList()).contains("UNIT_RESTART");
+    assertThat(older.getJsonArray("regression").getList()).isEmpty();
+
+    JsonObject alerts = await().atMost(Duration.ofSeconds(30)).until(() -> new JsonObject(get("/api/v1/alerts?fleet=rollout").body()),
+        json -> json.getJsonArray("alerts").stream().anyMatch(a -> "RELEASE_REGRESSION".equals(((JsonObject) a).getString("kind"))));
+    JsonObject regression = alerts.getJsonArray("alerts").stream().map(JsonObject.class::cast)
+        .filter(a -> "RELEASE_REGRESSION".equals(a.getString("kind"))).findFirst().orElseThrow();
+    assertThat(regression.getString("subject")).isEqualTo("3f2a1c0");
+    assertThat(regression.getString("summary")).startsWith("release 3f2a1c0: ").contains("on 6 of 6 devices").contains("on 9d81e07");
+    assertThat(get("/api/v1/fleets/..%2F/releases").statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(get("/api/v1/fleets/nobody-here/releases").body()).getJsonArray("releases")).isEmpty();
   }
 
   private static DeviceFacts facts(String device, String release, Instant at) {

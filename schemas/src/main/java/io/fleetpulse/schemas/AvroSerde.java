@@ -60,8 +60,11 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   private final FleetSchemaStore store;
   private final byte[] header;
   private final DatumWriter<T> writer;
-  /** The schema before the current one, written while a record needs nothing the current one added (two-release rule). */
-  private final Previous<T> previous;
+  /**
+   * Older schemas, oldest first: a record is written with the first one it needs nothing newer than (two-release rule);
+   * empty when only the current schema is written.
+   */
+  private final List<Previous<T>> previous;
   private final Map<Long, DatumReader<T>> readersByWriterFingerprint = new ConcurrentHashMap<>();
 
   /** One thread's output buffer and encoder, reused record after record. */
@@ -76,19 +79,22 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
    */
   private record Previous<T>(byte[] header, DatumWriter<T> writer, Predicate<T> enough) {}
 
+  /** An older schema of a record type, and which records it can carry (those that use nothing added since). */
+  public record OlderSchema<T>(Schema schema, Predicate<T> enough) {}
+
   public AvroSerde(Class<T> type, FleetSchemaStore store) {
-    this(type, store, null, null);
+    this(type, store, List.of());
   }
 
   @SuppressWarnings("unchecked")
-  private AvroSerde(Class<T> type, FleetSchemaStore store, Schema previousSchema, Predicate<T> previousEnough) {
+  private AvroSerde(Class<T> type, FleetSchemaStore store, List<OlderSchema<T>> older) {
     this.model = SpecificData.getForClass(type);
     this.schema = model.getSchema(type);
     this.store = store;
     this.header = SingleObjectHeader.of(schema);
     this.writer = (DatumWriter<T>) model.createDatumWriter(schema);
-    this.previous = previousSchema == null ? null : new Previous<>(SingleObjectHeader.of(previousSchema),
-        (DatumWriter<T>) model.createDatumWriter(previousSchema), previousEnough);
+    this.previous = older.stream().map(schema -> new Previous<>(SingleObjectHeader.of(schema.schema()),
+        (DatumWriter<T>) model.createDatumWriter(schema.schema()), schema.enough())).toList();
   }
 
   /**
@@ -98,15 +104,26 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
    */
   public static <T extends SpecificRecord> AvroSerde<T> writingPrevious(Class<T> type, FleetSchemaStore store, Schema previousSchema,
                                                                         Predicate<T> enough) {
+    return writingOlder(type, store, List.of(new OlderSchema<>(previousSchema, enough)));
+  }
+
+  /**
+   * As {@link #writingPrevious}, with several older schemas, oldest first: each record is written with the oldest one
+   * that can carry it. An enum symbol added after the last one keeps every older symbol's ordinal, so an older schema
+   * still writes records of the older symbols.
+   */
+  public static <T extends SpecificRecord> AvroSerde<T> writingOlder(Class<T> type, FleetSchemaStore store, List<OlderSchema<T>> older) {
     Schema current = SpecificData.getForClass(type).getSchema(type);
-    List<Schema.Field> old = previousSchema.getFields();
-    for (int i = 0; i < old.size(); i++) {
-      if (!old.get(i).name().equals(current.getFields().get(i).name())) {
-        throw new IllegalArgumentException("the previous " + current.getName() + " schema must be the current one without its last "
-            + "fields; field " + i + " is " + old.get(i).name() + ", now " + current.getFields().get(i).name());
+    for (OlderSchema<T> schema : older) {
+      List<Schema.Field> old = schema.schema().getFields();
+      for (int i = 0; i < old.size(); i++) {
+        if (!old.get(i).name().equals(current.getFields().get(i).name())) {
+          throw new IllegalArgumentException("the previous " + current.getName() + " schema must be the current one without its last "
+              + "fields; field " + i + " is " + old.get(i).name() + ", now " + current.getFields().get(i).name());
+        }
       }
     }
-    return new AvroSerde<>(type, store, previousSchema, enough);
+    return new AvroSerde<>(type, store, older);
   }
 
   public Schema schema() {
@@ -116,11 +133,17 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   public byte[] toBytes(T record) {
     Encoding encoding = ENCODING.get();
     encoding.out.reset();
-    boolean old = previous != null && previous.enough().test(record);
+    Previous<T> old = null;
+    for (Previous<T> candidate : previous) {
+      if (candidate.enough().test(record)) {
+        old = candidate;
+        break;
+      }
+    }
     try {
-      encoding.out.write(old ? previous.header() : header);
+      encoding.out.write(old != null ? old.header() : header);
       encoding.encoder = EncoderFactory.get().binaryEncoder(encoding.out, encoding.encoder);
-      (old ? previous.writer() : writer).write(record, encoding.encoder);
+      (old != null ? old.writer() : writer).write(record, encoding.encoder);
       encoding.encoder.flush();
       return encoding.out.toByteArray();
     } catch (IOException | AvroRuntimeException e) {

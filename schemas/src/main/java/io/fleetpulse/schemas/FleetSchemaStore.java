@@ -21,6 +21,9 @@ public final class FleetSchemaStore implements SchemaStore {
   /** Alert before its {@code rule} field: what the previous release reads, and writes. */
   public static final Schema ALERT_1 = history("Alert-1.avsc");
 
+  /** Alert before RELEASE_REGRESSION, with {@code rule}: what the previous release reads, and writes. */
+  public static final Schema ALERT_2 = history("Alert-2.avsc");
+
   /** DeviceEvent before DEVICE_REBOOT: what the previous release reads, and writes. */
   public static final Schema DEVICE_EVENT_1 = history("DeviceEvent-1.avsc");
 
@@ -40,7 +43,7 @@ public final class FleetSchemaStore implements SchemaStore {
         RestartOutlier.getClassSchema())) {
       store.add(schema);
     }
-    return store.add(ALERT_1).add(DEVICE_EVENT_1).add(DEVICE_HEALTH_1);
+    return store.add(ALERT_1).add(ALERT_2).add(DEVICE_EVENT_1).add(DEVICE_HEALTH_1);
   }
 
   /** Also accept records written with {@code schema} (an older or newer version of one of ours). */

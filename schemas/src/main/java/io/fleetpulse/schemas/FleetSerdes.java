@@ -1,5 +1,7 @@
 package io.fleetpulse.schemas;
 
+import java.util.List;
+
 /** The serdes of every fleetpulse record type, sharing one schema store. Keys are plain strings. */
 public final class FleetSerdes {
 
@@ -17,9 +19,18 @@ public final class FleetSerdes {
         event -> event.getKind() != EventKind.DEVICE_REBOOT);
   }
 
-  /** Alerts without a rule are written with the schema before {@code rule}, which the previous release reads. */
+  /**
+   * Alerts are written with the oldest schema that carries them: without a rule, with the schema before {@code rule};
+   * from a rule, with the one before RELEASE_REGRESSION; the previous releases read both.
+   */
   public static AvroSerde<Alert> alert() {
-    return AvroSerde.writingPrevious(Alert.class, STORE, FleetSchemaStore.ALERT_1, alert -> alert.getRule() == null);
+    return AvroSerde.writingOlder(Alert.class, STORE, List.of(
+        new AvroSerde.OlderSchema<>(FleetSchemaStore.ALERT_1, alert -> alert.getRule() == null && olderKind(alert)),
+        new AvroSerde.OlderSchema<>(FleetSchemaStore.ALERT_2, FleetSerdes::olderKind)));
+  }
+
+  private static boolean olderKind(Alert alert) {
+    return alert.getKind() != AlertKind.RELEASE_REGRESSION;
   }
 
   /** Health without software facts is written with the schema before {@code software}, which the previous release reads. */

@@ -163,7 +163,11 @@ class AvroSerdeTest {
     byte[] ruleBytes = FleetSerdes.alert().toBytes(fromRule);
 
     assertThat(SingleObjectHeader.writerFingerprint(plainBytes)).isEqualTo(FleetSchemaStore.fingerprint(FleetSchemaStore.ALERT_1));
-    assertThat(SingleObjectHeader.writerFingerprint(ruleBytes)).isEqualTo(FleetSchemaStore.fingerprint(Alert.getClassSchema()));
+    assertThat(SingleObjectHeader.writerFingerprint(ruleBytes)).isEqualTo(FleetSchemaStore.fingerprint(FleetSchemaStore.ALERT_2));
+    Alert regression = Alert.newBuilder(plain).setKind(AlertKind.RELEASE_REGRESSION).setDeviceUuid(null).setSubject("3f2a1c0").build();
+    byte[] regressionBytes = FleetSerdes.alert().toBytes(regression);
+    assertThat(SingleObjectHeader.writerFingerprint(regressionBytes)).isEqualTo(FleetSchemaStore.fingerprint(Alert.getClassSchema()));
+    assertThat(FleetSerdes.alert().fromBytes(regressionBytes)).isEqualTo(regression);
     assertThat(FleetSerdes.alert().fromBytes(plainBytes)).isEqualTo(plain);
     assertThat(FleetSerdes.alert().fromBytes(ruleBytes)).isEqualTo(fromRule);
     // What the previous release decodes: the old schema, field for field.

@@ -1,7 +1,7 @@
 package io.fleetpulse.api.devices;
 
 import io.fleetpulse.schemas.DeviceEvent;
-import io.fleetpulse.schemas.EventKind;
+import io.fleetpulse.streams.rules.RuleEvents;
 import io.fleetpulse.streams.events.DeviceEventsStore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,8 +21,11 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  */
 public final class DeviceEventsQuery {
 
-  /** What a request asks for; {@code kind} null means every kind; {@code after} null means from the newest. */
-  public record Request(String uuid, EventKind kind, Instant from, Instant to, int limit, Cursor after) {}
+  /**
+   * What a request asks for; {@code kind} (an event kind, or the kind of a user's rule) null means every kind;
+   * {@code after} null means from the newest.
+   */
+  public record Request(String uuid, String kind, Instant from, Instant to, int limit, Cursor after) {}
 
   /**
    * Where a page stopped: at {@code millis}, having read the newest {@code seen} events of that millisecond
@@ -89,7 +92,7 @@ public final class DeviceEventsQuery {
         if (request.after() != null && next.key == request.after().millis() && seenAtLastMillis <= request.after().seen()) {
           continue; // read by the previous page
         }
-        if (request.kind() == null || next.value.getKind() == request.kind()) {
+        if (request.kind() == null || request.kind().equals(RuleEvents.kindOf(next.value))) {
           if (events.size() == request.limit()) {
             // One more exists: the next page starts before it.
             return new Page(events, new Cursor(lastMillis, seenAtLastMillis - 1));

@@ -6,7 +6,6 @@ import io.fleetpulse.api.routing.OwnerRouting;
 import io.fleetpulse.schemas.DeviceEvent;
 import io.fleetpulse.schemas.DeviceHealth;
 import io.fleetpulse.schemas.DeviceStatus;
-import io.fleetpulse.schemas.EventKind;
 import io.fleetpulse.api.routing.StandbyRead;
 import io.fleetpulse.streams.events.DeviceEventsStore;
 import io.fleetpulse.streams.health.DeviceHealthStores;
@@ -112,7 +111,7 @@ public final class DeviceRoutes {
       QueryParameters.TimeRange range = params.range(Instant.now().plus(Duration.ofDays(1)), null);
       request = new DeviceEventsQuery.Request(
           ctx.pathParam("uuid"),
-          params.enumValue("kind", EventKind.class),
+          params.eventKind("kind"),
           range.from(),
           range.to(),
           params.integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT),

@@ -4,15 +4,13 @@ import io.fleetpulse.schemas.DeviceHealth;
 import io.fleetpulse.schemas.HealthCheck;
 import io.fleetpulse.schemas.Software;
 import io.fleetpulse.schemas.Status;
+import io.fleetpulse.streams.releases.Releases;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /** Device health as CONTRACT.md shows it. */
 public final class HealthJson {
-
-  /** How the device list names the release of devices that never reported one. */
-  public static final String UNKNOWN_RELEASE = "unknown";
 
   private HealthJson() {}
 
@@ -39,10 +37,7 @@ public final class HealthJson {
         .put("since", time(software.getSince()));
   }
 
-  /** The release a device runs, for the device list's filter: {@value #UNKNOWN_RELEASE} when it never said. */
-  public static String releaseOf(DeviceHealth health) {
-    return health.getSoftware() == null || health.getSoftware().getRelease() == null ? UNKNOWN_RELEASE : health.getSoftware().getRelease();
-  }
+
 
   /** A device the collector reaches but that has sent no entry yet: nothing to judge, so UNKNOWN without checks. */
   public static JsonObject withoutEntries(String uuid, String fleet) {
@@ -63,7 +58,7 @@ public final class HealthJson {
         .put("fleet", health.getFleet())
         .put("status", health.getStatus().name())
         .put("lastSeen", time(health.getLastSeen()))
-        .put("release", releaseOf(health))
+        .put("release", Releases.of(health))
         .put("failing", failing);
   }
 

@@ -45,6 +45,7 @@ public final class QueryParameters {
   static final Instant EARLIEST = Instant.EPOCH;
   public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
   private static final String UUID_RULE = "a device uuid, 32 (or legacy 62) lower-case hex digits";
+  private static final Pattern EVENT_KIND = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
   private static final Pattern FLEET = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}");
   private static final String FLEET_RULE = "a fleet name, 1-64 characters of [A-Za-z0-9._-] not starting with '.'";
 
@@ -153,6 +154,27 @@ public final class QueryParameters {
   public String fleet(String name) {
     String value = query(name);
     if (value != null && !FLEET.matcher(value).matches()) {
+      throw new BadParameter(name, FLEET_RULE, value);
+    }
+    return value;
+  }
+
+  /**
+   * An event kind: one of fleetpulse's (EventKind) or one a user's rule names (upper case, digits, underscores), null
+   * when absent. A rule's kind no rule has matched simply finds no events.
+   */
+  public String eventKind(String name) {
+    String value = query(name);
+    if (value != null && !EVENT_KIND.matcher(value).matches()) {
+      throw new BadParameter(name, "an event kind such as UNIT_RESTART, or a rule's kind (A-Z, 0-9, _; at most 64)", value);
+    }
+    return value;
+  }
+
+  /** A fleet named in the path ({@code /fleets/{fleet}/…}), checked as {@link #fleet} checks a query's. */
+  public String pathFleet(String name) {
+    String value = ctx.pathParam(name);
+    if (value == null || !FLEET.matcher(value).matches()) {
       throw new BadParameter(name, FLEET_RULE, value);
     }
     return value;

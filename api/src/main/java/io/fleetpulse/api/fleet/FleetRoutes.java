@@ -18,6 +18,8 @@ import io.fleetpulse.streams.alerts.FiringAlertCounts;
 import io.fleetpulse.streams.events.FleetEventCounts;
 import io.fleetpulse.streams.alerts.FiringAlertsStore;
 import io.fleetpulse.streams.fleet.FleetStores;
+import io.fleetpulse.streams.releases.ReleaseStores;
+import io.fleetpulse.streams.releases.Releases;
 import io.fleetpulse.streams.health.DeviceHealthStores;
 import io.fleetpulse.streams.health.DeviceStatusIndex;
 import io.fleetpulse.streams.health.HealthCounts;
@@ -61,6 +63,7 @@ public final class FleetRoutes {
     router.get("/api/v1/alerts").handler(this::alerts);
     router.get("/api/v1/fleet/summary").handler(this::summary);
     router.get("/api/v1/fleet/events").handler(this::eventsPerHour);
+    router.get("/api/v1/fleets/:fleet/releases").handler(this::releases);
     router.get("/api/v1/collector/devices").handler(this::collectorDevices);
   }
 
@@ -92,7 +95,7 @@ public final class FleetRoutes {
     answers.answer(ctx, List.of(DeviceHealthStores.CURRENT, DeviceStatusIndex.STORE), scope -> {
       // One more than a page tells the combining instance whether there is a next page.
       Predicate<DeviceHealth> inFleet = health -> (fleet == null || fleet.equals(health.getFleet()))
-          && (release == null || release.equals(HealthJson.releaseOf(health)));
+          && (release == null || release.equals(Releases.of(health)));
       List<DeviceHealth> page = problemsFirst ? local.devicesByStatus(scope, cursor, inFleet, limit + 1)
           : status == null ? local.devicesAfter(scope, cursor.uuid(), inFleet, limit + 1)
           : local.devicesAfter(scope, status, cursor.uuid(), inFleet, limit + 1);
@@ -242,6 +245,26 @@ public final class FleetRoutes {
         }
       }
       return total;
+    });
+  }
+
+  /**
+   * A fleet's health by release, as the topology last judged it (a fleet-keyed aggregation): oldest release first, the
+   * devices that never reported one last.
+   */
+  private void releases(RoutingContext ctx) {
+    String fleet;
+    try {
+      fleet = new QueryParameters(ctx).pathFleet("fleet");
+    } catch (QueryParameters.BadParameter e) {
+      e.answer(ctx);
+      return;
+    }
+    answers.answer(ctx, List.of(ReleaseStores.REPORTS), scope -> new JsonObject().put("releases",
+        new JsonArray(local.releases(scope, fleet).stream().map(ReleasesJson::of).toList())), parts -> {
+      List<JsonObject> rows = collect(parts, "releases");
+      rows.sort(ReleasesJson.ORDER);
+      return new JsonObject().put("fleet", fleet).put("releases", new JsonArray(rows));
     });
   }
 

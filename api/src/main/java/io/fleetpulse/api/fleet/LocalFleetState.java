@@ -11,6 +11,8 @@ import io.fleetpulse.streams.alerts.FiringAlertCounts;
 import io.fleetpulse.streams.alerts.FiringAlertsStore;
 import io.fleetpulse.streams.events.FleetEventCounts;
 import io.fleetpulse.streams.fleet.FleetStores;
+import io.fleetpulse.streams.releases.ReleaseRow;
+import io.fleetpulse.streams.releases.ReleaseStores;
 import io.fleetpulse.streams.health.DeviceHealthStores;
 import io.fleetpulse.streams.health.DeviceStatusIndex;
 import io.fleetpulse.streams.health.HealthCounts;
@@ -179,6 +181,18 @@ public final class LocalFleetState {
       }
     }
     return counts;
+  }
+
+  /** The scope's part of a fleet's releases as last judged ({@link ReleaseStores#REPORTS}: the fleet is one key range). */
+  public List<ReleaseRow> releases(PartitionScope scope, String fleet) {
+    List<ReleaseRow> rows = new ArrayList<>();
+    for (QueryResult<KeyValueIterator<String, ReleaseRow>> partition : this.<ReleaseRow>range(scope, ReleaseStores.REPORTS, fleet + "|",
+        fleet + "|\uffff").values()) {
+      try (KeyValueIterator<String, ReleaseRow> releases = partition.getResult()) {
+        releases.forEachRemaining(entry -> rows.add(entry.value));
+      }
+    }
+    return rows;
   }
 
   /** Every alert of the scope: each (device, kind, subject)'s latest episode, and the fleet incidents. */

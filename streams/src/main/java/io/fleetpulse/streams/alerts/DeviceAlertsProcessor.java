@@ -46,7 +46,7 @@ public final class DeviceAlertsProcessor implements Processor<String, DeviceEven
 
   /** What a device's events raise: the built-in kinds, and the users' rules (OTHER, told apart by their rule). */
   private static final Set<AlertKind> EVENT_KINDS = EnumSet.complementOf(EnumSet.of(AlertKind.DEVICE_UNREACHABLE,
-      AlertKind.FLEET_INCIDENT));
+      AlertKind.FLEET_INCIDENT, AlertKind.RELEASE_REGRESSION));
   private static final Set<AlertKind> CONNECTION_KINDS = EnumSet.of(AlertKind.DEVICE_UNREACHABLE);
   /** How late data may arrive and still be judged as live: beyond it, what it opens is held until the data catches up. */
   public static final Duration BACKFILL = Duration.ofMinutes(30);

@@ -81,7 +81,8 @@ public final class FleetIncidentProcessor implements Processor<String, FleetSign
     List<Alert> open = new ArrayList<>();
     try (KeyValueIterator<String, Alert> it = incidents.all()) {
       it.forEachRemaining(kv -> {
-        if (kv.value.getState() == AlertState.FIRING) {
+        // The store also keeps release regressions (ReleaseHealthProcessor): they are judged there.
+        if (kv.value.getState() == AlertState.FIRING && kv.value.getKind() == AlertKind.FLEET_INCIDENT) {
           open.add(kv.value);
         }
       });

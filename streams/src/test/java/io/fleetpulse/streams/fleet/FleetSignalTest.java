@@ -13,7 +13,10 @@ class FleetSignalTest {
     for (FleetSignal signal : new FleetSignal[] {
         new FleetSignal("d1", "harbor", AlertKind.VPN_TLS_FAILURE, true, "CLOCK_SKEW", 1_000L, null),
         new FleetSignal("d1", "harbor", null, false, null, 2_000L, null),
-        new FleetSignal("d1", "harbor", null, false, null, 3_000L, "balena.service")}) {
+        new FleetSignal("d1", "harbor", null, false, null, 3_000L, "balena.service", "UNIT_RESTART", null, null, null, 0L),
+        new FleetSignal("d1", "harbor", null, false, "power-loss", 4_000L, null, "DEVICE_REBOOT", null, null, null, 0L),
+        new FleetSignal("d1", "harbor", null, false, null, 5_000L, null, null, "3f2a1c0", "balenaOS 2.115.1", "check_timesync,check_memory", 4_500L),
+        new FleetSignal("d1", "harbor", null, false, null, 6_000L, null, null, "unknown", null, null, 0L)}) {
       byte[] bytes = FleetSignal.serde().serializer().serialize("t", signal);
       assertThat(FleetSignal.serde().deserializer().deserialize("t", bytes)).isEqualTo(signal);
     }

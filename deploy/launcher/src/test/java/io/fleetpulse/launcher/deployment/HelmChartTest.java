@@ -24,6 +24,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import io.fleetpulse.streams.rules.RulesFile;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -155,6 +157,28 @@ class HelmChartTest {
     assertThat(new ConfigLoader().load(null, podEnv(chart, pushEnv), List.of()).collector().tls().mutual())
         .as("mTLS is what lets the push collector listen beyond loopback").isTrue();
     new CollectorRole(new ConfigLoader().load(null, podEnv(chart, pushEnv), List.of()));
+  }
+
+  @Test
+  void usersRulesAreMountedAsADirectoryTheApiPodsWatch(@TempDir Path dir) throws Exception {
+    Path values = dir.resolve("rules.yaml");
+    Files.writeString(values, "kafka: {bootstrap: \"kafka:9092\"}\napi:\n  rules: |\n"
+        + Files.readString(RepositoryFiles.ROOT.resolve("docs/rules-example.yaml")).lines().map(line -> "    " + line).collect(Collectors.joining("\n")) + "\n");
+    Rendered chart = render(template -> template.withValuesFile(values));
+
+    String rules = chart.one("ConfigMap", "fp-fleetpulse-rules").at("/data/rules.yaml").asText();
+    assertThat(RulesFile.parse(rules).rules()).as("the example, as the streams read it").isNotEmpty();
+    JsonNode api = chart.one("StatefulSet", "fp-fleetpulse-api");
+    assertThat(env(container(api))).containsEntry("FLEETPULSE_STREAMS_RULES", "/etc/fleetpulse-rules/rules.yaml");
+    assertThat(container(api).get("volumeMounts").findValuesAsText("mountPath")).contains("/etc/fleetpulse-rules");
+    assertThat(api.at("/spec/template/spec/volumes").findValues("configMap")).extracting(node -> node.get("name").asText())
+        .contains("fp-fleetpulse-rules");
+
+    Path own = dir.resolve("own.yaml");
+    Files.writeString(own, "kafka: {bootstrap: \"kafka:9092\"}\napi: {existingRulesConfigMap: team-rules}\n");
+    Rendered withOwn = render(template -> template.withValuesFile(own));
+    assertThat(withOwn.one("StatefulSet", "fp-fleetpulse-api").at("/spec/template/spec/volumes").findValues("configMap"))
+        .extracting(node -> node.get("name").asText()).containsExactly("team-rules");
   }
 
   @Test
