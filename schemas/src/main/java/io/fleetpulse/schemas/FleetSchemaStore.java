@@ -21,7 +21,7 @@ public final class FleetSchemaStore implements SchemaStore {
   /** Alert before its {@code rule} field: what the previous release reads, and writes. */
   public static final Schema ALERT_1 = history("Alert-1.avsc");
 
-  /** Alert before RELEASE_REGRESSION, with {@code rule}: what the previous release reads, and writes. */
+  /** Alert before RELEASE_REGRESSION and OS_ROLLBACK, with {@code rule}: what the previous release reads, and writes. */
   public static final Schema ALERT_2 = history("Alert-2.avsc");
 
   /** DeviceEvent before DEVICE_REBOOT: what the previous release reads, and writes. */

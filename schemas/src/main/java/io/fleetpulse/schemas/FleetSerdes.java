@@ -21,7 +21,7 @@ public final class FleetSerdes {
 
   /**
    * Alerts are written with the oldest schema that carries them: without a rule, with the schema before {@code rule};
-   * from a rule, with the one before RELEASE_REGRESSION; the previous releases read both.
+   * from a rule, with the one before RELEASE_REGRESSION and OS_ROLLBACK; the previous releases read both.
    */
   public static AvroSerde<Alert> alert() {
     return AvroSerde.writingOlder(Alert.class, STORE, List.of(
@@ -30,7 +30,7 @@ public final class FleetSerdes {
   }
 
   private static boolean olderKind(Alert alert) {
-    return alert.getKind() != AlertKind.RELEASE_REGRESSION;
+    return alert.getKind() != AlertKind.RELEASE_REGRESSION && alert.getKind() != AlertKind.OS_ROLLBACK;
   }
 
   /** Health without software facts is written with the schema before {@code software}, which the previous release reads. */

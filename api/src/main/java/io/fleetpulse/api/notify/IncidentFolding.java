@@ -58,7 +58,8 @@ final class IncidentFolding {
 
   /** True when the alert is part of a firing incident and should not be posted on its own. */
   boolean fold(Alert alert) {
-    if (alert.getKind() == AlertKind.FLEET_INCIDENT) {
+    // Fleet-level alerts (an incident itself, a release regression) are never part of an incident.
+    if (alert.getKind() == AlertKind.FLEET_INCIDENT || alert.getDeviceUuid() == null) {
       return false;
     }
     String key = key(alert.getFleet(), alert.getKind().name());

@@ -34,6 +34,8 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
 
   private static final Logger log = LoggerFactory.getLogger(DeviceTail.class);
   private static final int DF_OUTPUT_BYTES = 16 * 1024;
+  /** os-release and supervisor.conf are a few hundred bytes. */
+  private static final int FACTS_OUTPUT_BYTES = 16 * 1024;
   private static final Duration DRAIN_RECHECK = Duration.ofMillis(100);
 
   private final SshTailer tailer;
@@ -238,6 +240,7 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
   private void startReading(int attempt, ClientSession connected) throws IOException {
     openStream(attempt, connected, true);
     scheduleDiskSampling(attempt, connected);
+    readSoftwareFacts(connected);
   }
 
   /**
@@ -462,6 +465,23 @@ final class DeviceTail implements JournalStream.Sink, CommitListener {
       }
       // a dead connection is the journal stream's to notice
       log.debug("Device {}: df: {}", device.uuid(), e.getMessage());
+    }
+  }
+
+  // --- software facts ---
+
+  /**
+   * Once a connection: what the device runs. An OS update or a supervisor update comes with a reboot or a restart of
+   * the supervisor, which a new connection follows; the supervisor's own start line says its version in between.
+   */
+  private void readSoftwareFacts(ClientSession connected) {
+    try {
+      ShortCommand.run(connected, RemoteCommands.forDevice(device, tailer.commands().softwareFacts()), FACTS_OUTPUT_BYTES, tailer.timer(),
+          cat -> SoftwareFactsParser.parse(cat.stdout(), device.ref(), Instant.now()).ifPresentOrElse(writer::facts,
+              () -> log.info("Device {}: no OS release or supervisor version to read ({})", device.uuid(), cat.problems())));
+    } catch (IOException | RuntimeException e) {
+      // a dead connection is the journal stream's to notice
+      log.debug("Device {}: reading its software facts: {}", device.uuid(), e.getMessage());
     }
   }
 

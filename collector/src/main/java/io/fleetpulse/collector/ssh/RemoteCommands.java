@@ -61,6 +61,11 @@ public final class RemoteCommands {
     return "df -B1 --output=target,size,used,avail " + diskMounts;
   }
 
+  /** What the device runs: its OS release and its supervisor's configuration, read, never changed. */
+  public String softwareFacts() {
+    return "cat /etc/os-release /etc/balena-supervisor/supervisor.conf";
+  }
+
   /** The command as sent over the device's SSH connection: through its proxy's template if it has one. */
   public static String forDevice(InventoryDevice device, String command) {
     SshProxy proxy = device.proxy();

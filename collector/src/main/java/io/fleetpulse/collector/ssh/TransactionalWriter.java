@@ -4,6 +4,7 @@ import io.fleetpulse.collector.publish.JournalEntryEncoder;
 import io.fleetpulse.collector.publish.Acknowledgements;
 import io.fleetpulse.collector.publish.TransactionOutcome;
 import io.fleetpulse.schemas.DeviceStatus;
+import io.fleetpulse.schemas.DeviceFacts;
 import io.fleetpulse.schemas.DiskSample;
 import io.fleetpulse.schemas.FleetSerdes;
 import io.fleetpulse.schemas.JournalEntry;
@@ -51,7 +52,7 @@ public final class TransactionalWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TransactionalWriter.class);
   private static final int MAX_ITEMS_PER_TRANSACTION = 4096;
 
-  private sealed interface Item permits Entries, Status, Disk {}
+  private sealed interface Item permits Entries, Status, Disk, Facts {}
 
   /** One device's entries, already serialized (by the submitting thread: the writer's own thread is the bottleneck). */
   private record Entries(CommitListener listener, long epoch, String uuid, List<ProducerRecord<String, byte[]>> records, String lastCursor,
@@ -60,6 +61,8 @@ public final class TransactionalWriter implements AutoCloseable {
   private record Status(DeviceStatus status) implements Item {}
 
   private record Disk(List<DiskSample> samples) implements Item {}
+
+  private record Facts(DeviceFacts facts) implements Item {}
 
   private final Map<String, Object> config = new HashMap<>();
   private final long maxPendingBytes;
@@ -70,6 +73,7 @@ public final class TransactionalWriter implements AutoCloseable {
   private final org.apache.kafka.common.serialization.Serializer<JournalEntry> entrySerializer = JournalEntryEncoder.serializer();
   private final org.apache.kafka.common.serialization.Serializer<DeviceStatus> statusSerializer = FleetSerdes.deviceStatus().serializer();
   private final org.apache.kafka.common.serialization.Serializer<DiskSample> diskSerializer = FleetSerdes.diskSample().serializer();
+  private final org.apache.kafka.common.serialization.Serializer<DeviceFacts> factsSerializer = FleetSerdes.deviceFacts().serializer();
   private KafkaProducer<String, byte[]> producer;
   private volatile boolean running;
   /** Counted down by close(): wakes a writer waiting to retry Kafka. */
@@ -119,6 +123,10 @@ public final class TransactionalWriter implements AutoCloseable {
     if (!samples.isEmpty()) {
       queue.add(new Disk(List.copyOf(samples)));
     }
+  }
+
+  public void facts(DeviceFacts facts) {
+    queue.add(new Facts(facts));
   }
 
   /** True while too many bytes wait for a commit: sessions should not read more. */
@@ -196,6 +204,10 @@ public final class TransactionalWriter implements AutoCloseable {
           for (DiskSample sample : disk.samples()) {
             producer.send(new ProducerRecord<>(Topics.METRICS_DISK, null, now, sample.getDeviceUuid(), diskSerializer.serialize(null, sample)));
           }
+        } else if (item instanceof Facts facts) {
+          others.add(facts);
+          producer.send(new ProducerRecord<>(Topics.DEVICE_FACTS, null, now, facts.facts().getDeviceUuid(),
+              factsSerializer.serialize(null, facts.facts())));
         }
       }
       for (Map.Entry<String, String> cursor : cursors.entrySet()) {

@@ -10,6 +10,7 @@ import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.kafka.SharedKafkaBroker;
 import io.fleetpulse.kafka.TopicReader;
 import io.fleetpulse.schemas.ConnectionState;
+import io.fleetpulse.schemas.DeviceFacts;
 import io.fleetpulse.schemas.DiskSample;
 import io.fleetpulse.schemas.FleetSerdes;
 import io.fleetpulse.schemas.JournalEntry;
@@ -116,8 +117,16 @@ class SimulatedFleetTest {
          SshTailer tailer = start(fleet, List.of(first), kafka, StartPosition.ALL, "reload");
          TopicReader<JournalEntry> reader = new TopicReader<>(kafka, FleetSerdes.journalEntry().deserializer(),
              List.of(Topics.JOURNAL_PREFIX + "balena-supervisor"));
-         TopicReader<DiskSample> disk = new TopicReader<>(kafka, FleetSerdes.diskSample().deserializer(), List.of(Topics.METRICS_DISK))) {
+         TopicReader<DiskSample> disk = new TopicReader<>(kafka, FleetSerdes.diskSample().deserializer(), List.of(Topics.METRICS_DISK));
+         TopicReader<DeviceFacts> facts = new TopicReader<>(kafka, FleetSerdes.deviceFacts().deserializer(), List.of(Topics.DEVICE_FACTS))) {
       reader.until(records -> ofDevice(records, first).size() >= 10);
+      // What it runs, read from its os-release and supervisor.conf once connected.
+      DeviceFacts software = ofDevice(facts.until(records -> !ofDevice(records, first).isEmpty()), first).get(0);
+      assertThat(software.getOs()).isEqualTo("balenaOS 2.115.1+rev1");
+      assertThat(software.getSupervisor()).isEqualTo("14.11.2");
+      assertThat(software.getDeviceType()).isEqualTo("raspberrypi4-64");
+      assertThat(software.getRelease()).as("not in those files").isNull();
+      assertThat(software.getSource()).isEqualTo("ssh");
 
       Files.writeString(dir.resolve("inventory.yaml"), fleet.inventory(List.of(second)));
       reader.until(records -> ofDevice(records, second).size() >= 10);

@@ -41,7 +41,13 @@ public final class Detectors {
         new LineDetector(AlertKind.OOM_KILL, EventKind.OOM_KILL, Severity.warning, e -> e.getDetails().get("process"),
             (process, lines) -> "Out of memory: the kernel killed " + process + (lines.size() > 1 ? " " + lines.size() + " times" : ""),
             Hints.OOM, settings.quietPeriod()),
-        new SupervisorDetector(settings)));
+        new SupervisorDetector(settings),
+        // balena's check_os_rollback: the rollback services put the previous OS back at boot. It stays as long as the
+        // detectors look back (6 h by default), then the check is OK again: the device runs an OS that boots.
+        new LineDetector(AlertKind.OS_ROLLBACK, EventKind.DEVICE_REBOOT, Severity.critical, e -> null,
+            (subject, reboots) -> "OS rollback detected: the host OS update did not come up, and the device booted its previous OS ("
+                + reboots.get(reboots.size() - 1).getDetails().getOrDefault("line", "rollback services") + ")",
+            Hints.OS_ROLLBACK, settings.lookback(), reboot -> "true".equals(reboot.getDetails().get("rollback")))));
   }
 
   /** " (seen as mmc0, mmcblk0p6)" when the lines named the medium by other names too, else nothing. */

@@ -14,6 +14,10 @@ final class Hints {
   static final String SERVICE_CRASHLOOP =
       "Read the service's logs (journalctl -u balena.service -t <container id>, or balena logs <container>) for why it exits; "
           + "a restart policy hides crashes that the application should report.";
+  static final String OS_ROLLBACK =
+      "The new host OS failed its health checks or did not boot, and balenaOS put the previous one back "
+          + "(/mnt/state/rollback-*-triggered on the device). Read the journal of the failed boot (journalctl -b -1) for why, "
+          + "and do not retry the update fleet-wide until one device takes it.";
   static final String CLOCK =
       "Check chronyd (journalctl -u chronyd, chronyc sources/tracking) and that the network lets NTP through: UDP port 123 "
           + "to the NTP pool must not be firewalled. TLS (VPN, API) fails while the clock is wrong.";

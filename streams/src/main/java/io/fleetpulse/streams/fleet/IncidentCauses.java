@@ -63,6 +63,8 @@ final class IncidentCauses {
           + "cannot reach is the usual shared cause.";
       case DEVICE_UNREACHABLE -> "Many devices gone at once: their network, modem firmware or power is the usual shared cause; "
           + "check the site before the devices.";
+      case OS_ROLLBACK -> "Many devices rolled their host OS update back: stop the update; on one device, `journalctl -b -1` "
+          + "shows why the new OS failed its health checks (often a service it no longer starts, or a full data partition).";
       default -> "Many devices of one fleet fail the same way at once: look for what they share (network, release, power).";
     };
   }

@@ -23,23 +23,30 @@ public final class HealthChecks {
   public static final String USER_SERVICES = "check_user_services";
   public static final String MEMORY = "check_memory";
   public static final String STORAGE_MEDIA = "check_storage_media";
+  /**
+   * balena's diagnostics check whether the host OS was rolled back after an update; fleetpulse sees the rollback at the
+   * boot it happens. Not among {@link #ALL}: a device shows it from its first OS_ROLLBACK alert on (OK once that
+   * resolves), as a rule's own check appears, since most devices' journals never say anything about it.
+   */
+  public static final String OS_ROLLBACK = "check_os_rollback";
   /** The checks users' rules drive (CONTRACT.md, "Rules users write"), next to the built-in ones. */
   public static final String CUSTOM_PREFIX = "check_custom_";
 
   public static final List<String> ALL = List.of(CONTAINER_ENGINE, SUPERVISOR, TIMESYNC, NETWORKING, LOCALDISK,
       UNDER_VOLTAGE, TEMPERATURE, USER_SERVICES, MEMORY, STORAGE_MEDIA);
 
-  private static final Map<String, String> OK_MESSAGES = Map.of(
-      CONTAINER_ENGINE, "Container engine balena is running without unclean restarts",
-      SUPERVISOR, "Supervisor is running and healthy",
-      TIMESYNC, "Time is synchronized, no clock jumps",
-      NETWORKING, "No DNS or VPN failures",
-      LOCALDISK, "No low disk space or full disk",
-      UNDER_VOLTAGE, "No under-voltage events detected",
-      TEMPERATURE, "No cpu throttling events detected",
-      USER_SERVICES, "No user services restarting unexpectedly",
-      MEMORY, "No OOM kills",
-      STORAGE_MEDIA, "No storage media errors");
+  private static final Map<String, String> OK_MESSAGES = Map.ofEntries(
+      Map.entry(CONTAINER_ENGINE, "Container engine balena is running without unclean restarts"),
+      Map.entry(SUPERVISOR, "Supervisor is running and healthy"),
+      Map.entry(TIMESYNC, "Time is synchronized, no clock jumps"),
+      Map.entry(NETWORKING, "No DNS or VPN failures"),
+      Map.entry(LOCALDISK, "No low disk space or full disk"),
+      Map.entry(UNDER_VOLTAGE, "No under-voltage events detected"),
+      Map.entry(TEMPERATURE, "No cpu throttling events detected"),
+      Map.entry(USER_SERVICES, "No user services restarting unexpectedly"),
+      Map.entry(MEMORY, "No OOM kills"),
+      Map.entry(STORAGE_MEDIA, "No storage media errors"),
+      Map.entry(OS_ROLLBACK, "No OS rollbacks detected"));
 
   private HealthChecks() {}
 
@@ -67,6 +74,7 @@ public final class HealthChecks {
       case CPU_THROTTLING -> TEMPERATURE;
       case OOM_KILL -> MEMORY;
       case STORAGE_ERRORS -> STORAGE_MEDIA;
+      case OS_ROLLBACK -> OS_ROLLBACK;
       default -> null;
     });
   }

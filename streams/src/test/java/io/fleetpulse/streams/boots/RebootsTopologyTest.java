@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetpulse.collector.journal.MalformedEntryException;
 import io.fleetpulse.kafka.JournalFixtures;
+import io.fleetpulse.schemas.AlertKind;
 import io.fleetpulse.schemas.DeviceEvent;
+import io.fleetpulse.schemas.DeviceHealth;
 import io.fleetpulse.schemas.EventKind;
+import io.fleetpulse.schemas.HealthCheck;
 import io.fleetpulse.schemas.JournalEntry;
+import io.fleetpulse.schemas.Severity;
+import io.fleetpulse.schemas.Status;
 import io.fleetpulse.streams.CollectedEntries;
 import io.fleetpulse.streams.TopologyHarness;
 import java.io.IOException;
@@ -148,6 +153,26 @@ class RebootsTopologyTest {
     try (TopologyHarness harness = new TopologyHarness(stateDir)) {
       assertThat(reboots(harness.pipe(later).events())).singleElement()
           .satisfies(r -> assertThat(r.getDetails()).containsEntry("reason", "unknown"));
+    }
+  }
+
+  @Test
+  void anOsRollbackFailsCheckOsRollbackAsBalenasDiagnosticsWouldAndAPlainUpdateDoesNot() {
+    try (TopologyHarness harness = new TopologyHarness(stateDir)) {
+      harness.pipe(fixture("os-update.ndjson"));
+      assertThat(harness.alerts()).noneMatch(alert -> alert.getKind() == AlertKind.OS_ROLLBACK);
+    }
+    try (TopologyHarness harness = new TopologyHarness(stateDir.resolve("rolled-back"))) {
+      harness.pipe(fixture("os-rollback.ndjson"));
+
+      assertThat(harness.alerts()).filteredOn(alert -> alert.getKind() == AlertKind.OS_ROLLBACK).singleElement().satisfies(alert -> {
+        assertThat(alert.getSeverity()).isEqualTo(Severity.critical);
+        assertThat(alert.getSummary()).startsWith("OS rollback detected").contains("falling back to the previous OS");
+      });
+      List<DeviceHealth> health = harness.health();
+      HealthCheck check = health.get(health.size() - 1).getChecks().stream().filter(c -> c.getName().equals("check_os_rollback"))
+          .findFirst().orElseThrow();
+      assertThat(check.getStatus()).isEqualTo(Status.FAIL);
     }
   }
 

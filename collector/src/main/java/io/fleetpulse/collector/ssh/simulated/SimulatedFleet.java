@@ -135,6 +135,24 @@ public final class SimulatedFleet implements AutoCloseable {
         + ",\"_SYSTEMD_UNIT\":\"balena-supervisor.service\",\"MESSAGE\":\"[info]    Reported current state to the cloud (" + seqnum + ")\"}\n";
   }
 
+  static final String OS_RELEASE = """
+      ID="balena-os"
+      NAME="balenaOS"
+      VERSION="2.115.1+rev1"
+      VERSION_ID="2.115.1+rev1"
+      PRETTY_NAME="balenaOS 2.115.1+rev1"
+      MACHINE="raspberrypi4-64"
+      VARIANT="Production"
+      VARIANT_ID=prod
+      META_BALENA_VERSION="2.115.1"
+      SLUG="raspberrypi4-64"
+      """;
+  static final String SUPERVISOR_CONF = """
+      SUPERVISOR_IMAGE=registry2.balena-cloud.com/v2/4ca706e1c624daff7e519b3009746b2c
+      SUPERVISOR_VERSION=v14.11.2
+      LED_FILE=/dev/null
+      """;
+
   private Command command(String command) {
     Matcher proxied = PROXY_COMMAND.matcher(command);
     if (!proxied.matches()) {
@@ -149,6 +167,10 @@ public final class SimulatedFleet implements AutoCloseable {
       }
       return new Output("Mounted on     1B-blocks      Used     Avail\n/mnt/data   1000000000 400000000 600000000\n"
           + "/mnt/state    20000000   1000000  19000000\n", "", 0);
+    }
+    if (inner.startsWith("cat /etc/os-release")) {
+      // balenaOS's own files, as a Raspberry Pi 4 running balenaOS 2.115.1 has them.
+      return new Output(OS_RELEASE + SUPERVISOR_CONF, "", 0);
     }
     if (!inner.startsWith("journalctl ")) {
       return new Output("", "unsupported command: " + inner + "\n", 127);
