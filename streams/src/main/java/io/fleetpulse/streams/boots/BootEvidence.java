@@ -60,14 +60,16 @@ public enum BootEvidence {
     static final Predicate<JournalEntry> SYSTEMD =
         entry -> Integer.valueOf(1).equals(entry.getPid()) || "systemd".equals(entry.getSyslogIdentifier());
 
+    // An entry may have no SYSLOG_IDENTIFIER (kernel lines, anything journald took from stdout): List.contains(null) throws.
     static Predicate<JournalEntry> identifier(String... names) {
       List<String> accepted = List.of(names);
-      return entry -> accepted.contains(entry.getSyslogIdentifier());
+      return entry -> entry.getSyslogIdentifier() != null && accepted.contains(entry.getSyslogIdentifier());
     }
 
     static Predicate<JournalEntry> unitOrIdentifier(String... names) {
       List<String> accepted = List.of(names);
-      return entry -> accepted.contains(Topics.canonicalUnitShortName(entry.getUnit())) || accepted.contains(entry.getSyslogIdentifier());
+      return entry -> accepted.contains(Topics.canonicalUnitShortName(entry.getUnit()))
+          || entry.getSyslogIdentifier() != null && accepted.contains(entry.getSyslogIdentifier());
     }
   }
 
