@@ -38,6 +38,9 @@ public final class RulesTopic implements AutoCloseable {
   private static final String KEY = "rules";
   private static final String FROM = "from";
   private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+  /** How long reading the topic may hold the instance's start; past it the instance starts and reads it in the background. */
+  private static final Duration SETTLE_AT_START = Duration.ofSeconds(15);
+  private static final Duration MAX_SETTLE_WAIT = Duration.ofSeconds(30);
 
   private final String bootstrap;
   private final String instance;
@@ -70,25 +73,72 @@ public final class RulesTopic implements AutoCloseable {
     consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ConsumerConfig.CLIENT_ID_CONFIG, "fleetpulse-rules-" + instance + "-" + UUID.randomUUID(),
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new StringDeserializer());
-    TopicPartition partition = new TopicPartition(Topics.RULES, 0);
-    consumer.assign(List.of(partition));
-    consumer.seekToBeginning(List.of(partition));
-    long end = consumer.endOffsets(List.of(partition), Duration.ofMinutes(1)).get(partition);
-    ConsumerRecord<String, String> newest = null;
-    while (consumer.position(partition, Duration.ofMinutes(1)) < end) {
-      for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-        newest = KEY.equals(record.key()) && record.value() != null ? record : newest;
+    boolean settled = trySettle(file, SETTLE_AT_START);
+    if (!settled && file != null) {
+      rules.replace(file.rules());
+    }
+    follower = new Thread(() -> {
+      if (settled || settleWhenReadable(file)) {
+        follow();
       }
-    }
-    if (newest != null && (file == null || Instant.ofEpochMilli(newest.timestamp()).isAfter(file.modified()))) {
-      apply(newest, "published by " + from(newest) + (file == null ? "" : " after this instance's file was written"));
-    } else if (file != null) {
-      publish(file);
-    }
-    follower = new Thread(this::follow, "fleetpulse-rules-topic");
+    }, "fleetpulse-rules-topic");
     follower.setDaemon(true);
     follower.start();
     return this;
+  }
+
+  /**
+   * Reads the topic to its end and puts the newer of its version and {@code file}'s in force (publishing the file's
+   * when it is the newer); false, having changed nothing, when the topic cannot be read within {@code timeout}. A
+   * broker still recovering after a crash, or a topic not created yet, must not stop the instance from starting.
+   */
+  private boolean trySettle(RulesFileWatcher.Accepted file, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      TopicPartition partition = new TopicPartition(Topics.RULES, 0);
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
+      ConsumerRecord<String, String> newest = null;
+      while (consumer.position(partition, timeout) < end) {
+        if (System.nanoTime() > deadline) {
+          throw new org.apache.kafka.common.errors.TimeoutException("read " + Topics.RULES + " to its end within " + timeout);
+        }
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+          newest = KEY.equals(record.key()) && record.value() != null ? record : newest;
+        }
+      }
+      if (newest != null && (file == null || Instant.ofEpochMilli(newest.timestamp()).isAfter(file.modified()))) {
+        apply(newest, "published by " + from(newest) + (file == null ? "" : " after this instance's file was written"));
+      } else if (file != null) {
+        publish(file);
+      }
+      return true;
+    } catch (org.apache.kafka.common.KafkaException e) {
+      log.warn("{} cannot be read yet ({}); {} in force here until it can, then the newer of the two", Topics.RULES, e.toString(),
+          file == null ? "no rules" : "the file's rules " + file.rules().version());
+      return false;
+    }
+  }
+
+  /** Tries again, backing off, until the topic is read or the instance stops; false when it stopped first. */
+  private boolean settleWhenReadable(RulesFileWatcher.Accepted file) {
+    Duration wait = Duration.ofSeconds(1);
+    try {
+      while (!stopping.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (trySettle(file, SETTLE_AT_START)) {
+          log.info("{} read: this instance now runs the rules every instance runs ({})", Topics.RULES, rules.current().version());
+          return true;
+        }
+        wait = wait.multipliedBy(2).compareTo(MAX_SETTLE_WAIT) > 0 ? MAX_SETTLE_WAIT : wait.multipliedBy(2);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (org.apache.kafka.common.errors.WakeupException e) {
+      // closing
+    }
+    consumer.close();
+    return false;
   }
 
   /** Publishes a new file version for the other instances and puts it in force here. */
