@@ -269,14 +269,7 @@ public final class PushServer extends VerticleBase {
       reply(ctx, e.tooLarge() ? 413 : 400, e.getMessage());
       return;
     }
-    reports.publishDiskSamples(samples)
-        .onSuccess(done -> ctx.response().setStatusCode(202).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-            .end(new JsonObject().put("accepted", samples.size()).encode()))
-        .onFailure(error -> {
-          log.warn("Kafka did not take {} disk samples from device {}: {}", samples.size(), device.uuid(), error.toString());
-          ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
-          reply(ctx, 503, "Kafka is not reachable; nothing was lost, retry later");
-        });
+    answerOnceKafkaHas(ctx, reports.publishDiskSamples(samples), samples.size(), samples.size() + " disk samples", device);
   }
 
   /** {@code POST …/facts}: what the device runs (OS, supervisor, app release, device type); 202 once Kafka has it. */
@@ -296,11 +289,16 @@ public final class PushServer extends VerticleBase {
       reply(ctx, 400, e.getMessage());
       return;
     }
-    reports.publishFacts(facts)
+    answerOnceKafkaHas(ctx, reports.publishFacts(facts), 1, "the facts", device);
+  }
+
+  /** 202 with how many were accepted once Kafka has them; 503 + Retry-After when it does not take them. */
+  private void answerOnceKafkaHas(RoutingContext ctx, Future<Void> published, int accepted, String what, DeviceRef device) {
+    published
         .onSuccess(done -> ctx.response().setStatusCode(202).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-            .end(new JsonObject().put("accepted", 1).encode()))
+            .end(new JsonObject().put("accepted", accepted).encode()))
         .onFailure(error -> {
-          log.warn("Kafka did not take the facts of device {}: {}", device.uuid(), error.toString());
+          log.warn("Kafka did not take {} from device {}: {}", what, device.uuid(), error.toString());
           ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
           reply(ctx, 503, "Kafka is not reachable; nothing was lost, retry later");
         });
