@@ -28,6 +28,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 public final class FleetpulseProcess {
 
   private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  /** How much of a child's log a failure to start quotes. */
+  private static final int LOG_TAIL_LINES = 40;
   /** Children still running: killed when this JVM exits, so that an interrupted run leaves no fleetpulse behind. */
   private static final Set<Process> running = ConcurrentHashMap.newKeySet();
 
@@ -46,9 +48,9 @@ public final class FleetpulseProcess {
   private Process process;
   private int starts;
 
-  /** Whether the process serves yet; a failure to reach it is a no. */
+  /** Null when the process serves; otherwise what it answered instead (a failure to reach it is thrown). */
   private interface ReadyProbe {
-    boolean ready() throws Exception;
+    String notReadyBecause() throws Exception;
   }
 
   private FleetpulseProcess(String name, String command, Path dataDir, List<String> settings, int readyPort, ReadyProbe ready) {
@@ -61,10 +63,13 @@ public final class FleetpulseProcess {
     this.ready = ready;
   }
 
-  /** Ready when {@code path} on {@code port} answers 200. */
+  /** Ready when {@code path} on {@code port} answers 200; otherwise its status and body say why not. */
   private static ReadyProbe http(int port, String path) {
-    return () -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(2)).build(),
-        HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+    return () -> {
+      HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+      return answer.statusCode() == 200 ? null : path + " answered " + answer.statusCode() + " " + answer.body();
+    };
   }
 
   /** Ready when the broker on {@code port} describes its cluster. */
@@ -72,7 +77,7 @@ public final class FleetpulseProcess {
     return () -> {
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port,
           AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000))) {
-        return !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty();
+        return admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty() ? "the cluster has no nodes yet" : null;
       }
     };
   }
@@ -168,25 +173,43 @@ public final class FleetpulseProcess {
     }
   }
 
-  /** How long until the process answered 200 on its readiness path, or a failure naming the log once {@code limit} passed. */
+  /**
+   * How long until the process answered 200 on its readiness path, or a failure once {@code limit} passed saying
+   * what it last answered instead and ending with the last lines of its log (CI keeps only the test's output).
+   */
   public Duration awaitReady(Duration limit) throws InterruptedException {
     Instant begin = Instant.now();
+    String lastAnswer = "nothing (not reachable)";
     while (Duration.between(begin, Instant.now()).compareTo(limit) < 0) {
       if (!process.isAlive()) {
-        throw new IllegalStateException(name + " exited with " + process.exitValue() + " during start " + starts + "; see " + log);
+        throw new IllegalStateException(name + " exited with " + process.exitValue() + " during start " + starts + "; see " + log
+            + logTail());
       }
       try {
-        if (ready.ready()) {
+        String notReady = ready.notReadyBecause();
+        if (notReady == null) {
           return Duration.between(begin, Instant.now());
         }
+        lastAnswer = notReady;
       } catch (InterruptedException e) {
         throw e;
       } catch (Exception notYet) {
-        // Not serving yet.
+        lastAnswer = "nothing (" + notYet + ")";
       }
       Thread.sleep(100);
     }
-    throw new IllegalStateException(name + " was not ready within " + limit.toSeconds() + " s of start " + starts + "; see " + log);
+    throw new IllegalStateException(name + " was not ready within " + limit.toSeconds() + " s of start " + starts
+        + "; it last answered " + lastAnswer + "; see " + log + logTail());
+  }
+
+  private String logTail() {
+    try {
+      List<String> lines = java.nio.file.Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1);
+      return "\n--- last lines of " + log.getFileName() + " ---\n"
+          + String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+    } catch (IOException e) {
+      return " (its log cannot be read: " + e.getMessage() + ")";
+    }
   }
 
   /** The exit code once the process has ended within {@code wait}, or null if it still runs. */
