@@ -25,18 +25,29 @@ public final class TopicProvisioner {
 
   private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
 
-  private static final Duration METADATA_PROPAGATION = Duration.ofSeconds(10);
+  /** Brokers of a cluster started together register within seconds; a loaded machine has taken over a minute. */
+  private static final Duration METADATA_PROPAGATION = Duration.ofSeconds(60);
   private static final Duration METADATA_RETRY = Duration.ofMillis(100);
+  /** How long creating topics waits, by default, for as many brokers as the replication needs. */
+  private static final Duration BROKERS_REGISTERED = Duration.ofMinutes(3);
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
   private final int partitions;
   private final short replication;
+  private final Duration brokersRegistered;
 
   public TopicProvisioner(int partitions, short replication) {
+    this(partitions, replication, BROKERS_REGISTERED);
+  }
+
+  /** @param brokersRegistered how long to wait for as many brokers as {@code replication} before creating topics */
+  TopicProvisioner(int partitions, short replication, Duration brokersRegistered) {
     if (partitions < 1 || replication < 1) {
       throw new IllegalArgumentException("partitions and replication must be at least 1");
     }
     this.partitions = partitions;
     this.replication = replication;
+    this.brokersRegistered = brokersRegistered;
   }
 
   /** Creates what is missing and checks what exists. */
@@ -53,6 +64,7 @@ public final class TopicProvisioner {
     Set<String> existing = get(admin.listTopics().names());
     List<NewTopic> missing = wanted.stream().filter(topic -> !existing.contains(topic.name())).toList();
     if (!missing.isEmpty()) {
+      awaitBrokersForReplication(admin);
       admin.createTopics(missing).values().forEach((name, future) -> {
         try {
           future.get();
@@ -67,6 +79,29 @@ public final class TopicProvisioner {
       log.info("Created {} topics with {} partitions, replication {}", missing.size(), partitions, replication);
     }
     checkCoPartitioned(admin);
+  }
+
+  /**
+   * Topics created while fewer brokers than their replication have registered fail outright
+   * (INVALID_REPLICATION_FACTOR): a node of a cluster started together exited on it when it came up first.
+   */
+  private void awaitBrokersForReplication(Admin admin) throws InterruptedException {
+    long start = System.nanoTime();
+    long nextProgress = start + PROGRESS_EVERY.toNanos();
+    int registered;
+    while ((registered = get(admin.describeCluster().nodes()).size()) < replication) {
+      long now = System.nanoTime();
+      if (now - start > brokersRegistered.toNanos()) {
+        throw new IllegalStateException("Only " + registered + " of the " + replication + " brokers that kafka.replication needs registered within "
+            + brokersRegistered.toSeconds() + " s: start the other brokers, or lower kafka.replication");
+      }
+      if (now > nextProgress) {
+        log.info("Waiting for {} of {} brokers to register before creating fleetpulse's topics with replication {}",
+            replication - registered, replication, replication);
+        nextProgress = now + PROGRESS_EVERY.toNanos();
+      }
+      Thread.sleep(METADATA_RETRY.toMillis() * 5);
+    }
   }
 
   private NewTopic newTopic(String name) {

@@ -7,6 +7,7 @@ import io.fleetpulse.kafka.EmbeddedKafkaBroker;
 import io.fleetpulse.kafka.EmbeddedKafkaCluster;
 import io.fleetpulse.kafka.SharedKafkaBroker;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -44,6 +45,18 @@ class TopicProvisionerTest {
       ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, Topics.JOURNAL_OTHER);
       assertThat(admin.describeConfigs(List.of(resource)).all().get().get(resource).get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).value())
           .isEqualTo("2");
+    }
+  }
+
+  @Test
+  void waitsForAsManyBrokersAsTheReplicationAndSaysWhatToDoWhenTheyDoNotCome(@TempDir Path dataDir) throws Exception {
+    try (EmbeddedKafkaBroker own = new EmbeddedKafkaBroker(EmbeddedKafkaBroker.Settings.of(dataDir)).start();
+         Admin admin = Admin.create(Map.of("bootstrap.servers", own.bootstrapServers()))) {
+      assertThatThrownBy(() -> new TopicProvisioner(2, (short) 2, Duration.ofSeconds(2)).provision(admin))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("Only 1 of the 2 brokers")
+          .hasMessageContaining("start the other brokers, or lower kafka.replication");
+      assertThat(admin.listTopics().names().get()).as("nothing half-created").doesNotContain(Topics.JOURNAL_OTHER);
     }
   }
 
