@@ -116,8 +116,11 @@ public final class PipelineWatchdog implements AutoCloseable {
   private final ProcessingDelay delay;
   private Map<String, Long> lastLag = Map.of();
 
-  /** When a partition's last stable offset last moved. */
-  private record Progress(long lastStable, Instant since) {}
+  /**
+   * Since when a partition's read_committed readers have waited at {@code lastStable}: since it last moved, or since
+   * records began to wait behind it, whichever came later.
+   */
+  private record Progress(long lastStable, long pending, Instant since) {}
 
   public PipelineWatchdog(Settings settings, MeterRegistry registry) {
     this(settings, registry, Clock.systemUTC());
@@ -224,14 +227,19 @@ public final class PipelineWatchdog implements AutoCloseable {
     for (PartitionOffsets current : offsets.values()) {
       pending.merge(current.partition().topic(), current.pending(), Long::sum);
       Progress last = progress.get(current.partition());
-      if (last == null || last.lastStable() != current.lastStable()) {
-        if (last != null && isIngest(current.partition().topic())) {
-          ingestAdvanced = now;
-        }
-        progress.put(current.partition(), new Progress(current.lastStable(), now));
+      boolean moved = last == null || last.lastStable() != current.lastStable();
+      if (moved && last != null && isIngest(current.partition().topic())) {
+        ingestAdvanced = now;
+      }
+      // A quiet partition's last stable offset stands still with nothing behind it: a transaction that opens there
+      // after minutes of quiet has waited no time at all (the cluster crash runs saw live ones aborted as "stalled").
+      boolean beganWaiting = !moved && last.pending() == 0;
+      Progress waiting = new Progress(current.lastStable(), current.pending(), moved || beganWaiting ? now : last.since());
+      progress.put(current.partition(), waiting);
+      if (moved || beganWaiting) {
         continue;
       }
-      Duration still = Duration.between(last.since(), now);
+      Duration still = Duration.between(waiting.since(), now);
       if (current.pending() > 0 && still.compareTo(settings.stallAfter()) >= 0) {
         found.add(new StalledPartition(current, still, inspector.holder(current)));
       } else if (current.pending() > 0 && still.compareTo(STRANDED_AFTER) >= 0) {

@@ -137,6 +137,62 @@ class PipelineWatchdogTest {
     }
   }
 
+  /**
+   * A partition quiet for long, on which a transaction then opens, has made readers wait only since that transaction
+   * began: the cluster crash runs saw live transactions on quiet changelogs reported "stuck for 106 s" and aborted.
+   */
+  @Test
+  void aTransactionOpeningOnAPartitionQuietForLongIsNotAStallUntilItHasHeldReadersForTheLimit() throws Exception {
+    TopicPartition quiet = new TopicPartition(partition.topic(), 0);
+    SteppedClock clock = new SteppedClock();
+    try (PipelineWatchdog watchdog = new PipelineWatchdog(settings(false), new SimpleMeterRegistry(), clock);
+         KafkaProducer<String, String> live = new KafkaProducer<>(Map.of(
+             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+             ProducerConfig.TRANSACTIONAL_ID_CONFIG, prefix + "live"), new StringSerializer(), new StringSerializer())) {
+      watchdog.check();
+      clock.advance(Duration.ofMinutes(10));
+      watchdog.check();
+      live.initTransactions();
+      live.beginTransaction();
+      live.send(new ProducerRecord<>(quiet.topic(), quiet.partition(), "device", "entry")).get();
+
+      clock.advance(Duration.ofSeconds(1));
+      watchdog.check();
+      assertThat(watchdog.stalled()).extracting(stall -> stall.offsets().partition()).containsExactly(partition);
+
+      clock.advance(STALL_AFTER);
+      watchdog.check();
+      assertThat(watchdog.stalled()).as("held for the limit now").extracting(stall -> stall.offsets().partition())
+          .containsExactlyInAnyOrder(partition, quiet);
+      live.commitTransaction();
+    }
+  }
+
+  /** A clock the test moves on. */
+  private static final class SteppedClock extends java.time.Clock {
+
+    private java.time.Instant now = java.time.Instant.parse("2026-12-08T00:00:00Z");
+
+    void advance(Duration step) {
+      now = now.plus(step);
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+
   /** With automatic aborts off, an operator sees the stall on /api/v1/pipeline and an admin ends it there; a viewer may not. */
   @Test
   void anAdminAbortsAReportedStallThroughTheApi() throws Exception {

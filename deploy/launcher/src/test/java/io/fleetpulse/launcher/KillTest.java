@@ -6,31 +6,33 @@ import io.fleetpulse.bench.crash.CrashRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The fast subset of the crash suite ({@code ./fleetpulse bench crash} runs the long one): real fleetpulse
  * processes killed with SIGKILL under steady push load from devices that re-send until 202, then counted
- * from the outside — REST and read_committed consumers.
+ * from the outside — REST and read_committed consumers. A failed run keeps its processes' logs (the data
+ * directory the failure names).
  */
 class KillTest {
 
   @Test
-  void theAllInOneKilledTwiceLosesDoublesAndStallsNothing(@TempDir Path dataDir) throws Exception {
+  void theAllInOneKilledTwiceLosesDoublesAndStallsNothing(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dataDir) throws Exception {
     CrashRun.Report report = run(CrashRun.Target.ALL_IN_ONE, dataDir, 2);
     assertPassed(report);
     assertThat(report.resends()).as("the kills happened under load: devices had to re-send").isPositive();
   }
 
   @Test
-  void theCollectorKilledTwiceWhileTheApiAndBrokerRunLosesDoublesAndStallsNothing(@TempDir Path dataDir) throws Exception {
+  void theCollectorKilledTwiceWhileTheApiAndBrokerRunLosesDoublesAndStallsNothing(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dataDir) throws Exception {
     CrashRun.Report report = run(CrashRun.Target.COLLECTOR, dataDir, 2);
     assertPassed(report);
     assertThat(report.resends()).as("the kills happened under load: devices had to re-send").isPositive();
   }
 
   @Test
-  void oneOfTwoApiInstancesKilledLosesDoublesAndStallsNothing(@TempDir Path dataDir) throws Exception {
+  void oneOfTwoApiInstancesKilledLosesDoublesAndStallsNothing(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dataDir) throws Exception {
     assertPassed(run(CrashRun.Target.API, dataDir, 1));
   }
 
@@ -40,7 +42,7 @@ class KillTest {
    * commits them as the coordinator logged (docs/operations.md, "A stalled pipeline").
    */
   @Test
-  void theBrokerKilledTwiceUnderTheRunningRolesLosesDoublesAndStallsNothing(@TempDir Path dataDir) throws Exception {
+  void theBrokerKilledTwiceUnderTheRunningRolesLosesDoublesAndStallsNothing(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dataDir) throws Exception {
     CrashRun.Report report = run(CrashRun.Target.BROKER, dataDir, 2);
     assertPassed(report);
     assertThat(report.resends()).as("the kills happened under load: devices had to re-send").isPositive();
@@ -51,7 +53,7 @@ class KillTest {
    * that sends each re-send to the other one, two api instances; two of the seven killed in turn.
    */
   @Test
-  void anyProcessOfAThreeBrokerClusterKilledLosesDoublesAndStallsNothing(@TempDir Path dataDir) throws Exception {
+  void anyProcessOfAThreeBrokerClusterKilledLosesDoublesAndStallsNothing(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dataDir) throws Exception {
     CrashRun.Report report = new CrashRun(new CrashRun.Settings(CrashRun.Target.CLUSTER, dataDir, 10, 300, 2, Duration.ofMillis(200), 2,
         Duration.ofSeconds(4), Duration.ofSeconds(10), 7, 0, false, Duration.ZERO)).run();
     assertPassed(report);
