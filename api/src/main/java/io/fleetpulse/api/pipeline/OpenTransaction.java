@@ -12,8 +12,8 @@ import org.apache.kafka.common.TopicPartition;
 public record OpenTransaction(TopicPartition partition, long producerId, int producerEpoch, int coordinatorEpoch,
                               long startOffset, long lastWriteMillis) {
 
-  /** The marker that ends it as aborted, written by the partition leader on the admin's request (KIP-664). */
-  AbortTransactionSpec abortSpec() {
-    return new AbortTransactionSpec(partition, producerId, (short) producerEpoch, coordinatorEpoch);
+  /** The marker that ends it as aborted, carrying {@code epoch}, written by the partition leader on the admin's request (KIP-664). */
+  AbortTransactionSpec abortSpec(short epoch) {
+    return new AbortTransactionSpec(partition, producerId, epoch, coordinatorEpoch);
   }
 }

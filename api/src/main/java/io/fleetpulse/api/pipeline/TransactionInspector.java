@@ -158,8 +158,9 @@ public final class TransactionInspector {
    * exactly those records readable. When it decided to abort, or the producer never ended it, it is aborted.
    */
   public Ended end(OpenTransaction transaction) {
-    Optional<Short> commitEpoch = coordinatorOf(transaction).filter(coordinator -> coordinator.decidedCommit(transaction))
-        .map(coordinator -> (short) coordinator.now().producerEpoch());
+    Optional<Coordinator> coordinator = coordinatorOf(transaction);
+    Optional<Short> commitEpoch = coordinator.filter(known -> known.decidedCommit(transaction))
+        .map(known -> (short) known.now().producerEpoch());
     String commitFailure = null;
     if (commitEpoch.isPresent()) {
       try {
@@ -169,8 +170,21 @@ public final class TransactionInspector {
         commitFailure = String.valueOf(e.getMessage());
       }
     }
-    get(admin.abortTransaction(transaction.abortSpec()).all());
+    get(admin.abortTransaction(transaction.abortSpec(abortEpoch(transaction, coordinator))).all());
     return new Ended(commitFailure == null ? Ending.ABORTED : Ending.ABORTED_THOUGH_COMMITTED, commitFailure);
+  }
+
+  /**
+   * The producer epoch the ABORT marker carries: the coordinator's current one once it is done with the partition, as
+   * the markers it sends itself; the epoch the partition reports otherwise. On the three-broker cluster a partition
+   * held open at epoch 0 by a producer its coordinator had since fenced (epoch 1, abort logged complete) refused an
+   * epoch-0 marker as stale (INVALID_PRODUCER_EPOCH) and stayed stuck; a partition takes any epoch at least as new as
+   * the last it saw, and no epoch is newer than the coordinator's.
+   */
+  private static short abortEpoch(OpenTransaction transaction, Optional<Coordinator> coordinator) {
+    return coordinator.filter(known -> known.doneWith(transaction.partition()))
+        .map(known -> (short) Math.max(known.now().producerEpoch(), transaction.producerEpoch()))
+        .orElse((short) transaction.producerEpoch());
   }
 
   /**

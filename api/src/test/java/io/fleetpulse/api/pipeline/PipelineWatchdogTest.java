@@ -306,6 +306,50 @@ class PipelineWatchdogTest {
   }
 
   /**
+   * Records left without a marker by a producer that has since been restarted (its coordinator fenced it: a later
+   * epoch) are aborted with the coordinator's epoch, as its own markers would carry, and the restarted producer's
+   * transactions on that partition go on as before.
+   */
+  @Test
+  void abortsRecordsAFencedProducerLeftWithTheEpochItsCoordinatorGaveItsSuccessor() throws Exception {
+    TopicPartition lost = new TopicPartition(prefix + "marks", 0);
+    String transactionalId = prefix + "restarted";
+    Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    try (Admin admin = admin()) {
+      admin.createTopics(List.of(new NewTopic(lost.topic(), 1, (short) 1))).all().get();
+      TransactionDescription ended;
+      try (KafkaProducer<String, String> first = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+        first.initTransactions();
+        first.beginTransaction();
+        first.send(new ProducerRecord<>(lost.topic(), lost.partition(), "device", "aborted mark")).get();
+        first.abortTransaction();
+        ended = await().atMost(Duration.ofSeconds(10)).until(() -> admin.describeTransactions(List.of(transactionalId)).all().get()
+            .get(transactionalId), description -> description.state() == TransactionState.COMPLETE_ABORT);
+        writeWithoutMarker(admin, lost, transactionalId, ended, 1, "stranded mark");
+      }
+      try (KafkaProducer<String, String> restarted = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+           KafkaProducer<String, String> later = new KafkaProducer<>(Map.of(
+               ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+        restarted.initTransactions();
+        assertThat(admin.describeTransactions(List.of(transactionalId)).all().get().get(transactionalId).producerEpoch())
+            .isGreaterThan(ended.producerEpoch());
+        later.send(new ProducerRecord<>(lost.topic(), lost.partition(), "device", "later")).get();
+        TransactionInspector inspector = new TransactionInspector(admin, Duration.ofSeconds(10));
+        PipelineWatchdog.Settings patient = new PipelineWatchdog.Settings(kafka.bootstrapServers(), prefix + "app", List.of(prefix),
+            Duration.ofMillis(200), Duration.ofMinutes(10), true);
+        try (PipelineWatchdog watchdog = new PipelineWatchdog(patient, new SimpleMeterRegistry()).start()) {
+          await().atMost(Duration.ofSeconds(30)).until(() -> inspector.offsets(List.of(lost)).get(lost).lastStable() == 5);
+        }
+        restarted.beginTransaction();
+        restarted.send(new ProducerRecord<>(lost.topic(), lost.partition(), "device", "after restart")).get();
+        restarted.commitTransaction();
+      }
+      assertThat(readCommitted(lost, 7)).containsExactly("later", "after restart");
+    }
+  }
+
+  /**
    * A transaction of a producer writing to {@code lost} and ended by {@code end}; then records of that
    * producer on {@code lost} without a marker, and a later writer's behind them; then a watchdog with
    * {@code settings} until {@code lost} advances again, and with {@code alsoTheNeverEnded} the partition
