@@ -188,16 +188,20 @@ public final class PipelineWatchdog implements AutoCloseable {
     return settings.abortHanging();
   }
 
-  /** What /readyz says while partitions are stalled: one line each. */
-  public List<String> problems() {
-    List<String> problems = new ArrayList<>(stalled.stream().map(StalledPartition::describe).toList());
+  /** The stalled partitions, one line each: answers that are incomplete until the pipeline is healed. */
+  public List<String> stalledProblems() {
+    return stalled.stream().map(StalledPartition::describe).toList();
+  }
+
+  /** How far behind device health is, when over the limit: answers that are stale until the streams catch up. */
+  public List<String> delayProblems() {
     Duration delay = processingDelay;
-    if (delay.compareTo(settings.maxProcessingDelay()) > 0) {
-      problems.add("device health is " + delay.toSeconds() + " s behind: the streams have not processed entries accepted "
-          + delay.toSeconds() + " s ago (over " + settings.maxProcessingDelay().toSeconds() + " s); see "
-          + "fleetpulse_pipeline_read_committed_lag for where");
+    if (delay.compareTo(settings.maxProcessingDelay()) <= 0) {
+      return List.of();
     }
-    return problems;
+    return List.of("device health is " + delay.toSeconds() + " s behind: the streams have not processed entries accepted "
+        + delay.toSeconds() + " s ago (over " + settings.maxProcessingDelay().toSeconds() + " s); see "
+        + "fleetpulse_pipeline_read_committed_lag for where");
   }
 
   /** The age of the oldest entry accepted but not processed yet, at the last check. */

@@ -128,7 +128,7 @@ class PipelineWatchdogTest {
       assertThat(stall.offsets()).isEqualTo(new PartitionOffsets(partition, 0, 6));
       assertThat(stall.stalledFor()).isGreaterThanOrEqualTo(STALL_AFTER);
       assertThat(stall.holder()).hasValueSatisfying(holder -> assertThat(holder.startOffset()).isZero());
-      assertThat(watchdog.problems()).singleElement().asString()
+      assertThat(watchdog.stalledProblems()).singleElement().asString()
           .contains(partition.toString(), "stuck at offset 0", "6 records behind it", "held by producer " + stall.holder().get().producerId());
       assertThat(metrics.get("fleetpulse_pipeline_stalled_partitions").gauge().value()).isEqualTo(1);
       assertThat(metrics.get("fleetpulse_pipeline_pending_records").tag("topic", partition.topic()).gauge().value()).isEqualTo(6);

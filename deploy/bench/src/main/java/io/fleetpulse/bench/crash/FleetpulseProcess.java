@@ -1,5 +1,6 @@
 package io.fleetpulse.bench.crash;
 
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -72,6 +73,25 @@ public final class FleetpulseProcess {
     };
   }
 
+  /**
+   * Serving when /readyz answers 200, or DEGRADED only because the streams are behind ("processing"): a crash run
+   * times how long a restart takes to serve again; the backlog the load left is the audit's to wait out (it fails
+   * the run when the pipeline has not caught up in time). A stalled partition still counts as not ready.
+   */
+  private static ReadyProbe serving(int port) {
+    return () -> {
+      HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+      if (answer.statusCode() == 200) {
+        return null;
+      }
+      JsonObject body = new JsonObject(answer.body());
+      boolean onlyBehind = "DEGRADED".equals(body.getString("status"))
+          && body.getJsonObject("problems", new JsonObject()).fieldNames().equals(Set.of("processing"));
+      return onlyBehind ? null : "/readyz answered " + answer.statusCode() + " " + answer.body();
+    };
+  }
+
   /** Ready when the broker on {@code port} describes its cluster. */
   private static ReadyProbe kafka(int port) {
     return () -> {
@@ -87,7 +107,7 @@ public final class FleetpulseProcess {
     List<String> settings = new ArrayList<>(List.of("embedded.port=" + embeddedPort, "embedded.controllerPort=" + freePort(),
         "collector.port=" + collectorPort, "api.port=" + apiPort));
     settings.addAll(extra);
-    return new FleetpulseProcess("fleetpulse-run", "run", dataDir, settings, apiPort, http(apiPort, "/readyz"));
+    return new FleetpulseProcess("fleetpulse-run", "run", dataDir, settings, apiPort, serving(apiPort));
   }
 
   /** {@code fleetpulse collector} against {@code bootstrap}; ready when its ops port answers /healthz. */
@@ -103,7 +123,7 @@ public final class FleetpulseProcess {
   static FleetpulseProcess api(String name, Path dataDir, String bootstrap, int apiPort, List<String> extra) {
     List<String> settings = new ArrayList<>(List.of("kafka.bootstrap=" + bootstrap, "api.port=" + apiPort));
     settings.addAll(extra);
-    return new FleetpulseProcess(name, "api", dataDir, settings, apiPort, http(apiPort, "/readyz"));
+    return new FleetpulseProcess(name, "api", dataDir, settings, apiPort, serving(apiPort));
   }
 
   /** {@code fleetpulse broker} on {@code port} (its topics created); ready when it describes its cluster. */

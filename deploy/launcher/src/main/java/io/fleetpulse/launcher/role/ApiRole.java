@@ -47,7 +47,9 @@ public final class ApiRole implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ApiRole.class);
   /** The streams' consumer session: how long a killed instance keeps its partitions before they move. */
-  private static final int SESSION_TIMEOUT_MS = 6_000;
+  private static final int SESSION_TIMEOUT_MS = 15_000;
+  /** The longest a stream thread goes between polls: half of it processing, at most, while a rebalance waits. */
+  private static final int MAX_POLL_INTERVAL_MS = 60_000;
 
   private final FleetpulseConfig config;
   private final ApiSettings apiSettings;
@@ -108,12 +110,18 @@ public final class ApiRole implements AutoCloseable {
             // Static membership: a restarted instance rejoins as itself and gets its tasks back at once; without it
             // the group first waits out the dead member's session (45 s by default) after every kill -9.
             StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), "fleetpulse-api-" + instanceId,
-            // An instance that does not come back is noticed within this long, and its partitions move: 6 s is the
-            // broker's smallest allowed session (group.min.session.timeout.ms); the heartbeat thread beats three
-            // times in it, so only a stall of the whole JVM that long loses the session. Measured after kill -9 of
-            // one of two instances on three brokers, the dead one's devices were detected again 15.9 s after with 15 s, 8.0-9.0 s after with 6 s.
+            // An instance that does not come back is noticed within this long, and its partitions move. Measured after
+            // kill -9 of one of two instances on three brokers, the dead one's devices were detected again 8.0-9.0 s
+            // after with a 6 s session, 15.9 s with 15 s; but on a loaded 2-core machine 6 s evicted live instances
+            // (11.5 s to handle a JoinGroup answer) and every eviction is one more rebalance.
             StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), SESSION_TIMEOUT_MS,
-            StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), SESSION_TIMEOUT_MS / 3)), context.metrics(), rules);
+            StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), SESSION_TIMEOUT_MS / 3,
+            // A stream thread with records buffered processes for up to half of this before it polls again, and only
+            // a poll joins a rebalance: with the default 300 s an instance restarted under load waited 24-90 s for
+            // the other to rejoin (its readiness past 180 s in the cluster crash run); this is also how long the group
+            // waits for a member that does not rejoin.
+            StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), MAX_POLL_INTERVAL_MS)),
+        context.metrics(), rules);
     streamsMetrics = MetricsRegistry.bindStreams(context.metrics(), streams.kafkaStreams());
     streams.start();
 
@@ -129,7 +137,8 @@ public final class ApiRole implements AutoCloseable {
     silences = new SilenceBook(context.bootstrap(), Clock.systemUTC()).start();
     log.info("Starting API on {}:{}", config.api().host(), apiSettings.port());
     apiServer = new ApiServer(apiSettings, streams.kafkaStreams(),
-        readiness.require("streams", streams::isRunning).degradedWhen("pipeline", watchdog::problems), watchdog, silences, context.metrics(),
+        readiness.require("streams", streams::isRunning).degradedWhen("pipeline", watchdog::stalledProblems)
+            .degradedWhen("processing", watchdog::delayProblems), watchdog, silences, context.metrics(),
         () -> rulesFile == null ? new RulesFileWatcher.Status(rules.current(), null) : rulesFile.status());
     deploymentId = context.vertx().deployVerticle(apiServer).await();
 
